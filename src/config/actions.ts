@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+import { type envFields, people } from './fields.js';
+
+type Fields = ReturnType<typeof envFields>;
+
+/** `{incident.key}`-style placeholders an argv element or body may contain. */
+export const ACTION_PLACEHOLDERS = ['incident.key', 'incident.id', 'incident.severity', 'incident.playbook', 'incident.channel', 'requester', 'approver'] as const;
+
+export function actionSchema(f: Fields) {
+  const common = {
+    title: z.string().min(1).max(150),
+    description: z.string().optional(),
+    /** Where it acts, said in the confirm dialog: "production API, all regions". */
+    target: z.string().min(1).max(120).optional(),
+    timeout: duration.default(120_000),
+    /** Who may run it; checked on the server at every press. Empty means nobody. */
+    allowed: people,
+    approval: z.enum(['none', 'required']).default('none'),
+    approval_expires: duration.default(15 * 60_000),
+    /** Time-to-rollback target: the run is measured against it. */
+    target_time: duration.optional(),
+    dry_run: z.boolean().default(false),
+  };
+  const http = z.strictObject({
+    kind: z.literal('http'),
+    ...common,
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    url: f.text,
+    headers: z.record(z.string(), f.sensitive).default({}),
+    body: z.string().optional(),
+    expect_status: z.union([z.number().int(), z.array(z.number().int())]).default([200, 201, 202, 204]),
+  });
+  const command = z.strictObject({
+    kind: z.literal('command'),
+    ...common,
+    argv: z.array(z.string().min(1)).min(1),
+    cwd: z.string().optional(),
+    env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    max_output: z.number().int().min(256).max(1_000_000).default(4_000),
+  });
+  return z.discriminatedUnion('kind', [http, command]);
+}
+
+export type ActionConfig = z.infer<ReturnType<typeof actionSchema>>;

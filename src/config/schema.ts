@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { actionSchema } from './actions.js';
+import { checkGroupSchema, checkSchema } from './checks.js';
+import { duration } from './duration.js';
+import { escalationSchema } from './escalation.js';
+import { type EnvOptions, envFields, name } from './fields.js';
+import type { Env } from './secret.js';
+import { stakeholdersSchema } from './stakeholders.js';
+import { tokenProviderSchema } from './tokens.js';
+
+/**
+ * The service config file, `incidentbot.yml`. Every section has a default so
+ * an empty file is a valid (if quiet) config; `incidentbot.example.yml`
+ * documents each field with the source runbooks' values.
+ */
+export function configSchema(env: Env, options: EnvOptions = {}) {
+  const fields = envFields(env, options);
+  return z.strictObject({
+    /** `dedicated` opens a channel per incident; `in_place` posts where the command was typed. */
+    incident_channel: z.enum(['dedicated', 'in_place']).default('dedicated'),
+    /** Incident channels are named `<prefix>-<n>-<playbook-id>`. */
+    channel_prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,20}$/).default('inc'),
+    /** Every action shows what it would run instead of running it. */
+    dry_run: z.boolean().default(false),
+    /** The local playground runs actions as dry runs unless this says otherwise. */
+    playground: z.strictObject({ run_actions: z.boolean().default(false) }).prefault({}),
+    /** How long before a deadline the commander is reminded. */
+    deadline_reminder: duration.default(5 * 60_000),
+    checks: z.record(name, checkSchema(fields)).default({}),
+    groups: z.record(name, checkGroupSchema).default({}),
+    tokens: z.record(name, tokenProviderSchema(fields)).default({}),
+    escalation: escalationSchema.prefault({}),
+    stakeholders: stakeholdersSchema.prefault({}),
+    actions: z.record(name, actionSchema(fields)).default({}),
+  }).superRefine((config, ctx) => {
+    // Names that point elsewhere in the file must exist there.
+    for (const [groupName, group] of Object.entries(config.groups)) {
+      group.checks.forEach((check, i) => {
+        if (!(check in config.checks)) ctx.addIssue({ code: 'custom', path: ['groups', groupName, 'checks', i], message: `no check named "${check}" in checks:` });
+      });
+      if (groupName in config.checks) ctx.addIssue({ code: 'custom', path: ['groups', groupName], message: `"${groupName}" is both a check and a group; /incident health would be ambiguous` });
+    }
+    for (const [checkName, check] of Object.entries(config.checks)) {
+      if (check.kind === 'token' && !(check.provider in config.tokens)) {
+        ctx.addIssue({ code: 'custom', path: ['checks', checkName, 'provider'], message: `no token provider named "${check.provider}" in tokens:` });
+      }
+    }
+    for (const [severity, policy] of Object.entries(config.escalation.by_severity)) {
+      if (policy && !(policy in config.escalation.policies)) ctx.addIssue({ code: 'custom', path: ['escalation', 'by_severity', severity], message: `no escalation policy named "${policy}"` });
+    }
+    for (const [severity, groups] of Object.entries(config.stakeholders.by_severity)) {
+      groups?.forEach((group, i) => {
+        if (!(group in config.stakeholders.groups)) ctx.addIssue({ code: 'custom', path: ['stakeholders', 'by_severity', severity, i], message: `no stakeholder group named "${group}"` });
+      });
+    }
+  });
+}
+
+export type Config = z.infer<ReturnType<typeof configSchema>>;

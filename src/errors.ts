@@ -1,0 +1,66 @@
+/**
+ * Errors with codes, answered in one place. A person reads `userMessage`; the
+ * log reads `cause`. Anything thrown that is not one of these is an internal
+ * error and gets an id that appears both in the reply and in the log.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'no_incident_context'
+  | 'forbidden'
+  | 'conflict'
+  | 'duplicate_request'
+  | 'config_invalid'
+  | 'playbook_invalid'
+  | 'unavailable';
+
+export class BotError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, userMessage: string, options?: { cause?: unknown }) {
+    super(userMessage, options);
+    this.name = 'BotError';
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
+
+export const badRequest = (message: string) => new BotError('bad_request', message);
+export const notFound = (message: string) => new BotError('not_found', message);
+export const forbidden = (message: string) => new BotError('forbidden', message);
+export const conflict = (message: string) => new BotError('conflict', message);
+
+export function isBotError(error: unknown): error is BotError {
+  return error instanceof BotError;
+}
+
+/** A short id that ties the sentence a user sees to the log line with the cause. */
+export function errorId(): string {
+  return `E${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+}
+
+/** A located problem in a file: what config, playbook and lint errors are made of. */
+export interface SourceProblem {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: SourceProblem): string {
+  const where = p.path ? ` (${p.path})` : '';
+  return `${p.file}:${p.line}:${p.column}${where}: ${p.message}`;
+}
+
+/** Many problems at once: config and playbook loading never stop at the first. */
+export class ProblemsError extends BotError {
+  constructor(
+    code: 'config_invalid' | 'playbook_invalid',
+    readonly problems: SourceProblem[],
+  ) {
+    super(code, `${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'ProblemsError';
+  }
+}

@@ -1,0 +1,93 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { parseYaml } from '../config/yamlSource.js';
+import type { SourceProblem } from '../errors.js';
+import { findCredentials } from './credentials.js';
+import { type Playbook, playbookSchema } from './schema.js';
+
+export interface LoadResult {
+  playbooks: Playbook[];
+  problems: SourceProblem[];
+}
+
+/** What a playbook may refer to: the names the service config defines. */
+export interface References {
+  checks: ReadonlySet<string>;
+  tokens: ReadonlySet<string>;
+  actions: ReadonlySet<string>;
+  policies: ReadonlySet<string>;
+  stakeholderGroups: ReadonlySet<string>;
+}
+
+export function referencesOf(config: Config): References {
+  return {
+    checks: new Set([...Object.keys(config.checks), ...Object.keys(config.groups)]),
+    tokens: new Set(Object.keys(config.tokens)),
+    actions: new Set(Object.keys(config.actions)),
+    policies: new Set(Object.keys(config.escalation.policies)),
+    stakeholderGroups: new Set(Object.keys(config.stakeholders.groups)),
+  };
+}
+
+/**
+ * Loads every `*.yml` in `dir` and reports all problems at once: schema
+ * errors, duplicate ids and aliases, references the config does not define,
+ * and anything that looks like a credential.
+ */
+export async function loadPlaybooks(dir: string, refs?: References): Promise<LoadResult> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (cause) {
+    return { playbooks: [], problems: [{ file: dir, line: 1, column: 1, path: '', message: `cannot read the playbooks folder: ${(cause as Error).message}` }] };
+  }
+  const problems: SourceProblem[] = [];
+  const playbooks: Playbook[] = [];
+  const owners = new Map<string, string>(); // id or alias -> the file that claimed it
+  for (const name of names) {
+    const path = join(dir, name);
+    const file = relative(process.cwd(), path) || path;
+    const parsed = parseYaml(file, await readFile(path, 'utf8'), playbookSchema);
+    problems.push(...parsed.problems);
+    for (const s of parsed.strings()) {
+      for (const what of findCredentials(s.text)) {
+        problems.push({ file, line: s.line, column: s.column, path: s.path, message: `looks like ${what}: keep credentials in the environment and refer to config instead` });
+      }
+    }
+    const playbook = parsed.value;
+    if (!playbook) continue;
+    [playbook.id, ...playbook.aliases].forEach((key, i) => {
+      const where = i === 0 ? ['id'] : ['aliases', i - 1];
+      const owner = owners.get(key);
+      if (owner) problems.push(parsed.problemAt(where, `"${key}" is already used by ${owner}`));
+      else owners.set(key, file);
+    });
+    if (refs) problems.push(...checkReferences(playbook, refs, parsed.problemAt));
+    playbook.deadlines.forEach((d, i) => {
+      if ('step' in d.met_by && d.met_by.step > playbook.steps.length) {
+        problems.push(parsed.problemAt(['deadlines', i, 'met_by', 'step'], `step ${d.met_by.step} does not exist: this playbook has ${playbook.steps.length} steps`));
+      }
+    });
+    playbooks.push(playbook);
+  }
+  return { playbooks, problems };
+}
+
+type Locate = (path: Array<string | number>, message: string) => SourceProblem;
+
+function checkReferences(playbook: Playbook, refs: References, at: Locate): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const expect = (set: ReadonlySet<string>, value: string, path: Array<string | number>, what: string) => {
+    if (!set.has(value)) problems.push(at(path, `no ${what} named "${value}" in the config`));
+  };
+  playbook.steps.forEach((step, i) => {
+    if (step.check) expect(refs.checks, step.check, ['steps', i, 'check'], 'check or group');
+    if (step.token) expect(refs.tokens, step.token, ['steps', i, 'token'], 'token provider');
+    if (step.action) expect(refs.actions, step.action, ['steps', i, 'action'], 'action');
+  });
+  if (playbook.escalation) expect(refs.policies, playbook.escalation, ['escalation'], 'escalation policy');
+  playbook.rollback.forEach((a, i) => expect(refs.actions, a, ['rollback', i], 'action'));
+  playbook.notify.forEach((g, i) => expect(refs.stakeholderGroups, g, ['notify', i], 'stakeholder group'));
+  return problems;
+}

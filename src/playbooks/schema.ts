@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { duration } from '../config/duration.js';
+import { name } from '../config/fields.js';
+import { SEVERITIES } from '../domain/severity.js';
+
+/** Words that follow `/incident` as subcommands: no playbook may be called one of them. */
+export const RESERVED_WORDS = [
+  'list', 'playbooks', 'help', 'health', 'token', 'ack', 'acknowledge', 'escalate', 'severity',
+  'note', 'step', 'resolve', 'mitigate', 'timeline', 'report', 'rollback', 'commander', 'status',
+] as const;
+
+export const playbookId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,31}$/, 'ids are short and typeable: lowercase letters, digits and -, 2 to 32 characters, starting with a letter')
+  .refine((id) => !(RESERVED_WORDS as readonly string[]).includes(id), { message: 'this word is an /incident subcommand' });
+
+const stepSchema = z
+  .strictObject({
+    title: z.string().min(1).max(150),
+    detail: z.string().max(2_000).optional(),
+    /** A check or a check group from the config, run by the step's "Run check" button. */
+    check: name.optional(),
+    /** A token provider from the config, refreshed by the step's "Refresh token" button. */
+    token: name.optional(),
+    /** An action from the config, run by the step's "Run action" button. */
+    action: name.optional(),
+    manual: z.literal(true).optional(),
+  })
+  .refine((s) => [s.check, s.token, s.action, s.manual].filter((v) => v !== undefined).length <= 1, {
+    message: 'a step has at most one of `check`, `token`, `action` or `manual`',
+  });
+
+/** Events that can meet a deadline, besides completing a step. */
+export const DEADLINE_EVENTS = ['stakeholders_notified', 'acknowledged', 'mitigated', 'resolved', 'report_posted'] as const;
+
+const deadlineSchema = z.strictObject({
+  name,
+  title: z.string().min(1).max(100),
+  within: duration,
+  met_by: z.union([
+    z.strictObject({ step: z.number().int().min(1) }),
+    z.strictObject({ event: z.enum(DEADLINE_EVENTS) }),
+  ]),
+});
+
+export const playbookSchema = z.strictObject({
+  id: playbookId,
+  aliases: z.array(playbookId).default([]),
+  title: z.string().min(1).max(120),
+  symptom: z.string().min(1).max(1_000),
+  severity: z.enum(SEVERITIES),
+  source: z.strictObject({
+    document: z.string().regex(/^\d{3}$/, 'the source document number, such as "001"'),
+    section: z.string().min(1),
+  }),
+  steps: z.array(stepSchema).min(1).max(40),
+  /** An escalation policy from the config. */
+  escalation: name.optional(),
+  /** Actions from the config offered as rollbacks. */
+  rollback: z.array(name).default([]),
+  /** Stakeholder groups from the config told about this incident. */
+  notify: z.array(name).default([]),
+  deadlines: z.array(deadlineSchema).default([]),
+});
+
+export type Playbook = z.infer<typeof playbookSchema>;
+export type PlaybookStep = Playbook['steps'][number];
+export type Deadline = Playbook['deadlines'][number];
+
+/** The JSON Schema editors use to validate playbook files (committed as playbooks/schema.json). */
+export function playbookJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(playbookSchema, { io: 'input', target: 'draft-2020-12' }),
+    $id: 'https://github.com/incident-bot/incident-bot/playbooks/schema.json',
+    title: 'incident-bot playbook',
+  };
+}

@@ -1,0 +1,65 @@
+import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
+import type { Queryable } from './db.js';
+
+interface EventRow {
+  id: number;
+  incident_id: number;
+  occurred_at: Date;
+  actor: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+const toEvent = (row: EventRow): TimelineEvent => ({
+  id: Number(row.id),
+  incidentId: Number(row.incident_id),
+  occurredAt: new Date(row.occurred_at),
+  actor: row.actor,
+  kind: row.kind as TimelineKind,
+  data: row.data ?? {},
+});
+
+export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent): Promise<TimelineEvent> {
+  const { rows } = await q.query<EventRow>(
+    `INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data)
+     VALUES ($1, $2, $3, $4, $5)
+     RETURNING id, incident_id, occurred_at, actor, kind, data`,
+    [event.incidentId, event.occurredAt, event.actor, event.kind, JSON.stringify(event.data)],
+  );
+  return toEvent(rows[0]!);
+}
+
+/** Appends many events in one statement (arrays in, one INSERT … SELECT FROM unnest). */
+export async function appendTimelineEvents(q: Queryable, events: readonly NewTimelineEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const { rowCount } = await q.query(
+    `INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data)
+     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
+    [
+      events.map((e) => e.incidentId),
+      events.map((e) => e.occurredAt),
+      events.map((e) => e.actor),
+      events.map((e) => e.kind),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+  return rowCount;
+}
+
+/** The timeline in the order things happened; `limit` and `offset` page through long ones. */
+export async function readTimeline(q: Queryable, incidentId: number, options: { limit?: number; offset?: number } = {}): Promise<TimelineEvent[]> {
+  const { rows } = await q.query<EventRow>(
+    `SELECT id, incident_id, occurred_at, actor, kind, data
+       FROM timeline_events
+      WHERE incident_id = $1
+      ORDER BY occurred_at, id
+      LIMIT $2 OFFSET $3`,
+    [incidentId, options.limit ?? 10_000, options.offset ?? 0],
+  );
+  return rows.map(toEvent);
+}
+
+export async function countTimelineEvents(q: Queryable, incidentId: number): Promise<number> {
+  const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM timeline_events WHERE incident_id = $1', [incidentId]);
+  return rows[0]?.n ?? 0;
+}
