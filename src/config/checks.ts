@@ -62,7 +62,7 @@ export function checkSchema(f: Fields) {
     kind: z.literal('command'),
     ...common,
     argv: z.array(z.string().min(1)).min(1),
-    cwd: z.string().optional(),
+    cwd: f.text.optional(),
     env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
     expect: z.strictObject({
       exit_code: z.number().int().default(0),

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProblemsError } from '../errors.js';
+import { referenceProblems } from './references.js';
 import { type Config, configSchema } from './schema.js';
 import type { Env } from './secret.js';
 import { parseYaml } from './yamlSource.js';
@@ -39,7 +40,8 @@ export async function loadConfigFile(file: string, env: Env, options: { isExampl
   const warnings: string[] = [];
   const schema = configSchema(env, { lenient: options.isExample === true, warnings });
   const parsed = parseYaml(file, text, schema);
-  if (parsed.value === undefined) throw new ProblemsError('config_invalid', parsed.problems);
+  const problems = [...parsed.problems, ...referenceProblems(parsed.doc.toJS()).map((p) => parsed.problemAt(p.path, p.message))];
+  if (parsed.value === undefined || problems.length > 0) throw new ProblemsError('config_invalid', problems.sort((a, b) => a.line - b.line));
   return { config: parsed.value, file, isExample: options.isExample === true, warnings: [...new Set(warnings)] };
 }
 

@@ -32,27 +32,6 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     escalation: escalationSchema.prefault({}),
     stakeholders: stakeholdersSchema.prefault({}),
     actions: z.record(name, actionSchema(fields)).default({}),
-  }).superRefine((config, ctx) => {
-    // Names that point elsewhere in the file must exist there.
-    for (const [groupName, group] of Object.entries(config.groups)) {
-      group.checks.forEach((check, i) => {
-        if (!(check in config.checks)) ctx.addIssue({ code: 'custom', path: ['groups', groupName, 'checks', i], message: `no check named "${check}" in checks:` });
-      });
-      if (groupName in config.checks) ctx.addIssue({ code: 'custom', path: ['groups', groupName], message: `"${groupName}" is both a check and a group; /incident health would be ambiguous` });
-    }
-    for (const [checkName, check] of Object.entries(config.checks)) {
-      if (check.kind === 'token' && !(check.provider in config.tokens)) {
-        ctx.addIssue({ code: 'custom', path: ['checks', checkName, 'provider'], message: `no token provider named "${check.provider}" in tokens:` });
-      }
-    }
-    for (const [severity, policy] of Object.entries(config.escalation.by_severity)) {
-      if (policy && !(policy in config.escalation.policies)) ctx.addIssue({ code: 'custom', path: ['escalation', 'by_severity', severity], message: `no escalation policy named "${policy}"` });
-    }
-    for (const [severity, groups] of Object.entries(config.stakeholders.by_severity)) {
-      groups?.forEach((group, i) => {
-        if (!(group in config.stakeholders.groups)) ctx.addIssue({ code: 'custom', path: ['stakeholders', 'by_severity', severity, i], message: `no stakeholder group named "${group}"` });
-      });
-    }
   });
 }
 

@@ -4,6 +4,12 @@ import { type envFields, backoff } from './fields.js';
 
 type Fields = ReturnType<typeof envFields>;
 
+/** File permissions: `0o600` (a YAML octal number) or the string "0600". */
+const fileMode = z.union([
+  z.number().int().min(0).max(0o777),
+  z.string().regex(/^0?[0-7]{3}$/, 'write a mode like "0600"').transform((text) => Number.parseInt(text, 8)),
+]);
+
 /**
  * OAuth 2.0 client-credentials providers. The defaults are the source
  * runbook's numbers (document 000): 60 s timeout, 3 retries with exponential
@@ -12,7 +18,7 @@ type Fields = ReturnType<typeof envFields>;
  */
 export function tokenProviderSchema(f: Fields) {
   const sink = z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('file'), path: f.text, mode: z.number().int().default(0o600) }),
+    z.strictObject({ kind: z.literal('file'), path: f.text, mode: fileMode.default(0o600) }),
     z.strictObject({ kind: z.literal('redis'), key: z.string().min(1), url: f.sensitive.optional() }),
     z.strictObject({
       kind: z.literal('http'),

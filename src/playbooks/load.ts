@@ -55,14 +55,14 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
         problems.push({ file, line: s.line, column: s.column, path: s.path, message: `looks like ${what}: keep credentials in the environment and refer to config instead` });
       }
     }
-    const playbook = parsed.value;
-    if (!playbook) continue;
-    [playbook.id, ...playbook.aliases].forEach((key, i) => {
-      const where = i === 0 ? ['id'] : ['aliases', i - 1];
+    // Ids are checked even in a file the schema rejected, so every problem shows in one run.
+    for (const { key, where } of claimedKeys(parsed.value ?? parsed.doc.toJS())) {
       const owner = owners.get(key);
       if (owner) problems.push(parsed.problemAt(where, `"${key}" is already used by ${owner}`));
       else owners.set(key, file);
-    });
+    }
+    const playbook = parsed.value;
+    if (!playbook) continue;
     if (refs) problems.push(...checkReferences(playbook, refs, parsed.problemAt));
     playbook.deadlines.forEach((d, i) => {
       if ('step' in d.met_by && d.met_by.step > playbook.steps.length) {
@@ -71,7 +71,15 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
     });
     playbooks.push(playbook);
   }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { playbooks, problems };
+}
+
+function claimedKeys(raw: unknown): Array<{ key: string; where: Array<string | number> }> {
+  const { id, aliases } = (raw ?? {}) as { id?: unknown; aliases?: unknown };
+  const keys: Array<{ key: string; where: Array<string | number> }> = typeof id === 'string' ? [{ key: id, where: ['id'] }] : [];
+  if (Array.isArray(aliases)) aliases.forEach((alias, i) => typeof alias === 'string' && keys.push({ key: alias, where: ['aliases', i] }));
+  return keys;
 }
 
 type Locate = (path: Array<string | number>, message: string) => SourceProblem;

@@ -1,0 +1,117 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseEnv } from './config/env.js';
+import { loadConfig, packageRoot } from './config/load.js';
+import { ProblemsError, formatProblem, isBotError } from './errors.js';
+import { formatProblems, lintPlaybooks } from './playbooks/lint.js';
+import { playbookJsonSchema } from './playbooks/schema.js';
+import { describeDatabase, openDatabase } from './store/connect.js';
+import { migrate } from './store/migrate.js';
+
+const USAGE = `incidentbot <command>
+
+  lint [dir]              check the playbooks in dir (default: PLAYBOOKS_DIR or ./playbooks) against the config
+  playbooks [dir]         list the playbooks: id, aliases, title
+  migrate                 apply the database migrations (DATABASE_URL, else the embedded database)
+  schema [--write]        print the playbooks' JSON Schema (--write: to playbooks/schema.json)
+  help                    this text
+
+The config file is INCIDENTBOT_CONFIG, else ./incidentbot.yml, else the shipped example.`;
+
+export interface Io {
+  out(line?: string): void;
+  err(line: string): void;
+}
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const processIo: Io = {
+  out: (line = '') => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+async function lint(args: string[], { out, err }: Io): Promise<number> {
+  const env = parseEnv(process.env);
+  const dir = resolve(args[0] ?? env.PLAYBOOKS_DIR);
+  const { config, file, warnings } = await loadConfig(process.env);
+  const { playbooks, problems } = await lintPlaybooks(dir, config, file);
+  if (problems.length > 0) {
+    err(formatProblems(problems));
+    err(`\n${problems.length} problem(s) in ${dir} (checked against ${file})`);
+    return 1;
+  }
+  for (const warning of warnings) err(`note: ${warning} (the example config refers to it)`);
+  out(`${playbooks.length} playbooks OK in ${dir} (checked against ${file})`);
+  return 0;
+}
+
+async function listPlaybooks(args: string[], { out, err }: Io): Promise<number> {
+  const env = parseEnv(process.env);
+  const dir = resolve(args[0] ?? env.PLAYBOOKS_DIR);
+  const { config, file } = await loadConfig(process.env);
+  const { playbooks, problems } = await lintPlaybooks(dir, config, file);
+  const idWidth = Math.max(2, ...playbooks.map((p) => p.id.length));
+  const aliasWidth = Math.max(7, ...playbooks.map((p) => p.aliases.join(', ').length));
+  out(`${'ID'.padEnd(idWidth)}  ${'ALIASES'.padEnd(aliasWidth)}  TITLE`);
+  for (const p of playbooks) out(`${p.id.padEnd(idWidth)}  ${p.aliases.join(', ').padEnd(aliasWidth)}  ${p.title}`);
+  if (problems.length > 0) err(`\n${problems.length} problem(s): run \`incidentbot lint\``);
+  return problems.length > 0 ? 1 : 0;
+}
+
+async function runMigrations(_args: string[], { out }: Io): Promise<number> {
+  const env = parseEnv(process.env);
+  const db = await openDatabase(env);
+  try {
+    const applied = await migrate(db);
+    out(applied.length ? `applied ${applied.join(', ')} to ${describeDatabase(db, env)}` : `${describeDatabase(db, env)} is up to date`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function schema(args: string[], { out }: Io): Promise<number> {
+  const text = `${JSON.stringify(playbookJsonSchema(), null, 2)}\n`;
+  if (args.includes('--write')) {
+    const target = resolve(packageRoot, 'playbooks', 'schema.json');
+    await writeFile(target, text);
+    out(`wrote ${target}`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  lint,
+  playbooks: listPlaybooks,
+  migrate: runMigrations,
+  schema,
+};
+
+/** Runs one CLI command; returns the process exit code. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  const { out, err } = io;
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const name = positionals[0];
+  // Flags such as `--write` stay with the command; only the command name is taken off.
+  const rest = argv.filter((arg, i) => i !== argv.indexOf(name ?? ''));
+  if (!name || name === 'help' || argv.includes('--help')) {
+    out(USAGE);
+    return name || argv.includes('--help') ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`unknown command "${name}"\n\n${USAGE}`);
+    return 1;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof ProblemsError) err(error.problems.map(formatProblem).join('\n'));
+    else if (isBotError(error)) err(error.userMessage);
+    else err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return 1;
+  }
+}

@@ -1,0 +1,59 @@
+import { systemClock } from './clock.js';
+import { SLACK_VARIABLES_HINT, parseEnv } from './config/env.js';
+import { loadConfig } from './config/load.js';
+import type { Coordinator } from './coord/coordinator.js';
+import { InProcessCoordinator } from './coord/memory.js';
+import { RedisCoordinator } from './coord/redis.js';
+import { startBot } from './bot.js';
+import { ProblemsError, formatProblem, isBotError } from './errors.js';
+import { createLogger } from './log.js';
+import { lintPlaybooks } from './playbooks/lint.js';
+import { describeDatabase, openDatabase } from './store/connect.js';
+import { migrate } from './store/migrate.js';
+
+/** The composition root: read the environment and config, build the adapters, start, stop on a signal. */
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  const { config, file, isExample, warnings } = await loadConfig(process.env);
+  log.info({ file, example: isExample }, isExample ? 'no incidentbot.yml: using the example config' : 'config loaded');
+  if (warnings.length) log.warn({ unset: warnings }, 'the example config refers to variables that are not set; the features that need them will say so');
+
+  const { playbooks, problems } = await lintPlaybooks(env.PLAYBOOKS_DIR, config, file);
+  if (problems.length > 0) throw new ProblemsError('playbook_invalid', problems);
+
+  const db = await openDatabase(env);
+  const applied = await migrate(db);
+  log.info({ database: describeDatabase(db, env), applied }, 'database ready');
+
+  const coord: Coordinator = env.REDIS_URL ? new RedisCoordinator({ url: env.REDIS_URL, log }) : new InProcessCoordinator();
+  if (!env.REDIS_URL) log.info('REDIS_URL is not set: coordinating in this process (run one replica)');
+
+  const bot = await startBot({ env, config, playbooks, db, coord, clock: systemClock, log });
+  log.info({ port: bot.port, playbooks: playbooks.length }, `incident-bot listening on ${bot.url}`);
+  if (env.slack.mode === 'none') log.warn(`Not connected to Slack: ${SLACK_VARIABLES_HINT}.`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    await bot.stop();
+    await coord.close();
+    await db.close();
+    log.info('stopped');
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ProblemsError) {
+    process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`);
+  } else if (isBotError(error)) {
+    process.stderr.write(`${error.userMessage}\n`);
+  } else {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});
