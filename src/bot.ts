@@ -1,19 +1,24 @@
 import type { Server } from 'node:http';
+import type { AppDeps } from './app/deps.js';
+import { LiveMessage } from './app/liveMessage.js';
+import { loadSnapshot } from './app/snapshot.js';
 import type { Clock } from './clock.js';
-import type { RuntimeEnv } from './config/env.js';
+import type { RuntimeEnv, SlackConnection } from './config/env.js';
 import type { Config } from './config/schema.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { healthRoutes } from './http/health.js';
-import { createMetrics, metricsRoute, type Metrics } from './http/metrics.js';
+import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
 import { type Route, closeServer, createHttpServer, listen } from './http/server.js';
 import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
+import { type SlackSurface, createSlackSurface, listen as listenToSlack } from './slack/app.js';
+import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 
 /** Everything the bot is built from. main.ts fills it from the environment; tests fill it themselves. */
 export interface BotParts {
-  env: RuntimeEnv;
+  env: Pick<RuntimeEnv, 'PORT'> & { slack: SlackConnection };
   config: Config;
   playbooks: readonly Playbook[];
   db: Database;
@@ -31,7 +36,9 @@ export interface RunningBot {
   url: string;
   metrics: Metrics;
   server: Server;
-  /** Stops taking requests, finishes in-flight work; the caller closes the pools it opened. */
+  deps?: AppDeps;
+  slack?: SlackSurface;
+  /** Stops taking requests, finishes the work already acked; the caller closes the pools it opened. */
   stop(): Promise<void>;
 }
 
@@ -39,12 +46,23 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   const metrics = createMetrics();
   const catalog = new PlaybookCatalog(parts.playbooks);
   let accepting = true;
+  let slack: SlackSurface | undefined;
+  let deps: AppDeps | undefined;
+  if (parts.env.slack.mode !== 'none') {
+    slack = createSlackSurface(parts.env.slack, parts.log);
+    const port = new SlackWebPort(slack.client, parts.log);
+    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, log: parts.log, metrics };
+    const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
+    deps = { ...base, live };
+    listenToSlack(slack, deps);
+    await slack.start();
+  }
   const routes: Route[] = [
     ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting }),
     metricsRoute(metrics),
+    ...(slack?.routes ?? []),
     ...(parts.routes ?? []),
   ];
-  void catalog;
   const server = createHttpServer(routes, parts.log);
   const host = parts.host ?? '0.0.0.0';
   const port = await listen(server, parts.env.PORT, host);
@@ -53,9 +71,13 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     metrics,
     server,
+    ...(deps ? { deps } : {}),
+    ...(slack ? { slack } : {}),
     async stop() {
       accepting = false;
       await closeServer(server);
+      await slack?.stop();
+      await deps?.live.idle();
     },
   };
 }

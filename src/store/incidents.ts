@@ -111,19 +111,13 @@ export async function findIncidentByKey(q: Queryable, key: string): Promise<Inci
   return rows[0] && toIncident(rows[0]);
 }
 
-/**
- * The incident a channel or thread belongs to: a dedicated channel's one
- * incident, or (in_place) the incident whose live message starts the thread.
- */
-export async function findIncidentByConversation(q: Queryable, channelId: string, threadTs?: string): Promise<Incident | undefined> {
+/** The incidents whose live message is in a channel, open ones first, newest first. */
+export async function listIncidentsByChannel(q: Queryable, channelId: string, limit = 10): Promise<Incident[]> {
   const { rows } = await q.query<IncidentRow>(
-    `SELECT ${COLUMNS} FROM incidents
-      WHERE channel_id = $1 AND ($2::text IS NULL OR message_ts = $2 OR message_ts IS NULL)
-      ORDER BY (message_ts = $2) DESC NULLS LAST, (status <> 'resolved') DESC, opened_at DESC
-      LIMIT 1`,
-    [channelId, threadTs ?? null],
+    `SELECT ${COLUMNS} FROM incidents WHERE channel_id = $1 ORDER BY (status <> 'resolved') DESC, opened_at DESC, id DESC LIMIT $2`,
+    [channelId, limit],
   );
-  return rows[0] && toIncident(rows[0]);
+  return rows.map(toIncident);
 }
 
 export async function listOpenIncidents(q: Queryable, limit = 100): Promise<Incident[]> {

@@ -1,0 +1,32 @@
+import { BotError, notFound } from '../errors.js';
+import type { Incident } from '../domain/incident.js';
+import type { Queryable } from '../store/db.js';
+import { findIncidentByKey, getIncident, listIncidentsByChannel } from '../store/incidents.js';
+
+/**
+ * The incident a command is about: the key it names, or the one whose channel
+ * it was typed in. Several open incidents in one channel must be named.
+ */
+export async function incidentFor(db: Queryable, where: { key?: string; channelId?: string; incidentId?: number }): Promise<Incident> {
+  if (where.incidentId !== undefined) {
+    const incident = await getIncident(db, where.incidentId);
+    if (!incident) throw notFound('That incident no longer exists.');
+    return incident;
+  }
+  if (where.key) {
+    const incident = await findIncidentByKey(db, where.key);
+    if (!incident) throw notFound(`There is no incident ${where.key}. \`/incident list\` shows the open ones.`);
+    return incident;
+  }
+  if (where.channelId) {
+    const here = await listIncidentsByChannel(db, where.channelId, 5);
+    const live = here.filter((i) => i.status !== 'resolved');
+    // One open incident is the one meant; with none open, the latest (to read its timeline or report).
+    if (live.length === 1 || (live.length === 0 && here.length > 0)) return (live[0] ?? here[0])!;
+    if (live.length > 1) {
+      const keys = live.map((i) => i.key).join(', ');
+      throw new BotError('no_incident_context', `${live.length} incidents are open in this channel (${keys}). Name one, e.g. \`/incident ack ${live[0]!.key}\`.`);
+    }
+  }
+  throw new BotError('no_incident_context', 'This channel has no incident. Run it in the incident\'s channel, or name the incident, e.g. `/incident ack INC-42`.');
+}

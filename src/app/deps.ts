@@ -1,0 +1,34 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { Coordinator } from '../coord/coordinator.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../log.js';
+import type { PlaybookCatalog } from '../playbooks/catalog.js';
+import type { Database } from '../store/db.js';
+import type { Incident } from '../domain/incident.js';
+import type { Reply } from './replies.js';
+import type { LiveMessage } from './liveMessage.js';
+import type { SlackPort } from './ports.js';
+
+/** What every use case may use. Built once in bot.ts. */
+export interface AppDeps {
+  db: Database;
+  coord: Coordinator;
+  clock: Clock;
+  config: Config;
+  catalog: PlaybookCatalog;
+  slack: SlackPort;
+  live: LiveMessage;
+  log: Logger;
+  metrics: Metrics;
+  /** The engines behind a step's own button, registered as they are configured. */
+  stepRunners?: Partial<Record<'check' | 'token' | 'action', StepRunner>>;
+}
+
+export type StepRunner = (deps: AppDeps, incident: Incident, step: number, name: string, actor: Actor) => Promise<Reply>;
+
+/** Who did it and which Slack request it came from (the request key makes a retry a no-op). */
+export interface Actor {
+  user: string;
+  requestKey?: string;
+}

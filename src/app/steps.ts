@@ -1,0 +1,57 @@
+import { runnerOf } from '../domain/steps.js';
+import type { StepState } from '../domain/steps.js';
+import type { TimelineKind } from '../domain/timeline.js';
+import { badRequest } from '../errors.js';
+import { moveStep as recordStepMove } from '../store/steps.js';
+import { afterChange } from './changes.js';
+import { recordOnce } from './record.js';
+import { incidentFor } from './context.js';
+import type { Actor, AppDeps } from './deps.js';
+import type { Target } from './lifecycle.js';
+import { NO_REPLY, type Reply, text } from './replies.js';
+
+const MOVES = {
+  done: { to: 'done', kind: 'step.done', verb: 'done' },
+  skip: { to: 'skipped', kind: 'step.skipped', verb: 'skipped' },
+} as const satisfies Record<string, { to: StepState; kind: TimelineKind; verb: string }>;
+
+/** Done or Skip on a step: its button, or `/incident step <n> done|skip`. */
+export async function moveStep(deps: AppDeps, target: Target, step: number, move: keyof typeof MOVES, actor: Actor): Promise<Reply> {
+  const incident = await incidentFor(deps.db, target);
+  const playbookStep = incident.playbook.steps[step - 1];
+  if (!playbookStep) throw badRequest(`${incident.key} has steps 1 to ${incident.playbook.steps.length}; there is no step ${step}.`);
+  if (incident.status === 'resolved') return text(`${incident.key} is resolved; its steps are closed.`);
+  const { to, kind, verb } = MOVES[move];
+  const change = await recordStepMove(deps.db, { incidentId: incident.id, step, to, kind, actor: actor.user, at: deps.clock.now(), data: { title: playbookStep.title }, ...(actor.requestKey ? { requestKey: actor.requestKey } : {}) });
+  if (!change.changed) {
+    if (change.duplicate) return NO_REPLY;
+    const by = change.status?.actor ? ` by <@${change.status.actor}>` : '';
+    return text(`Step ${step} of ${incident.key} is already ${change.status?.state ?? 'settled'}${by}.`);
+  }
+  deps.metrics.timelineEvents.inc({ kind });
+  await afterChange(deps, incident);
+  return text(`Step ${step} of ${incident.key} is ${verb}.`);
+}
+
+/**
+ * The step's own button (Run check, Refresh token, Run action). Until the
+ * engine behind it is configured, the request is recorded and said plainly.
+ */
+export async function requestStepRun(deps: AppDeps, target: Target, step: number, actor: Actor): Promise<Reply> {
+  const incident = await incidentFor(deps.db, target);
+  const playbookStep = incident.playbook.steps[step - 1];
+  if (!playbookStep) throw badRequest(`${incident.key} has no step ${step}.`);
+  const runner = runnerOf(playbookStep);
+  if (runner.kind === 'manual') return text(`Step ${step} is done by hand: press Done when it is.`);
+  const runners = deps.stepRunners?.[runner.kind];
+  if (runners) return runners(deps, incident, step, runner.name, actor);
+  const written = await recordOnce(deps, actor, {
+    incidentId: incident.id, occurredAt: deps.clock.now(), kind: 'step.requested',
+    data: { step, title: playbookStep.title, runner: runner.kind, name: runner.name, configured: false },
+  });
+  if (!written) return NO_REPLY;
+  if (incident.channelId && incident.messageTs) {
+    await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'step-not-configured', actor: actor.user, step, title: playbookStep.title, runner: runner.kind, name: runner.name });
+  }
+  return text(`Step ${step} asks for the ${runner.kind} \`${runner.name}\`, which this bot cannot run yet; the request is in the timeline.`);
+}

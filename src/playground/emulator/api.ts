@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { METHODS } from './methods/index.js';
+import { ApiError, type MethodContext } from './methods/method.js';
+import { BadRequest, decodeParams, readRaw, tokenOf } from './params.js';
+import type { RecordedCall } from './state.js';
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface WebApiOptions {
+  botToken: string;
+  now: () => Date;
+  context: () => MethodContext;
+  /** Called once per call, after it is answered and recorded. */
+  onCall: (call: RecordedCall) => void;
+}
+
+/**
+ * `POST /api/<method>` as Slack answers it: HTTP 200 with `ok: false` for
+ * every error except rate limiting (HTTP 429 with Retry-After). Every call is
+ * recorded, answered or not.
+ */
+export class WebApi {
+  readonly calls: RecordedCall[] = [];
+  private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number }>();
+  private readonly failures = new Map<string, { error: string; times: number }[]>();
+
+  constructor(private readonly options: WebApiOptions) {}
+
+  rateLimit(method: string, times: number, retryAfterSeconds: number): void {
+    this.rateLimits.set(method, { times, retryAfterSeconds });
+  }
+
+  failNext(method: string, error: string, times: number): void {
+    const queue = this.failures.get(method) ?? [];
+    queue.push({ error, times });
+    this.failures.set(method, queue);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = decodeURIComponent(url.pathname.replace(/^\/api\/?/, ''));
+    let params: Record<string, unknown> = {};
+    let token: string | undefined;
+    let answer: Answer;
+    try {
+      params = await decodeParams(req.headers['content-type'], await readRaw(req, 10_000_000), url.searchParams);
+      token = tokenOf(req.headers.authorization, params);
+      delete params.token;
+      answer = await this.answer(method, params, token);
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      answer = { status: 200, body: { ok: false, error: error.error } };
+    }
+    const call: RecordedCall = { method, params, token, at: this.options.now(), status: answer.status, response: answer.body };
+    this.calls.push(call);
+    const text = JSON.stringify(answer.body);
+    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...answer.headers });
+    res.end(text);
+    this.options.onCall(call);
+  }
+
+  private async answer(method: string, params: Record<string, unknown>, token: string | undefined): Promise<Answer> {
+    const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+    if (!run) return { status: 200, body: { ok: false, error: 'unknown_method' } };
+    const limited = this.rateLimits.get(method);
+    if (limited && limited.times > 0) {
+      limited.times -= 1;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(limited.retryAfterSeconds) } };
+    }
+    const failure = this.failures.get(method)?.[0];
+    if (failure) {
+      failure.times -= 1;
+      if (failure.times <= 0) this.failures.get(method)?.shift();
+      return { status: 200, body: { ok: false, error: failure.error } };
+    }
+    if (!token) return { status: 200, body: { ok: false, error: 'not_authed' } };
+    if (token !== this.options.botToken) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    try {
+      return { status: 200, body: { ok: true, ...(await run(this.options.context(), params)) } };
+    } catch (error) {
+      if (error instanceof ApiError) return { status: 200, body: { ok: false, error: error.error, ...error.extra } };
+      // An emulator bug: answered the way Slack answers its own (HTTP 200, so WebClient does not retry).
+      return { status: 200, body: { ok: false, error: 'internal_error', emulator_error: error instanceof Error ? error.stack ?? error.message : String(error) } };
+    }
+  }
+}

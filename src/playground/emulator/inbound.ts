@@ -1,0 +1,250 @@
+import type { ResponseTarget, ResponseUrls } from './responseUrl.js';
+import { slackId } from './ids.js';
+import { apiMessage } from './shapes.js';
+import { signedHeaders } from './signing.js';
+import type { Block, Channel, User } from './state.js';
+import { type WorkspaceStore, isReply } from './store.js';
+import type { Triggers } from './triggers.js';
+
+/** What the bot answered a request Slack sent it. */
+export interface InboundResult {
+  status: number;
+  body: string;
+  /** The body parsed, when it is JSON. */
+  json?: unknown;
+  triggerId: string;
+  responseUrl: string;
+  /** How long the bot took to answer (Slack gives up after 3000 ms). */
+  ackMs: number;
+}
+
+export interface SignOptions {
+  /** Unix seconds for X-Slack-Request-Timestamp (default: the emulator's clock), to test stale requests. */
+  timestamp?: number;
+  /** Sent instead of the real signature, to test forgeries. */
+  signature?: string;
+  /** Sign with this secret instead of the emulator's. */
+  signingSecret?: string;
+  retryNum?: number;
+  retryReason?: string;
+}
+
+export interface CommandOptions extends SignOptions {
+  text: string;
+  user?: string;
+  channel?: string;
+  command?: string;
+  triggerId?: string;
+}
+
+export interface ClickOptions extends Omit<SignOptions, 'timestamp' | 'signature' | 'signingSecret'> {
+  user: string;
+  channel: string;
+  /** The ts of the message (or ephemeral) holding the button. */
+  ts: string;
+  actionId: string;
+  /** Sent instead of the button's own value. */
+  value?: string;
+  /** Picks the button when several blocks hold the same action_id. */
+  blockId?: string;
+  /** Reuse to deliver the same click twice. */
+  actionTs?: string;
+  triggerId?: string;
+  threadTs?: string;
+}
+
+export interface InboundDeps {
+  store: WorkspaceStore;
+  triggers: Triggers;
+  responses: ResponseUrls;
+  signingSecret: string;
+  verificationToken: string;
+  eventsUrl: () => string;
+  baseUrl: () => string;
+}
+
+/** Slack's limit for answering a request. */
+export const ACK_TIMEOUT_MS = 3000;
+
+export async function sendSigned(deps: InboundDeps, body: string, contentType: string, headers: Record<string, string> = {}, o: SignOptions = {}): Promise<Omit<InboundResult, 'triggerId' | 'responseUrl'>> {
+  const timestamp = o.timestamp ?? deps.store.nowSeconds();
+  const signed = signedHeaders(o.signingSecret ?? deps.signingSecret, timestamp, body);
+  const all: Record<string, string> = { ...signed, 'content-type': contentType };
+  if (o.signature !== undefined) all['x-slack-signature'] = o.signature;
+  if (o.retryNum !== undefined) {
+    all['x-slack-retry-num'] = String(o.retryNum);
+    all['x-slack-retry-reason'] = o.retryReason ?? 'http_timeout';
+  }
+  Object.assign(all, headers);
+  const started = performance.now();
+  const response = await fetch(deps.eventsUrl(), { method: 'POST', headers: all, body, signal: AbortSignal.timeout(30_000) });
+  const text = await response.text();
+  const ackMs = Math.round(performance.now() - started);
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, body: text, ackMs, ...(json !== undefined ? { json } : {}) };
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+function userOf(store: WorkspaceStore, id: string): User {
+  const user = store.user(id);
+  if (!user) throw new Error(`no user ${id} in the emulated workspace`);
+  return user;
+}
+
+function channelOf(store: WorkspaceStore, id: string): Channel {
+  const channel = store.channel(id) ?? store.channelByName(id);
+  if (!channel) throw new Error(`no channel ${id} in the emulated workspace`);
+  return channel;
+}
+
+const who = (store: WorkspaceStore, user: User) => ({ id: user.id, username: user.name, name: user.name, team_id: store.workspace.team.id });
+
+/** A slash command, with the form fields Slack sends; a non-empty ack body is shown to the user as Slack shows it. */
+export async function sendCommand(deps: InboundDeps, o: CommandOptions): Promise<InboundResult> {
+  const { store } = deps;
+  const user = userOf(store, o.user ?? 'U0ONCALL01');
+  const channel = channelOf(store, o.channel ?? 'C0INCIDENTS');
+  const command = o.command ?? '/incident';
+  const triggerId = o.triggerId ?? deps.triggers.issue(user.id);
+  if (o.triggerId) deps.triggers.reuse(o.triggerId, user.id);
+  const target: ResponseTarget = { channel: channel.id, user: user.id };
+  const responseUrl = deps.responses.issue(target);
+  const { team, bot } = store.workspace;
+  const body = new URLSearchParams({
+    token: deps.verificationToken,
+    team_id: team.id,
+    team_domain: team.domain,
+    channel_id: channel.id,
+    channel_name: channel.kind === 'im' ? 'directmessage' : channel.name,
+    user_id: user.id,
+    user_name: user.name,
+    command,
+    text: o.text,
+    api_app_id: bot.app_id,
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: triggerId,
+  }).toString();
+  const result = { ...(await sendSigned(deps, body, FORM, {}, o)), triggerId, responseUrl };
+  const posted = showAck(deps, target, command, result);
+  if (posted) deps.responses.remember(responseUrl, posted);
+  return result;
+}
+
+/** What Slack shows for a command's answer: its ack body, or the error it failed with. */
+function showAck(deps: InboundDeps, target: ResponseTarget, command: string, result: Omit<InboundResult, 'triggerId' | 'responseUrl'>): { ts: string; ephemeral: boolean } | undefined {
+  const failed = (error: string) => void deps.store.addEphemeral({ ...target, text: `${command} failed with the error "${error}"`, source: 'ack' });
+  if (result.ackMs > ACK_TIMEOUT_MS) return failed('operation_timeout');
+  if (result.status !== 200) return failed('dispatch_failed');
+  if (result.body.trim() === '') return undefined;
+  const payload = result.json !== undefined && typeof result.json === 'object' ? (result.json as Record<string, unknown>) : { text: result.body };
+  if (payload.text === undefined && payload.blocks === undefined && payload.attachments === undefined) return undefined;
+  const delivery = deps.responses.deliver(target, payload, 'ack');
+  if (delivery.status !== 200) return failed(String(delivery.body.error));
+  return delivery.posted;
+}
+
+interface FoundButton {
+  block_id: string;
+  element: Record<string, unknown>;
+}
+
+function findButtons(blocks: Block[], actionId: string): FoundButton[] {
+  const found: FoundButton[] = [];
+  for (const block of blocks) {
+    const elements = [...(Array.isArray(block.elements) ? block.elements : []), ...(block.accessory ? [block.accessory] : [])] as Record<string, unknown>[];
+    for (const element of elements) {
+      if (element?.type === 'button' && element.action_id === actionId) found.push({ block_id: String(block.block_id), element });
+    }
+  }
+  return found;
+}
+
+function buttonIds(blocks: Block[]): string[] {
+  return blocks.flatMap((b) => [...(Array.isArray(b.elements) ? b.elements : []), ...(b.accessory ? [b.accessory] : [])] as Record<string, unknown>[])
+    .filter((e) => e?.type === 'button')
+    .map((e) => String(e.action_id));
+}
+
+/** A button press on a stored message (or an ephemeral), as a block_actions payload. */
+export async function click(deps: InboundDeps, o: ClickOptions): Promise<InboundResult> {
+  const { store } = deps;
+  const user = userOf(store, o.user);
+  const channel = channelOf(store, o.channel);
+  const message = store.message(channel.id, o.ts);
+  const ephemeral = message ? undefined : store.ephemeral(o.ts);
+  if (!message && (!ephemeral || ephemeral.channel !== channel.id)) throw new Error(`click: no message with ts ${o.ts} in ${channel.id}`);
+  if (ephemeral && ephemeral.user !== user.id) throw new Error(`click: the ephemeral ${o.ts} is shown to ${ephemeral.user}, not ${user.id}`);
+  const blocks = message?.blocks ?? ephemeral?.blocks ?? [];
+  let buttons = findButtons(blocks, o.actionId);
+  if (o.blockId !== undefined) buttons = buttons.filter((b) => b.block_id === o.blockId);
+  if (buttons.length > 1 && o.value !== undefined) buttons = buttons.filter((b) => b.element.value === o.value);
+  const [button] = buttons;
+  if (!button) throw new Error(`click: message ${o.ts} in ${channel.id} has no button "${o.actionId}"${o.blockId ? ` in block ${o.blockId}` : ''} (buttons: ${buttonIds(blocks).join(', ') || 'none'})`);
+  if (buttons.length > 1) throw new Error(`click: ${buttons.length} buttons "${o.actionId}" in message ${o.ts}; pass blockId or value`);
+  const threadTs = o.threadTs ?? (message && isReply(message) ? message.thread_ts : ephemeral?.thread_ts);
+  const triggerId = o.triggerId ?? deps.triggers.issue(user.id);
+  if (o.triggerId) deps.triggers.reuse(o.triggerId, user.id);
+  const responseUrl = deps.responses.issue({ channel: channel.id, user: user.id, message: { ts: o.ts, ephemeral: !message }, ...(threadTs ? { threadTs } : {}) });
+  const { team, bot } = store.workspace;
+  const { element } = button;
+  const payload = {
+    type: 'block_actions',
+    user: who(store, user),
+    api_app_id: bot.app_id,
+    token: deps.verificationToken,
+    container: { type: 'message', message_ts: o.ts, channel_id: channel.id, is_ephemeral: !message, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    trigger_id: triggerId,
+    team: { id: team.id, domain: team.domain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
+    ...(message ? { message: apiMessage(store.workspace, deps.baseUrl(), message) } : {}),
+    state: { values: {} },
+    response_url: responseUrl,
+    actions: [
+      {
+        action_id: o.actionId,
+        block_id: button.block_id,
+        text: element.text,
+        ...((o.value ?? element.value) !== undefined ? { value: o.value ?? element.value } : {}),
+        ...(element.style ? { style: element.style } : {}),
+        type: 'button',
+        action_ts: o.actionTs ?? store.ts.next(),
+      },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return { ...(await sendSigned(deps, body, FORM, {}, o)), triggerId, responseUrl };
+}
+
+export interface EventOptions extends SignOptions {
+  /** Reuse to deliver the same event again (a retry carries the same event_id). */
+  eventId?: string;
+}
+
+/** An Events API event (app_mention, message, ...) in Slack's event_callback envelope, as JSON. */
+export async function sendEvent(deps: InboundDeps, event: { type: string } & Record<string, unknown>, o: EventOptions = {}): Promise<InboundResult> {
+  const { team, bot } = deps.store.workspace;
+  const ts = typeof event.ts === 'string' ? event.ts : deps.store.ts.next();
+  const envelope = {
+    token: deps.verificationToken,
+    team_id: team.id,
+    context_team_id: team.id,
+    api_app_id: bot.app_id,
+    event: { event_ts: ts, ...event },
+    type: 'event_callback',
+    event_id: o.eventId ?? `Ev${slackId('', 10)}`,
+    event_time: deps.store.nowSeconds(),
+    authorizations: [{ enterprise_id: null, team_id: team.id, user_id: bot.user_id, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  };
+  return { ...(await sendSigned(deps, JSON.stringify(envelope), 'application/json', {}, o)), triggerId: '', responseUrl: '' };
+}
+

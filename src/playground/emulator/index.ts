@@ -1,0 +1,277 @@
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
+import { type Logger, silentLogger } from '../../log.js';
+import { WebApi } from './api.js';
+import { EmulatorHttp } from './http.js';
+import { randomHex } from './ids.js';
+import * as inbound from './inbound.js';
+import type { ClickOptions, CommandOptions, EventOptions, InboundDeps, InboundResult } from './inbound.js';
+import { Persistence, loadWorkspace } from './persist.js';
+import { ResponseUrls } from './responseUrl.js';
+import { createWorkspace } from './seed.js';
+import { type SubmitOptions, dismissView, submitView } from './submit.js';
+import type { Block, Channel, EmulatorChange, EphemeralMessage, Message, RecordedCall, Workspace } from './state.js';
+import { WorkspaceStore } from './store.js';
+import { Triggers } from './triggers.js';
+import { waitOn } from './wait.js';
+
+export interface EmulatorOptions {
+  /** The accepted bearer token; default 'xoxb-playground-token'. */
+  botToken?: string;
+  /** Signs the requests sent to the bot; default 32 random hex characters. */
+  signingSecret?: string;
+  /** When set, the workspace persists as JSON under it and is reloaded on start. */
+  dataDir?: string;
+  /** Default true: the seeded workspace (see seed.ts). */
+  seed?: boolean;
+  /** Clock for ts values, trigger and response_url expiry; default real time. */
+  now?: () => Date;
+  /** Where emulator bugs are logged (default: nowhere). */
+  log?: Logger;
+}
+
+export interface StartOptions extends EmulatorOptions {
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Index into `calls` to start looking from; default 0 (earlier calls count). */
+  since?: number;
+}
+
+/**
+ * Slack at the network edge: the Web API (`/api/<method>`) the bot's WebClient
+ * calls, and the signed requests Slack sends to the bot's `/slack/events`.
+ * Emits 'change' (EmulatorChange) whenever the workspace changes and 'call'
+ * (RecordedCall) after each Web API call.
+ *
+ * Routes (see http.ts), under the base URL:
+ * - `POST|GET /api/<method>`: the Web API, form-encoded, JSON or query params.
+ * - `POST /emulator/response/<id>`: response URLs handed to the bot.
+ * - `POST /emulator/upload/<fileId>`, `GET /emulator/files/<fileId>[/<name>]`: file bytes.
+ * - For the playground page: `GET /emulator/state` (the workspace as JSON, no file
+ *   bytes), `GET /emulator/calls?since=n`, `GET /emulator/events` (SSE: `change` and
+ *   `call` events), and `POST /emulator/{command,click,submit,close-view,message}`
+ *   with the JSON options of sendCommand, click, submitView, closeView, postAsUser.
+ */
+export class SlackEmulator extends EventEmitter {
+  readonly botToken: string;
+  readonly signingSecret: string;
+  readonly workspace: Workspace;
+  /** The `token` field Slack puts in commands and payloads (the legacy verification token). */
+  readonly verificationToken = randomHex(12);
+  private readonly store: WorkspaceStore;
+  private readonly api: WebApi;
+  private readonly triggers: Triggers;
+  private readonly responses: ResponseUrls;
+  private readonly http: EmulatorHttp;
+  private readonly persistence: Persistence | undefined;
+  private readonly log: Logger;
+  private base = 'http://127.0.0.1';
+  private eventsUrl: string | undefined;
+  private server: Server | undefined;
+
+  static async start(options: StartOptions = {}): Promise<SlackEmulator> {
+    const emulator = new SlackEmulator(options);
+    const host = options.host ?? '127.0.0.1';
+    const server = createHttpServer(emulator.routes(), emulator.log);
+    const port = await listen(server, options.port ?? 0, host);
+    emulator.server = server;
+    const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    emulator.setBaseUrl(`http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`);
+    return emulator;
+  }
+
+  constructor(options: EmulatorOptions = {}) {
+    super();
+    // SSE streams and waitFor/waitForCall each listen for a while; there may be many at once.
+    this.setMaxListeners(0);
+    const now = options.now ?? (() => new Date());
+    this.botToken = options.botToken ?? 'xoxb-playground-token';
+    this.signingSecret = options.signingSecret ?? randomHex(16);
+    this.log = options.log ?? silentLogger;
+    this.workspace = (options.dataDir ? loadWorkspace(options.dataDir) : undefined) ?? createWorkspace(options.seed ?? true);
+    this.persistence = options.dataDir ? new Persistence(options.dataDir, () => this.workspace) : undefined;
+    this.store = new WorkspaceStore(this.workspace, now, (change) => this.changed(change));
+    this.triggers = new Triggers(now);
+    this.responses = new ResponseUrls(this.store, () => this.base);
+    this.api = new WebApi({
+      botToken: this.botToken,
+      now,
+      context: () => ({ store: this.store, workspace: this.workspace, baseUrl: this.base, triggers: this.triggers, now }),
+      onCall: (call) => this.emit('call', call),
+    });
+    this.http = new EmulatorHttp({
+      api: this.api,
+      store: this.store,
+      responses: this.responses,
+      events: this,
+      sendCommand: (o) => this.sendCommand(o),
+      click: (o) => this.click(o),
+      submitView: (o) => this.submitView(o),
+      closeView: (o) => this.closeView(o),
+      postAsUser: (o) => this.postAsUser(o),
+    });
+    this.persistence?.schedule();
+  }
+
+  private changed(change: EmulatorChange): void {
+    this.persistence?.schedule();
+    this.emit('change', change);
+  }
+
+  routes(): Route[] {
+    return this.http.routes();
+  }
+
+  setBaseUrl(url: string): void {
+    this.base = url.replace(/\/+$/, '');
+  }
+
+  get baseUrl(): string {
+    return this.base;
+  }
+
+  get apiUrl(): string {
+    return `${this.base}/api/`;
+  }
+
+  // --- Web API: what the bot called ----------------------------------------
+
+  get calls(): RecordedCall[] {
+    return this.api.calls;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.api.calls.filter((c) => c.method === method);
+  }
+
+  waitForCall(match: string | ((call: RecordedCall) => boolean), options: WaitOptions = {}): Promise<RecordedCall> {
+    const test = typeof match === 'string' ? (c: RecordedCall) => c.method === match : match;
+    const since = options.since ?? 0;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    return waitOn(this, ['call'], () => this.api.calls.slice(since).find(test), timeoutMs, () => {
+      const recent = this.api.calls.slice(-10).map((c) => `  ${c.method} → ${c.status} ${c.response.ok ? 'ok' : String(c.response.error)}`);
+      const wanted = typeof match === 'string' ? match : 'a call matching the predicate';
+      return `no Web API call to ${wanted} within ${timeoutMs} ms (since #${since}); last calls:\n${recent.join('\n') || '  (none)'}`;
+    });
+  }
+
+  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number } = {}): void {
+    this.api.rateLimit(method, options.times ?? 1, options.retryAfterSeconds ?? 1);
+  }
+
+  failNext(method: string, error: string, times = 1): void {
+    this.api.failNext(method, error, times);
+  }
+
+  // --- inbound: what Slack sends the bot -----------------------------------
+
+  connectBot(eventsUrl: string): void {
+    this.eventsUrl = eventsUrl;
+  }
+
+  private get deps(): InboundDeps {
+    return {
+      store: this.store,
+      triggers: this.triggers,
+      responses: this.responses,
+      signingSecret: this.signingSecret,
+      verificationToken: this.verificationToken,
+      baseUrl: () => this.base,
+      eventsUrl: () => this.eventsUrl ?? failNotConnected(),
+    };
+  }
+
+  sendCommand(o: CommandOptions): Promise<InboundResult> {
+    return inbound.sendCommand(this.deps, o);
+  }
+
+  click(o: ClickOptions): Promise<InboundResult> {
+    return inbound.click(this.deps, o);
+  }
+
+  submitView(o: SubmitOptions): Promise<InboundResult> {
+    return submitView(this.deps, o);
+  }
+
+  /** The user closes a modal; the bot hears view_closed only when the view set notify_on_close. */
+  closeView(o: { user: string; viewId: string }): Promise<InboundResult | undefined> {
+    return dismissView(this.deps, o);
+  }
+
+  /** An Events API event (e.g. `{ type: 'app_mention', user, text, channel, ts }`) in its event_callback envelope. */
+  sendEvent(event: { type: string } & Record<string, unknown>, options?: EventOptions): Promise<InboundResult> {
+    return inbound.sendEvent(this.deps, event, options);
+  }
+
+  async sendSigned(body: string, contentType: string, headers: Record<string, string> = {}): Promise<InboundResult> {
+    return { ...(await inbound.sendSigned(this.deps, body, contentType, headers)), triggerId: '', responseUrl: '' };
+  }
+
+  // --- people in the workspace ---------------------------------------------
+
+  /** A person types a message (or a thread reply) in a channel they belong to. No event is sent to the bot. */
+  postAsUser(o: { user: string; channel: string; text: string; threadTs?: string; blocks?: Block[] }): Message {
+    const channel = this.store.channel(o.channel) ?? this.store.channelByName(o.channel);
+    if (!channel) throw new Error(`no channel ${o.channel} in the emulated workspace`);
+    if (!this.store.user(o.user)) throw new Error(`no user ${o.user} in the emulated workspace`);
+    if (!this.store.isMember(channel, o.user)) throw new Error(`${o.user} is not a member of ${channel.id}`);
+    if (o.threadTs && !this.store.message(channel.id, o.threadTs)) throw new Error(`no message ${o.threadTs} in ${channel.id} to reply to`);
+    return this.store.post({ channel: channel.id, user: o.user, text: o.text, ...(o.blocks ? { blocks: o.blocks } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
+  }
+
+  // --- reading state --------------------------------------------------------
+
+  /**
+   * Resolves with the first truthy value of `read()`, re-checked after every
+   * state change and Web API call (no polling); rejects after `timeoutMs`.
+   */
+  waitFor<T>(read: () => T | undefined | null | false, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    return waitOn(this, ['change', 'call'], read, timeoutMs, () => `${options.what ?? 'the condition'} did not hold within ${timeoutMs} ms`);
+  }
+
+  messages(channel: string): Message[] {
+    return this.store.messages(channel);
+  }
+
+  thread(channel: string, ts: string): Message[] {
+    return this.store.thread(channel, ts);
+  }
+
+  message(channel: string, ts: string): Message | undefined {
+    return this.store.message(channel, ts);
+  }
+
+  ephemerals(filter: { user?: string; channel?: string } = {}): EphemeralMessage[] {
+    return this.workspace.ephemerals.filter((e) => (!filter.user || e.user === filter.user) && (!filter.channel || e.channel === filter.channel));
+  }
+
+  channelByName(name: string): Channel | undefined {
+    return this.store.channelByName(name);
+  }
+
+  async close(): Promise<void> {
+    this.http.closeStreams();
+    if (this.server) await closeServer(this.server, 2000);
+    this.server = undefined;
+    await this.persistence?.flush();
+  }
+}
+
+function failNotConnected(): never {
+  throw new Error('the emulator has no bot to send to: call connectBot(eventsUrl) first');
+}
+
+export { validateBlocks, validateView, LIMITS, MAX_MESSAGE_TEXT, type Surface } from './blockKit.js';
+export { channelNameError, MAX_CHANNEL_NAME } from './channelName.js';
+export type { ClickOptions, CommandOptions, EventOptions, InboundResult, SignOptions } from './inbound.js';
+export type { SubmitOptions } from './submit.js';
+export { SEED, createWorkspace } from './seed.js';
+export { signedHeaders, slackSignature } from './signing.js';
+export type * from './state.js';

@@ -1,0 +1,101 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Actor, AppDeps } from '../app/deps.js';
+import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
+import { openIncident, unknownPlaybook } from '../app/openIncident.js';
+import { listIncidents, showTimeline } from '../app/queries.js';
+import type { Reply } from '../app/replies.js';
+import { moveStep } from '../app/steps.js';
+import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
+import { type Command, parseCommand } from '../domain/command.js';
+import { answer, answerError, sentenceFor } from './answer.js';
+import type { InFlight } from './inflight.js';
+import { commandPayload } from './payloads.js';
+import { replyMessage } from './views/replies.js';
+
+type Route = (deps: AppDeps, where: { channelId: string; key?: string }, actor: Actor) => Promise<Reply>;
+
+/** Which use case each command calls. Commands a later engine answers are added to `extra`. */
+export function routeOf(command: Command, extra: CommandRoutes = {}): Route | undefined {
+  const where = (w: { channelId: string; key?: string }) => ({ channelId: w.channelId, ...('key' in command && command.key ? { key: command.key } : {}) });
+  switch (command.kind) {
+    case 'list': return (deps) => listIncidents(deps);
+    case 'ack': return (deps, w, actor) => acknowledge(deps, where(w), actor);
+    case 'mitigate': return (deps, w, actor) => mitigate(deps, where(w), command.summary, actor);
+    case 'resolve': return (deps, w, actor) => resolve(deps, where(w), command.summary, actor);
+    case 'severity': return (deps, w, actor) => setSeverity(deps, where(w), command.severity, actor);
+    case 'escalate': return (deps, w, actor) => escalateManually(deps, where(w), command.level, actor);
+    case 'note': return (deps, w, actor) => addNote(deps, where(w), command.text, actor);
+    case 'step': return (deps, w, actor) => moveStep(deps, where(w), command.step, command.to, actor);
+    case 'commander': return (deps, w, actor) => setCommander(deps, where(w), command.user, actor);
+    case 'timeline': return (deps, w, actor) => showTimeline(deps, where(w), 0, actor);
+    default: {
+      const route = extra[command.kind];
+      return route ? (deps, w, actor) => route(deps, command as never, where(w), actor) : undefined;
+    }
+  }
+}
+
+export type CommandRoutes = Partial<Record<Command['kind'], (deps: AppDeps, command: Command, where: { channelId: string; key?: string }, actor: Actor) => Promise<Reply>>>;
+
+/**
+ * The `/incident` listener: parse, ack, call one use case. Everything that
+ * needs no I/O is answered in the ack itself; the rest is acked at once and
+ * answered with `respond` when done.
+ */
+export function commandListener(deps: AppDeps, inflight: InFlight, extra: CommandRoutes = {}) {
+  return async ({ command: body, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const started = performance.now();
+    const acked = (outcome: string) => {
+      deps.metrics.ackSeconds.observe({ type: 'command' }, (performance.now() - started) / 1000);
+      deps.metrics.slackRequests.inc({ type: 'command', outcome });
+    };
+    const payload = commandPayload.safeParse(body);
+    if (!payload.success) {
+      await ack({ response_type: 'ephemeral', text: 'Slack sent a command this bot could not read; try again.' });
+      return acked('malformed');
+    }
+    const { text, user_id: user, channel_id: channelId, trigger_id: triggerId } = payload.data;
+    const parsed = parseCommand(text);
+    const ephemeral = (reply: Reply) => ({ response_type: 'ephemeral' as const, ...replyMessage(reply as Exclude<Reply, { kind: 'none' }>) });
+    if (!parsed.ok) {
+      await ack(ephemeral({ kind: 'text', text: parsed.error }));
+      return acked('rejected');
+    }
+    const cmd = parsed.command;
+    if (cmd.kind === 'help' || cmd.kind === 'playbooks') {
+      await ack(ephemeral(cmd.kind === 'help' ? { kind: 'help' } : { kind: 'playbooks', playbooks: deps.catalog.all }));
+      return acked('answered');
+    }
+    if (cmd.kind === 'open' && !deps.catalog.find(cmd.playbook)) {
+      await ack(ephemeral({ kind: 'text', text: sentenceFor(unknownPlaybook(deps, cmd.playbook), deps.log, { user }) }));
+      return acked('rejected');
+    }
+    const route = cmd.kind === 'open' ? undefined : routeOf(cmd, extra);
+    if (cmd.kind !== 'open' && !route) {
+      await ack(ephemeral({ kind: 'text', text: `\`/incident ${cmd.kind.replace('-', ' ')}\` is not available in this bot yet.` }));
+      return acked('rejected');
+    }
+    const requestKey = `cmd:${triggerId}`;
+    if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') {
+      await ack(); // A retry of a command already acted on: Slack has our first answer.
+      return acked('duplicate');
+    }
+    await ack(cmd.kind === 'open' ? ephemeral({ kind: 'text', text: `Opening an incident from \`${deps.catalog.find(cmd.playbook)!.id}\`…` }) : undefined);
+    acked(context.retryNum ? 'retry' : 'accepted');
+    const actor: Actor = { user, requestKey };
+    inflight.run(async () => {
+      try {
+        if (cmd.kind === 'open') {
+          const opened = await openIncident(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);
+          if (opened.kind === 'opened' && opened.channelId !== channelId) {
+            await respond({ response_type: 'in_channel', replace_original: false, text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.channelId}>.` });
+          }
+          return;
+        }
+        await answer(respond, await route!(deps, { channelId }, actor));
+      } catch (error) {
+        await answerError(respond, error, deps.log, { user, command: cmd.kind });
+      }
+    });
+  };
+}

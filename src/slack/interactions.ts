@@ -1,0 +1,112 @@
+import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import type { Actor, AppDeps } from '../app/deps.js';
+import { incidentFor } from '../app/context.js';
+import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
+import { showTimeline } from '../app/queries.js';
+import type { Reply } from '../app/replies.js';
+import { moveStep, requestStepRun } from '../app/steps.js';
+import { escalateManually } from '../app/updates.js';
+import { cleanText } from '../domain/text.js';
+import { answer, answerError } from './answer.js';
+import type { InFlight } from './inflight.js';
+import { type ButtonClick, buttonClick, buttonValue, clickKey } from './payloads.js';
+import { resolveModal } from './views/modals.js';
+
+type ClickArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+export type ClickHandler = (deps: AppDeps, click: { incidentId: number; detail: string; actionId: string; body: ButtonClick }, actor: Actor, args: ClickArgs) => Promise<Reply>;
+
+/**
+ * A button listener: ack, drop a click already handled (a retry, the same
+ * click on another replica), then call one use case and answer its reply.
+ */
+export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHandler) {
+  return async (args: ClickArgs): Promise<void> => {
+    const started = performance.now();
+    await args.ack();
+    deps.metrics.ackSeconds.observe({ type: 'click' }, (performance.now() - started) / 1000);
+    const click = buttonClick.safeParse(args.body);
+    const value = click.success ? buttonValue.safeParse(click.data.actions[0]!.value) : undefined;
+    if (!click.success || !value?.success) {
+      deps.metrics.slackRequests.inc({ type: 'click', outcome: 'malformed' });
+      await answer(args.respond, { kind: 'text', text: 'That button is from an older version of this message; use the latest one.' });
+      return;
+    }
+    const requestKey = clickKey(click.data);
+    if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') {
+      deps.metrics.slackRequests.inc({ type: 'click', outcome: 'duplicate' });
+      return;
+    }
+    deps.metrics.slackRequests.inc({ type: 'click', outcome: 'accepted' });
+    const actor: Actor = { user: click.data.user.id, requestKey };
+    const actionId = click.data.actions[0]!.action_id;
+    inflight.run(async () => {
+      try {
+        await answer(args.respond, await handle(deps, { ...value.data, actionId, body: click.data }, actor, args));
+      } catch (error) {
+        await answerError(args.respond as RespondFn, error, deps.log, { user: actor.user, action: actionId });
+      }
+    });
+  };
+}
+
+const stepNumber = (detail: string) => Number(detail);
+
+export const onStepButton: ClickHandler = (deps, click, actor) => {
+  const [, verb] = click.actionId.split('.');
+  const target = { incidentId: click.incidentId };
+  if (verb === 'run') return requestStepRun(deps, target, stepNumber(click.detail), actor);
+  return moveStep(deps, target, stepNumber(click.detail), verb === 'skip' ? 'skip' : 'done', actor);
+};
+
+export const onIncidentButton: ClickHandler = async (deps, click, actor, args) => {
+  const target = { incidentId: click.incidentId };
+  switch (click.actionId) {
+    case 'incident.ack': return acknowledge(deps, target, actor);
+    case 'incident.escalate': return escalateManually(deps, target, undefined, actor);
+    case 'incident.mitigate': return mitigate(deps, target, '', actor);
+    case 'incident.timeline': return showTimeline(deps, target, 0, actor);
+    case 'incident.resolve': {
+      const incident = await incidentFor(deps.db, target);
+      if (incident.status === 'resolved') return { kind: 'text', text: `${incident.key} is already resolved.` };
+      await args.client.views.open({ trigger_id: click.body.trigger_id!, view: resolveModal(incident) });
+      return { kind: 'none' };
+    }
+    default: return { kind: 'text', text: 'This button does nothing yet.' };
+  }
+};
+
+export const onTimelinePage: ClickHandler = (deps, click, actor) => showTimeline(deps, { incidentId: click.incidentId }, Number(click.detail) || 0, actor);
+
+const resolveSubmission = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    private_metadata: z.string().regex(/^\d+$/),
+    state: z.object({ values: z.object({ summary: z.object({ text: z.object({ value: z.string().nullish() }) }).optional() }) }),
+  }),
+});
+
+/** The Resolve modal's Submit: resolve with its summary; the answer is a DM-free ephemeral in the channel. */
+export function resolveSubmitListener(deps: AppDeps, inflight: InFlight) {
+  return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const parsed = resolveSubmission.safeParse(body);
+    if (!parsed.success) {
+      await ack({ response_action: 'errors', errors: { summary: 'This form is out of date; close it and press Resolve again.' } });
+      return;
+    }
+    await ack();
+    const { user, view } = parsed.data;
+    const summary = cleanText(view.state.values.summary?.text.value ?? '');
+    const actor: Actor = { user: user.id, requestKey: `view:${view.id}` };
+    inflight.run(async () => {
+      try {
+        const reply = await resolve(deps, { incidentId: Number(view.private_metadata) }, summary, actor);
+        const incident = await incidentFor(deps.db, { incidentId: Number(view.private_metadata) });
+        if (reply.kind === 'text' && incident.channelId) await client.chat.postEphemeral({ channel: incident.channelId, user: user.id, text: reply.text }).catch(() => {});
+      } catch (error) {
+        deps.log.warn({ err: error }, 'resolve from the modal failed');
+      }
+    });
+  };
+}

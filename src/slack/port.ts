@@ -1,0 +1,91 @@
+import type { WebClient } from '@slack/web-api';
+import type { IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
+import type { Logger } from '../log.js';
+import { incidentMessage } from './views/incidentMessage.js';
+import { threadMessage } from './views/thread.js';
+
+/** The Slack error code of a failed Web API call (`not_in_channel`, `name_taken`, …). */
+export function slackError(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } } | undefined)?.data?.error;
+}
+
+/**
+ * The use cases' view of Slack, over @slack/web-api. Rate limits are the
+ * client's job (it waits for Retry-After and tries again); this adds the
+ * small recoveries a real workspace needs: joining a public channel before
+ * posting, another name when a channel name is taken.
+ */
+export class SlackWebPort implements SlackPort {
+  private users?: { at: number; byName: Map<string, string> };
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly log: Logger,
+  ) {}
+
+  async createChannel(name: string, invite: string[]): Promise<{ channelId: string; name: string }> {
+    for (let attempt = 1; ; attempt++) {
+      const candidate = attempt === 1 ? name : `${name.slice(0, 76)}-${attempt}`;
+      try {
+        const created = await this.client.conversations.create({ name: candidate });
+        const channelId = created.channel!.id!;
+        const people = invite.filter((user) => user !== 'system');
+        if (people.length > 0) {
+          await this.client.conversations.invite({ channel: channelId, users: people.join(',') }).catch((error: unknown) => {
+            if (slackError(error) !== 'already_in_channel' && slackError(error) !== 'cant_invite_self') throw error;
+          });
+        }
+        return { channelId, name: candidate };
+      } catch (error) {
+        if (slackError(error) !== 'name_taken' || attempt >= 10) throw error;
+      }
+    }
+  }
+
+  async postIncidentMessage(channelId: string, snapshot: IncidentSnapshot): Promise<{ ts: string }> {
+    const message = incidentMessage(snapshot);
+    const result = await this.inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false }));
+    return { ts: result.ts! };
+  }
+
+  async updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void> {
+    await this.client.chat.update({ channel: channelId, ts, ...incidentMessage(snapshot) });
+  }
+
+  async postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }> {
+    const message = threadMessage(post);
+    const result = await this.inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, thread_ts: threadTs, ...message, unfurl_links: false }));
+    return { ts: result.ts! };
+  }
+
+  async pin(channelId: string, ts: string): Promise<void> {
+    await this.client.pins.add({ channel: channelId, timestamp: ts }).catch((error: unknown) => {
+      if (slackError(error) !== 'already_pinned') throw error;
+    });
+  }
+
+  async findUser(handle: string): Promise<string | undefined> {
+    if (!this.users || Date.now() - this.users.at > 5 * 60_000) {
+      const byName = new Map<string, string>();
+      for await (const page of this.client.paginate('users.list', { limit: 200 })) {
+        for (const member of (page as { members?: Array<{ id?: string; name?: string; deleted?: boolean }> }).members ?? []) {
+          if (member.id && member.name && !member.deleted) byName.set(member.name.toLowerCase(), member.id);
+        }
+      }
+      this.users = { at: Date.now(), byName };
+    }
+    return this.users.byName.get(handle.toLowerCase());
+  }
+
+  /** Posts, joining the channel first if Slack says the bot is not in it (public channels only). */
+  private async inChannel<T>(channelId: string, post: () => Promise<T>): Promise<T> {
+    try {
+      return await post();
+    } catch (error) {
+      if (slackError(error) !== 'not_in_channel') throw error;
+      this.log.info({ channelId }, 'joining the channel to post in it');
+      await this.client.conversations.join({ channel: channelId });
+      return post();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { ThreadPost } from '../../app/ports.js';
+import { type SlackMessage, context, mention, section, userText } from './blocks.js';
+
+/** What the bot says in an incident's thread. */
+export function threadMessage(post: ThreadPost): SlackMessage {
+  switch (post.kind) {
+    case 'note':
+      return { text: `Note: ${post.text}`, blocks: [section(`:memo: ${mention(post.actor)}: ${userText(post.text, 2_900)}`)] };
+    case 'status':
+      return { text: post.text, blocks: [context(`${mention(post.actor)} ${post.text}`)] };
+    case 'step-not-configured':
+      return {
+        text: `Step ${post.step}: ${post.runner} ${post.name} is not configured`,
+        blocks: [section(`:information_source: ${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*): the ${post.runner} \`${userText(post.name, 60)}\` is not configured in this bot yet, so nothing ran. The request is in the timeline.`)],
+      };
+    case 'text':
+      return { text: post.text, blocks: [section(post.text)] };
+  }
+}

@@ -1,0 +1,85 @@
+import type { Clock } from '../../src/clock.js';
+import { systemClock } from '../../src/clock.js';
+import { exampleConfigPath, loadConfigFile } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import type { Coordinator } from '../../src/coord/coordinator.js';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { type Logger, silentLogger } from '../../src/log.js';
+import { loadPlaybooks } from '../../src/playbooks/load.js';
+import { SlackEmulator } from '../../src/playground/emulator/index.js';
+import type { Database } from '../../src/store/db.js';
+import { type DatabaseKind, type TestDatabase, createTestDatabase } from './db.js';
+import { testCoordinator } from './redis.js';
+import { resolve } from 'node:path';
+
+export const PLAYBOOKS_DIR = resolve(import.meta.dirname, '../../playbooks');
+
+export interface HarnessOptions {
+  database?: DatabaseKind;
+  /** Changes to the example config for this test file. */
+  config?: (config: Config) => Config;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface Harness {
+  slack: SlackEmulator;
+  bot: RunningBot;
+  db: Database;
+  database: TestDatabase;
+  coord: Coordinator;
+  config: Config;
+  /** Another replica of the bot: same database, same Redis, same Slack. */
+  startReplica(): Promise<RunningBot>;
+  /** Waits until every replica has finished the work it acked. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The bot as it runs in production, in HTTP mode, against the real
+ * PostgreSQL and Redis and the project's Slack emulator: only SLACK_API_URL
+ * differs.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database = await createTestDatabase(options.database ?? 'postgres');
+  const { config: example } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
+  const config = options.config ? options.config(example) : example;
+  const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
+  const slack = await SlackEmulator.start();
+  const coords: Coordinator[] = [];
+  const bots: RunningBot[] = [];
+  const prefix = `ib-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}:`;
+  const launch = async (db: Database) => {
+    const coord = testCoordinator(prefix);
+    coords.push(coord);
+    const bot = await startBot({
+      env: { PORT: 0, slack: { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret, apiUrl: slack.apiUrl } },
+      config, playbooks, db, coord, clock: options.clock ?? systemClock, log: options.log ?? silentLogger, host: '127.0.0.1',
+    });
+    bots.push(bot);
+    return bot;
+  };
+  const bot = await launch(database.db);
+  slack.connectBot(`${bot.url}/slack/events`);
+  const settle = async () => {
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(bots.map(async (b) => {
+        await b.slack?.inflight.drain();
+        await b.deps?.live.idle();
+      }));
+    }
+  };
+  return {
+    slack, bot, db: database.db, database, coord: coords[0]!, config,
+    startReplica: () => launch(database.connectAnother()),
+    settle,
+    async stop() {
+      await settle();
+      await Promise.all(bots.map((b) => b.stop()));
+      await Promise.all(coords.map((c) => c.close()));
+      await slack.close();
+      await database.drop();
+    },
+  };
+}
