@@ -1,4 +1,4 @@
-import { BotError, notFound } from '../errors.js';
+import { type BotError, notFound } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { DuplicateRequestError, openIncident as insertIncident, setIncidentMessage } from '../store/incidents.js';

@@ -29,8 +29,8 @@ export interface Harness {
   database: TestDatabase;
   coord: Coordinator;
   config: Config;
-  /** Another replica of the bot: same database, same Redis, same Slack. */
-  startReplica(): Promise<RunningBot>;
+  /** Another replica of the bot: same database, same Redis (unless given another coordinator), same Slack. */
+  startReplica(options?: { coord?: Coordinator }): Promise<RunningBot>;
   /** Waits until every replica has finished the work it acked. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -50,8 +50,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const coords: Coordinator[] = [];
   const bots: RunningBot[] = [];
   const prefix = `ib-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}:`;
-  const launch = async (db: Database) => {
-    const coord = testCoordinator(prefix);
+  const launch = async (db: Database, given?: Coordinator) => {
+    const coord = given ?? testCoordinator(prefix);
     coords.push(coord);
     const bot = await startBot({
       env: { PORT: 0, slack: { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret, apiUrl: slack.apiUrl } },
@@ -72,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   return {
     slack, bot, db: database.db, database, coord: coords[0]!, config,
-    startReplica: () => launch(database.connectAnother()),
+    startReplica: (replica = {}) => launch(database.connectAnother(), replica.coord),
     settle,
     async stop() {
       await settle();

@@ -65,7 +65,6 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
 }
 
 function stepLine(snapshot: IncidentSnapshot, s: StepStatus): string {
-  const step = snapshot.incident.playbook.steps[s.step - 1]!;
   const who = s.actor ? ` by ${mention(s.actor)}` : '';
   const when = s.changedAt ? ` · ${slackDate(s.changedAt, '{time}')}` : '';
   const detail = s.state === 'failed' && s.detail ? `: ${userText(s.detail, 300)}` : '';
