@@ -25,22 +25,23 @@ export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHa
     const started = performance.now();
     await args.ack();
     deps.metrics.ackSeconds.observe({ type: 'click' }, (performance.now() - started) / 1000);
-    const click = buttonClick.safeParse(args.body);
-    const value = click.success ? buttonValue.safeParse(click.data.actions[0]!.value) : undefined;
-    if (!click.success || !value?.success) {
-      deps.metrics.slackRequests.inc({ type: 'click', outcome: 'malformed' });
-      await answer(args.respond, { kind: 'text', text: 'That button is from an older version of this message; use the latest one.' });
-      return;
-    }
-    const requestKey = clickKey(click.data);
-    if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') {
-      deps.metrics.slackRequests.inc({ type: 'click', outcome: 'duplicate' });
-      return;
-    }
-    deps.metrics.slackRequests.inc({ type: 'click', outcome: 'accepted' });
-    const actor: Actor = { user: click.data.user.id, requestKey };
-    const actionId = click.data.actions[0]!.action_id;
+    // Everything after the ack is tracked, so shutdown (and a test) can wait for it.
     inflight.run(async () => {
+      const click = buttonClick.safeParse(args.body);
+      const value = click.success ? buttonValue.safeParse(click.data.actions[0]!.value) : undefined;
+      if (!click.success || !value?.success) {
+        deps.metrics.slackRequests.inc({ type: 'click', outcome: 'malformed' });
+        await answer(args.respond, { kind: 'text', text: 'That button is from an older version of this message; use the latest one.' });
+        return;
+      }
+      const requestKey = clickKey(click.data);
+      if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') {
+        deps.metrics.slackRequests.inc({ type: 'click', outcome: 'duplicate' });
+        return;
+      }
+      deps.metrics.slackRequests.inc({ type: 'click', outcome: 'accepted' });
+      const actor: Actor = { user: click.data.user.id, requestKey };
+      const actionId = click.data.actions[0]!.action_id;
       try {
         await answer(args.respond, await handle(deps, { ...value.data, actionId, body: click.data }, actor, args));
       } catch (error) {

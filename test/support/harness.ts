@@ -4,13 +4,18 @@ import { exampleConfigPath, loadConfigFile } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Coordinator } from '../../src/coord/coordinator.js';
 import { type RunningBot, startBot } from '../../src/bot.js';
-import { type Logger, silentLogger } from '../../src/log.js';
+import { type Logger, createLogger } from '../../src/log.js';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { SlackEmulator } from '../../src/playground/emulator/index.js';
 import type { Database } from '../../src/store/db.js';
 import { type DatabaseKind, type TestDatabase, createTestDatabase } from './db.js';
 import { testCoordinator } from './redis.js';
 import { resolve } from 'node:path';
+
+/** Warnings and errors go to stderr (TEST_LOG_LEVEL=debug for more), so a failing test shows why. */
+function testLogger(): Logger {
+  return createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json', destination: process.stderr });
+}
 
 export const PLAYBOOKS_DIR = resolve(import.meta.dirname, '../../playbooks');
 
@@ -55,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     coords.push(coord);
     const bot = await startBot({
       env: { PORT: 0, slack: { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret, apiUrl: slack.apiUrl } },
-      config, playbooks, db, coord, clock: options.clock ?? systemClock, log: options.log ?? silentLogger, host: '127.0.0.1',
+      config, playbooks, db, coord, clock: options.clock ?? systemClock, log: options.log ?? testLogger(), host: '127.0.0.1',
     });
     bots.push(bot);
     return bot;
