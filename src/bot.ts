@@ -15,6 +15,10 @@ import type { Playbook } from './playbooks/schema.js';
 import { type SlackSurface, createSlackSurface, listen as listenToSlack } from './slack/app.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
+import { WebClient } from '@slack/web-api';
+import { workHandlers } from './app/work/handlers.js';
+import { startCron } from './scheduler/cron.js';
+import { DueWorker } from './scheduler/worker.js';
 
 /** Everything the bot is built from. main.ts fills it from the environment; tests fill it themselves. */
 export interface BotParts {
@@ -29,6 +33,8 @@ export interface BotParts {
   host?: string;
   /** Extra routes on the same port (the playground). */
   routes?: Route[];
+  /** false: no node-cron ticks; the caller drives `worker.tick()` (tests with a fake clock). */
+  scheduler?: boolean;
 }
 
 export interface RunningBot {
@@ -38,6 +44,8 @@ export interface RunningBot {
   server: Server;
   deps?: AppDeps;
   slack?: SlackSurface;
+  /** Drains due work (escalations, pages, notifications, deadlines); node-cron calls it every second. */
+  worker?: DueWorker;
   /** Stops taking requests, finishes the work already acked; the caller closes the pools it opened. */
   stop(): Promise<void>;
 }
@@ -48,14 +56,30 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   let accepting = true;
   let slack: SlackSurface | undefined;
   let deps: AppDeps | undefined;
+  let worker: DueWorker | undefined;
+  let cron: { stop(): Promise<void> } | undefined;
   if (parts.env.slack.mode !== 'none') {
     slack = createSlackSurface(parts.env.slack, parts.log);
     const port = new SlackWebPort(slack.client, parts.log);
-    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, log: parts.log, metrics };
+    // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
+    const slackApi = new WebClient(parts.env.slack.botToken, { slackApiUrl: parts.env.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 2, minTimeout: 250, maxTimeout: 2_000 }, timeout: 10_000 });
+    let wakeQueued = false;
+    const wake = () => {
+      if (wakeQueued || !worker) return;
+      wakeQueued = true;
+      setImmediate(() => {
+        wakeQueued = false;
+        void worker?.tick();
+      });
+    };
+    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics };
     const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
-    deps = { ...base, live };
-    listenToSlack(slack, deps);
+    const appDeps: AppDeps = { ...base, live };
+    deps = appDeps;
+    worker = new DueWorker({ db: parts.db, clock: parts.clock, log: parts.log, metrics, handlers: workHandlers(appDeps) });
+    listenToSlack(slack, appDeps);
     await slack.start();
+    if (parts.scheduler !== false) cron = startCron([{ name: 'due-work', schedule: '* * * * * *', run: () => worker!.tick() }], parts.log);
   }
   const routes: Route[] = [
     ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting }),
@@ -73,10 +97,13 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
     server,
     ...(deps ? { deps } : {}),
     ...(slack ? { slack } : {}),
+    ...(worker ? { worker } : {}),
     async stop() {
       accepting = false;
       await closeServer(server);
+      await cron?.stop();
       await slack?.stop();
+      await worker?.stop();
       await deps?.live.idle();
     },
   };

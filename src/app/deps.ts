@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -18,7 +19,11 @@ export interface AppDeps {
   config: Config;
   catalog: PlaybookCatalog;
   slack: SlackPort;
+  /** The Web API client notify/ delivers through; it reports rate limits instead of waiting, so durable work is rescheduled. */
+  slackApi: WebClient;
   live: LiveMessage;
+  /** Asks the due-work worker to look now (new work is due at once). */
+  wake: () => void;
   log: Logger;
   metrics: Metrics;
   /** The engines behind a step's own button, registered as they are configured. */

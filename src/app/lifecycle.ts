@@ -2,6 +2,9 @@ import { refusalOf } from '../domain/incident.js';
 import { escapeMrkdwn } from '../domain/text.js';
 import { changeStatus } from '../store/incidents.js';
 import { settle } from './changes.js';
+import { meetDeadlinesIn } from './work/deadlines.js';
+import { stopAcknowledgementClock, stopEscalation } from './work/escalation.js';
+import { enqueueStatusUpdate } from './work/notifications.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';
@@ -15,7 +18,15 @@ export interface Target {
 /** Acknowledge: someone has it. Stops the acknowledgement clock of the escalation level. */
 export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  const change = await changeStatus(deps.db, { incidentId: incident.id, to: 'acknowledged', actor: actor.user, at: deps.clock.now(), ...requestOf(actor) });
+  const at = deps.clock.now();
+  const change = await deps.db.transaction(async (tx) => {
+    const change = await changeStatus(tx, { incidentId: incident.id, to: 'acknowledged', actor: actor.user, at, ...requestOf(actor) });
+    if (change.changed) {
+      await stopAcknowledgementClock(tx, change.incident, at);
+      await meetDeadlinesIn(tx, incident.id, { event: 'acknowledged' }, at);
+    }
+    return change;
+  });
   return settle(deps, change, {
     post: { kind: 'status', actor: actor.user, text: `acknowledged ${incident.key}` },
     reply: `You acknowledged ${incident.key}.`,
@@ -26,7 +37,16 @@ export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): 
 /** Mitigated: the bleeding has stopped; the incident stays open until resolved. */
 export async function mitigate(deps: AppDeps, target: Target, summary: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  const change = await changeStatus(deps.db, { incidentId: incident.id, to: 'mitigated', actor: actor.user, at: deps.clock.now(), data: summary ? { summary } : {}, ...requestOf(actor) });
+  const at = deps.clock.now();
+  const change = await deps.db.transaction(async (tx) => {
+    const change = await changeStatus(tx, { incidentId: incident.id, to: 'mitigated', actor: actor.user, at, data: summary ? { summary } : {}, ...requestOf(actor) });
+    if (change.changed) {
+      await meetDeadlinesIn(tx, incident.id, { event: 'mitigated' }, at);
+      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'mitigated', ...(summary ? { summary } : {}) }, at);
+    }
+    return change;
+  });
+  deps.wake();
   return settle(deps, change, {
     post: { kind: 'status', actor: actor.user, text: `marked ${incident.key} mitigated${summary ? `: ${escapeMrkdwn(summary)}` : ''}` },
     reply: `${incident.key} is mitigated.`,
@@ -37,9 +57,20 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
 /** Resolved: over. Every clock of the incident stops. */
 export async function resolve(deps: AppDeps, target: Target, summary: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  const change = await changeStatus(deps.db, { incidentId: incident.id, to: 'resolved', actor: actor.user, at: deps.clock.now(), data: summary ? { summary } : {}, ...requestOf(actor) });
+  const at = deps.clock.now();
+  const change = await deps.db.transaction(async (tx) => {
+    const change = await changeStatus(tx, { incidentId: incident.id, to: 'resolved', actor: actor.user, at, data: summary ? { summary } : {}, ...requestOf(actor) });
+    if (change.changed) {
+      await stopEscalation(tx, change.incident, at);
+      await meetDeadlinesIn(tx, incident.id, { event: 'resolved' }, at);
+      const durationMs = at.getTime() - change.incident.openedAt.getTime();
+      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'resolved', durationMs, ...(summary ? { summary } : {}) }, at);
+    }
+    return change;
+  });
+  deps.wake();
   return settle(deps, change, {
-    post: { kind: 'status', actor: actor.user, text: `resolved ${incident.key}${summary ? `: ${escapeMrkdwn(summary)}` : ''}` },
+    post: { kind: 'resolved', actor: actor.user, key: incident.key, incidentId: incident.id, ...(summary ? { summary } : {}) },
     reply: `${incident.key} is resolved.`,
     refusal: (current) => refusalOf(current, 'resolved'),
   });

@@ -1,9 +1,13 @@
 import { type BotError, notFound } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
+import { policyFor } from '../domain/escalation.js';
 import { DuplicateRequestError, openIncident as insertIncident, setIncidentMessage } from '../store/incidents.js';
 import type { Actor, AppDeps } from './deps.js';
 import { snapshotOf } from './snapshot.js';
+import { startDeadlines } from './work/deadlines.js';
+import { startEscalation } from './work/escalation.js';
+import { enqueueStatusUpdate } from './work/notifications.js';
 
 export interface OpenRequest {
   playbook: string;
@@ -27,17 +31,27 @@ export function incidentChannelName(prefix: string, number: number, playbookId: 
 export async function openIncident(deps: AppDeps, request: OpenRequest, actor: Actor): Promise<Opened> {
   const playbook = deps.catalog.find(request.playbook);
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
+  const at = deps.clock.now();
+  const escalation = policyFor(playbook, playbook.severity, deps.config.escalation);
   let incident: Incident;
   try {
-    ({ incident } = await insertIncident(deps.db, {
-      playbook,
-      title: playbook.title,
-      summary: request.summary,
-      severity: playbook.severity,
-      openedBy: actor.user,
-      openedAt: deps.clock.now(),
-      ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
-    }));
+    incident = await deps.db.transaction(async (tx) => {
+      const { incident } = await insertIncident(tx, {
+        playbook,
+        title: playbook.title,
+        summary: request.summary,
+        severity: playbook.severity,
+        openedBy: actor.user,
+        openedAt: at,
+        ...(escalation ? { escalation } : {}),
+        ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+      });
+      // The clocks start in the same transaction: a crash after this commit loses none of them.
+      await startEscalation(tx, incident, at);
+      await startDeadlines(tx, deps, incident, at);
+      await enqueueStatusUpdate(tx, deps, incident, { kind: 'opened' }, at);
+      return incident;
+    });
   } catch (error) {
     if (error instanceof DuplicateRequestError) return { kind: 'duplicate' };
     throw error;
@@ -53,6 +67,7 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
   const { ts } = await deps.slack.postIncidentMessage(channelId, snapshotOf(deps, placed, []));
   await setIncidentMessage(deps.db, incident.id, channelId, ts);
   await deps.slack.pin(channelId, ts).catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'could not pin the incident message'));
+  deps.wake();
   return { kind: 'opened', incident: { ...placed, messageTs: ts }, channelId, messageTs: ts };
 }
 

@@ -1,3 +1,4 @@
+import type { DeadlineView } from '../domain/deadlines.js';
 import type { Incident } from '../domain/incident.js';
 import type { StepStatus } from '../domain/steps.js';
 
@@ -14,13 +15,6 @@ export interface IncidentSnapshot {
   dryRun?: boolean;
 }
 
-export interface DeadlineView {
-  name: string;
-  title: string;
-  dueAt: Date;
-  state: 'pending' | 'met' | 'missed';
-  at?: Date;
-}
 
 export interface RollbackView {
   name: string;
@@ -39,6 +33,8 @@ export type ThreadPost =
   | { kind: 'note'; actor: string; text: string }
   | { kind: 'step-not-configured'; actor: string; step: number; title: string; runner: string; name: string }
   | { kind: 'status'; actor: string; text: string }
+  /** Resolved: said in the thread, with the offer of the incident report. */
+  | { kind: 'resolved'; actor: string; key: string; incidentId: number; summary?: string }
   | { kind: 'text'; text: string; mentions?: string[] };
 
 /**
@@ -54,4 +50,6 @@ export interface SlackPort {
   pin(channelId: string, ts: string): Promise<void>;
   /** Resolves `@handle` to a user id; undefined when no such user. */
   findUser(handle: string): Promise<string | undefined>;
+  /** Uploads a text file into a thread. */
+  uploadFile(channelId: string, threadTs: string, filename: string, title: string, content: string): Promise<void>;
 }

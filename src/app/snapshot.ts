@@ -1,5 +1,7 @@
 import type { Incident } from '../domain/incident.js';
-import { stepBoard } from '../domain/steps.js';
+import { type DeadlineView, planDeadlines } from '../domain/deadlines.js';
+import { type StepStatus, stepBoard } from '../domain/steps.js';
+import { readDeadlines } from '../store/deadlines.js';
 import { getIncident } from '../store/incidents.js';
 import { readStepStates } from '../store/steps.js';
 import type { AppDeps } from './deps.js';
@@ -9,16 +11,17 @@ import type { IncidentSnapshot } from './ports.js';
 export async function loadSnapshot(deps: Pick<AppDeps, 'db' | 'config'>, incidentId: number): Promise<IncidentSnapshot | undefined> {
   const incident = await getIncident(deps.db, incidentId);
   if (!incident) return undefined;
-  return snapshotOf(deps, incident, await readStepStates(deps.db, incidentId));
+  const [steps, deadlines] = await Promise.all([readStepStates(deps.db, incidentId), readDeadlines(deps.db, incidentId)]);
+  return snapshotOf(deps, incident, steps, deadlines);
 }
 
-export function snapshotOf(deps: Pick<AppDeps, 'config'>, incident: Incident, recorded: Awaited<ReturnType<typeof readStepStates>>): IncidentSnapshot {
-  const policyName = incident.playbook.escalation;
-  const policy = policyName ? deps.config.escalation.policies[policyName] : undefined;
+export function snapshotOf(deps: Pick<AppDeps, 'config'>, incident: Incident, recorded: StepStatus[], deadlines: DeadlineView[] = planDeadlines(incident.playbook.deadlines, incident.openedAt).map((d) => ({ name: d.name, title: d.title, dueAt: d.dueAt, state: 'pending' as const }))): IncidentSnapshot {
+  const policy = incident.escalationPolicy;
   const level = policy?.levels[incident.escalationLevel - 1];
   return {
     incident,
     steps: stepBoard(incident.playbook.steps.length, recorded),
+    deadlines,
     ...(level ? { levelName: level.name, levelCount: policy!.levels.length } : {}),
     rollbacks: incident.playbook.rollback.flatMap((name) => {
       const action = deps.config.actions[name];

@@ -5,6 +5,7 @@ import { badRequest } from '../errors.js';
 import { moveStep as recordStepMove } from '../store/steps.js';
 import { afterChange } from './changes.js';
 import { recordOnce } from './record.js';
+import { meetDeadlinesIn } from './work/deadlines.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
@@ -22,7 +23,12 @@ export async function moveStep(deps: AppDeps, target: Target, step: number, move
   if (!playbookStep) throw badRequest(`${incident.key} has steps 1 to ${incident.playbook.steps.length}; there is no step ${step}.`);
   if (incident.status === 'resolved') return text(`${incident.key} is resolved; its steps are closed.`);
   const { to, kind, verb } = MOVES[move];
-  const change = await recordStepMove(deps.db, { incidentId: incident.id, step, to, kind, actor: actor.user, at: deps.clock.now(), data: { title: playbookStep.title }, ...(actor.requestKey ? { requestKey: actor.requestKey } : {}) });
+  const at = deps.clock.now();
+  const change = await deps.db.transaction(async (tx) => {
+    const change = await recordStepMove(tx, { incidentId: incident.id, step, to, kind, actor: actor.user, at, data: { title: playbookStep.title }, ...(actor.requestKey ? { requestKey: actor.requestKey } : {}) });
+    if (change.changed && to === 'done') await meetDeadlinesIn(tx, incident.id, { step }, at);
+    return change;
+  });
   if (!change.changed) {
     if (change.duplicate) return NO_REPLY;
     const by = change.status?.actor ? ` by <@${change.status.actor}>` : '';

@@ -3,6 +3,8 @@ import { escapeMrkdwn } from '../domain/text.js';
 import { BotError, badRequest } from '../errors.js';
 import { changeCommander, changeEscalationLevel, changeSeverity } from '../store/incidents.js';
 import { settle } from './changes.js';
+import { restartAtLevel } from './work/escalation.js';
+import { enqueueStatusUpdate } from './work/notifications.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import { type Target, requestOf } from './lifecycle.js';
@@ -11,7 +13,13 @@ import { NO_REPLY, type Reply, text } from './replies.js';
 
 export async function setSeverity(deps: AppDeps, target: Target, severity: Severity, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  const change = await changeSeverity(deps.db, { incidentId: incident.id, severity, actor: actor.user, at: deps.clock.now(), ...requestOf(actor) });
+  const at = deps.clock.now();
+  const change = await deps.db.transaction(async (tx) => {
+    const change = await changeSeverity(tx, { incidentId: incident.id, severity, actor: actor.user, at, ...requestOf(actor) });
+    if (change.changed) await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'severity', from: severityLabel(incident.severity), to: severityLabel(severity) }, at);
+    return change;
+  });
+  deps.wake();
   return settle(deps, change, {
     post: { kind: 'status', actor: actor.user, text: `changed the severity of ${incident.key} to ${severityLabel(severity)}` },
     reply: `${incident.key} is now ${severityLabel(severity)}.`,
@@ -22,14 +30,23 @@ export async function setSeverity(deps: AppDeps, target: Target, severity: Sever
 /** Escalate by hand: to a named level, or the next one. */
 export async function escalateManually(deps: AppDeps, target: Target, level: number | undefined, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  const policy = incident.playbook.escalation ? deps.config.escalation.policies[incident.playbook.escalation] : undefined;
+  const policy = incident.escalationPolicy ?? undefined;
   const levels = policy?.levels.length ?? 3;
   const to = level ?? incident.escalationLevel + 1;
   if (to < 1 || to > levels) {
     throw badRequest(level === undefined ? `${incident.key} is already at its last escalation level (${levels}).` : `${incident.key}'s escalation policy has levels 1 to ${levels}.`);
   }
-  const change = await changeEscalationLevel(deps.db, { incidentId: incident.id, level: to, actor: actor.user, at: deps.clock.now(), data: { manual: true }, ...requestOf(actor) });
+  const at = deps.clock.now();
   const name = policy?.levels[to - 1]?.name;
+  const change = await deps.db.transaction(async (tx) => {
+    const change = await changeEscalationLevel(tx, { incidentId: incident.id, level: to, actor: actor.user, at, data: { manual: true }, ...requestOf(actor) });
+    if (change.changed) {
+      await restartAtLevel(tx, change.incident, `event-${change.event.id}`, at);
+      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'escalated', level: to, ...(name ? { levelName: name } : {}) }, at);
+    }
+    return change;
+  });
+  deps.wake();
   return settle(deps, change, {
     post: { kind: 'status', actor: actor.user, text: `escalated ${incident.key} to level ${to}${name ? ` (${name})` : ''}` },
     reply: `${incident.key} is escalated to level ${to}${name ? `: ${name}` : ''}.`,

@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../config/escalation.js';
 import type { Playbook } from '../playbooks/schema.js';
 import type { Severity } from './severity.js';
 
@@ -25,6 +26,11 @@ export interface Incident {
   /** The playbook as it was when the incident opened. */
   playbook: Playbook;
   version: number;
+  /** The escalation policy as it was when the incident opened (null: none). */
+  escalationPolicy: EscalationPolicy | null;
+  escalationPolicyName: string | null;
+  /** How many times the policy has started over from level 1. */
+  escalationCycle: number;
 }
 
 /**

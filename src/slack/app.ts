@@ -73,7 +73,7 @@ export function listen(surface: SlackSurface, deps: AppDeps, extra: { commands?:
   const { app, inflight } = surface;
   app.command(/^\/.+/, commandListener(deps, inflight, extra.commands));
   app.action(/^step\.(done|skip|run)\.\d+$/, clickListener(deps, inflight, onStepButton));
-  app.action(/^incident\.(ack|escalate|mitigate|resolve|timeline)$/, clickListener(deps, inflight, onIncidentButton));
+  app.action(/^incident\.(ack|escalate|mitigate|resolve|timeline|report)$/, clickListener(deps, inflight, onIncidentButton));
   app.action(/^timeline\.page\.(earlier|later)$/, clickListener(deps, inflight, onTimelinePage));
   for (const [id, handler] of extra.clicks ?? []) app.action(id, clickListener(deps, inflight, handler));
   app.view(RESOLVE_MODAL, resolveSubmitListener(deps, inflight));

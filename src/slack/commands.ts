@@ -3,6 +3,7 @@ import type { Actor, AppDeps } from '../app/deps.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { openIncident, unknownPlaybook } from '../app/openIncident.js';
 import { listIncidents, showTimeline } from '../app/queries.js';
+import { postReport } from '../app/report.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep } from '../app/steps.js';
 import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
@@ -28,6 +29,7 @@ export function routeOf(command: Command, extra: CommandRoutes = {}): Route | un
     case 'step': return (deps, w, actor) => moveStep(deps, where(w), command.step, command.to, actor);
     case 'commander': return (deps, w, actor) => setCommander(deps, where(w), command.user, actor);
     case 'timeline': return (deps, w, actor) => showTimeline(deps, where(w), 0, actor);
+    case 'report': return (deps, w, actor) => postReport(deps, where(w), actor);
     default: {
       const route = extra[command.kind];
       return route ? (deps, w, actor) => route(deps, command as never, where(w), actor) : undefined;

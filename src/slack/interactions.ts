@@ -4,6 +4,7 @@ import type { Actor, AppDeps } from '../app/deps.js';
 import { incidentFor } from '../app/context.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { showTimeline } from '../app/queries.js';
+import { postReport } from '../app/report.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep, requestStepRun } from '../app/steps.js';
 import { escalateManually } from '../app/updates.js';
@@ -67,6 +68,7 @@ export const onIncidentButton: ClickHandler = async (deps, click, actor, args) =
     case 'incident.escalate': return escalateManually(deps, target, undefined, actor);
     case 'incident.mitigate': return mitigate(deps, target, '', actor);
     case 'incident.timeline': return showTimeline(deps, target, 0, actor);
+    case 'incident.report': return postReport(deps, target, actor);
     case 'incident.resolve': {
       const incident = await incidentFor(deps.db, target);
       if (incident.status === 'resolved') return { kind: 'text', text: `${incident.key} is already resolved.` };

@@ -77,6 +77,10 @@ export class SlackWebPort implements SlackPort {
     return this.users.byName.get(handle.toLowerCase());
   }
 
+  async uploadFile(channelId: string, threadTs: string, filename: string, title: string, content: string): Promise<void> {
+    await this.client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title, content });
+  }
+
   /** Posts, joining the channel first if Slack says the bot is not in it (public channels only). */
   private async inChannel<T>(channelId: string, post: () => Promise<T>): Promise<T> {
     try {

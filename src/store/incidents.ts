@@ -1,13 +1,15 @@
 import { type Incident, type IncidentStatus, statusesBefore } from '../domain/incident.js';
 import type { Severity } from '../domain/severity.js';
 import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
+import type { EscalationPolicy } from '../config/escalation.js';
 import type { Playbook } from '../playbooks/schema.js';
 import { type Database, type Queryable, type Transaction, atomically } from './db.js';
 import { claimRequest } from './requests.js';
 import { appendTimelineEvent } from './timeline.js';
 
 const NAMES = ['id', 'number', 'key', 'playbook_id', 'title', 'summary', 'severity', 'status', 'escalation_level', 'commander',
-  'channel_id', 'message_ts', 'opened_by', 'opened_at', 'acknowledged_at', 'mitigated_at', 'resolved_at', 'playbook', 'version'];
+  'channel_id', 'message_ts', 'opened_by', 'opened_at', 'acknowledged_at', 'mitigated_at', 'resolved_at', 'playbook', 'version',
+  'escalation_policy', 'escalation_policy_name', 'escalation_cycle'];
 const COLUMNS = NAMES.join(', ');
 /** The columns qualified by the table alias `i`, for statements that join. */
 const I_COLUMNS = NAMES.map((n) => `i.${n}`).join(', ');
@@ -32,6 +34,9 @@ interface IncidentRow {
   resolved_at: Date | null;
   playbook: Playbook;
   version: number;
+  escalation_policy: EscalationPolicy | null;
+  escalation_policy_name: string | null;
+  escalation_cycle: number;
 }
 
 const date = (value: Date | null) => (value === null ? null : new Date(value));
@@ -56,6 +61,9 @@ export const toIncident = (row: IncidentRow): Incident => ({
   resolvedAt: date(row.resolved_at),
   playbook: row.playbook,
   version: row.version,
+  escalationPolicy: row.escalation_policy ?? null,
+  escalationPolicyName: row.escalation_policy_name ?? null,
+  escalationCycle: row.escalation_cycle ?? 0,
 });
 
 /** The outcome of a guarded change: `changed` is false when the guard held it back. */
@@ -71,6 +79,8 @@ export interface NewIncident {
   channelId?: string | null;
   /** The Slack request that asked for it: a retry of the same request opens nothing. */
   requestKey?: string;
+  /** The escalation policy in force, snapshotted with the incident. */
+  escalation?: { name: string; policy: EscalationPolicy };
 }
 
 export class DuplicateRequestError extends Error {
@@ -84,10 +94,10 @@ export async function openIncident(q: Database | Transaction, input: NewIncident
   return atomically(q, async (tx) => {
     if (input.requestKey && !(await claimRequest(tx, input.requestKey, input.openedAt))) throw new DuplicateRequestError(input.requestKey);
     const { rows } = await tx.query<IncidentRow>(
-      `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id, playbook)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)
+      `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id, playbook, escalation_policy_name, escalation_policy)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)
        RETURNING ${COLUMNS}`,
-      [input.playbook.id, input.title, input.summary, input.severity, input.openedBy, input.openedAt, input.channelId ?? null, JSON.stringify(input.playbook)],
+      [input.playbook.id, input.title, input.summary, input.severity, input.openedBy, input.openedAt, input.channelId ?? null, JSON.stringify(input.playbook), input.escalation?.name ?? null, input.escalation ? JSON.stringify(input.escalation.policy) : null],
     );
     const incident = toIncident(rows[0]!);
     const event = await appendTimelineEvent(tx, {
@@ -103,6 +113,12 @@ export async function openIncident(q: Database | Transaction, input: NewIncident
 
 export async function getIncident(q: Queryable, id: number): Promise<Incident | undefined> {
   const { rows } = await q.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1`, [id]);
+  return rows[0] && toIncident(rows[0]);
+}
+
+/** Reads an incident and locks its row until the transaction ends: the fence of a scheduled escalation. */
+export async function lockIncident(tx: Transaction, id: number): Promise<Incident | undefined> {
+  const { rows } = await tx.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
   return rows[0] && toIncident(rows[0]);
 }
 
@@ -202,15 +218,15 @@ export function changeSeverity(q: Database | Transaction, change: ChangeBase & {
 }
 
 /** Moves the escalation level; `onlyFrom` fences a scheduled escalation to the level it was planned from. */
-export function changeEscalationLevel(q: Database | Transaction, change: ChangeBase & { level: number; onlyFrom?: number }): Promise<Change> {
+export function changeEscalationLevel(q: Database | Transaction, change: ChangeBase & { level: number; onlyFrom?: number; cycle?: number }): Promise<Change> {
   return guardedChange(q, change, 'incident.escalated', async (tx) => {
     const { rows } = await tx.query<IncidentRow & { previous: number }>(
-      `WITH b AS (SELECT id, escalation_level FROM incidents WHERE id = $1 FOR UPDATE)
-       UPDATE incidents i SET escalation_level = $2, version = i.version + 1
-       FROM b WHERE i.id = b.id AND b.escalation_level <> $2 AND i.status <> 'resolved'
+      `WITH b AS (SELECT id, escalation_level, escalation_cycle FROM incidents WHERE id = $1 FOR UPDATE)
+       UPDATE incidents i SET escalation_level = $2, escalation_cycle = coalesce($4, i.escalation_cycle), version = i.version + 1
+       FROM b WHERE i.id = b.id AND (b.escalation_level <> $2 OR b.escalation_cycle <> coalesce($4, b.escalation_cycle)) AND i.status <> 'resolved'
          AND ($3::int IS NULL OR b.escalation_level = $3)
        RETURNING ${I_COLUMNS}, b.escalation_level AS previous`,
-      [change.incidentId, change.level, change.onlyFrom ?? null],
+      [change.incidentId, change.level, change.onlyFrom ?? null, change.cycle ?? null],
     );
     return { row: rows[0], data: rows[0] && { from: rows[0].previous, to: change.level } };
   });

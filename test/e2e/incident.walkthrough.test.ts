@@ -97,7 +97,7 @@ describe('an incident walked through its playbook', () => {
 
   it('has written every command and click to the timeline, with its actor, in order', async () => {
     await h.settle();
-    const events = await timelineOf(h.db, key);
+    const events = (await timelineOf(h.db, key)).filter((e) => e.actor !== 'system');
     expect(events.map((e) => [e.kind, e.actor])).toEqual([
       ['incident.opened', ADA],
       ['step.done', ADA],
@@ -111,6 +111,20 @@ describe('an incident walked through its playbook', () => {
       ['incident.resolved', ADA],
     ]);
     expect(events[9]!.data).toMatchObject({ summary: 'rotated the client secret', from: 'acknowledged', to: 'resolved' });
+  });
+
+  it('paged each level it reached and told stakeholders of each change, on its own', async () => {
+    const system = (await timelineOf(h.db, key)).filter((e) => e.actor === 'system');
+    expect(system.filter((e) => e.kind === 'escalation.paged').map((e) => e.data.level)).toEqual([1, 2, 3]);
+    // Acknowledging stopped the acknowledgement clock; level 3's unresolved clock ran until resolve.
+    expect(system.filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual(['acknowledged', 'resolved']);
+    const told = system.filter((e) => e.kind === 'notification.sent').map((e) => `${e.data.reason}:${e.data.to}`);
+    // engineering (the playbook's) and support (sev2) from the start; leadership too once it is sev1.
+    expect(told).toEqual(expect.arrayContaining(['opened:C0ENGINEER', 'opened:C0SUPPORT0', 'severity:C0STAKEHOLD', 'severity:U0STAKE003', 'resolved:C0STAKEHOLD', 'resolved:C0ENGINEER']));
+    // One thread per incident in each stakeholder channel.
+    const inEngineering = h.slack.messages('C0ENGINEER').filter((m) => m.text.startsWith(key));
+    expect(inEngineering).toHaveLength(1);
+    expect(h.slack.thread('C0ENGINEER', inEngineering[0]!.ts).length).toBeGreaterThanOrEqual(4);
   });
 
   it('shows the timeline to whoever asks, and records that they looked', async () => {

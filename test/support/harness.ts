@@ -61,19 +61,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const bot = await startBot({
       env: { PORT: 0, slack: { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret, apiUrl: slack.apiUrl } },
       config, playbooks, db, coord, clock: options.clock ?? systemClock, log: options.log ?? testLogger(), host: '127.0.0.1',
+      // A test that moves the clock drives the worker itself (settle); real time keeps node-cron's ticks.
+      scheduler: options.clock === undefined,
     });
     bots.push(bot);
     return bot;
   };
   const bot = await launch(database.db);
   slack.connectBot(`${bot.url}/slack/events`);
+  /** Until nothing is left to do: acked work, live-message renders and due work on every replica. */
   const settle = async () => {
-    for (let round = 0; round < 3; round++) {
-      await Promise.all(bots.map(async (b) => {
+    for (let round = 0; round < 50; round++) {
+      const busy = await Promise.all(bots.map(async (b) => {
+        const inflight = b.slack?.inflight.size ?? 0;
         await b.slack?.inflight.drain();
         await b.deps?.live.idle();
+        return inflight + ((await b.worker?.tick()) ?? 0);
       }));
+      if (busy.every((n) => n === 0)) return;
     }
+    throw new Error('the bot did not settle after 50 rounds');
   };
   return {
     slack, bot, db: database.db, database, coord: coords[0]!, config,

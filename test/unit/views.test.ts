@@ -17,7 +17,7 @@ function incident(overrides: Partial<Incident> = {}, stepCount = 3): Incident {
     id: 7, number: 7, key: 'INC-7', playbookId: 'auth-401', title: 'Authentication errors (401/403)', summary: 'login failing',
     severity: 'sev2', status: 'open', escalationLevel: 1, commander: 'U0ONCALL01', channelId: 'C0INC7', messageTs: '1.000001',
     openedBy: 'U0ONCALL01', openedAt, acknowledgedAt: null, mitigatedAt: null, resolvedAt: null,
-    playbook: testPlaybook({ steps }), version: 1, ...overrides,
+    playbook: testPlaybook({ steps }), version: 1, escalationPolicy: null, escalationPolicyName: null, escalationCycle: 0, ...overrides,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ThreadPost } from '../../app/ports.js';
-import { type SlackMessage, context, mention, section, userText } from './blocks.js';
+import { type SlackMessage, actions, button, context, mention, section, userText } from './blocks.js';
 
 /** What the bot says in an incident's thread. */
 export function threadMessage(post: ThreadPost): SlackMessage {
@@ -12,6 +12,14 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       return {
         text: `Step ${post.step}: ${post.runner} ${post.name} is not configured`,
         blocks: [section(`:information_source: ${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*): the ${post.runner} \`${userText(post.name, 60)}\` is not configured in this bot yet, so nothing ran. The request is in the timeline.`)],
+      };
+    case 'resolved':
+      return {
+        text: `${post.key} is resolved`,
+        blocks: [
+          section(`:white_check_mark: ${mention(post.actor)} resolved ${post.key}${post.summary ? `: ${userText(post.summary, 500)}` : '.'} The report is ready when you are.`),
+          actions('incident.resolved', [button('Post the incident report', 'incident.report', String(post.incidentId), { style: 'primary' })]),
+        ],
       };
     case 'text':
       return { text: post.text, blocks: [section(post.text)] };

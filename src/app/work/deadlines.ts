@@ -1,0 +1,73 @@
+import { type DeadlineTrigger, planDeadlines, reminderAt } from '../../domain/deadlines.js';
+import type { Incident } from '../../domain/incident.js';
+import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { deadlineMissed, deadlineReminder } from '../../notify/messages.js';
+import type { Transaction } from '../../store/db.js';
+import { insertDeadlines, meetDeadlines, missDeadline, readDeadlines } from '../../store/deadlines.js';
+import { getIncident } from '../../store/incidents.js';
+import { appendTimelineEvent } from '../../store/timeline.js';
+import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
+import type { AppDeps } from '../deps.js';
+import type { WorkResult } from './types.js';
+
+/** Opening starts the playbook's deadlines: a reminder shortly before each, and the check when it falls due. */
+export async function startDeadlines(tx: Transaction, deps: Pick<AppDeps, 'config'>, incident: Incident, at: Date): Promise<void> {
+  const planned = planDeadlines(incident.playbook.deadlines, incident.openedAt);
+  await insertDeadlines(tx, incident.id, planned);
+  const work: NewWork[] = planned.flatMap((d) => {
+    const remind = reminderAt(d.dueAt, deps.config.deadline_reminder, at);
+    return [
+      ...(remind ? [{ kind: 'deadline.remind', incidentId: incident.id, dueAt: remind, payload: { name: d.name }, dedupeKey: `deadline.remind:${incident.id}:${d.name}` }] : []),
+      { kind: 'deadline.check', incidentId: incident.id, dueAt: d.dueAt, payload: { name: d.name }, dedupeKey: `deadline.check:${incident.id}:${d.name}` },
+    ];
+  });
+  await scheduleWork(tx, work, at);
+}
+
+/** Settles the deadlines a step or event meets, with a timeline event each; returns how many. */
+export async function meetDeadlinesIn(tx: Transaction, incidentId: number, trigger: DeadlineTrigger, at: Date): Promise<number> {
+  const met = await meetDeadlines(tx, incidentId, trigger, at);
+  for (const deadline of met) {
+    await appendTimelineEvent(tx, { incidentId, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'deadline.met', data: { name: deadline.name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), ...(deadline.late ? { late: true } : {}) } });
+  }
+  return met.length;
+}
+
+/** Shortly before a deadline: remind the commander in the thread, if it is still open. */
+export async function remindDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+  const now = deps.clock.now();
+  const name = String(work.payload.name);
+  const incident = await getIncident(deps.db, work.incidentId!);
+  const deadline = (await readDeadlines(deps.db, work.incidentId!)).find((d) => d.name === name);
+  if (!incident || !deadline || deadline.state !== 'pending') return { done: 'already settled' };
+  await deps.db.transaction(async (tx) => {
+    await scheduleWork(tx, [{ kind: 'deliver', incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `remind:${work.id}`, payload: { thread: 'incident', message: deadlineReminder(incident.commander, deadline.title, deadline.dueAt) } }], now);
+    await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: 'deadline.reminded', data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), commander: incident.commander } });
+    await completeWork(tx, work.id, worker, now, 'reminded');
+  });
+  deps.wake();
+  return { completed: true };
+}
+
+/** When a deadline falls due: still pending means missed, said in the thread and recorded. */
+export async function checkDeadlineDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+  const now = deps.clock.now();
+  const name = String(work.payload.name);
+  const incident = await getIncident(deps.db, work.incidentId!);
+  if (!incident) return { done: 'no incident' };
+  const missed = await deps.db.transaction(async (tx) => {
+    const deadline = await missDeadline(tx, incident.id, name, now);
+    if (deadline) {
+      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: 'deadline.missed', data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString() } });
+      await scheduleWork(tx, [{ kind: 'deliver', incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `missed:${work.id}`, payload: { thread: 'incident', message: deadlineMissed(incident.commander, deadline.title, deadline.dueAt) } }], now);
+    }
+    await completeWork(tx, work.id, worker, now, deadline ? 'missed' : 'met in time');
+    return deadline !== undefined;
+  });
+  if (missed) {
+    deps.metrics.timelineEvents.inc({ kind: 'deadline.missed' });
+    await deps.live.refresh(incident.id);
+    deps.wake();
+  }
+  return { completed: true };
+}

@@ -1,0 +1,51 @@
+import type { DEADLINE_EVENTS } from '../../playbooks/schema.js';
+import { type OutgoingMessage, deliver } from '../../notify/deliver.js';
+import type { TimelineKind } from '../../domain/timeline.js';
+import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { getIncident } from '../../store/incidents.js';
+import { findStakeholderThread, saveStakeholderThread } from '../../store/stakeholderThreads.js';
+import { appendTimelineEvent } from '../../store/timeline.js';
+import { type Work, completeWork } from '../../store/work.js';
+import type { AppDeps } from '../deps.js';
+import { meetDeadlinesIn } from './deadlines.js';
+import type { WorkResult } from './types.js';
+
+interface DeliverPayload {
+  /** A channel or user; absent for the incident's own thread. */
+  to?: string;
+  /** `incident`: the incident's thread. `stakeholder`: this destination's thread about the incident. */
+  thread?: 'incident' | 'stakeholder';
+  message: OutgoingMessage;
+  record?: { kind: TimelineKind; data: Record<string, unknown> };
+  meets?: (typeof DEADLINE_EVENTS)[number];
+}
+
+/** Sends one message the bot decided to send, once; records it when it is a notification. */
+export async function deliverDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+  const now = deps.clock.now();
+  const payload = work.payload as unknown as DeliverPayload;
+  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
+  let to = payload.to;
+  let threadTs: string | undefined;
+  if (payload.thread === 'incident') {
+    if (!incident?.channelId || !incident.messageTs) return { retryAt: new Date(now.getTime() + 2_000), reason: 'the incident message is not posted yet', countAttempt: work.attempts < 30 };
+    to = incident.channelId;
+    threadTs = incident.messageTs;
+  } else if (payload.thread === 'stakeholder' && incident && to) {
+    threadTs = await findStakeholderThread(deps.db, incident.id, to);
+  }
+  if (!to) return { done: 'no destination' };
+  const delivered = await deliver(deps.slackApi, { to, ...(threadTs ? { threadTs } : {}), message: payload.message, key: `work-${work.id}` }, { retried: work.attempts > 1 });
+  const met = await deps.db.transaction(async (tx) => {
+    if (payload.thread === 'stakeholder' && incident && !threadTs) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
+    if (payload.record && incident) {
+      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: payload.record.kind, data: { ...payload.record.data, ts: delivered.ts } });
+    }
+    const settled = payload.meets && incident ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
+    await completeWork(tx, work.id, worker, now, delivered.reused ? 'already delivered' : 'delivered');
+    return settled;
+  });
+  if (payload.record) deps.metrics.timelineEvents.inc({ kind: payload.record.kind });
+  if (met > 0 && incident) await deps.live.refresh(incident.id);
+  return { completed: true };
+}

@@ -1,0 +1,52 @@
+import type { EscalationConfig, EscalationLevel, EscalationPolicy } from '../config/escalation.js';
+import type { Playbook } from '../playbooks/schema.js';
+import type { IncidentStatus } from './incident.js';
+import type { Severity } from './severity.js';
+
+/**
+ * Escalation as pure rules. A level's clock is either an acknowledgement
+ * clock (stops when someone acknowledges) or an unresolved clock (stops only
+ * when the incident is resolved). When it runs out, the next level is paged;
+ * after the last level the policy starts over `repeat` times, then stops.
+ */
+export type ClockKind = 'ack' | 'unresolved';
+
+export interface LevelClock {
+  kind: ClockKind;
+  ms: number;
+}
+
+export function clockOf(level: EscalationLevel): LevelClock {
+  return level.acknowledged_within !== undefined ? { kind: 'ack', ms: level.acknowledged_within } : { kind: 'unresolved', ms: level.unresolved_after! };
+}
+
+/** Whether a level's clock runs for an incident in this status. */
+export function clockRuns(clock: ClockKind, status: IncidentStatus): boolean {
+  return clock === 'ack' ? status === 'open' : status !== 'resolved';
+}
+
+export type Next = { kind: 'escalate'; level: number; cycle: number } | { kind: 'stop'; reason: 'exhausted' };
+
+/** What happens when `level` (1-based) of `cycle` runs out. */
+export function nextAfter(policy: EscalationPolicy, level: number, cycle: number): Next {
+  if (level < policy.levels.length) return { kind: 'escalate', level: level + 1, cycle };
+  if (cycle < policy.repeat) return { kind: 'escalate', level: 1, cycle: cycle + 1 };
+  return { kind: 'stop', reason: 'exhausted' };
+}
+
+/** The policy in force: the severity's, if the config names one, else the playbook's. */
+export function policyFor(playbook: Playbook, severity: Severity, config: EscalationConfig): { name: string; policy: EscalationPolicy } | undefined {
+  const name = config.by_severity[severity] ?? playbook.escalation;
+  const policy = name ? config.policies[name] : undefined;
+  return name && policy ? { name, policy } : undefined;
+}
+
+export function levelOf(policy: EscalationPolicy, level: number): EscalationLevel | undefined {
+  return policy.levels[level - 1];
+}
+
+/** How late a due item fired; past the tolerance it is reported as late (the bot was down). */
+export function lateness(dueAt: Date, firedAt: Date, toleranceMs = 60_000): { late: boolean; byMs: number } {
+  const byMs = Math.max(0, firedAt.getTime() - dueAt.getTime());
+  return { late: byMs > toleranceMs, byMs };
+}

@@ -1,0 +1,92 @@
+import type { WebClient } from '@slack/web-api';
+
+export interface OutgoingMessage {
+  text: string;
+  blocks: unknown[];
+}
+
+export interface Delivery {
+  /** A channel id, or a user id for a direct message. */
+  to: string;
+  threadTs?: string;
+  message: OutgoingMessage;
+  /** Identifies this delivery. A retry finds it in Slack instead of posting it twice. */
+  key: string;
+}
+
+export interface Delivered {
+  channel: string;
+  ts: string;
+  /** True when a previous attempt had already posted it (its answer was lost). */
+  reused: boolean;
+}
+
+const EVENT_TYPE = 'incidentbot_delivery';
+
+const slackError = (error: unknown) => (error as { data?: { error?: string } } | undefined)?.data?.error;
+
+/**
+ * Posts a message the bot sends on its own (a page, a stakeholder update, a
+ * reminder) exactly once. Each message carries its key in Slack message
+ * metadata; when an attempt is retried, the destination is searched for the
+ * key first, so a post whose answer was lost is not posted again.
+ */
+export async function deliver(client: WebClient, delivery: Delivery, options: { retried: boolean }): Promise<Delivered> {
+  const channel = /^[UW]/.test(delivery.to) ? await openDirectMessage(client, delivery.to) : delivery.to;
+  if (options.retried) {
+    const existing = await findDelivered(client, channel, delivery.threadTs, delivery.key);
+    if (existing) return { channel, ts: existing, reused: true };
+  }
+  const post = () =>
+    client.chat.postMessage({
+      channel,
+      ...(delivery.threadTs ? { thread_ts: delivery.threadTs } : {}),
+      text: delivery.message.text,
+      blocks: delivery.message.blocks as never,
+      unfurl_links: false,
+      metadata: { event_type: EVENT_TYPE, event_payload: { key: delivery.key } },
+    });
+  let result;
+  try {
+    result = await post();
+  } catch (error) {
+    if (slackError(error) !== 'not_in_channel') throw error;
+    await client.conversations.join({ channel });
+    result = await post();
+  }
+  return { channel, ts: result.ts!, reused: false };
+}
+
+async function openDirectMessage(client: WebClient, user: string): Promise<string> {
+  const opened = await client.conversations.open({ users: user });
+  return opened.channel!.id!;
+}
+
+async function findDelivered(client: WebClient, channel: string, threadTs: string | undefined, key: string): Promise<string | undefined> {
+  try {
+    const page = threadTs
+      ? await client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+      : await client.conversations.history({ channel, include_all_metadata: true, limit: 100 });
+    const found = (page.messages ?? []).find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
+      return metadata?.event_type === EVENT_TYPE && metadata.event_payload?.key === key;
+    });
+    return found?.ts;
+  } catch (error) {
+    // A channel the bot cannot read yet (not joined): nothing of ours is in it.
+    if (slackError(error) === 'not_in_channel' || slackError(error) === 'channel_not_found') return undefined;
+    throw error;
+  }
+}
+
+/** Members of a user group, for paging its people by direct message. */
+export async function usergroupMembers(client: WebClient, usergroup: string): Promise<string[]> {
+  const result = await client.usergroups.users.list({ usergroup });
+  return result.users ?? [];
+}
+
+/** Seconds Slack asked us to wait, when the error is a rate limit. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const e = error as { code?: string; retryAfter?: number } | undefined;
+  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : undefined;
+}

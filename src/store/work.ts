@@ -1,0 +1,135 @@
+import type { Queryable } from './db.js';
+
+/** A due item, as a worker claims it. */
+export interface Work {
+  id: number;
+  kind: string;
+  incidentId: number | null;
+  dueAt: Date;
+  payload: Record<string, unknown>;
+  lane: string | null;
+  attempts: number;
+}
+
+export interface NewWork {
+  kind: string;
+  incidentId?: number | null;
+  dueAt: Date;
+  payload?: Record<string, unknown>;
+  lane?: string;
+  dedupeKey?: string;
+}
+
+interface WorkRow {
+  id: number;
+  kind: string;
+  incident_id: number | null;
+  due_at: Date;
+  payload: Record<string, unknown>;
+  lane: string | null;
+  attempts: number;
+}
+
+const toWork = (row: WorkRow): Work => ({
+  id: Number(row.id),
+  kind: row.kind,
+  incidentId: row.incident_id === null ? null : Number(row.incident_id),
+  dueAt: new Date(row.due_at),
+  payload: row.payload ?? {},
+  lane: row.lane,
+  attempts: row.attempts,
+});
+
+/** Schedules work; an item with a dedupe key already scheduled is not added again. */
+export async function scheduleWork(q: Queryable, items: readonly NewWork[], now: Date): Promise<number> {
+  if (items.length === 0) return 0;
+  const { rowCount } = await q.query(
+    `INSERT INTO scheduled_work (kind, incident_id, due_at, payload, lane, dedupe_key, created_at)
+     SELECT kind, incident_id, due_at, payload, lane, dedupe_key, $7
+       FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::jsonb[], $5::text[], $6::text[])
+         AS t(kind, incident_id, due_at, payload, lane, dedupe_key)
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [
+      items.map((i) => i.kind),
+      items.map((i) => i.incidentId ?? null),
+      items.map((i) => i.dueAt),
+      items.map((i) => JSON.stringify(i.payload ?? {})),
+      items.map((i) => i.lane ?? null),
+      items.map((i) => i.dedupeKey ?? null),
+      now,
+    ],
+  );
+  return rowCount;
+}
+
+/**
+ * Claims up to `limit` due items in one statement. SKIP LOCKED keeps two
+ * workers off the same row; the lease lets another worker take over an item
+ * whose worker died; a lane's later items wait for its earlier ones.
+ */
+export async function claimDueWork(q: Queryable, worker: string, now: Date, leaseMs: number, limit: number): Promise<Work[]> {
+  const { rows } = await q.query<WorkRow>(
+    `WITH due AS (
+       SELECT w.id FROM scheduled_work w
+        WHERE w.done_at IS NULL AND w.due_at <= $2
+          AND (w.locked_until IS NULL OR w.locked_until < $2)
+          AND (w.lane IS NULL OR NOT EXISTS (
+                SELECT 1 FROM scheduled_work e
+                 WHERE e.lane = w.lane AND e.done_at IS NULL AND e.id < w.id))
+        ORDER BY w.due_at, w.id
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED
+     )
+     UPDATE scheduled_work s
+        SET locked_by = $1, locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000), attempts = s.attempts + 1
+       FROM due WHERE s.id = due.id
+     RETURNING s.id, s.kind, s.incident_id, s.due_at, s.payload, s.lane, s.attempts`,
+    [worker, now, leaseMs, limit],
+  );
+  return rows.map(toWork).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+}
+
+/** Marks an item done, if this worker still holds it (a lease that ran out belongs to another worker now). */
+export async function completeWork(q: Queryable, id: number, worker: string, now: Date, outcome: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE scheduled_work SET done_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
+    [id, worker, now, outcome],
+  );
+  return rowCount === 1;
+}
+
+/** Puts an item back to run again at `at` (after a failure, or when Slack says to wait). */
+export async function retryWork(q: Queryable, id: number, worker: string, at: Date, outcome: string, options: { countAttempt?: boolean } = {}): Promise<void> {
+  await q.query(
+    `UPDATE scheduled_work SET due_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL,
+            attempts = CASE WHEN $5 THEN attempts ELSE attempts - 1 END
+      WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
+    [id, worker, at, outcome, options.countAttempt !== false],
+  );
+}
+
+/** Cancels an incident's pending items of the given kinds (all kinds when none are given). */
+export async function cancelWork(q: Queryable, incidentId: number, kinds: readonly string[] | undefined, now: Date, outcome: string, filter?: { payloadKey: string; value: string }): Promise<number> {
+  const { rowCount } = await q.query(
+    `UPDATE scheduled_work SET done_at = $2, outcome = $3, locked_by = NULL, locked_until = NULL
+      WHERE incident_id = $1 AND done_at IS NULL
+        AND ($4::text[] IS NULL OR kind = ANY($4::text[]))
+        AND ($5::text IS NULL OR payload ->> $5 = $6)`,
+    [incidentId, now, outcome, kinds ?? null, filter?.payloadKey ?? null, filter?.value ?? null],
+  );
+  return rowCount;
+}
+
+export async function pendingWork(q: Queryable, incidentId: number): Promise<Work[]> {
+  const { rows } = await q.query<WorkRow>(
+    `SELECT id, kind, incident_id, due_at, payload, lane, attempts FROM scheduled_work WHERE incident_id = $1 AND done_at IS NULL ORDER BY due_at, id`,
+    [incidentId],
+  );
+  return rows.map(toWork);
+}
+
+/** The earliest due time of pending work: the playground shows what is coming. */
+export async function nextDueAt(q: Queryable): Promise<Date | undefined> {
+  const { rows } = await q.query<{ due_at: Date | null }>('SELECT min(due_at) AS due_at FROM scheduled_work WHERE done_at IS NULL');
+  return rows[0]?.due_at ? new Date(rows[0].due_at) : undefined;
+}
