@@ -62,7 +62,8 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
     slack = createSlackSurface(parts.env.slack, parts.log);
     const port = new SlackWebPort(slack.client, parts.log);
     // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
-    const slackApi = new WebClient(parts.env.slack.botToken, { slackApiUrl: parts.env.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 2, minTimeout: 250, maxTimeout: 2_000 }, timeout: 10_000 });
+    // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
+    const slackApi = new WebClient(parts.env.slack.botToken, { slackApiUrl: parts.env.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
     let wakeQueued = false;
     const wake = () => {
       if (wakeQueued || !worker) return;

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { exportReport } from './app/report.js';
+import { systemClock } from './clock.js';
 import { parseEnv } from './config/env.js';
 import { loadConfig, packageRoot } from './config/load.js';
 import { ProblemsError, formatProblem, isBotError } from './errors.js';
@@ -15,6 +17,7 @@ const USAGE = `incidentbot <command>
   playbooks [dir]         list the playbooks: id, aliases, title
   migrate                 apply the database migrations (DATABASE_URL, else the embedded database)
   schema [--write]        print the playbooks' JSON Schema (--write: to playbooks/schema.json)
+  export INC-<n>          print an incident's report (Markdown) from the database
   help                    this text
 
 The config file is INCIDENTBOT_CONFIG, else ./incidentbot.yml, else the shipped example.`;
@@ -83,7 +86,25 @@ async function schema(args: string[], { out }: Io): Promise<number> {
   return 0;
 }
 
+async function exportIncident(args: string[], { out, err }: Io): Promise<number> {
+  const key = args.find((a) => /^inc-\d+$/i.test(a));
+  if (!key) {
+    err('usage: incidentbot export INC-<n>');
+    return 1;
+  }
+  const env = parseEnv(process.env);
+  const db = await openDatabase(env);
+  try {
+    const { markdown } = await exportReport({ db, clock: systemClock }, { key: key.toUpperCase() });
+    out(markdown);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 export const COMMANDS: Record<string, Command> = {
+  export: exportIncident,
   lint,
   playbooks: listPlaybooks,
   migrate: runMigrations,

@@ -41,6 +41,7 @@ export type Parsed = { ok: true; command: Command } | { ok: false; error: string
 export const INCIDENT_COMMANDS = ['ack', 'escalate', 'severity', 'note', 'step', 'resolve', 'mitigate', 'timeline', 'report', 'rollback', 'commander'] as const;
 
 const KEY = /^inc-(\d{1,9})$/i;
+const ARGUMENT_COMMANDS = new Set(['ack', 'acknowledge', 'escalate', 'severity', 'sev', 'step', 'timeline', 'report', 'rollback', 'commander', 'health']);
 const fail = (error: string): Parsed => ({ ok: false, error });
 const ok = (command: Command): Parsed => ({ ok: true, command });
 
@@ -61,6 +62,11 @@ export function parseCommand(raw: string): Parsed {
   if (isIncidentKey(words[0])) key = normalizeKey(words.shift()!);
   const head = (words.shift() ?? '').toLowerCase();
   if (isIncidentKey(words[0]) && key === undefined && head !== '') key = normalizeKey(words.shift()!);
+  // Commands whose arguments are not free text take the key anywhere: `/incident escalate 3 INC-42`.
+  if (key === undefined && ARGUMENT_COMMANDS.has(head)) {
+    const at = words.findIndex((w) => isIncidentKey(w));
+    if (at >= 0) key = normalizeKey(words.splice(at, 1)[0]!);
+  }
   const rest = words.join(' ');
   const withKey = (command: Command): Parsed => ok(key ? ({ ...command, key } as Command) : command);
 

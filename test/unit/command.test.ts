@@ -27,6 +27,9 @@ describe('the /incident grammar', () => {
     expect(command('ack INC-42')).toEqual({ kind: 'ack', key: 'INC-42' });
     expect(command('inc-42 ack')).toEqual({ kind: 'ack', key: 'INC-42' });
     expect(command('INC-007 note checked the logs')).toEqual({ kind: 'note', text: 'checked the logs', key: 'INC-7' });
+    expect(command('escalate 3 INC-42')).toEqual({ kind: 'escalate', level: 3, key: 'INC-42' });
+    expect(command('step 2 done inc-9')).toEqual({ kind: 'step', step: 2, to: 'done', key: 'INC-9' });
+    expect(command('note see INC-3 for context')).toEqual({ kind: 'note', text: 'see INC-3 for context' });
   });
 
   it('parses every subcommand of the grammar', () => {

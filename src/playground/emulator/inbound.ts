@@ -2,15 +2,17 @@ import type { ResponseTarget, ResponseUrls } from './responseUrl.js';
 import { slackId } from './ids.js';
 import { apiMessage } from './shapes.js';
 import { signedHeaders } from './signing.js';
+import type { EnvelopeType } from './socketMode.js';
 import type { Block, Channel, User } from './state.js';
 import { type WorkspaceStore, isReply } from './store.js';
 import type { Triggers } from './triggers.js';
 
 /** What the bot answered a request Slack sent it. */
 export interface InboundResult {
+  /** The HTTP status; over Socket Mode 200 once acked, 0 when no ack came within 3 s. */
   status: number;
   body: string;
-  /** The body parsed, when it is JSON. */
+  /** The body parsed, when it is JSON (over Socket Mode: the ack's payload). */
   json?: unknown;
   triggerId: string;
   responseUrl: string;
@@ -61,12 +63,18 @@ export interface InboundDeps {
   verificationToken: string;
   eventsUrl: () => string;
   baseUrl: () => string;
+  /** Set while the bot is reached over Socket Mode: sends an envelope and waits for its ack. */
+  socket?: () => SocketSend | undefined;
 }
+
+/** An answer before the emulator adds the trigger_id and response_url it issued. */
+export type Delivered = Omit<InboundResult, 'triggerId' | 'responseUrl'>;
+export type SocketSend = (type: EnvelopeType, payload: Record<string, unknown>, retry: { retryNum?: number; retryReason?: string }) => Promise<Delivered>;
 
 /** Slack's limit for answering a request. */
 export const ACK_TIMEOUT_MS = 3000;
 
-export async function sendSigned(deps: InboundDeps, body: string, contentType: string, headers: Record<string, string> = {}, o: SignOptions = {}): Promise<Omit<InboundResult, 'triggerId' | 'responseUrl'>> {
+export async function sendSigned(deps: InboundDeps, body: string, contentType: string, headers: Record<string, string> = {}, o: SignOptions = {}): Promise<Delivered> {
   const timestamp = o.timestamp ?? deps.store.nowSeconds();
   const signed = signedHeaders(o.signingSecret ?? deps.signingSecret, timestamp, body);
   const all: Record<string, string> = { ...signed, 'content-type': contentType };
@@ -90,6 +98,20 @@ export async function sendSigned(deps: InboundDeps, body: string, contentType: s
 }
 
 const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * A request to the bot: over its Socket Mode connection as an envelope when
+ * it has one, else signed to its events URL as Slack encodes each type
+ * (command fields form-encoded, interactions as a `payload` form field,
+ * events as JSON). The signing options only apply over HTTP.
+ */
+export function deliver(deps: InboundDeps, type: EnvelopeType, payload: Record<string, unknown>, o: SignOptions = {}): Promise<Delivered> {
+  const socket = deps.socket?.();
+  if (socket) return socket(type, payload, { ...(o.retryNum !== undefined ? { retryNum: o.retryNum } : {}), ...(o.retryReason !== undefined ? { retryReason: o.retryReason } : {}) });
+  if (type === 'events_api') return sendSigned(deps, JSON.stringify(payload), 'application/json', {}, o);
+  const form = type === 'interactive' ? { payload: JSON.stringify(payload) } : (payload as Record<string, string>);
+  return sendSigned(deps, new URLSearchParams(form).toString(), FORM, {}, o);
+}
 
 function userOf(store: WorkspaceStore, id: string): User {
   const user = store.user(id);
@@ -116,7 +138,7 @@ export async function sendCommand(deps: InboundDeps, o: CommandOptions): Promise
   const target: ResponseTarget = { channel: channel.id, user: user.id };
   const responseUrl = deps.responses.issue(target);
   const { team, bot } = store.workspace;
-  const body = new URLSearchParams({
+  const fields = {
     token: deps.verificationToken,
     team_id: team.id,
     team_domain: team.domain,
@@ -130,17 +152,17 @@ export async function sendCommand(deps: InboundDeps, o: CommandOptions): Promise
     is_enterprise_install: 'false',
     response_url: responseUrl,
     trigger_id: triggerId,
-  }).toString();
-  const result = { ...(await sendSigned(deps, body, FORM, {}, o)), triggerId, responseUrl };
+  };
+  const result = { ...(await deliver(deps, 'slash_commands', fields, o)), triggerId, responseUrl };
   const posted = showAck(deps, target, command, result);
   if (posted) deps.responses.remember(responseUrl, posted);
   return result;
 }
 
 /** What Slack shows for a command's answer: its ack body, or the error it failed with. */
-function showAck(deps: InboundDeps, target: ResponseTarget, command: string, result: Omit<InboundResult, 'triggerId' | 'responseUrl'>): { ts: string; ephemeral: boolean } | undefined {
+function showAck(deps: InboundDeps, target: ResponseTarget, command: string, result: Delivered): { ts: string; ephemeral: boolean } | undefined {
   const failed = (error: string) => void deps.store.addEphemeral({ ...target, text: `${command} failed with the error "${error}"`, source: 'ack' });
-  if (result.ackMs > ACK_TIMEOUT_MS) return failed('operation_timeout');
+  if (result.ackMs > ACK_TIMEOUT_MS || result.status === 0) return failed('operation_timeout');
   if (result.status !== 200) return failed('dispatch_failed');
   if (result.body.trim() === '') return undefined;
   const payload = result.json !== undefined && typeof result.json === 'object' ? (result.json as Record<string, unknown>) : { text: result.body };
@@ -220,8 +242,7 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
       },
     ],
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return { ...(await sendSigned(deps, body, FORM, {}, o)), triggerId, responseUrl };
+  return { ...(await deliver(deps, 'interactive', payload, o)), triggerId, responseUrl };
 }
 
 export interface EventOptions extends SignOptions {
@@ -245,6 +266,6 @@ export async function sendEvent(deps: InboundDeps, event: { type: string } & Rec
     authorizations: [{ enterprise_id: null, team_id: team.id, user_id: bot.user_id, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
   };
-  return { ...(await sendSigned(deps, JSON.stringify(envelope), 'application/json', {}, o)), triggerId: '', responseUrl: '' };
+  return { ...(await deliver(deps, 'events_api', envelope, o)), triggerId: '', responseUrl: '' };
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
 import { type Logger, silentLogger } from '../../log.js';
-import { WebApi } from './api.js';
+import { type ParamsMatch, WebApi } from './api.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
 import * as inbound from './inbound.js';
@@ -10,49 +10,30 @@ import type { ClickOptions, CommandOptions, EventOptions, InboundDeps, InboundRe
 import { Persistence, loadWorkspace } from './persist.js';
 import { ResponseUrls } from './responseUrl.js';
 import { createWorkspace } from './seed.js';
+import { type SocketChange, SocketMode } from './socketMode.js';
 import { type SubmitOptions, dismissView, submitView } from './submit.js';
 import type { Block, Channel, EmulatorChange, EphemeralMessage, Message, RecordedCall, Workspace } from './state.js';
 import { WorkspaceStore } from './store.js';
 import { Triggers } from './triggers.js';
 import { waitOn } from './wait.js';
+import type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
 
-export interface EmulatorOptions {
-  /** The accepted bearer token; default 'xoxb-playground-token'. */
-  botToken?: string;
-  /** Signs the requests sent to the bot; default 32 random hex characters. */
-  signingSecret?: string;
-  /** When set, the workspace persists as JSON under it and is reloaded on start. */
-  dataDir?: string;
-  /** Default true: the seeded workspace (see seed.ts). */
-  seed?: boolean;
-  /** Clock for ts values, trigger and response_url expiry; default real time. */
-  now?: () => Date;
-  /** Where emulator bugs are logged (default: nowhere). */
-  log?: Logger;
-}
-
-export interface StartOptions extends EmulatorOptions {
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-}
-
-export interface WaitOptions {
-  timeoutMs?: number;
-  /** Index into `calls` to start looking from; default 0 (earlier calls count). */
-  since?: number;
-}
+export type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
 
 /**
  * Slack at the network edge: the Web API (`/api/<method>`) the bot's WebClient
  * calls, and the signed requests Slack sends to the bot's `/slack/events`.
- * Emits 'change' (EmulatorChange) whenever the workspace changes and 'call'
- * (RecordedCall) after each Web API call.
+ * Emits 'change' (EmulatorChange) whenever the workspace changes, 'call'
+ * (RecordedCall) after each Web API call and 'socket' (SocketChange) when a
+ * Socket Mode connection opens or closes. The bot is reached over HTTP
+ * (`connectBot`) or, after `useSocketMode()`, over its WebSocket (socketMode.ts).
  *
  * Routes (see http.ts), under the base URL:
  * - `POST|GET /api/<method>`: the Web API, form-encoded, JSON or query params.
  * - `POST /emulator/response/<id>`: response URLs handed to the bot.
  * - `POST /emulator/upload/<fileId>`, `GET /emulator/files/<fileId>[/<name>]`: file bytes.
+ * - `GET /emulator/socket?ticket=…` (WebSocket upgrade): Socket Mode, on the emulator's own
+ *   server; on another server once `attachSocketMode(server)` is called.
  * - For the playground page: `GET /emulator/state` (the workspace as JSON, no file
  *   bytes), `GET /emulator/calls?since=n`, `GET /emulator/events` (SSE: `change` and
  *   `call` events), and `POST /emulator/{command,click,submit,close-view,message}`
@@ -60,6 +41,7 @@ export interface WaitOptions {
  */
 export class SlackEmulator extends EventEmitter {
   readonly botToken: string;
+  readonly appToken: string;
   readonly signingSecret: string;
   readonly workspace: Workspace;
   /** The `token` field Slack puts in commands and payloads (the legacy verification token). */
@@ -71,9 +53,12 @@ export class SlackEmulator extends EventEmitter {
   private readonly http: EmulatorHttp;
   private readonly persistence: Persistence | undefined;
   private readonly log: Logger;
+  private readonly sockets: SocketMode;
   private base = 'http://127.0.0.1';
   private eventsUrl: string | undefined;
+  private overSocket = false;
   private server: Server | undefined;
+  private detachSocket: (() => void) | undefined;
 
   static async start(options: StartOptions = {}): Promise<SlackEmulator> {
     const emulator = new SlackEmulator(options);
@@ -81,6 +66,7 @@ export class SlackEmulator extends EventEmitter {
     const server = createHttpServer(emulator.routes(), emulator.log);
     const port = await listen(server, options.port ?? 0, host);
     emulator.server = server;
+    emulator.detachSocket = emulator.attachSocketMode(server);
     const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
     emulator.setBaseUrl(`http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`);
     return emulator;
@@ -92,6 +78,7 @@ export class SlackEmulator extends EventEmitter {
     this.setMaxListeners(0);
     const now = options.now ?? (() => new Date());
     this.botToken = options.botToken ?? 'xoxb-playground-token';
+    this.appToken = options.appToken ?? 'xapp-playground-token';
     this.signingSecret = options.signingSecret ?? randomHex(16);
     this.log = options.log ?? silentLogger;
     this.workspace = (options.dataDir ? loadWorkspace(options.dataDir) : undefined) ?? createWorkspace(options.seed ?? true);
@@ -99,10 +86,20 @@ export class SlackEmulator extends EventEmitter {
     this.store = new WorkspaceStore(this.workspace, now, (change) => this.changed(change));
     this.triggers = new Triggers(now);
     this.responses = new ResponseUrls(this.store, () => this.base);
+    this.sockets = new SocketMode({ appId: () => this.workspace.bot.app_id, now, ...(options.socketPingIntervalMs !== undefined ? { pingIntervalMs: options.socketPingIntervalMs } : {}) });
+    this.sockets.on('socket', (change: SocketChange) => this.emit('socket', change));
     this.api = new WebApi({
       botToken: this.botToken,
+      appToken: this.appToken,
       now,
-      context: () => ({ store: this.store, workspace: this.workspace, baseUrl: this.base, triggers: this.triggers, now }),
+      context: () => ({
+        store: this.store,
+        workspace: this.workspace,
+        baseUrl: this.base,
+        triggers: this.triggers,
+        now,
+        openSocket: () => this.sockets.connectionUrl(this.base),
+      }),
       onCall: (call) => this.emit('call', call),
     });
     this.http = new EmulatorHttp({
@@ -161,8 +158,13 @@ export class SlackEmulator extends EventEmitter {
     });
   }
 
-  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number } = {}): void {
-    this.api.rateLimit(method, options.times ?? 1, options.retryAfterSeconds ?? 1);
+  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number; match?: ParamsMatch } = {}): void {
+    this.api.rateLimit(method, options.times ?? 1, options.retryAfterSeconds ?? 1, options.match);
+  }
+
+  /** The next matching calls take effect but their answers are lost (the connection drops): the worst case for "exactly once". */
+  loseResponses(method: string, options: { times?: number; match?: ParamsMatch } = {}): void {
+    this.api.loseResponses(method, options.times ?? 1, options.match);
   }
 
   failNext(method: string, error: string, times = 1): void {
@@ -171,8 +173,35 @@ export class SlackEmulator extends EventEmitter {
 
   // --- inbound: what Slack sends the bot -----------------------------------
 
+  /** Sends the bot's requests over HTTP, signed, to its events URL (`…/slack/events`). */
   connectBot(eventsUrl: string): void {
     this.eventsUrl = eventsUrl;
+    this.overSocket = false;
+  }
+
+  /** Sends the bot's requests as Socket Mode envelopes; results keep the HTTP shape (200 once acked, 0 after 3 s without an ack). */
+  useSocketMode(): void {
+    this.overSocket = true;
+  }
+
+  /** Takes Socket Mode upgrades on a server the emulator's routes are mounted on; returns a function that detaches. */
+  attachSocketMode(server: Server): () => void {
+    return this.sockets.attach(server);
+  }
+
+  /** Resolves once the bot has a Socket Mode connection open (or, with `closed`, once it has none). */
+  waitForSocket(options: { closed?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    return this.sockets.waitFor(options);
+  }
+
+  /** Open Socket Mode connections. */
+  get socketConnections(): number {
+    return this.sockets.connections;
+  }
+
+  /** Sends Slack's `disconnect` message on every Socket Mode connection; answers how many got it. */
+  disconnectSocket(reason: 'refresh_requested' | 'warning' | 'link_disabled' = 'refresh_requested'): number {
+    return this.sockets.disconnect(reason);
   }
 
   private get deps(): InboundDeps {
@@ -184,6 +213,7 @@ export class SlackEmulator extends EventEmitter {
       verificationToken: this.verificationToken,
       baseUrl: () => this.base,
       eventsUrl: () => this.eventsUrl ?? failNotConnected(),
+      socket: () => (this.overSocket ? (type, payload, retry) => this.sockets.send(type, payload, retry) : undefined),
     };
   }
 
@@ -258,6 +288,9 @@ export class SlackEmulator extends EventEmitter {
 
   async close(): Promise<void> {
     this.http.closeStreams();
+    this.sockets.close();
+    this.detachSocket?.();
+    this.detachSocket = undefined;
     if (this.server) await closeServer(this.server, 2000);
     this.server = undefined;
     await this.persistence?.flush();
@@ -272,6 +305,7 @@ export { validateBlocks, validateView, LIMITS, MAX_MESSAGE_TEXT, type Surface } 
 export { channelNameError, MAX_CHANNEL_NAME } from './channelName.js';
 export type { ClickOptions, CommandOptions, EventOptions, InboundResult, SignOptions } from './inbound.js';
 export type { SubmitOptions } from './submit.js';
+export { SOCKET_ACK_TIMEOUT_MS, SOCKET_PATH, TICKET_TTL_MS, type Envelope, type EnvelopeType, type SocketChange } from './socketMode.js';
 export { SEED, createWorkspace } from './seed.js';
 export { signedHeaders, slackSignature } from './signing.js';
 export type * from './state.js';

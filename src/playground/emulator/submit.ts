@@ -1,5 +1,5 @@
 import { validateView } from './blockKit.js';
-import { type InboundDeps, type InboundResult, sendSigned } from './inbound.js';
+import { type InboundDeps, type InboundResult, deliver } from './inbound.js';
 import { closeView, createView, openViews, replaceView } from './methods/views.js';
 import type { StoredView } from './state.js';
 import type { WorkspaceStore } from './store.js';
@@ -36,8 +36,7 @@ export async function submitView(deps: InboundDeps, o: SubmitOptions): Promise<I
     is_enterprise_install: false,
     enterprise: null,
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const result = { ...(await sendSigned(deps, body, 'application/x-www-form-urlencoded', {}, o)), triggerId, responseUrl: '' };
+  const result = { ...(await deliver(deps, 'interactive', payload, o)), triggerId, responseUrl: '' };
   if (result.status === 200) applyViewAck(store, stored, result.json);
   return result;
 }
@@ -90,6 +89,5 @@ export async function dismissView(deps: InboundDeps, o: { user: string; viewId: 
     is_enterprise_install: false,
     enterprise: null,
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return { ...(await sendSigned(deps, body, 'application/x-www-form-urlencoded')), triggerId: '', responseUrl: '' };
+  return { ...(await deliver(deps, 'interactive', payload)), triggerId: '', responseUrl: '' };
 }

@@ -1,3 +1,4 @@
+import { appsMethods } from './apps.js';
 import { chatMethods } from './chat.js';
 import { conversationsMethods } from './conversations.js';
 import { filesMethods } from './files.js';
@@ -12,4 +13,5 @@ export const METHODS: Readonly<Record<string, MethodRun>> = {
   ...conversationsMethods,
   ...viewsMethods,
   ...filesMethods,
+  ...appsMethods,
 };

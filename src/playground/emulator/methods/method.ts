@@ -12,6 +12,8 @@ export interface MethodContext {
   readonly baseUrl: string;
   readonly triggers: Triggers;
   readonly now: () => Date;
+  /** Issues a Socket Mode ticket: the `ws://` URL apps.connections.open answers. */
+  readonly openSocket: () => string;
 }
 
 export type MethodResult = Record<string, unknown>;
