@@ -1,0 +1,59 @@
+import type { CheckConfig, CheckGroupConfig } from '../config/checks.js';
+
+export interface ChecksConfig {
+  checks: Record<string, CheckConfig>;
+  groups: Record<string, CheckGroupConfig>;
+}
+
+export interface Target {
+  /** The name that was resolved, or `all`. */
+  target: string;
+  title: string;
+  checks: Array<{ name: string; config: CheckConfig }>;
+}
+
+/**
+ * What `/incident health [target]` runs: a check, a group (its checks, in
+ * order), or with no target every configured check. Undefined when unknown.
+ */
+export function resolveTarget(config: ChecksConfig, target?: string): Target | undefined {
+  const key = target?.trim().toLowerCase() ?? '';
+  if (key === '') {
+    return { target: 'all', title: 'All checks', checks: Object.entries(config.checks).map(([name, check]) => ({ name, config: check })) };
+  }
+  const check = Object.hasOwn(config.checks, key) ? config.checks[key] : undefined;
+  if (check) return { target: key, title: check.title ?? key, checks: [{ name: key, config: check }] };
+  const group = Object.hasOwn(config.groups, key) ? config.groups[key] : undefined;
+  if (!group) return undefined;
+  // The config loader rejects unknown names; skipping here keeps a hand-built config from crashing.
+  const checks = group.checks.flatMap((name) => (Object.hasOwn(config.checks, name) ? [{ name, config: config.checks[name]! }] : []));
+  return { target: key, title: group.title ?? key, checks };
+}
+
+/** The check and group names closest to what was typed, best first: "did you mean …". */
+export function suggestTargets(config: ChecksConfig, typed: string, limit = 3): string[] {
+  const needle = typed.trim().toLowerCase().slice(0, 64);
+  if (!needle) return [];
+  const names = [...new Set([...Object.keys(config.groups), ...Object.keys(config.checks)])];
+  return names
+    .map((name) => ({ name, score: distance(needle, name) - (name.includes(needle) || needle.includes(name) ? 2 : 0) }))
+    .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 2)))
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map(({ name }) => name);
+}
+
+/** Levenshtein distance over short names: one row of the table is enough. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
