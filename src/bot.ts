@@ -17,6 +17,9 @@ import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
+import { scheduledJobs } from './scheduler/jobs.js';
+import { TokenManager } from './tokens/index.js';
+import { stepRunners } from './app/stepRunners.js';
 import { startCron } from './scheduler/cron.js';
 import { DueWorker } from './scheduler/worker.js';
 
@@ -35,6 +38,8 @@ export interface BotParts {
   routes?: Route[];
   /** false: no node-cron ticks; the caller drives `worker.tick()` (tests with a fake clock). */
   scheduler?: boolean;
+  /** The bot's Redis, for token sinks of kind redis that name no URL of their own. */
+  redisUrl?: string;
 }
 
 export interface RunningBot {
@@ -73,14 +78,15 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
         void worker?.tick();
       });
     };
-    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics };
+    const tokens = new TokenManager({ providers: parts.config.tokens, coord: parts.coord, clock: parts.clock, log: parts.log, metrics, ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}) });
+    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics, tokens, stepRunners };
     const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
     const appDeps: AppDeps = { ...base, live };
     deps = appDeps;
     worker = new DueWorker({ db: parts.db, clock: parts.clock, log: parts.log, metrics, handlers: workHandlers(appDeps) });
     listenToSlack(slack, appDeps);
     await slack.start();
-    if (parts.scheduler !== false) cron = startCron([{ name: 'due-work', schedule: '* * * * * *', run: () => worker!.tick() }], parts.log);
+    if (parts.scheduler !== false) cron = startCron(scheduledJobs(appDeps, worker), parts.log);
   }
   const routes: Route[] = [
     ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting }),
@@ -106,6 +112,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       await slack?.stop();
       await worker?.stop();
       await deps?.live.idle();
+      await deps?.tokens.close();
     },
   };
 }

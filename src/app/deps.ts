@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { TokenManager } from '../tokens/index.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   wake: () => void;
   log: Logger;
   metrics: Metrics;
+  /** Keeps the configured OAuth tokens fresh (single flight across replicas). */
+  tokens: TokenManager;
   /** The engines behind a step's own button, registered as they are configured. */
   stepRunners?: Partial<Record<'check' | 'token' | 'action', StepRunner>>;
 }

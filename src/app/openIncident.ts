@@ -2,6 +2,7 @@ import { type BotError, notFound } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { policyFor } from '../domain/escalation.js';
+import type { Severity } from '../domain/severity.js';
 import { DuplicateRequestError, openIncident as insertIncident, setIncidentMessage } from '../store/incidents.js';
 import type { Actor, AppDeps } from './deps.js';
 import { snapshotOf } from './snapshot.js';
@@ -12,8 +13,10 @@ import { enqueueStatusUpdate } from './work/notifications.js';
 export interface OpenRequest {
   playbook: string;
   summary: string;
-  /** Where the command was typed: the incident lives here with `in_place`. */
+  /** Where the command was typed: the incident lives here with `in_place` (empty: nowhere, so a channel of its own). */
   channelId: string;
+  /** Another severity than the playbook's (a scheduled group's). */
+  severity?: Severity;
 }
 
 export type Opened = { kind: 'opened'; incident: Incident; channelId: string; messageTs: string } | { kind: 'duplicate' };
@@ -32,7 +35,8 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
   const playbook = deps.catalog.find(request.playbook);
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
   const at = deps.clock.now();
-  const escalation = policyFor(playbook, playbook.severity, deps.config.escalation);
+  const severity = request.severity ?? playbook.severity;
+  const escalation = policyFor(playbook, severity, deps.config.escalation);
   let incident: Incident;
   try {
     incident = await deps.db.transaction(async (tx) => {
@@ -40,7 +44,7 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
         playbook,
         title: playbook.title,
         summary: request.summary,
-        severity: playbook.severity,
+        severity,
         openedBy: actor.user,
         openedAt: at,
         ...(escalation ? { escalation } : {}),
@@ -60,7 +64,7 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
   deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, 'incident opened');
 
   const channelId =
-    deps.config.incident_channel === 'dedicated'
+    deps.config.incident_channel === 'dedicated' || request.channelId === ''
       ? (await deps.slack.createChannel(incidentChannelName(deps.config.channel_prefix, incident.number, playbook.id), [actor.user])).channelId
       : request.channelId;
   const placed = { ...incident, channelId };

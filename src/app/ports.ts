@@ -35,7 +35,25 @@ export type ThreadPost =
   | { kind: 'status'; actor: string; text: string }
   /** Resolved: said in the thread, with the offer of the incident report. */
   | { kind: 'resolved'; actor: string; key: string; incidentId: number; summary?: string }
-  | { kind: 'text'; text: string; mentions?: string[] };
+  | { kind: 'text'; text: string; mentions?: string[] }
+  /** A run waiting for a second person: Approve / Deny while it waits, the decision once made. */
+  | { kind: 'action-approval'; runId: number; incidentId: number; action: string; title: string; plan: string; requester: string; dryRun: boolean; expiresAt: Date; approvers: string[]; decision?: { state: 'approved' | 'denied' | 'expired'; by?: string } }
+  | { kind: 'action-started'; action: string; title: string; plan: string; actor: string; dryRun: boolean }
+  | { kind: 'action-finished'; action: string; title: string; outcome: string; output: string; error?: string; durationMs: number; targetMs?: number; dryRun: boolean }
+  | { kind: 'check-running'; actor: string; target: string; count: number }
+  | { kind: 'check-results'; target: string; results: CheckResultView[] }
+  | { kind: 'token-refreshed'; actor: string; provider: string; ok: boolean; expiresAt?: Date; error?: string };
+
+/** A health check result as the thread shows it. */
+export interface CheckResultView {
+  name: string;
+  title: string;
+  status: 'pass' | 'degraded' | 'fail';
+  latencyMs: number;
+  attempts: number;
+  failure?: string;
+  details: string[];
+}
 
 /**
  * The Slack Web API as the use cases need it. Implemented over @slack/web-api
@@ -47,6 +65,10 @@ export interface SlackPort {
   postIncidentMessage(channelId: string, snapshot: IncidentSnapshot): Promise<{ ts: string }>;
   updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void>;
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  /** Re-renders something the bot said in a thread (an approval request once decided). */
+  updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void>;
+  /** Members of a user group (for permissions and pages). */
+  usergroupMembers(usergroup: string): Promise<string[]>;
   pin(channelId: string, ts: string): Promise<void>;
   /** Resolves `@handle` to a user id; undefined when no such user. */
   findUser(handle: string): Promise<string | undefined>;

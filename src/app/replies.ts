@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident.js';
+import type { CheckResultView } from './ports.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import type { Playbook } from '../playbooks/schema.js';
 
@@ -12,7 +13,22 @@ export type Reply =
   | { kind: 'playbooks'; playbooks: readonly Playbook[] }
   | { kind: 'list'; incidents: Incident[] }
   | { kind: 'timeline'; incident: Incident; events: TimelineEvent[]; offset: number; total: number; pageSize: number }
+  | { kind: 'rollbacks'; incident: Incident; actions: Array<{ name: string; title: string; plan: string; target?: string; targetTimeMs?: number; approval: boolean; dryRun: boolean }> }
+  | { kind: 'health'; target: string; results: CheckResultView[] }
+  | { kind: 'tokens'; tokens: TokenView[] }
   | { kind: 'none' };
+
+export interface TokenView {
+  provider: string;
+  title: string;
+  status: string;
+  expiresAt?: Date;
+  ageMs?: number;
+  lastRefreshAt?: Date;
+  lastError?: string;
+  cacheHits: number;
+  cacheMisses: number;
+}
 
 export const text = (message: string): Reply => ({ kind: 'text', text: message });
 export const NO_REPLY: Reply = { kind: 'none' };

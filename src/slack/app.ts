@@ -6,7 +6,7 @@ import type { Route } from '../http/server.js';
 import type { Logger } from '../log.js';
 import { type CommandRoutes, commandListener } from './commands.js';
 import { InFlight } from './inflight.js';
-import { type ClickHandler, clickListener, onIncidentButton, onStepButton, onTimelinePage, resolveSubmitListener } from './interactions.js';
+import { type ClickHandler, clickListener, onActionDecision, onActionRequest, onIncidentButton, onStepButton, onTimelinePage, resolveSubmitListener } from './interactions.js';
 import { RESOLVE_MODAL } from './views/modals.js';
 
 export interface SlackSurface {
@@ -75,6 +75,8 @@ export function listen(surface: SlackSurface, deps: AppDeps, extra: { commands?:
   app.action(/^step\.(done|skip|run)\.\d+$/, clickListener(deps, inflight, onStepButton));
   app.action(/^incident\.(ack|escalate|mitigate|resolve|timeline|report)$/, clickListener(deps, inflight, onIncidentButton));
   app.action(/^timeline\.page\.(earlier|later)$/, clickListener(deps, inflight, onTimelinePage));
+  app.action(/^action\.request\.[a-z0-9_-]+$/, clickListener(deps, inflight, onActionRequest));
+  app.action(/^action\.(approve|deny)\.\d+$/, clickListener(deps, inflight, onActionDecision));
   for (const [id, handler] of extra.clicks ?? []) app.action(id, clickListener(deps, inflight, handler));
   app.view(RESOLVE_MODAL, resolveSubmitListener(deps, inflight));
   app.error(async (error) => {

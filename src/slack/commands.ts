@@ -4,6 +4,9 @@ import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { openIncident, unknownPlaybook } from '../app/openIncident.js';
 import { listIncidents, showTimeline } from '../app/queries.js';
 import { postReport } from '../app/report.js';
+import { runHealth } from '../app/health.js';
+import { refreshToken, tokenStatus } from '../app/tokens.js';
+import { listRollbacks, requestAction } from '../app/actions.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep } from '../app/steps.js';
 import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
@@ -30,6 +33,10 @@ export function routeOf(command: Command, extra: CommandRoutes = {}): Route | un
     case 'commander': return (deps, w, actor) => setCommander(deps, where(w), command.user, actor);
     case 'timeline': return (deps, w, actor) => showTimeline(deps, where(w), 0, actor);
     case 'report': return (deps, w, actor) => postReport(deps, where(w), actor);
+    case 'health': return (deps, w, actor) => runHealth(deps, where(w), command.target, actor);
+    case 'token-status': return (deps) => tokenStatus(deps);
+    case 'token-refresh': return (deps, w, actor) => refreshToken(deps, where(w), command.provider, actor);
+    case 'rollback': return (deps, w, actor) => (command.action ? requestAction(deps, where(w), command.action, actor) : listRollbacks(deps, where(w), actor));
     default: {
       const route = extra[command.kind];
       return route ? (deps, w, actor) => route(deps, command as never, where(w), actor) : undefined;

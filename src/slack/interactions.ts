@@ -4,6 +4,7 @@ import type { Actor, AppDeps } from '../app/deps.js';
 import { incidentFor } from '../app/context.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { showTimeline } from '../app/queries.js';
+import { decideAction, requestAction } from '../app/actions.js';
 import { postReport } from '../app/report.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep, requestStepRun } from '../app/steps.js';
@@ -78,6 +79,12 @@ export const onIncidentButton: ClickHandler = async (deps, click, actor, args) =
     default: return { kind: 'text', text: 'This button does nothing yet.' };
   }
 };
+
+/** A rollback or action button: `action.request.<name>` (value `<incident>:<name>`). */
+export const onActionRequest: ClickHandler = (deps, click, actor) => requestAction(deps, { incidentId: click.incidentId }, click.detail, actor);
+
+/** Approve / Deny on an approval request: `action.approve.<run>` (value `<incident>:<run>`). */
+export const onActionDecision: ClickHandler = (deps, click, actor) => decideAction(deps, Number(click.detail), click.actionId.startsWith('action.approve.') ? 'approve' : 'deny', actor);
 
 export const onTimelinePage: ClickHandler = (deps, click, actor) => showTimeline(deps, { incidentId: click.incidentId }, Number(click.detail) || 0, actor);
 

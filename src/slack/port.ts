@@ -58,6 +58,15 @@ export class SlackWebPort implements SlackPort {
     return { ts: result.ts! };
   }
 
+  async updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void> {
+    await this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) });
+  }
+
+  async usergroupMembers(usergroup: string): Promise<string[]> {
+    const result = await this.client.usergroups.users.list({ usergroup });
+    return result.users ?? [];
+  }
+
   async pin(channelId: string, ts: string): Promise<void> {
     await this.client.pins.add({ channel: channelId, timestamp: ts }).catch((error: unknown) => {
       if (slackError(error) !== 'already_pinned') throw error;

@@ -1,3 +1,4 @@
+import { expireApproval } from '../actions.js';
 import type { AppDeps } from '../deps.js';
 import { checkDeadlineDue, remindDue } from './deadlines.js';
 import { deliverDue } from './deliver.js';
@@ -13,5 +14,6 @@ export function workHandlers(deps: AppDeps): Record<string, WorkHandler> {
     deliver: (work, worker) => deliverDue(deps, work, worker),
     'deadline.remind': (work, worker) => remindDue(deps, work, worker),
     'deadline.check': (work, worker) => checkDeadlineDue(deps, work, worker),
+    'action.expire': async (work) => ({ done: await expireApproval(deps, Number(work.payload.runId)) }),
   };
 }

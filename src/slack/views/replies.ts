@@ -1,8 +1,28 @@
 import type { Reply } from '../../app/replies.js';
 import { severityLabel } from '../../domain/severity.js';
-import { type SlackMessage, context, mention, section, slackDate, userText } from './blocks.js';
+import { type SlackMessage, actions, button, context, mention, section, slackDate, userText } from './blocks.js';
 import { helpMessage, playbooksMessage } from './help.js';
 import { timelineMessage } from './timeline.js';
+import { checkMessage } from './checkPosts.js';
+import { formatDuration } from '../../config/duration.js';
+import type { TokenView } from '../../app/replies.js';
+
+function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMessage {
+  const blocks = reply.actions.slice(0, 20).flatMap((a) => [
+    section(`*${userText(a.title, 150)}*${a.dryRun ? ' _(dry run)_' : ''}\n\`${userText(a.plan, 300)}\`${a.target ? ` on ${userText(a.target, 100)}` : ''}${a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : ''}${a.approval ? ' · needs approval' : ''}`),
+    actions(`rollback.${a.name}`, [button(a.approval ? 'Request approval' : 'Run', `action.request.${a.name}`, `${reply.incident.id}:${a.name}`, {
+      style: 'danger',
+      confirm: { title: `Run "${a.title}"?`, text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${a.plan}\`${a.target ? ` on ${a.target}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`, confirm: a.approval ? 'Request approval' : 'Run it' },
+    })]),
+  ]);
+  return { text: `Rollbacks for ${reply.incident.key}`, blocks: [section(`*Actions for ${reply.incident.key}*`), ...blocks] };
+}
+
+function tokensMessage(tokens: TokenView[]): SlackMessage {
+  const icon: Record<string, string> = { valid: ':large_green_circle:', expiring: ':large_yellow_circle:', expired: ':red_circle:', missing: ':white_circle:' };
+  const lines = tokens.map((t) => `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : ''}${t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : ''}${t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : ''}${t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : ''} · cache ${t.cacheHits} hits / ${t.cacheMisses} misses`);
+  return { text: 'Token status', blocks: [section(`*Tokens*\n${lines.join('\n')}`)] };
+}
 
 /** A use case's reply, as the ephemeral message the person who asked sees. */
 export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMessage {
@@ -20,5 +40,11 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     }
     case 'timeline':
       return timelineMessage(reply.incident, reply.events, reply.offset, reply.total, reply.pageSize);
+    case 'rollbacks':
+      return rollbacksMessage(reply);
+    case 'health':
+      return checkMessage({ kind: 'check-results', target: reply.target, results: reply.results });
+    case 'tokens':
+      return tokensMessage(reply.tokens);
   }
 }

@@ -1,4 +1,6 @@
 import type { ThreadPost } from '../../app/ports.js';
+import { actionMessage } from './actionPosts.js';
+import { checkMessage } from './checkPosts.js';
 import { type SlackMessage, actions, button, context, mention, section, userText } from './blocks.js';
 
 /** What the bot says in an incident's thread. */
@@ -23,5 +25,13 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       };
     case 'text':
       return { text: post.text, blocks: [section(post.text)] };
+    case 'action-approval':
+    case 'action-started':
+    case 'action-finished':
+      return actionMessage(post);
+    case 'check-running':
+    case 'check-results':
+    case 'token-refreshed':
+      return checkMessage(post);
   }
 }

@@ -1,0 +1,76 @@
+import type { CheckGroupConfig } from '../config/checks.js';
+import { SYSTEM_ACTOR } from '../domain/timeline.js';
+import { pruneHandledRequests } from '../store/requests.js';
+import { failInterruptedRuns } from '../store/actionRuns.js';
+import { getIncident } from '../store/incidents.js';
+import { appendTimelineEvent } from '../store/timeline.js';
+import { lockGroupState, saveGroupState } from '../store/jobs.js';
+import type { AppDeps } from './deps.js';
+import { checksFor, resultView, runAndRecord } from './health.js';
+import { openIncident } from './openIncident.js';
+
+/**
+ * A scheduled check group's run. After `open_after_failures` failed runs in a
+ * row it opens one incident with the mapped playbook (not one per failure);
+ * when the group passes again while that incident is open, it says so in the
+ * incident's thread.
+ */
+export async function runScheduledGroup(deps: AppDeps, name: string, group: CheckGroupConfig, tick: Date): Promise<string> {
+  const checks = checksFor(deps, name);
+  const results = await runAndRecord(deps, checks, undefined, SYSTEM_ACTOR);
+  const failing = results.filter((r) => r.status === 'fail');
+  const at = deps.clock.now();
+  const decision = await deps.db.transaction(async (tx) => {
+    const state = await lockGroupState(tx, name);
+    const incident = state.incidentId ? await getIncident(tx, state.incidentId) : undefined;
+    const open = incident && incident.status !== 'resolved' ? incident : undefined;
+    const next = { consecutiveFailures: failing.length ? state.consecutiveFailures + 1 : 0, lastStatus: failing.length ? 'fail' : 'pass', incidentId: open?.id ?? null };
+    await saveGroupState(tx, name, next, at);
+    if (failing.length && !open && group.playbook && next.consecutiveFailures >= group.open_after_failures) return { kind: 'open' as const, failures: next.consecutiveFailures };
+    if (!failing.length && open && state.lastStatus === 'fail') return { kind: 'recovered' as const, incident: open, after: state.consecutiveFailures };
+    return { kind: 'none' as const };
+  });
+  if (decision.kind === 'open') {
+    const summary = `Scheduled checks \`${name}\` failed ${decision.failures} times in a row: ${failing.map((r) => `${r.name}: ${r.failure ?? 'failed'}`).join('; ')}`.slice(0, 480);
+    const opened = await openIncident(deps, { playbook: group.playbook!, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) }, { user: SYSTEM_ACTOR, requestKey: `group:${name}:${tick.toISOString()}` });
+    if (opened.kind !== 'opened') return 'already opened';
+    await deps.db.transaction(async (tx) => saveGroupState(tx, name, { ...(await lockGroupState(tx, name)), incidentId: opened.incident.id }, at));
+    await runAndRecordInto(deps, opened, checks.target, results);
+    return `opened ${opened.incident.key}`;
+  }
+  if (decision.kind === 'recovered' && decision.incident.channelId && decision.incident.messageTs) {
+    await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, { kind: 'text', text: `:large_green_circle: The scheduled checks \`${name}\` pass again after ${decision.after} failed run${decision.after === 1 ? '' : 's'}. The incident stays open until someone resolves it.` });
+    await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, { kind: 'check-results', target: checks.target, results: results.map(resultView) });
+    return 'recovered';
+  }
+  return failing.length ? `${failing.length} failing` : 'passing';
+}
+
+async function runAndRecordInto(deps: AppDeps, opened: Extract<Awaited<ReturnType<typeof openIncident>>, { kind: 'opened' }>, target: string, results: Awaited<ReturnType<typeof runAndRecord>>): Promise<void> {
+  const { incident, channelId, messageTs } = opened;
+  await deps.db.transaction(async (tx) => {
+    for (const r of results) {
+      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: deps.clock.now(), actor: SYSTEM_ACTOR, kind: 'check.result', data: { check: r.name, target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), scheduled: true } });
+    }
+  });
+  await deps.slack.postInThread(channelId, messageTs, { kind: 'check-results', target, results: results.map(resultView) });
+}
+
+/** Proactive token refresh: every token within its window is refreshed before anyone needs it. */
+export async function refreshTokensDue(deps: AppDeps): Promise<string> {
+  const outcomes = await deps.tokens.refreshDue();
+  for (const outcome of outcomes.filter((o) => !o.ok)) deps.log.warn({ provider: outcome.provider, error: outcome.error }, 'proactive token refresh failed');
+  for (const state of await deps.tokens.states()) {
+    if (state.status === 'expiring' || state.status === 'expired') deps.log.warn({ provider: state.provider, status: state.status, expiresAt: state.expiresAt }, 'token close to expiry');
+  }
+  return `${outcomes.length} refreshed`;
+}
+
+/** Housekeeping: runs a dead process left running are failed, and old request keys forgotten. */
+export async function housekeeping(deps: AppDeps): Promise<string> {
+  const now = deps.clock.now();
+  const longest = Math.max(0, ...Object.values(deps.config.actions).map((a) => a.timeout));
+  const interrupted = await failInterruptedRuns(deps.db, new Date(now.getTime() - longest - 5 * 60_000), now);
+  const pruned = await pruneHandledRequests(deps.db, new Date(now.getTime() - 24 * 3_600_000));
+  return `${interrupted.length} interrupted runs, ${pruned} old request keys`;
+}

@@ -1,0 +1,54 @@
+import type { AppDeps } from '../app/deps.js';
+import { housekeeping, refreshTokensDue, runScheduledGroup } from '../app/scheduled.js';
+import { withLock } from '../coord/coordinator.js';
+import type { Database } from '../store/db.js';
+import { claimTick } from '../store/jobs.js';
+import type { CronJob } from './cron.js';
+import type { DueWorker } from './worker.js';
+
+/**
+ * One runner at a time across replicas: a Redis lock when there is Redis, a
+ * PostgreSQL advisory lock (held by a transaction for the run) when there is
+ * not. Together with the tick claim, each tick runs once and never overlaps.
+ */
+async function exclusive(deps: Pick<AppDeps, 'coord' | 'db'>, name: string, ttlMs: number, run: () => Promise<unknown>): Promise<void> {
+  if (deps.coord.kind === 'redis') {
+    await withLock(deps.coord, `job:${name}`, { ttlMs, waitMs: 0 }, run);
+    return;
+  }
+  await (deps.db as Database).transaction(async (tx) => {
+    const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('incidentbot.job:' || $1)) AS locked`, [name]);
+    if (rows[0]?.locked) await run();
+  });
+}
+
+/** A job whose every tick runs on one replica only. */
+function singleRunner(deps: AppDeps, name: string, schedule: string, ttlMs: number, run: () => Promise<unknown>): CronJob {
+  return {
+    name,
+    schedule,
+    run: async () => {
+      const tick = new Date(Math.floor(deps.clock.now().getTime() / 1000) * 1000);
+      if (!(await claimTick(deps.db, name, tick))) return;
+      await exclusive(deps, name, ttlMs, run);
+    },
+  };
+}
+
+/** Every scheduled job of the bot: due work each second, token refresh, scheduled check groups, housekeeping. */
+export function scheduledJobs(deps: AppDeps, worker: DueWorker): CronJob[] {
+  const jobs: CronJob[] = [
+    // Due work needs no tick claim: claiming rows with SKIP LOCKED already shares it out.
+    { name: 'due-work', schedule: '* * * * * *', run: () => worker.tick() },
+    singleRunner(deps, 'housekeeping', '*/5 * * * *', 60_000, () => housekeeping(deps)),
+  ];
+  if (deps.tokens.providers().length > 0) {
+    const everyMinutes = Math.max(1, Math.round(Math.min(...Object.values(deps.config.tokens).map((t) => t.proactive.every)) / 60_000));
+    jobs.push(singleRunner(deps, 'tokens.proactive', everyMinutes >= 60 ? '0 * * * *' : `*/${everyMinutes} * * * *`, 5 * 60_000, () => refreshTokensDue(deps)));
+  }
+  for (const [name, group] of Object.entries(deps.config.groups)) {
+    if (!group.schedule) continue;
+    jobs.push(singleRunner(deps, `group:${name}`, group.schedule, 10 * 60_000, () => runScheduledGroup(deps, name, group, deps.clock.now())));
+  }
+  return jobs;
+}

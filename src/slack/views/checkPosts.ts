@@ -1,0 +1,32 @@
+import type { ThreadPost } from '../../app/ports.js';
+import { formatDuration } from '../../config/duration.js';
+import { type Blocks, LIMITS, type SlackMessage, context, mention, section, slackDate, userText } from './blocks.js';
+
+type CheckPost = Extract<ThreadPost, { kind: 'check-running' | 'check-results' | 'token-refreshed' }>;
+
+const ICON = { pass: ':large_green_circle:', degraded: ':large_yellow_circle:', fail: ':red_circle:' } as const;
+
+/** Health check and token posts in the incident's thread: one block per check result. */
+export function checkMessage(post: CheckPost): SlackMessage {
+  switch (post.kind) {
+    case 'check-running':
+      return { text: `Running ${post.target}`, blocks: [context(`:hourglass_flowing_sand: ${mention(post.actor)} is running \`${userText(post.target, 60)}\` (${post.count} check${post.count === 1 ? '' : 's'})…`)] };
+    case 'check-results': {
+      const failed = post.results.filter((r) => r.status === 'fail').length;
+      const summary = failed ? `:red_circle: ${failed} of ${post.results.length} failed` : `:large_green_circle: all ${post.results.length} passed`;
+      const blocks: Blocks = [section(`*Health: \`${userText(post.target, 60)}\`* — ${summary}`)];
+      const room = LIMITS.messageBlocks - 2;
+      for (const r of post.results.slice(0, room)) {
+        const details = r.details.slice(0, 6).map((d) => `• ${userText(d, 300)}`).join('\n');
+        blocks.push(section(`${ICON[r.status]} *${userText(r.title, 100)}* \`${userText(r.name, 60)}\` — ${r.status} in ${formatDuration(r.latencyMs)}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}${r.failure ? `\n${userText(r.failure, 500)}` : ''}${details ? `\n${details}` : ''}`));
+      }
+      if (post.results.length > room) blocks.push(context(`…and ${post.results.length - room} more results in the timeline.`));
+      return { text: `Health ${post.target}: ${summary}`, blocks };
+    }
+    case 'token-refreshed':
+      return {
+        text: `Token ${post.provider} ${post.ok ? 'refreshed' : 'refresh failed'}`,
+        blocks: [section(post.ok ? `:key: ${mention(post.actor)} refreshed the \`${userText(post.provider, 60)}\` token${post.expiresAt ? `; valid until ${slackDate(post.expiresAt, '{time}')}` : ''}.` : `:x: ${mention(post.actor)} could not refresh the \`${userText(post.provider, 60)}\` token: ${userText(post.error ?? 'unknown error', 500)}`)],
+      };
+  }
+}

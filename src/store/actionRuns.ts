@@ -1,0 +1,120 @@
+import { isUniqueViolation, type Queryable } from './db.js';
+
+export type RunState = 'awaiting_approval' | 'approved' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'dry_run' | 'denied' | 'expired';
+export const ACTIVE_STATES: readonly RunState[] = ['awaiting_approval', 'approved', 'running'];
+
+export interface ActionRun {
+  id: number;
+  incidentId: number;
+  action: string;
+  step: number | null;
+  state: RunState;
+  dryRun: boolean;
+  plan: string;
+  requestedBy: string;
+  requestedAt: Date;
+  decidedBy: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  output: string | null;
+  error: string | null;
+  targetMs: number | null;
+  approvalTs: string | null;
+}
+
+interface Row {
+  id: number; incident_id: number; action: string; step: number | null; state: RunState; dry_run: boolean; plan: string;
+  requested_by: string; requested_at: Date; decided_by: string | null; started_at: Date | null; finished_at: Date | null;
+  output: string | null; error: string | null; target_ms: number | null; approval_ts: string | null;
+}
+
+const COLUMNS = 'id, incident_id, action, step, state, dry_run, plan, requested_by, requested_at, decided_by, started_at, finished_at, output, error, target_ms, approval_ts';
+const toRun = (r: Row): ActionRun => ({
+  id: Number(r.id), incidentId: Number(r.incident_id), action: r.action, step: r.step, state: r.state, dryRun: r.dry_run, plan: r.plan,
+  requestedBy: r.requested_by, requestedAt: new Date(r.requested_at), decidedBy: r.decided_by,
+  startedAt: r.started_at && new Date(r.started_at), finishedAt: r.finished_at && new Date(r.finished_at),
+  output: r.output, error: r.error, targetMs: r.target_ms, approvalTs: r.approval_ts,
+});
+
+export interface NewRun {
+  incidentId: number;
+  action: string;
+  step?: number;
+  idempotencyKey: string;
+  state: 'awaiting_approval' | 'approved';
+  dryRun: boolean;
+  plan: string;
+  requestedBy: string;
+  requestedAt: Date;
+  targetMs?: number;
+}
+
+export type Insert = { inserted: ActionRun } | { duplicate: true } | { active: ActionRun };
+
+/**
+ * Records a request to run an action. The unique idempotency key makes a
+ * retried request a no-op; the partial unique index makes a second request
+ * while one is active a refusal. Both hold with Redis down.
+ */
+export async function insertRun(q: Queryable, run: NewRun): Promise<Insert> {
+  try {
+    const { rows } = await q.query<Row>(
+      `INSERT INTO action_runs (incident_id, action, step, idempotency_key, state, dry_run, plan, requested_by, requested_at, target_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [run.incidentId, run.action, run.step ?? null, run.idempotencyKey, run.state, run.dryRun, run.plan, run.requestedBy, run.requestedAt, run.targetMs ?? null],
+    );
+    return { inserted: toRun(rows[0]!) };
+  } catch (error) {
+    if (isUniqueViolation(error, 'action_runs_idempotency_key_key')) return { duplicate: true };
+    if (isUniqueViolation(error, 'action_runs_one_active_idx')) {
+      const active = await activeRun(q, run.incidentId, run.action);
+      if (active) return { active };
+    }
+    throw error;
+  }
+}
+
+export async function activeRun(q: Queryable, incidentId: number, action: string): Promise<ActionRun | undefined> {
+  const { rows } = await q.query<Row>(`SELECT ${COLUMNS} FROM action_runs WHERE incident_id = $1 AND action = $2 AND state = ANY($3::text[])`, [incidentId, action, ACTIVE_STATES]);
+  return rows[0] && toRun(rows[0]);
+}
+
+export async function getRun(q: Queryable, id: number): Promise<ActionRun | undefined> {
+  const { rows } = await q.query<Row>(`SELECT ${COLUMNS} FROM action_runs WHERE id = $1`, [id]);
+  return rows[0] && toRun(rows[0]);
+}
+
+export async function runsOf(q: Queryable, incidentId: number): Promise<ActionRun[]> {
+  const { rows } = await q.query<Row>(`SELECT ${COLUMNS} FROM action_runs WHERE incident_id = $1 ORDER BY id`, [incidentId]);
+  return rows.map(toRun);
+}
+
+/** Moves a run from one of `from` to `to`; undefined when it was not in `from` (someone else got there first). */
+export async function moveRun(q: Queryable, id: number, from: readonly RunState[], to: RunState, fields: { at: Date; by?: string; output?: string; error?: string; exitCode?: number | null; httpStatus?: number } ): Promise<ActionRun | undefined> {
+  const { rows } = await q.query<Row>(
+    `UPDATE action_runs SET state = $3,
+       decided_by = CASE WHEN $3 IN ('approved', 'denied') THEN $5 ELSE decided_by END,
+       decided_at = CASE WHEN $3 IN ('approved', 'denied', 'expired') THEN $4 ELSE decided_at END,
+       started_at = CASE WHEN $3 = 'running' THEN $4 ELSE started_at END,
+       finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'timed_out', 'dry_run') THEN $4 ELSE finished_at END,
+       output = coalesce($6, output), error = coalesce($7, error), exit_code = coalesce($8, exit_code), http_status = coalesce($9, http_status)
+     WHERE id = $1 AND state = ANY($2::text[])
+     RETURNING ${COLUMNS}`,
+    [id, from, to, fields.at, fields.by ?? null, fields.output ?? null, fields.error ?? null, fields.exitCode ?? null, fields.httpStatus ?? null],
+  );
+  return rows[0] && toRun(rows[0]);
+}
+
+export async function setApprovalMessage(q: Queryable, id: number, ts: string): Promise<void> {
+  await q.query('UPDATE action_runs SET approval_ts = $2 WHERE id = $1', [id, ts]);
+}
+
+/** Runs left `running` by a process that died: failed, with the reason, so the incident can move on. */
+export async function failInterruptedRuns(q: Queryable, startedBefore: Date, at: Date): Promise<ActionRun[]> {
+  const { rows } = await q.query<Row>(
+    `UPDATE action_runs SET state = 'failed', finished_at = $2, error = 'interrupted: the bot stopped while it ran; check the target before running it again'
+      WHERE state = 'running' AND started_at < $1 RETURNING ${COLUMNS}`,
+    [startedBefore, at],
+  );
+  return rows.map(toRun);
+}
