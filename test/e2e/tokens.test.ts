@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBot } from '../../src/bot.js';
+import { createLogger } from '../../src/log.js';
+import { overrideConfig } from '../support/config.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { FakeOAuth } from '../support/targets.js';
+import { timelineOf } from '../support/timeline.js';
+
+const ADA = 'U0ONCALL01';
+
+describe('token refreshes from Slack', () => {
+  let h: Harness;
+  let oauth: FakeOAuth;
+  let replica: RunningBot;
+  let sinkFile: string;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    oauth = await FakeOAuth.start();
+    sinkFile = join(await mkdtemp(join(tmpdir(), 'sink-')), 'tokens', 'salesforce.json');
+    const env = { SF_ID: 'consumer-key-placeholder', SF_SECRET: 'consumer-secret-placeholder-9x8y' };
+    const log = createLogger({ level: 'debug', format: 'json', destination: new Writable({ write(chunk: Buffer, _e, done) { logs.push(chunk.toString()); done(); } }) });
+    h = await startHarness({
+      log,
+      config: (base) => overrideConfig(base, {
+        tokens: { salesforce: { token_url: oauth.url, client_id: '${SF_ID}', client_secret: '${SF_SECRET}', lifetime: '2h', retries: 3, backoff: { initial: '20ms', max: '100ms' }, sink: { kind: 'file', path: sinkFile } } },
+      }, env),
+    });
+    replica = await h.startReplica();
+  });
+  afterAll(async () => {
+    await h.stop();
+    await oauth.close();
+  });
+
+  it('refreshes from the step\'s Refresh token button: the sink file is written 0600, the step is done, the timeline says so', async () => {
+    await h.slack.sendCommand({ text: 'auth-401 tokens rejected', user: ADA });
+    await h.settle();
+    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents');
+    const { key, channel_id: channel, message_ts: ts } = rows[0]!;
+    await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.2' });
+    await h.settle();
+    const file = JSON.parse(await readFile(sinkFile, 'utf8'));
+    expect(file.access_token).toBe(oauth.issued.at(-1));
+    expect((await stat(sinkFile)).mode & 0o777).toBe(0o600);
+    expect((await timelineOf(h.db, key)).some((e) => e.kind === 'token.refreshed' && e.data.provider === 'salesforce')).toBe(true);
+    expect(JSON.stringify(h.slack.message(channel, ts)!.blocks)).toMatch(/Done by/);
+  });
+
+  it('makes one call to the token URL for 50 concurrent refresh requests across two bot instances', async () => {
+    const before = oauth.calls;
+    oauth.delayMs = 300;
+    const sends = Array.from({ length: 50 }, (_, i) => {
+      h.slack.connectBot(`${(i % 2 === 0 ? h.bot : replica).url}/slack/events`);
+      return h.slack.sendCommand({ text: 'token refresh salesforce', user: ADA, channel: 'C0ENGINEER' });
+    });
+    await Promise.all(sends);
+    await h.settle();
+    h.slack.connectBot(`${h.bot.url}/slack/events`);
+    oauth.delayMs = 50;
+    expect(oauth.calls - before).toBe(1);
+    expect(h.slack.ephemerals({ user: ADA }).filter((e) => e.text.startsWith('The `salesforce` token is fresh')).length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('retries a failing token URL with backoff', async () => {
+    const before = oauth.calls;
+    oauth.failNext = 2;
+    await h.slack.sendCommand({ text: 'token refresh salesforce', user: ADA, channel: 'C0ENGINEER' });
+    await h.settle();
+    expect(oauth.calls - before).toBe(3);
+  });
+
+  it('shows each provider\'s state on /incident token status', async () => {
+    await h.slack.sendCommand({ text: 'token status', user: ADA, channel: 'C0ENGINEER' });
+    await h.settle();
+    const status = await h.slack.waitFor(() => h.slack.ephemerals({ user: ADA }).find((e) => e.text === 'Token status'));
+    expect(JSON.stringify(status.blocks)).toMatch(/salesforce.*valid, valid until/);
+  });
+
+  it('never puts a token or the client secret in Slack or in a log line', () => {
+    const slackTraffic = JSON.stringify(h.slack.calls) + JSON.stringify(h.slack.ephemerals()) + JSON.stringify(h.slack.workspace);
+    const logText = logs.join('');
+    expect(oauth.issued.length).toBeGreaterThan(0);
+    for (const token of oauth.issued) {
+      expect(slackTraffic).not.toContain(token);
+      expect(logText).not.toContain(token);
+    }
+    expect(slackTraffic).not.toContain('consumer-secret-placeholder-9x8y');
+    expect(logText).not.toContain('consumer-secret-placeholder-9x8y');
+  });
+});

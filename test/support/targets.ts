@@ -1,0 +1,97 @@
+import { type Server, createServer } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+
+/** A local HTTP service with a /health endpoint whose answer a test sets. */
+export class FakeService {
+  health: { status: number; body: unknown } = { status: 200, body: { status: 'healthy', services: { database: 'healthy', rag_service: 'healthy', memory_usage: 'healthy' } } };
+  readonly requests: Array<{ method: string; url: string; headers: Record<string, unknown>; body: string }> = [];
+  private constructor(private readonly server: Server, readonly url: string) {}
+
+  static async start(routes: Record<string, (body: string) => { status: number; body: unknown }> = {}): Promise<FakeService> {
+    let service: FakeService | undefined;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        service!.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+        const route = routes[`${req.method} ${req.url}`];
+        const answer = req.url === '/health' ? service!.health : route ? route(body) : { status: 404, body: { error: 'not found' } };
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    service = new FakeService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return service;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** A TCP server that accepts connections and never says a word: the hung target. */
+export async function hungServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server: TcpServer = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A port nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A fake OAuth 2.0 token URL in Salesforce's style (no expires_in), counting the calls that reach it. */
+export class FakeOAuth {
+  calls = 0;
+  issued: string[] = [];
+  delayMs = 50;
+  failNext = 0;
+  private constructor(private readonly server: Server, readonly url: string) {}
+
+  static async start(): Promise<FakeOAuth> {
+    let oauth: FakeOAuth | undefined;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        oauth!.calls++;
+        setTimeout(() => {
+          if (oauth!.failNext > 0) {
+            oauth!.failNext--;
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end('{"error":"server_error"}');
+            return;
+          }
+          const token = `00Dfake!${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+          oauth!.issued.push(token);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ access_token: token, instance_url: 'https://example.invalid', token_type: 'Bearer', issued_at: String(Date.now()) }));
+        }, oauth!.delayMs);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    oauth = new FakeOAuth(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/oauth2/token`);
+    return oauth;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
