@@ -2,6 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportReport } from './app/report.js';
+import { overallStatus, resolveTarget, runChecks, suggestTargets } from './checks/index.js';
+import { formatDuration } from './config/duration.js';
+import { InProcessCoordinator } from './coord/memory.js';
+import { RedisCoordinator } from './coord/redis.js';
+import { createLogger } from './log.js';
+import { TokenManager } from './tokens/index.js';
 import { systemClock } from './clock.js';
 import { parseEnv } from './config/env.js';
 import { loadConfig, packageRoot } from './config/load.js';
@@ -18,6 +24,9 @@ const USAGE = `incidentbot <command>
   migrate                 apply the database migrations (DATABASE_URL, else the embedded database)
   schema [--write]        print the playbooks' JSON Schema (--write: to playbooks/schema.json)
   export INC-<n>          print an incident's report (Markdown) from the database
+  check [name|group]      run health checks now (all of them without a name); exit 1 when one fails
+  token refresh <name>    refresh a token provider now and write its sink
+  token status            each token provider's state
   help                    this text
 
 The config file is INCIDENTBOT_CONFIG, else ./incidentbot.yml, else the shipped example.`;
@@ -103,8 +112,61 @@ async function exportIncident(args: string[], { out, err }: Io): Promise<number>
   }
 }
 
+const STATUS_MARK = { pass: 'PASS', degraded: 'SLOW', fail: 'FAIL' } as const;
+
+/** `incidentbot check <name|group>`: the same checks `/incident health` runs, in a terminal. */
+async function check(args: string[], { out, err }: Io): Promise<number> {
+  const { config } = await loadConfig(process.env);
+  const target = resolveTarget(config, args[0]);
+  if (!target) {
+    const close = suggestTargets(config, args[0] ?? '');
+    err(`no check or group "${args[0]}"${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
+    return 1;
+  }
+  const log = createLogger({ level: 'warn', format: 'pretty' });
+  const tokens = new TokenManager({ providers: config.tokens, coord: new InProcessCoordinator(), clock: systemClock, log });
+  const results = await runChecks(target.checks, { clock: systemClock, tokens });
+  for (const r of results) {
+    out(`${STATUS_MARK[r.status]}  ${r.name.padEnd(20)} ${formatDuration(r.latencyMs).padStart(8)}${r.attempts > 1 ? `  (${r.attempts} attempts)` : ''}${r.failure ? `  ${r.failure}` : ''}`);
+    for (const detail of r.details) out(`        ${detail}`);
+  }
+  await tokens.close();
+  const status = overallStatus(results);
+  out(`\n${target.title}: ${status === 'fail' ? `${results.filter((r) => r.status === 'fail').length} of ${results.length} failed` : `all ${results.length} passed`}`);
+  return status === 'fail' ? 1 : 0;
+}
+
+/** `incidentbot token refresh <provider>` and `incidentbot token status`. */
+async function token(args: string[], { out, err }: Io): Promise<number> {
+  const [verb, provider] = args;
+  const env = parseEnv(process.env);
+  const { config } = await loadConfig(process.env);
+  const log = createLogger({ level: 'warn', format: 'pretty' });
+  const coord = env.REDIS_URL ? new RedisCoordinator({ url: env.REDIS_URL, log }) : new InProcessCoordinator();
+  const tokens = new TokenManager({ providers: config.tokens, coord, clock: systemClock, log, ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
+  try {
+    if (verb === 'status') {
+      for (const s of await tokens.states()) out(`${s.provider.padEnd(16)} ${s.status.padEnd(9)} ${s.expiresAt ? `valid until ${s.expiresAt.toISOString()}` : ''}${s.lastError ? `  last error: ${s.lastError}` : ''}`);
+      return 0;
+    }
+    if (verb !== 'refresh' || !provider) {
+      err('usage: incidentbot token refresh <provider> | incidentbot token status');
+      return 1;
+    }
+    const outcome = await tokens.refresh(provider);
+    if (outcome.ok) out(`${provider}: refreshed${outcome.expiresAt ? `, valid until ${outcome.expiresAt.toISOString()}` : ''} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
+    else err(`${provider}: ${outcome.error ?? 'refresh failed'}`);
+    return outcome.ok ? 0 : 1;
+  } finally {
+    await tokens.close();
+    await coord.close();
+  }
+}
+
 export const COMMANDS: Record<string, Command> = {
   export: exportIncident,
+  check,
+  token,
   lint,
   playbooks: listPlaybooks,
   migrate: runMigrations,
