@@ -22,8 +22,21 @@ export function actionsOf(deps: Pick<AppDeps, 'config'>, incident: Incident): Ar
 
 export const placeholdersOf = (incident: Incident, requester: string, approver?: string): Placeholders => ({
   'incident.key': incident.key, 'incident.id': String(incident.id), 'incident.severity': incident.severity,
-  'incident.playbook': incident.playbookId, 'incident.channel': incident.channelId ?? '', requester, ...(approver ? { approver } : {}),
+  'incident.playbook': incident.playbookId, 'incident.channel': incident.channelId ?? '', 'incident.summary': incident.summary, requester, ...(approver ? { approver } : {}),
 });
+
+/**
+ * What a run would do, for confirm dialogs and lists. A value that cannot be
+ * placed (a summary that reads as an option) shows the placeholder instead:
+ * showing an incident never fails because of what someone typed.
+ */
+export function describePlan(config: ActionConfig, placeholders: Placeholders): string {
+  try {
+    return planAction(config, placeholders, { allowMissing: true }).summary;
+  } catch {
+    return planAction(config, {}, { allowMissing: true }).summary;
+  }
+}
 
 export const isDryRun = (deps: Pick<AppDeps, 'config'>, config: ActionConfig) => deps.config.dry_run || config.dry_run;
 
@@ -133,10 +146,12 @@ export async function executeRun(deps: AppDeps, incident: Incident, run: ActionR
     if (run.step) await recordStepMove(deps.db, { incidentId: incident.id, step: run.step, to: 'running', kind: 'step.started', actor: startedBy, at: deps.clock.now(), data: { title: incident.playbook.steps[run.step - 1]?.title } });
     if (thread) await deps.slack.postInThread(thread.channel, thread.ts, { kind: 'action-started', action: run.action, title: config.title, plan: run.plan, actor: startedBy, dryRun: run.dryRun }).catch(() => undefined);
     await deps.live.refresh(incident.id);
+    const beganAt = deps.clock.now();
     const result = await runAction(config, placeholders, { dryRun: run.dryRun });
     const at = deps.clock.now();
-    // Time to rollback: from the press of the button to the end of the run.
-    const durationMs = at.getTime() - run.requestedAt.getTime();
+    // Time to rollback: from the press of the button to the end of the run (waiting for approval included).
+    // The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
+    const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
     const finished = await moveRun(deps.db, run.id, ['running'], result.outcome, { at, output: result.output, ...(result.error ? { error: result.error } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}), ...(result.status ? { httpStatus: result.status } : {}) });
     const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
     await recordOnce(deps, { user: 'system' }, { incidentId: incident.id, occurredAt: at, kind: 'action.finished', data: { action: run.action, runId: run.id, outcome: result.outcome, durationMs, ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}), ...(result.error ? { error: result.error } : {}) } });
@@ -155,7 +170,7 @@ export async function executeRun(deps: AppDeps, incident: Incident, run: ActionR
 export async function listRollbacks(deps: AppDeps, target: Target, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
   const actions = actionsOf(deps, incident).map(({ name, config }) => ({
-    name, title: config.title, plan: planAction(config, placeholdersOf(incident, actor.user), { allowMissing: true }).summary,
+    name, title: config.title, plan: describePlan(config, placeholdersOf(incident, actor.user)),
     ...(config.target ? { target: config.target } : {}), ...(config.target_time ? { targetTimeMs: config.target_time } : {}),
     approval: config.approval === 'required', dryRun: isDryRun(deps, config),
   }));

@@ -2,8 +2,7 @@ import type { Incident } from '../domain/incident.js';
 import { type DeadlineView, planDeadlines } from '../domain/deadlines.js';
 import { type StepStatus, stepBoard } from '../domain/steps.js';
 import { readDeadlines } from '../store/deadlines.js';
-import { planAction } from '../actions/index.js';
-import { placeholdersOf } from './actions.js';
+import { describePlan, placeholdersOf } from './actions.js';
 import { getIncident } from '../store/incidents.js';
 import { readStepStates } from '../store/steps.js';
 import type { AppDeps } from './deps.js';
@@ -28,7 +27,7 @@ export function snapshotOf(deps: Pick<AppDeps, 'config'>, incident: Incident, re
     rollbacks: incident.playbook.rollback.flatMap((name) => {
       const action = deps.config.actions[name];
       if (!action) return [];
-      const plan = planAction(action, placeholdersOf(incident, incident.commander), { allowMissing: true }).summary;
+      const plan = describePlan(action, placeholdersOf(incident, incident.commander));
       return [{ name, title: action.title, target: action.target, targetTimeMs: action.target_time, approval: action.approval === 'required', description: plan }];
     }),
     dryRun: deps.config.dry_run,

@@ -5,7 +5,12 @@ import { type envFields, people } from './fields.js';
 type Fields = ReturnType<typeof envFields>;
 
 /** `{incident.key}`-style placeholders an argv element or body may contain. */
-export const ACTION_PLACEHOLDERS = ['incident.key', 'incident.id', 'incident.severity', 'incident.playbook', 'incident.channel', 'requester', 'approver'] as const;
+/**
+ * `{incident.key}`-style placeholders an argv element, URL or body may contain.
+ * `incident.summary` is typed by a person: it fills one argument at most,
+ * never a shell, and a value that would read as an option is refused.
+ */
+export const ACTION_PLACEHOLDERS = ['incident.key', 'incident.id', 'incident.severity', 'incident.playbook', 'incident.channel', 'incident.summary', 'requester', 'approver'] as const;
 
 export function actionSchema(f: Fields) {
   const common = {

@@ -61,11 +61,11 @@ describe('planAction for a command', () => {
 
   it('refuses a placeholder in the program and an unknown placeholder as config errors', () => {
     expect(refusal(() => planAction(command(['./scripts/{incident.playbook}.sh']), { 'incident.playbook': 'x' })).code).toBe('config_invalid');
-    const unknown = command(['tool', '{incident.summary}', '{requester}']);
+    const unknown = command(['tool', '{incident.owner}', '{requester}']);
     expect(refusal(() => planAction(unknown, values)).code).toBe('config_invalid');
-    expect(unknownPlaceholders(unknown)).toEqual(['incident.summary']);
-    expect(placeholderNames(unknown)).toEqual(['incident.summary', 'requester']);
-    expect(actionProblems(unknown)).toEqual([expect.stringMatching(/^The action uses \{incident.summary\}, which is not a placeholder; use one of \{incident.key\}/)]);
+    expect(unknownPlaceholders(unknown)).toEqual(['incident.owner']);
+    expect(placeholderNames(unknown)).toEqual(['incident.owner', 'requester']);
+    expect(actionProblems(unknown)).toEqual([expect.stringMatching(/^The action uses \{incident.owner\}, which is not a placeholder; use one of \{incident.key\}/)]);
   });
 });
 
@@ -113,7 +113,7 @@ describe('planAction for an HTTP request', () => {
 describe('the example config', () => {
   it('has actions whose placeholders are all valid and whose plans show no secret', async () => {
     const { config } = await loadConfigFile(exampleConfigPath, env, { isExample: true });
-    const all = { 'incident.key': 'INC-7', 'incident.id': '7', 'incident.severity': 'sev1', 'incident.playbook': 'redis', 'incident.channel': 'C0INC7', requester: 'U0ONCALL01', approver: 'U0SECOND02' };
+    const all = { 'incident.key': 'INC-7', 'incident.id': '7', 'incident.severity': 'sev1', 'incident.playbook': 'redis', 'incident.channel': 'C0INC7', 'incident.summary': 'login failing', requester: 'U0ONCALL01', approver: 'U0SECOND02' };
     expect(Object.keys(all)).toEqual([...ACTION_PLACEHOLDERS]);
     expect(Object.keys(config.actions).length).toBeGreaterThanOrEqual(6);
     for (const [name, actionConfig] of Object.entries(config.actions)) {

@@ -141,3 +141,12 @@ describe('playbooks/schema.json', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(playbookJsonSchema())));
   });
 });
+
+describe('lint of the config\'s actions', () => {
+  it('reports an action whose argv uses a placeholder that does not exist', async () => {
+    const withBadAction = configSchema({}).parse({ actions: { oops: { kind: 'command', title: 'Oops', argv: ['tool', '{incident.owner}'], allowed: { users: ['U0ONCALL01'] } } } });
+    const dir = await mkdtemp(join(tmpdir(), 'incidentbot-playbooks-'));
+    const { problems } = await lintPlaybooks(dir, withBadAction);
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^actions\.oops: .*\{incident\.owner\}, which is not a placeholder/)]);
+  });
+});
