@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { type AddressInfo, type Server as TcpServer, type Socket, createServer as createTcpServer } from 'node:net';
 
 /** A local HTTP service with a /health endpoint whose answer a test sets. */
 export class FakeService {
@@ -8,8 +8,9 @@ export class FakeService {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(routes: Record<string, (body: string) => { status: number; body: unknown }> = {}): Promise<FakeService> {
-    let service: FakeService | undefined;
+    const holder: { service?: FakeService } = {};
     const server = createServer((req, res) => {
+      const service = holder.service;
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
@@ -21,8 +22,8 @@ export class FakeService {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    service = new FakeService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return service;
+    holder.service = new FakeService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.service;
   }
 
   async close(): Promise<void> {
@@ -33,7 +34,7 @@ export class FakeService {
 
 /** A TCP server that accepts connections and never says a word: the hung target. */
 export async function hungServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server: TcpServer = createTcpServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -66,8 +67,9 @@ export class FakeOAuth {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<FakeOAuth> {
-    let oauth: FakeOAuth | undefined;
+    const holder: { oauth?: FakeOAuth } = {};
     const server = createServer((req, res) => {
+      const oauth = holder.oauth;
       req.resume();
       req.on('end', () => {
         oauth!.calls++;
@@ -86,8 +88,8 @@ export class FakeOAuth {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    oauth = new FakeOAuth(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/oauth2/token`);
-    return oauth;
+    holder.oauth = new FakeOAuth(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/oauth2/token`);
+    return holder.oauth;
   }
 
   async close(): Promise<void> {
