@@ -9,6 +9,7 @@ import { overrideConfig } from '../support/config.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { FakeOAuth } from '../support/targets.js';
 import { timelineOf } from '../support/timeline.js';
+import { until } from '../support/wait.js';
 
 const ADA = 'U0ONCALL01';
 
@@ -53,15 +54,19 @@ describe('token refreshes from Slack', () => {
 
   it('makes one call to the token URL for 50 concurrent refresh requests across two bot instances', async () => {
     const before = oauth.calls;
-    oauth.delayMs = 300;
+    let release = () => {};
+    oauth.gate = new Promise((resolve) => (release = resolve));
     const sends = Array.from({ length: 50 }, (_, i) => {
       h.slack.connectBot(`${(i % 2 === 0 ? h.bot : replica).url}/slack/events`);
       return h.slack.sendCommand({ text: 'token refresh salesforce', user: ADA, channel: 'C0ENGINEER' });
     });
     await Promise.all(sends);
+    // All 50 requests are in the bots' hands, waiting on the one refresh: now let the token URL answer.
+    await until(() => h.bot.slack!.inflight.size + replica.slack!.inflight.size === 50, { what: '50 refreshes waiting' });
+    release();
+    oauth.gate = undefined;
     await h.settle();
     h.slack.connectBot(`${h.bot.url}/slack/events`);
-    oauth.delayMs = 50;
     expect(oauth.calls - before).toBe(1);
     expect(h.slack.ephemerals({ user: ADA }).filter((e) => e.text.startsWith('The `salesforce` token is fresh')).length).toBeGreaterThanOrEqual(50);
   });

@@ -64,6 +64,8 @@ export class FakeOAuth {
   issued: string[] = [];
   delayMs = 50;
   failNext = 0;
+  /** While set, answers wait for it: a test holds the token URL until every request it wants is waiting. */
+  gate: Promise<void> | undefined;
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<FakeOAuth> {
@@ -73,7 +75,7 @@ export class FakeOAuth {
       req.resume();
       req.on('end', () => {
         oauth!.calls++;
-        setTimeout(() => {
+        void Promise.resolve(oauth!.gate).then(() => setTimeout(() => {
           if (oauth!.failNext > 0) {
             oauth!.failNext--;
             res.writeHead(500, { 'content-type': 'application/json' });
@@ -84,7 +86,7 @@ export class FakeOAuth {
           oauth!.issued.push(token);
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ access_token: token, instance_url: 'https://example.invalid', token_type: 'Bearer', issued_at: String(Date.now()) }));
-        }, oauth!.delayMs);
+        }, oauth!.delayMs));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

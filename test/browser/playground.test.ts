@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type Locator, type Page, chromium, expect as see } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, type Started, build, freePort, newUserEnv, start, stop } from './process.js';
+
+/**
+ * The playground as a new user meets it: `npm run build`, then `node
+ * dist/main.js` in an empty directory with no Slack, database or Redis
+ * variables, driven in Chromium by role and accessible name only, the way a
+ * person reads the page.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING the playground browser test: no Chromium at ${CHROMIUM}.\n!! Install it with: apt-get install -y chromium (or set CHROMIUM_PATH)\n${'!'.repeat(78)}\n`);
+}
+
+const SHOTS = resolve(REPO, 'test-results');
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const READY = /^Playground: (http:\/\/localhost:\d+\/)$/;
+
+let workdir: string;
+let port: number;
+let bot: Started;
+let browser: Browser;
+let page: Page;
+
+const launch = () => start([join(REPO, 'dist/main.js')], { cwd: workdir, env: newUserEnv({ PORT: String(port), PLAYBOOKS_DIR: join(REPO, 'playbooks'), LOG_LEVEL: 'warn' }), ready: READY });
+const url = () => READY.exec(bot.line)![1]!;
+const channelPane = () => page.getByRole('main');
+const thread = () => page.getByRole('complementary', { name: 'Thread' });
+const liveMessage = (key: string) => channelPane().getByRole('article').filter({ has: page.getByRole('heading', { name: new RegExp(`^${key} · `) }) });
+const actAs = (name: string) => page.getByLabel('Acting as').selectOption({ label: name });
+
+async function type(text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function openChannel(name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name, exact: true }).click();
+  await see(page.getByRole('heading', { name: `#${name}`, exact: true })).toBeVisible();
+}
+
+async function shot(name: string, also?: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  if (also) await page.screenshot({ path: also });
+}
+
+/** Text the page shows, for a failing expectation's message. */
+const textOf = async (locator: Locator) => (await locator.allInnerTexts()).join('\n---\n');
+
+describe.skipIf(!haveChromium)('the playground in a browser', () => {
+  beforeAll(async () => {
+    await build();
+    workdir = await mkdtemp(join(tmpdir(), 'incidentbot-playground-'));
+    port = await freePort();
+    bot = await launch();
+    await mkdir(SHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (bot) await stop(bot);
+    if (workdir) await rm(workdir, { recursive: true, force: true });
+  });
+
+  it('prints where the playground is, on 127.0.0.1 only, with the dry-run banner', async () => {
+    expect(url()).toBe(`http://localhost:${port}/`);
+    await page.goto(url());
+    await see(page.getByRole('status').filter({ hasText: 'Dry run.' })).toBeVisible();
+    await see(page.getByLabel('Acting as')).toHaveValue('U0ONCALL01');
+  });
+
+  it('opens an incident from the composer; its channel and live message appear', async () => {
+    await openChannel('incidents');
+    await type('/incident auth-401 login failing');
+    await openChannel('inc-1-auth-401');
+    const live = liveMessage('INC-1');
+    await see(live).toBeVisible();
+    await see(live).toContainText('login failing');
+    await see(live.getByRole('button', { name: 'Acknowledge' })).toBeVisible();
+    expect(await page.locator('.bk-unknown').count(), 'a block type the page does not draw').toBe(0);
+    await shot('playground-1-incident');
+  });
+
+  it('marks a step done in place: the same message now says who did it', async () => {
+    const live = liveMessage('INC-1');
+    const before = await live.elementHandle();
+    await live.getByRole('button', { name: 'Done', exact: true }).first().click();
+    await see(live).toContainText('Done by @Ada Lovelace');
+    expect(await before!.evaluate((el) => el.isConnected && el.textContent?.includes('Done by'))).toBe(true);
+  });
+
+  it('opens the thread, where level 1 was paged', async () => {
+    await liveMessage('INC-1').getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+    await see(thread()).toBeVisible();
+    await see(thread()).toContainText('Paging level 1');
+  });
+
+  it('moves the bot clock 15 minutes: nobody acknowledged, so level 2 is paged', async () => {
+    await page.getByRole('group', { name: 'Clock' }).getByRole('button', { name: '+15 min' }).click();
+    await see(thread()).toContainText('Paging level 2');
+    await see(page.getByRole('group', { name: 'Clock' })).toContainText('+15 min');
+  });
+
+  it('switches to Grace, who acknowledges from the live message', async () => {
+    await actAs('Grace Hopper');
+    const live = liveMessage('INC-1');
+    await live.getByRole('button', { name: 'Acknowledge' }).click();
+    await see(live).toContainText('Acknowledged');
+    await see(live.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+  });
+
+  it('shows /incident timeline only to the person who asked', async () => {
+    await type('/incident timeline');
+    const timeline = channelPane().getByRole('article').filter({ hasText: 'Only visible to you' }).filter({ hasText: 'Timeline of INC-1' });
+    await see(timeline).toBeVisible();
+    await see(timeline).toContainText('acknowledged');
+    await timeline.scrollIntoViewIfNeeded();
+    await shot('playground-2-timeline', join(REPO, 'docs/playground.png'));
+    await actAs('Ada Lovelace');
+    await see(channelPane().getByRole('article').filter({ hasText: 'Timeline of INC-1' })).toHaveCount(0);
+  });
+
+  it('asks for a rollback as Ada and has Grace approve it: a dry run, shown in the thread', async () => {
+    await openChannel('incidents');
+    await type('/incident database connections refused');
+    await openChannel('inc-2-database');
+    const live = liveMessage('INC-2');
+    await live.getByRole('button', { name: 'Roll back the database package' }).click();
+    const confirm = page.getByRole('dialog');
+    await see(confirm).toContainText('Dry run');
+    await confirm.getByRole('button', { name: 'Request approval' }).click();
+    await live.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+    const approve = thread().getByRole('button', { name: 'Approve' });
+    await see(approve).toBeVisible();
+    await actAs('Grace Hopper');
+    await approve.click();
+    await page.getByRole('dialog').getByRole('button', { name: /^Approve/ }).click();
+    await see(thread(), await textOf(thread())).toContainText(/dry run/i);
+    await shot('playground-3-rollback');
+  });
+
+  it('keeps incidents, channel history and the moved clock across a restart (SIGTERM exits 0)', async () => {
+    expect(await stop(bot), bot.output()).toBe(0);
+    bot = await launch();
+    await page.goto(url());
+    await openChannel('inc-1-auth-401');
+    const live = liveMessage('INC-1');
+    await see(live).toContainText('Done by @Ada Lovelace');
+    await see(live).toContainText('Acknowledged');
+    await see(page.getByRole('group', { name: 'Clock' })).toContainText('+15 min');
+  });
+});
