@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, type Locator, type Page, chromium, expect as see } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, type Started, build, freePort, newUserEnv, start, stop } from './process.js';
 
@@ -44,7 +44,7 @@ async function type(text: string): Promise<void> {
 
 async function openChannel(name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name, exact: true }).click();
-  await see(page.getByRole('heading', { name: `#${name}`, exact: true })).toBeVisible();
+  await visible(page.getByRole('heading', { name: `#${name}`, exact: true }));
 }
 
 async function shot(name: string, also?: string): Promise<void> {
@@ -52,8 +52,12 @@ async function shot(name: string, also?: string): Promise<void> {
   if (also) await page.screenshot({ path: also });
 }
 
-/** Text the page shows, for a failing expectation's message. */
+// playwright-core has no assertions of its own: wait with Playwright, compare with vitest's expect.poll.
+const WAIT = { timeout: 10_000 };
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', ...WAIT });
 const textOf = async (locator: Locator) => (await locator.allInnerTexts()).join('\n---\n');
+const shows = (locator: Locator, text: string | RegExp) => expect.poll(() => textOf(locator), WAIT).toMatch(text);
+const counts = (locator: Locator, n: number) => expect.poll(() => locator.count(), WAIT).toBe(n);
 
 describe.skipIf(!haveChromium)('the playground in a browser', () => {
   beforeAll(async () => {
@@ -77,8 +81,8 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
   it('prints where the playground is, on 127.0.0.1 only, with the dry-run banner', async () => {
     expect(url()).toBe(`http://localhost:${port}/`);
     await page.goto(url());
-    await see(page.getByRole('status').filter({ hasText: 'Dry run.' })).toBeVisible();
-    await see(page.getByLabel('Acting as')).toHaveValue('U0ONCALL01');
+    await visible(page.getByRole('status').filter({ hasText: 'Dry run.' }));
+    await expect.poll(() => page.getByLabel('Acting as').inputValue(), WAIT).toBe('U0ONCALL01');
   });
 
   it('opens an incident from the composer; its channel and live message appear', async () => {
@@ -86,9 +90,9 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     await type('/incident auth-401 login failing');
     await openChannel('inc-1-auth-401');
     const live = liveMessage('INC-1');
-    await see(live).toBeVisible();
-    await see(live).toContainText('login failing');
-    await see(live.getByRole('button', { name: 'Acknowledge' })).toBeVisible();
+    await visible(live);
+    await shows(live, 'login failing');
+    await visible(live.getByRole('button', { name: 'Acknowledge' }));
     expect(await page.locator('.bk-unknown').count(), 'a block type the page does not draw').toBe(0);
     await shot('playground-1-incident');
   });
@@ -97,39 +101,39 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     const live = liveMessage('INC-1');
     const before = await live.elementHandle();
     await live.getByRole('button', { name: 'Done', exact: true }).first().click();
-    await see(live).toContainText('Done by @Ada Lovelace');
+    await shows(live, 'Done by @Ada Lovelace');
     expect(await before!.evaluate((el) => el.isConnected && el.textContent?.includes('Done by'))).toBe(true);
   });
 
   it('opens the thread, where level 1 was paged', async () => {
     await liveMessage('INC-1').getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
-    await see(thread()).toBeVisible();
-    await see(thread()).toContainText('Paging level 1');
+    await visible(thread());
+    await shows(thread(), 'Paging level 1');
   });
 
   it('moves the bot clock 15 minutes: nobody acknowledged, so level 2 is paged', async () => {
     await page.getByRole('group', { name: 'Clock' }).getByRole('button', { name: '+15 min' }).click();
-    await see(thread()).toContainText('Paging level 2');
-    await see(page.getByRole('group', { name: 'Clock' })).toContainText('+15 min');
+    await shows(thread(), 'Paging level 2');
+    await shows(page.getByRole('group', { name: 'Clock' }), '+15 min');
   });
 
   it('switches to Grace, who acknowledges from the live message', async () => {
     await actAs('Grace Hopper');
     const live = liveMessage('INC-1');
     await live.getByRole('button', { name: 'Acknowledge' }).click();
-    await see(live).toContainText('Acknowledged');
-    await see(live.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+    await shows(live, 'Acknowledged');
+    await counts(live.getByRole('button', { name: 'Acknowledge' }), 0);
   });
 
   it('shows /incident timeline only to the person who asked', async () => {
     await type('/incident timeline');
     const timeline = channelPane().getByRole('article').filter({ hasText: 'Only visible to you' }).filter({ hasText: 'Timeline of INC-1' });
-    await see(timeline).toBeVisible();
-    await see(timeline).toContainText('acknowledged');
+    await visible(timeline);
+    await shows(timeline, 'acknowledged');
     await timeline.scrollIntoViewIfNeeded();
     await shot('playground-2-timeline', join(REPO, 'docs/playground.png'));
     await actAs('Ada Lovelace');
-    await see(channelPane().getByRole('article').filter({ hasText: 'Timeline of INC-1' })).toHaveCount(0);
+    await counts(channelPane().getByRole('article').filter({ hasText: 'Timeline of INC-1' }), 0);
   });
 
   it('asks for a rollback as Ada and has Grace approve it: a dry run, shown in the thread', async () => {
@@ -139,15 +143,15 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     const live = liveMessage('INC-2');
     await live.getByRole('button', { name: 'Roll back the database package' }).click();
     const confirm = page.getByRole('dialog');
-    await see(confirm).toContainText('Dry run');
+    await shows(confirm, 'Dry run');
     await confirm.getByRole('button', { name: 'Request approval' }).click();
     await live.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
     const approve = thread().getByRole('button', { name: 'Approve' });
-    await see(approve).toBeVisible();
+    await visible(approve);
     await actAs('Grace Hopper');
     await approve.click();
     await page.getByRole('dialog').getByRole('button', { name: /^Approve/ }).click();
-    await see(thread(), await textOf(thread())).toContainText(/dry run/i);
+    await shows(thread(), /dry run/i);
     await shot('playground-3-rollback');
   });
 
@@ -157,8 +161,8 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     await page.goto(url());
     await openChannel('inc-1-auth-401');
     const live = liveMessage('INC-1');
-    await see(live).toContainText('Done by @Ada Lovelace');
-    await see(live).toContainText('Acknowledged');
-    await see(page.getByRole('group', { name: 'Clock' })).toContainText('+15 min');
+    await shows(live, 'Done by @Ada Lovelace');
+    await shows(live, 'Acknowledged');
+    await shows(page.getByRole('group', { name: 'Clock' }), '+15 min');
   });
 });

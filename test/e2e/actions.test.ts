@@ -45,18 +45,11 @@ describe('rollbacks from buttons', () => {
     await deploy.close();
   });
 
-  async function open(text: string): Promise<{ key: string; channel: string; ts: string }> {
-    h.slack.connectBot(`${h.bot.url}/slack/events`);
-    await h.slack.sendCommand({ text, user: ADA });
-    await h.settle();
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents ORDER BY id DESC LIMIT 1');
-    return { key: rows[0]!.key, channel: rows[0]!.channel_id, ts: rows[0]!.message_ts };
-  }
   const kinds = async (key: string) => (await timelineOf(h.db, key)).filter((e) => e.kind.startsWith('action.')).map((e) => `${e.kind}:${e.actor}`);
   const approvalIn = (channel: string, ts: string) => h.slack.thread(channel, ts).find((m) => m.text.startsWith('Approval needed'))!;
 
   it('puts a confirm dialog on the rollback button saying what runs, where and the target time', async () => {
-    const { channel, ts } = await open('redis-down confirm dialog');
+    const { channel, ts } = await h.open('redis-down confirm dialog');
     const button = JSON.stringify(h.slack.message(channel, ts)!.blocks).match(/"action_id":"action\.request\.redis-rollback".*?"confirm":\{.*?\}\}/)?.[0] ?? '';
     expect(button).toContain('Run \\"Roll back Redis connection logic\\"?');
     expect(button).toContain('within 5m');
@@ -64,7 +57,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('runs for an allowed person: the command writes its file, the thread says started and succeeded, the timeline has it all', async () => {
-    const { key, channel, ts } = await open('redis-down allowed');
+    const { key, channel, ts } = await h.open('redis-down allowed');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback' });
     await h.settle();
     expect(await readFile(join(dir, 'redis-rollback'), 'utf8')).toBe(key);
@@ -76,7 +69,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('refuses someone not allowed, says why privately, records it, and runs nothing', async () => {
-    const { key, channel, ts } = await open('redis-down refused');
+    const { key, channel, ts } = await h.open('redis-down refused');
     await h.slack.click({ user: TOM, channel, ts, actionId: 'action.request.redis-rollback' });
     await h.settle();
     expect(h.slack.ephemerals({ user: TOM }).some((e) => e.text.includes('You are not allowed to run *Roll back Redis connection logic*'))).toBe(true);
@@ -84,7 +77,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('needs a second person: self-approval is refused, another allowed person approves, and it runs once', async () => {
-    const { key, channel, ts } = await open('database migration broke queries');
+    const { key, channel, ts } = await h.open('database migration broke queries');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.database-rollback' });
     await h.settle();
     const approval = approvalIn(channel, ts);
@@ -105,7 +98,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('lets an approval request expire after its window, and then nothing runs', async () => {
-    const { key, channel, ts } = await open('database expire test');
+    const { key, channel, ts } = await h.open('database expire test');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.database-rollback' });
     await h.settle();
     const approval = approvalIn(channel, ts);
@@ -119,7 +112,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('runs once under a double click, a retried request and the same click on two replicas', async () => {
-    const { key, channel, ts } = await open('redis-down clicked many ways');
+    const { key, channel, ts } = await h.open('redis-down clicked many ways');
     const actionTs = '1763900000.000200';
     const clicks = [
       h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback', actionTs }),
@@ -137,7 +130,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('kills a command that runs past its timeout and says the target was missed plainly', async () => {
-    const { key, channel, ts } = await open('webhooks deliveries failing');
+    const { key, channel, ts } = await h.open('webhooks deliveries failing');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.webhook-rollback' });
     await h.settle();
     const finished = (await timelineOf(h.db, key)).find((e) => e.kind === 'action.finished')!;
@@ -147,7 +140,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('runs nothing in a dry run, and the timeline says so', async () => {
-    const { key, channel, ts } = await open('telemetry exports failing');
+    const { key, channel, ts } = await h.open('telemetry exports failing');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.telemetry-rollback' });
     await h.settle();
     await expect(readFile(join(dir, 'telemetry'), 'utf8')).rejects.toThrow();
@@ -159,7 +152,7 @@ describe('rollbacks from buttons', () => {
 
   it('passes what people type into placeholders as one plain argument each, never to a shell', async () => {
     const hostile = "; rm -rf / $(touch pwned) `id` 'quoted' \"double\" ünïcode";
-    const { channel, ts } = await open(`cache-miss ${hostile}`);
+    const { channel, ts } = await h.open(`cache-miss ${hostile}`);
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.cache-disable' });
     await h.settle();
     expect(JSON.parse(await readFile(join(dir, 'argv'), 'utf8'))).toEqual([`--reason=${hostile}`, hostile, ADA]);
@@ -167,7 +160,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('refuses a typed value that would become an option, and runs nothing', async () => {
-    const { key, channel, ts } = await open('cache-miss --output=/etc/passwd');
+    const { key, channel, ts } = await h.open('cache-miss --output=/etc/passwd');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.cache-disable' });
     await h.settle();
     expect(h.slack.ephemerals({ user: ADA }).some((e) => /start with .-|option/i.test(e.text))).toBe(true);
@@ -175,7 +168,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('refuses forged button values and action names with shell syntax', async () => {
-    const { key, channel, ts } = await open('redis-down forged');
+    const { key, channel, ts } = await h.open('redis-down forged');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback', value: `0:redis-rollback;rm -rf /` });
     await h.slack.sendCommand({ text: 'rollback redis-rollback;rm -rf /', user: ADA, channel });
     await h.slack.sendCommand({ text: 'rollback $(reboot)', user: ADA, channel });
@@ -185,7 +178,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('lists an incident\'s rollbacks on /incident rollback and requests one by name', async () => {
-    const { key, channel } = await open('redis-down by command');
+    const { key, channel } = await h.open('redis-down by command');
     await h.slack.sendCommand({ text: 'rollback', user: ADA, channel });
     await h.settle();
     const list = await h.slack.waitFor(() => h.slack.ephemerals({ user: ADA }).find((e) => e.text === `Rollbacks for ${key}`));

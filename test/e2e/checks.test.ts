@@ -36,12 +36,6 @@ describe('health checks from Slack, against real targets', () => {
     await hung.close();
   });
 
-  async function open(text: string) {
-    await h.slack.sendCommand({ text, user: ADA });
-    await h.settle();
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents ORDER BY id DESC LIMIT 1');
-    return { key: rows[0]!.key, channel: rows[0]!.channel_id, ts: rows[0]!.message_ts };
-  }
   const stepState = async (key: string, step: number) => (await h.db.query<{ state: string; detail: string | null }>('SELECT s.state, s.detail FROM step_states s JOIN incidents i ON i.id = s.incident_id WHERE i.key = $1 AND s.step = $2', [key, step])).rows[0];
 
   it('answers /incident health <group> outside an incident with one result per check, privately', async () => {
@@ -56,7 +50,7 @@ describe('health checks from Slack, against real targets', () => {
   });
 
   it('runs a step\'s check from its button: running line, result in the thread, step done, an event per result', async () => {
-    const { key, channel, ts } = await open('cannot-connect users see timeouts');
+    const { key, channel, ts } = await h.open('cannot-connect users see timeouts');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.2' }); // app-health
     await h.settle();
     expect(await stepState(key, 2)).toMatchObject({ state: 'done' });
@@ -67,7 +61,7 @@ describe('health checks from Slack, against real targets', () => {
   });
 
   it('marks the step failed with the failing expectation in plain words', async () => {
-    const { key, channel, ts } = await open('cannot-connect again');
+    const { key, channel, ts } = await h.open('cannot-connect again');
     service.health = { status: 200, body: { status: 'healthy', services: { database: 'down', rag_service: 'healthy' } } };
     await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.2' });
     await h.settle();
@@ -88,7 +82,7 @@ describe('health checks from Slack, against real targets', () => {
   });
 
   it('runs /incident health inside an incident into its thread and timeline', async () => {
-    const { key, channel, ts } = await open('cannot-connect third time');
+    const { key, channel, ts } = await h.open('cannot-connect third time');
     await h.slack.sendCommand({ text: 'health redis', user: ADA, channel });
     await h.settle();
     expect(h.slack.thread(channel, ts).some((m) => m.text.startsWith('Health redis'))).toBe(true);

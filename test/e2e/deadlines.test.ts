@@ -16,50 +16,40 @@ describe('deadlines', () => {
   });
   afterEach(() => h.stop());
 
-  async function openCritical(): Promise<{ key: string; channel: string; ts: string }> {
-    await h.slack.sendCommand({ text: 'critical api down in all regions', user: ADA });
-    await h.settle();
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents ORDER BY id DESC LIMIT 1');
-    return { key: rows[0]!.key, channel: rows[0]!.channel_id, ts: rows[0]!.message_ts };
-  }
-  const advance = async (ms: number) => {
-    clock.advance(ms);
-    await h.settle();
-  };
   const deadlines = async (key: string) =>
     Object.fromEntries((await h.db.query<{ name: string; state: string }>('SELECT d.name, d.state FROM deadlines d JOIN incidents i ON i.id = d.incident_id WHERE i.key = $1', [key])).rows.map((r) => [r.name, r.state]));
 
   it('shows the playbook\'s deadlines on the live message as due times', async () => {
-    const { channel, ts } = await openCritical();
+    const { channel, ts } = await h.open('critical api down in all regions');
     const json = JSON.stringify(h.slack.message(channel, ts)!.blocks);
     for (const title of ['Notify stakeholders', 'Root cause analysis', 'Incident report']) expect(json).toContain(title);
     expect(json).toContain('Deadlines');
   });
 
   it('meets "stakeholders within 10 minutes" by notifying them on open, without anyone asking', async () => {
-    const { key } = await openCritical();
+    const { key } = await h.open('critical api down in all regions');
     expect((await deadlines(key)).stakeholders).toBe('met');
     expect((await timelineOf(h.db, key)).some((e) => e.kind === 'deadline.met' && e.data.name === 'stakeholders')).toBe(true);
   });
 
   it('meets the root cause deadline when its step is done in time', async () => {
-    const { key, channel, ts } = await openCritical();
-    await advance(20 * MINUTE);
+    const { key, channel, ts } = await h.open('critical api down in all regions');
+    await h.advance(20 * MINUTE);
     await h.slack.click({ user: ADA, channel, ts, actionId: 'step.done.4' });
     await h.settle();
     expect((await deadlines(key))['root-cause']).toBe('met');
-    await advance(15 * MINUTE);
+    await h.advance(15 * MINUTE);
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'deadline.missed').map((e) => e.data.name)).not.toContain('root-cause');
   });
 
   it('reminds the commander shortly before a deadline, then records it missed and says so', async () => {
-    const { key, channel, ts } = await openCritical();
-    await advance(24 * MINUTE);
+    const { key, channel, ts } = await h.open('critical api down in all regions');
+    await h.advance(24 * MINUTE);
     expect(h.slack.thread(channel, ts).some((m) => m.text.startsWith('Reminder: Root cause analysis'))).toBe(false);
-    await advance(1 * MINUTE); // 5 minutes before the 30-minute deadline
+    await h.advance(1 * MINUTE); // 5 minutes before the 30-minute deadline
     const reminder = h.slack.thread(channel, ts).find((m) => m.text.startsWith('Reminder: Root cause analysis'))!;
     expect(JSON.stringify(reminder.blocks)).toContain(`<@${ADA}>`);
-    await advance(5 * MINUTE);
+    await h.advance(5 * MINUTE);
     expect((await deadlines(key))['root-cause']).toBe('missed');
     expect(h.slack.thread(channel, ts).some((m) => m.text === 'Missed: Root cause analysis')).toBe(true);
     expect(JSON.stringify(h.slack.message(channel, ts)!.blocks)).toMatch(/:x: \*Root cause analysis\* — missed/);
@@ -68,8 +58,8 @@ describe('deadlines', () => {
   });
 
   it('meets the report deadline when the report is posted within the hour', async () => {
-    const { key } = await openCritical();
-    await advance(40 * MINUTE);
+    const { key } = await h.open('critical api down in all regions');
+    await h.advance(40 * MINUTE);
     await h.slack.sendCommand({ text: `report ${key}`, user: ADA });
     await h.settle();
     expect((await deadlines(key)).report).toBe('met');

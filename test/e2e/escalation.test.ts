@@ -18,22 +18,12 @@ describe('escalation on a clock', () => {
   });
   afterEach(() => h.stop());
 
-  async function open(text = 'auth-401 login failing'): Promise<{ key: string; channel: string; ts: string }> {
-    await h.slack.sendCommand({ text, user: ADA });
-    await h.settle();
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents ORDER BY id DESC LIMIT 1');
-    return { key: rows[0]!.key, channel: rows[0]!.channel_id, ts: rows[0]!.message_ts };
-  }
-  const advance = async (ms: number) => {
-    clock.advance(ms);
-    await h.settle();
-  };
   const level = async (key: string) => (await h.db.query<{ escalation_level: number }>('SELECT escalation_level FROM incidents WHERE key = $1', [key])).rows[0]!.escalation_level;
   const paged = async (key: string) => (await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.paged').map((e) => e.data.level);
   const dmsTo = (user: string) => h.slack.callsTo('conversations.open').filter((c) => c.params.users === user).length;
 
   it('pages level 1 when the incident opens: the user group in the thread and each responder by DM', async () => {
-    const { key, channel, ts } = await open();
+    const { key, channel, ts } = await h.open('auth-401 login failing');
     expect(await paged(key)).toEqual([1]);
     const page = h.slack.thread(channel, ts).find((m) => m.text.startsWith('Paging level 1'))!;
     expect(JSON.stringify(page.blocks)).toContain('<!subteam^S0LEVEL1>');
@@ -41,10 +31,10 @@ describe('escalation on a clock', () => {
   });
 
   it('pages level 2 when level 1 has not acknowledged within 15 minutes', async () => {
-    const { key, channel, ts } = await open();
-    await advance(14 * MINUTE);
+    const { key, channel, ts } = await h.open('auth-401 login failing');
+    await h.advance(14 * MINUTE);
     expect(await level(key)).toBe(1);
-    await advance(1 * MINUTE);
+    await h.advance(1 * MINUTE);
     expect(await level(key)).toBe(2);
     expect(await paged(key)).toEqual([1, 2]);
     expect(dmsTo(GRACE)).toBe(1);
@@ -55,54 +45,54 @@ describe('escalation on a clock', () => {
   });
 
   it('does not escalate once someone has acknowledged', async () => {
-    const { key } = await open();
-    await advance(5 * MINUTE);
+    const { key } = await h.open('auth-401 login failing');
+    await h.advance(5 * MINUTE);
     await h.slack.sendCommand({ text: `ack ${key}`, user: ADA });
-    await advance(60 * MINUTE);
+    await h.advance(60 * MINUTE);
     expect(await level(key)).toBe(1);
     expect(await paged(key)).toEqual([1]);
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual(['acknowledged']);
   });
 
   it('starts over from level 1 after the last level (repeat), then stops', async () => {
-    const { key } = await open();
-    await advance(15 * MINUTE); // level 1 → 2
-    await advance(15 * MINUTE); // level 2 → 3
+    const { key } = await h.open('auth-401 login failing');
+    await h.advance(15 * MINUTE); // level 1 → 2
+    await h.advance(15 * MINUTE); // level 2 → 3
     expect(await level(key)).toBe(3);
     expect(dmsTo(LIN)).toBe(1);
-    await advance(30 * MINUTE); // level 3 unresolved for 30 minutes → level 1 again, round 2
+    await h.advance(30 * MINUTE); // level 3 unresolved for 30 minutes → level 1 again, round 2
     expect(await level(key)).toBe(1);
-    await advance(15 * MINUTE);
-    await advance(15 * MINUTE);
-    await advance(30 * MINUTE); // the end of round 2: repeat: 1 is used up
+    await h.advance(15 * MINUTE);
+    await h.advance(15 * MINUTE);
+    await h.advance(30 * MINUTE); // the end of round 2: repeat: 1 is used up
     expect(await paged(key)).toEqual([1, 2, 3, 1, 2, 3]);
     expect((await timelineOf(h.db, key)).at(-1)).toMatchObject({ kind: 'escalation.stopped', data: { reason: 'exhausted' } });
-    await advance(60 * MINUTE);
+    await h.advance(60 * MINUTE);
     expect(await paged(key)).toHaveLength(6);
   });
 
   it('jumps to a level by hand, and the old clock no longer fires', async () => {
-    const { key } = await open();
-    await advance(2 * MINUTE);
+    const { key } = await h.open('auth-401 login failing');
+    await h.advance(2 * MINUTE);
     await h.slack.sendCommand({ text: `escalate 3 ${key}`, user: ADA });
     await h.settle();
     expect(await paged(key)).toEqual([1, 3]);
     expect(await level(key)).toBe(3);
-    await advance(16 * MINUTE); // level 1's clock would have fired here
+    await h.advance(16 * MINUTE); // level 1's clock would have fired here
     expect(await level(key)).toBe(3);
     expect(await paged(key)).toEqual([1, 3]);
   });
 
   it('stops everything when the incident is resolved', async () => {
-    const { key } = await open();
+    const { key } = await h.open('auth-401 login failing');
     await h.slack.sendCommand({ text: `resolve ${key}`, user: ADA });
-    await advance(120 * MINUTE);
+    await h.advance(120 * MINUTE);
     expect(await paged(key)).toEqual([1]);
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual(['resolved']);
   });
 
   it('fires an escalation that fell due while the bot was down when it comes back, marked late', async () => {
-    const { key, channel, ts } = await open();
+    const { key, channel, ts } = await h.open('auth-401 login failing');
     await h.bot.stop();
     clock.advance(40 * MINUTE);
     const restarted = await h.startReplica();

@@ -19,14 +19,6 @@ describe('exactly once', () => {
   });
   afterAll(() => h.stop());
 
-  async function openIncident(text: string): Promise<{ key: string; channel: string; ts: string }> {
-    h.slack.connectBot(eventsUrl(h.bot));
-    const before = h.slack.callsTo('pins.add').length;
-    await h.slack.sendCommand({ text, user: ADA });
-    await h.slack.waitFor(() => h.slack.callsTo('pins.add').length > before);
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents ORDER BY id DESC LIMIT 1');
-    return { key: rows[0]!.key, channel: rows[0]!.channel_id, ts: rows[0]!.message_ts };
-  }
   const count = async (sql: string, params: unknown[] = []) => (await h.db.query<{ n: number }>(sql, params)).rows[0]!.n;
 
   it('opens one incident for a command Slack retries, on this replica or another', async () => {
@@ -56,14 +48,14 @@ describe('exactly once', () => {
   });
 
   it('marks a step done once when its button is double-clicked', async () => {
-    const { key, channel, ts } = await openIncident('auth-401 double click');
+    const { key, channel, ts } = await h.open('auth-401 double click');
     await Promise.all([h.slack.click({ user: ADA, channel, ts, actionId: 'step.done.3' }), h.slack.click({ user: ADA, channel, ts, actionId: 'step.done.3' })]);
     await h.settle();
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'step.done')).toHaveLength(1);
   });
 
   it('applies the same click delivered to two replicas once', async () => {
-    const { key, channel, ts } = await openIncident('auth-401 two replicas');
+    const { key, channel, ts } = await h.open('auth-401 two replicas');
     const actionTs = '1763870000.000100';
     h.slack.connectBot(eventsUrl(h.bot));
     const a = h.slack.click({ user: GRACE, channel, ts, actionId: 'incident.ack', actionTs });
@@ -76,7 +68,7 @@ describe('exactly once', () => {
   });
 
   it('keeps both updates when two people click different steps at the same moment on two replicas', async () => {
-    const { key, channel, ts } = await openIncident('auth-401 concurrent clicks');
+    const { key, channel, ts } = await h.open('auth-401 concurrent clicks');
     h.slack.connectBot(eventsUrl(h.bot));
     const ada = h.slack.click({ user: ADA, channel, ts, actionId: 'step.done.2' });
     h.slack.connectBot(eventsUrl(replica));
@@ -94,7 +86,7 @@ describe('exactly once', () => {
   });
 
   it('acknowledges once when two people acknowledge at once', async () => {
-    const { key, channel, ts } = await openIncident('auth-401 two acks');
+    const { key, channel, ts } = await h.open('auth-401 two acks');
     await Promise.all([h.slack.click({ user: ADA, channel, ts, actionId: 'incident.ack' }), h.slack.sendCommand({ text: `ack ${key}`, user: GRACE })]);
     await h.settle();
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'incident.acknowledged')).toHaveLength(1);

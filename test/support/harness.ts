@@ -1,5 +1,5 @@
 import type { Clock } from '../../src/clock.js';
-import { systemClock } from '../../src/clock.js';
+import { ManualClock, systemClock } from '../../src/clock.js';
 import { exampleConfigPath, loadConfigFile } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Coordinator } from '../../src/coord/coordinator.js';
@@ -27,6 +27,13 @@ export interface HarnessOptions {
   log?: Logger;
 }
 
+export interface OpenedIncident {
+  key: string;
+  /** Where the live message is. */
+  channel: string;
+  ts: string;
+}
+
 export interface Harness {
   slack: SlackEmulator;
   bot: RunningBot;
@@ -38,6 +45,10 @@ export interface Harness {
   startReplica(options?: { coord?: Coordinator }): Promise<RunningBot>;
   /** Waits until every replica has finished the work it acked. */
   settle(): Promise<void>;
+  /** Moves the test's ManualClock forward and lets every replica do what fell due. */
+  advance(ms: number): Promise<void>;
+  /** Types `/incident <text>` (as Ada, in #incidents, to the first bot) and waits for the incident's live message. */
+  open(text: string, as?: { user?: string; channel?: string }): Promise<OpenedIncident>;
   stop(): Promise<void>;
 }
 
@@ -82,8 +93,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
     throw new Error('the bot did not settle after 50 rounds');
   };
+  const open = async (text: string, as: { user?: string; channel?: string } = {}): Promise<OpenedIncident> => {
+    slack.connectBot(`${bot.url}/slack/events`);
+    const before = (await database.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM incidents')).rows[0]!.id;
+    await slack.sendCommand({ text, user: as.user ?? 'U0ONCALL01', ...(as.channel ? { channel: as.channel } : {}) });
+    await settle();
+    const { rows } = await database.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents WHERE id > $1 ORDER BY id LIMIT 1', [before]);
+    if (!rows[0]?.message_ts) throw new Error(`"/incident ${text}" opened no incident with a live message`);
+    return { key: rows[0].key, channel: rows[0].channel_id, ts: rows[0].message_ts };
+  };
   return {
-    slack, bot, db: database.db, database, coord: coords[0]!, config,
+    slack, bot, db: database.db, database, coord: coords[0]!, config, open,
+    async advance(ms) {
+      if (!(options.clock instanceof ManualClock)) throw new Error('advance() needs the harness started with a ManualClock');
+      options.clock.advance(ms);
+      await settle();
+    },
     startReplica: (replica = {}) => launch(database.connectAnother(), replica.coord),
     settle,
     async stop() {
