@@ -38,22 +38,33 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`);
+  }
+}
+
+/** A request's body as bytes, refusing more than `limit`. */
+export function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new Error('body too large'));
+        reject(new BodyTooLargeError(limit));
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  return (await readBytes(req, limit)).toString('utf8');
 }
 
 /** Resolves once the server listens; gives the port it got (PORT=0 picks a free one). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { BodyTooLargeError, readBytes } from '../../http/server.js';
 import { z } from 'zod';
 
 /**
@@ -65,21 +66,11 @@ export function tokenOf(authorization: string | undefined, params: Record<string
   return typeof params.token === 'string' && params.token !== '' ? params.token : undefined;
 }
 
-/** The raw request body as bytes (uploads are binary; readBody in src/http reads text). */
-export function readRaw(req: IncomingMessage, limit = 50_000_000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BadRequest('request_too_large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** The raw request body as bytes (uploads are binary). */
+export async function readRaw(req: IncomingMessage, limit = 50_000_000): Promise<Buffer> {
+  try {
+    return await readBytes(req, limit);
+  } catch (error) {
+    throw error instanceof BodyTooLargeError ? new BadRequest('request_too_large') : error;
+  }
 }
