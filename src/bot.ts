@@ -20,6 +20,7 @@ import { workHandlers } from './app/work/handlers.js';
 import { scheduledJobs } from './scheduler/jobs.js';
 import { TokenManager } from './tokens/index.js';
 import { stepRunners } from './app/stepRunners.js';
+import { TimelineSpool } from './app/spool.js';
 import { startCron } from './scheduler/cron.js';
 import { DueWorker } from './scheduler/worker.js';
 
@@ -40,6 +41,8 @@ export interface BotParts {
   scheduler?: boolean;
   /** The bot's Redis, for token sinks of kind redis that name no URL of their own. */
   redisUrl?: string;
+  /** Where timeline events wait while PostgreSQL is unreachable (under DATA_DIR); memory only when unset. */
+  spoolFile?: string;
 }
 
 export interface RunningBot {
@@ -79,7 +82,8 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       });
     };
     const tokens = new TokenManager({ providers: parts.config.tokens, coord: parts.coord, clock: parts.clock, log: parts.log, metrics, ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}) });
-    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics, tokens, stepRunners };
+    const spool = new TimelineSpool(parts.db, parts.spoolFile, parts.log);
+    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics, tokens, stepRunners, spool };
     const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
     const appDeps: AppDeps = { ...base, live };
     deps = appDeps;
@@ -113,6 +117,8 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       await worker?.stop();
       await deps?.live.idle();
       await deps?.tokens.close();
+      await deps?.spool.flush();
+      deps?.spool.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import { badRequest } from '../errors.js';
 import { type ActionRun, getRun, insertRun, moveRun, setApprovalMessage } from '../store/actionRuns.js';
 import { moveStep as recordStepMove } from '../store/steps.js';
 import { scheduleWork } from '../store/work.js';
+import { appendTimelineEvent } from '../store/timeline.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
@@ -59,9 +60,19 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   const dryRun = isDryRun(deps, config);
   const plan = planAction(config, placeholdersOf(incident, actor.user), { allowMissing: true }).summary;
   const needsApproval = config.approval === 'required';
-  const inserted = await insertRun(deps.db, {
-    incidentId: incident.id, action: name, ...(offered.step ? { step: offered.step } : {}), idempotencyKey: actor.requestKey ?? `direct:${at.getTime()}:${actor.user}:${name}`,
-    state: needsApproval ? 'awaiting_approval' : 'approved', dryRun, plan, requestedBy: actor.user, requestedAt: at, ...(config.target_time ? { targetMs: config.target_time } : {}),
+  const expiresAt = new Date(at.getTime() + config.approval_expires);
+  // The run, its event and (with approval) its expiry are one transaction.
+  const inserted = await deps.db.transaction(async (tx) => {
+    const inserted = await insertRun(tx, {
+      incidentId: incident.id, action: name, ...(offered.step ? { step: offered.step } : {}), idempotencyKey: actor.requestKey ?? `direct:${at.getTime()}:${actor.user}:${name}`,
+      state: needsApproval ? 'awaiting_approval' : 'approved', dryRun, plan, requestedBy: actor.user, requestedAt: at, ...(config.target_time ? { targetMs: config.target_time } : {}),
+    });
+    if ('inserted' in inserted) {
+      const run = inserted.inserted;
+      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: at, actor: actor.user, kind: 'action.requested', data: { action: name, runId: run.id, plan, dryRun, approval: needsApproval } });
+      if (needsApproval) await scheduleWork(tx, [{ kind: 'action.expire', incidentId: incident.id, dueAt: expiresAt, payload: { runId: run.id }, dedupeKey: `action.expire:${run.id}` }], at);
+    }
+    return inserted;
   });
   if ('duplicate' in inserted) return NO_REPLY;
   if ('active' in inserted) {
@@ -69,13 +80,11 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     return text(`*${config.title}* is already ${run.state === 'awaiting_approval' ? 'waiting for approval' : 'running'} for ${incident.key} (requested by <@${run.requestedBy}>). One run at a time.`);
   }
   const run = inserted.inserted;
-  await recordOnce(deps, { user: actor.user }, { incidentId: incident.id, occurredAt: at, kind: 'action.requested', data: { action: name, runId: run.id, plan, dryRun, approval: needsApproval } });
+  deps.metrics.timelineEvents.inc({ kind: 'action.requested' });
   if (!needsApproval) {
     await executeRun(deps, incident, run, config, actor.user);
     return NO_REPLY;
   }
-  const expiresAt = new Date(at.getTime() + config.approval_expires);
-  await scheduleWork(deps.db, [{ kind: 'action.expire', incidentId: incident.id, dueAt: expiresAt, payload: { runId: run.id }, dedupeKey: `action.expire:${run.id}` }], at);
   if (incident.channelId && incident.messageTs) {
     const approvers = (await allowedPeople(deps, config.allowed)).filter((u) => u !== actor.user);
     const { ts } = await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'action-approval', runId: run.id, incidentId: incident.id, action: name, title: config.title, plan, requester: actor.user, dryRun, expiresAt, approvers });
@@ -100,9 +109,12 @@ export async function decideAction(deps: AppDeps, runId: number, decision: 'appr
   if (decision === 'approve' && self) return refuse('self-approval', 'You asked for this run, so someone else must approve it.');
   if (!self && !(await isAllowed(deps, config.allowed, actor.user))) return refuse('not allowed', `You are not allowed to decide on *${config.title}*.`);
   const to = decision === 'approve' ? 'approved' : 'denied';
-  const moved = await moveRun(deps.db, runId, ['awaiting_approval'], to, { at, by: actor.user });
+  const moved = await deps.db.transaction(async (tx) => {
+    const moved = await moveRun(tx, runId, ['awaiting_approval'], to, { at, by: actor.user });
+    if (moved) await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: at, actor: actor.user, kind: decision === 'approve' ? 'action.approved' : 'action.denied', data: { action: run.action, runId, requester: run.requestedBy } });
+    return moved;
+  });
   if (!moved) return text(`That request is already ${run.state.replace('_', ' ')}.`);
-  await recordOnce(deps, actor, { incidentId: incident.id, occurredAt: at, kind: decision === 'approve' ? 'action.approved' : 'action.denied', data: { action: run.action, runId, requester: run.requestedBy } });
   await showDecision(deps, incident, moved, config, to, actor.user);
   if (decision === 'deny') return text(`You denied *${config.title}*.`);
   await executeRun(deps, incident, moved, config, actor.user);
@@ -120,10 +132,13 @@ async function showDecision(deps: AppDeps, incident: Incident, run: ActionRun, c
 /** The approval window closed without a decision. */
 export async function expireApproval(deps: AppDeps, runId: number): Promise<string> {
   const at = deps.clock.now();
-  const moved = await moveRun(deps.db, runId, ['awaiting_approval'], 'expired', { at });
+  const moved = await deps.db.transaction(async (tx) => {
+    const moved = await moveRun(tx, runId, ['awaiting_approval'], 'expired', { at });
+    if (moved) await appendTimelineEvent(tx, { incidentId: moved.incidentId, occurredAt: at, actor: 'system', kind: 'action.expired', data: { action: moved.action, runId, requester: moved.requestedBy } });
+    return moved;
+  });
   if (!moved) return 'already decided';
   const incident = await incidentFor(deps.db, { incidentId: moved.incidentId });
-  await recordOnce(deps, { user: 'system' }, { incidentId: incident.id, occurredAt: at, kind: 'action.expired', data: { action: moved.action, runId, requester: moved.requestedBy } });
   const config = deps.config.actions[moved.action];
   if (config) await showDecision(deps, incident, moved, config, 'expired');
   return 'expired';
@@ -142,7 +157,7 @@ export async function executeRun(deps: AppDeps, incident: Incident, run: ActionR
     if (!started) return;
     const placeholders = placeholdersOf(incident, run.requestedBy, run.decidedBy ?? undefined);
     const thread = incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-    await recordOnce(deps, { user: startedBy }, { incidentId: incident.id, occurredAt: deps.clock.now(), kind: 'action.started', data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun } });
+    await deps.spool.record({ incidentId: incident.id, occurredAt: deps.clock.now(), actor: startedBy, kind: 'action.started', data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun } });
     if (run.step) await recordStepMove(deps.db, { incidentId: incident.id, step: run.step, to: 'running', kind: 'step.started', actor: startedBy, at: deps.clock.now(), data: { title: incident.playbook.steps[run.step - 1]?.title } });
     if (thread) await deps.slack.postInThread(thread.channel, thread.ts, { kind: 'action-started', action: run.action, title: config.title, plan: run.plan, actor: startedBy, dryRun: run.dryRun }).catch(() => undefined);
     await deps.live.refresh(incident.id);
@@ -154,7 +169,7 @@ export async function executeRun(deps: AppDeps, incident: Incident, run: ActionR
     const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
     const finished = await moveRun(deps.db, run.id, ['running'], result.outcome, { at, output: result.output, ...(result.error ? { error: result.error } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}), ...(result.status ? { httpStatus: result.status } : {}) });
     const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
-    await recordOnce(deps, { user: 'system' }, { incidentId: incident.id, occurredAt: at, kind: 'action.finished', data: { action: run.action, runId: run.id, outcome: result.outcome, durationMs, ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}), ...(result.error ? { error: result.error } : {}) } });
+    await deps.spool.record({ incidentId: incident.id, occurredAt: at, actor: 'system', kind: 'action.finished', data: { action: run.action, runId: run.id, outcome: result.outcome, durationMs, ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}), ...(result.error ? { error: result.error } : {}) } });
     if (run.step && finished) {
       const ok = result.outcome === 'succeeded' || result.outcome === 'dry_run';
       await recordStepMove(deps.db, { incidentId: incident.id, step: run.step, to: ok ? 'done' : 'failed', kind: ok ? 'step.done' : 'step.failed', actor: 'system', at, ...(ok ? {} : { detail: result.error ?? result.outcome }), data: { title: incident.playbook.steps[run.step - 1]?.title, ...(ok ? {} : { reason: result.error ?? result.outcome }) } });

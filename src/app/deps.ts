@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { TokenManager } from '../tokens/index.js';
+import type { TimelineSpool } from './spool.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   wake: () => void;
   log: Logger;
   metrics: Metrics;
+  /** Timeline events about things already done outside the bot: written now, or kept and written later. */
+  spool: TimelineSpool;
   /** Keeps the configured OAuth tokens fresh (single flight across replicas). */
   tokens: TokenManager;
   /** The engines behind a step's own button, registered as they are configured. */

@@ -2,9 +2,7 @@ import { type CheckResult, resolveTarget, runChecks, suggestTargets } from '../c
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { badRequest, isBotError } from '../errors.js';
-import { atomically } from '../store/db.js';
 import { moveStep as recordStepMove } from '../store/steps.js';
-import { appendTimelineEvent } from '../store/timeline.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
@@ -27,11 +25,8 @@ export async function runAndRecord(deps: AppDeps, checks: ReturnType<typeof chec
   const results = await runChecks(checks.checks, { clock: deps.clock, tokens: deps.tokens });
   for (const r of results) deps.metrics.checkResults.inc({ check: r.name, status: r.status });
   if (incident) {
-    await atomically(deps.db, async (tx) => {
-      for (const r of results) {
-        await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: deps.clock.now(), actor, kind: 'check.result', data: { check: r.name, target: checks.target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), ...(step ? { step } : {}) } });
-      }
-    });
+    const at = deps.clock.now();
+    await deps.spool.record(...results.map((r) => ({ incidentId: incident.id, occurredAt: at, actor, kind: 'check.result' as const, data: { check: r.name, target: checks.target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), ...(step ? { step } : {}) } })));
     deps.metrics.timelineEvents.inc({ kind: 'check.result' }, results.length);
   }
   return results;

@@ -3,7 +3,6 @@ import { SYSTEM_ACTOR } from '../domain/timeline.js';
 import { pruneHandledRequests } from '../store/requests.js';
 import { failInterruptedRuns } from '../store/actionRuns.js';
 import { getIncident } from '../store/incidents.js';
-import { appendTimelineEvent } from '../store/timeline.js';
 import { lockGroupState, saveGroupState } from '../store/jobs.js';
 import type { AppDeps } from './deps.js';
 import { checksFor, resultView, runAndRecord } from './health.js';
@@ -48,11 +47,8 @@ export async function runScheduledGroup(deps: AppDeps, name: string, group: Chec
 
 async function runAndRecordInto(deps: AppDeps, opened: Extract<Awaited<ReturnType<typeof openIncident>>, { kind: 'opened' }>, target: string, results: Awaited<ReturnType<typeof runAndRecord>>): Promise<void> {
   const { incident, channelId, messageTs } = opened;
-  await deps.db.transaction(async (tx) => {
-    for (const r of results) {
-      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: deps.clock.now(), actor: SYSTEM_ACTOR, kind: 'check.result', data: { check: r.name, target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), scheduled: true } });
-    }
-  });
+  const at = deps.clock.now();
+  await deps.spool.record(...results.map((r) => ({ incidentId: incident.id, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'check.result' as const, data: { check: r.name, target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), scheduled: true } })));
   await deps.slack.postInThread(channelId, messageTs, { kind: 'check-results', target, results: results.map(resultView) });
 }
 

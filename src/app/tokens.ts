@@ -5,7 +5,6 @@ import type { RefreshOutcome } from '../tokens/index.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
-import { recordOnce } from './record.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 
@@ -18,8 +17,8 @@ export async function tokenStatus(deps: AppDeps): Promise<Reply> {
 async function refreshAndRecord(deps: AppDeps, provider: string, incident: Incident | undefined, actor: Actor, step?: number): Promise<RefreshOutcome> {
   const outcome = await deps.tokens.refresh(provider);
   if (incident) {
-    await recordOnce(deps, { user: actor.user }, {
-      incidentId: incident.id, occurredAt: deps.clock.now(), kind: outcome.ok ? 'token.refreshed' : 'token.refresh_failed',
+    await deps.spool.record({
+      incidentId: incident.id, occurredAt: deps.clock.now(), actor: actor.user, kind: outcome.ok ? 'token.refreshed' : 'token.refresh_failed',
       data: { provider, attempts: outcome.attempts, by: outcome.by, ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt.toISOString() } : {}), ...(outcome.error ? { error: outcome.error } : {}), ...(step ? { step } : {}) },
     });
     if (incident.channelId && incident.messageTs) {

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Queryable } from './db.js';
+import type { Queryable } from './db.js';
 
 export type RunState = 'awaiting_approval' | 'approved' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'dry_run' | 'denied' | 'expired';
 export const ACTIVE_STATES: readonly RunState[] = ['awaiting_approval', 'approved', 'running'];
@@ -54,24 +54,22 @@ export type Insert = { inserted: ActionRun } | { duplicate: true } | { active: A
 /**
  * Records a request to run an action. The unique idempotency key makes a
  * retried request a no-op; the partial unique index makes a second request
- * while one is active a refusal. Both hold with Redis down.
+ * while one is active a refusal. Both hold with Redis down, and neither
+ * aborts the caller's transaction (ON CONFLICT DO NOTHING).
  */
 export async function insertRun(q: Queryable, run: NewRun): Promise<Insert> {
-  try {
-    const { rows } = await q.query<Row>(
-      `INSERT INTO action_runs (incident_id, action, step, idempotency_key, state, dry_run, plan, requested_by, requested_at, target_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [run.incidentId, run.action, run.step ?? null, run.idempotencyKey, run.state, run.dryRun, run.plan, run.requestedBy, run.requestedAt, run.targetMs ?? null],
-    );
-    return { inserted: toRun(rows[0]!) };
-  } catch (error) {
-    if (isUniqueViolation(error, 'action_runs_idempotency_key_key')) return { duplicate: true };
-    if (isUniqueViolation(error, 'action_runs_one_active_idx')) {
-      const active = await activeRun(q, run.incidentId, run.action);
-      if (active) return { active };
-    }
-    throw error;
-  }
+  const { rows } = await q.query<Row>(
+    `INSERT INTO action_runs (incident_id, action, step, idempotency_key, state, dry_run, plan, requested_by, requested_at, target_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+    [run.incidentId, run.action, run.step ?? null, run.idempotencyKey, run.state, run.dryRun, run.plan, run.requestedBy, run.requestedAt, run.targetMs ?? null],
+  );
+  if (rows[0]) return { inserted: toRun(rows[0]) };
+  const same = await q.query('SELECT 1 FROM action_runs WHERE idempotency_key = $1', [run.idempotencyKey]);
+  if (same.rowCount > 0) return { duplicate: true };
+  const active = await activeRun(q, run.incidentId, run.action);
+  if (active) return { active };
+  // The active run finished between the insert and this look: the caller may ask again.
+  return { duplicate: true };
 }
 
 export async function activeRun(q: Queryable, incidentId: number, action: string): Promise<ActionRun | undefined> {

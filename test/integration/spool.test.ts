@@ -1,0 +1,65 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TimelineSpool } from '../../src/app/spool.js';
+import { silentLogger } from '../../src/log.js';
+import type { Database } from '../../src/store/db.js';
+import { openIncident } from '../../src/store/incidents.js';
+import { readTimeline } from '../../src/store/timeline.js';
+import { type TestDatabase, createTestDatabase } from '../support/db.js';
+import { testPlaybook } from '../support/playbooks.js';
+
+/** The database, unreachable until `up` is set. */
+function flaky(db: Database): Database & { up: boolean } {
+  const wrapper = {
+    up: false,
+    kind: db.kind,
+    query: (...args: Parameters<Database['query']>) => (wrapper.up ? db.query(...args) : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))),
+    transaction: db.transaction.bind(db),
+    close: db.close.bind(db),
+  };
+  return wrapper as Database & { up: boolean };
+}
+
+describe('the timeline spool', () => {
+  let test: TestDatabase;
+  let incidentId: number;
+  beforeAll(async () => {
+    test = await createTestDatabase('postgres');
+    ({ incident: { id: incidentId } } = await openIncident(test.db, { playbook: testPlaybook(), title: 't', summary: '', severity: 'sev2', openedBy: 'U1', openedAt: new Date() }));
+  });
+  afterAll(() => test.drop());
+
+  const event = (n: number) => ({ incidentId, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, n)), actor: 'system', kind: 'action.finished' as const, data: { n } });
+
+  it('keeps events while PostgreSQL is down, in a file, and writes them in order when it answers again, even after a restart', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'spool-')), 'timeline-spool.jsonl');
+    const db = flaky(test.db);
+    const spool = new TimelineSpool(db, file, silentLogger, 60_000);
+    await spool.record(event(1));
+    await spool.record(event(2), event(3));
+    expect(spool.size).toBe(3);
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(3);
+    spool.stop();
+
+    // The process restarts; the database is back.
+    db.up = true;
+    const restarted = new TimelineSpool(db, file, silentLogger, 60_000);
+    expect(restarted.size).toBe(3);
+    await restarted.record(event(4)); // queued behind the others, to keep the order
+    await restarted.flush();
+    restarted.stop();
+    expect(restarted.size).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe('');
+    const written = (await readTimeline(test.db, incidentId)).filter((e) => e.kind === 'action.finished').map((e) => e.data.n);
+    expect(written).toEqual([1, 2, 3, 4]);
+  });
+
+  it('writes at once when the database answers', async () => {
+    const spool = new TimelineSpool(test.db, undefined, silentLogger);
+    await spool.record(event(10));
+    expect(spool.size).toBe(0);
+    expect((await readTimeline(test.db, incidentId)).some((e) => e.data.n === 10)).toBe(true);
+  });
+});
