@@ -8,7 +8,7 @@ import type { Config } from './config/schema.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { healthRoutes } from './http/health.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
-import { type Route, closeServer, createHttpServer, listen } from './http/server.js';
+import { type Route, closeServer, createHttpServer, listen, sendJson } from './http/server.js';
 import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
@@ -26,7 +26,8 @@ import { DueWorker } from './scheduler/worker.js';
 
 /** Everything the bot is built from. main.ts fills it from the environment; tests fill it themselves. */
 export interface BotParts {
-  env: Pick<RuntimeEnv, 'PORT'> & { slack: SlackConnection };
+  /** `slack` may depend on the bot's own URL (the playground serves the Slack emulator on the bot's port). */
+  env: Pick<RuntimeEnv, 'PORT'> & { slack: SlackConnection | ((selfUrl: string) => SlackConnection) };
   config: Config;
   playbooks: readonly Playbook[];
   db: Database;
@@ -66,44 +67,67 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   let deps: AppDeps | undefined;
   let worker: DueWorker | undefined;
   let cron: { stop(): Promise<void> } | undefined;
-  if (parts.env.slack.mode !== 'none') {
-    slack = createSlackSurface(parts.env.slack, parts.log);
-    const port = new SlackWebPort(slack.client, parts.log);
-    // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
-    // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
-    const slackApi = new WebClient(parts.env.slack.botToken, { slackApiUrl: parts.env.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
-    let wakeQueued = false;
-    const wake = () => {
-      if (wakeQueued || !worker) return;
-      wakeQueued = true;
-      setImmediate(() => {
-        wakeQueued = false;
-        void worker?.tick();
-      });
-    };
-    const tokens = new TokenManager({ providers: parts.config.tokens, coord: parts.coord, clock: parts.clock, log: parts.log, metrics, ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}) });
-    const spool = new TimelineSpool(parts.db, parts.spoolFile, parts.log);
-    const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics, tokens, stepRunners, spool };
-    const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
-    const appDeps: AppDeps = { ...base, live };
-    deps = appDeps;
-    worker = new DueWorker({ db: parts.db, clock: parts.clock, log: parts.log, metrics, handlers: workHandlers(appDeps) });
-    listenToSlack(slack, appDeps);
-    await slack.start();
-    if (parts.scheduler !== false) cron = startCron(scheduledJobs(appDeps, worker), parts.log);
-  }
+  // The server listens first (its URL may be Slack's, in the playground); Slack's requests get a 503
+  // for the moment between listening and the token check, and Slack retries them.
   const routes: Route[] = [
-    ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting }),
+    ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting && (slack === undefined || ready) }),
     metricsRoute(metrics),
-    ...(slack?.routes ?? []),
+    {
+      method: 'POST',
+      path: '/slack/events',
+      handler: (req, res, url) => {
+        if (slackEvents) return slackEvents(req, res, url);
+        // Socket Mode and the Slack-less bot take nothing over HTTP; HTTP mode is still starting.
+        return resolved.mode === 'http' || resolved.mode === undefined ? sendJson(res, 503, { error: 'starting' }) : sendJson(res, 404, { error: 'not_found' });
+      },
+    },
     ...(parts.routes ?? []),
   ];
+  let ready = false;
+  const resolved: { mode?: SlackConnection['mode'] } = {};
+  let slackEvents: Route['handler'] | undefined;
   const server = createHttpServer(routes, parts.log);
   const host = parts.host ?? '0.0.0.0';
   const port = await listen(server, parts.env.PORT, host);
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const connection = typeof parts.env.slack === 'function' ? parts.env.slack(url) : parts.env.slack;
+  resolved.mode = connection.mode;
+  try {
+    if (connection.mode !== 'none') {
+      slack = createSlackSurface(connection, parts.log);
+      const port = new SlackWebPort(slack.client, parts.log);
+      // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
+      // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
+      const slackApi = new WebClient(connection.botToken, { slackApiUrl: connection.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
+      let wakeQueued = false;
+      const wake = () => {
+        if (wakeQueued || !worker) return;
+        wakeQueued = true;
+        setImmediate(() => {
+          wakeQueued = false;
+          void worker?.tick();
+        });
+      };
+      const tokens = new TokenManager({ providers: parts.config.tokens, coord: parts.coord, clock: parts.clock, log: parts.log, metrics, ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}) });
+      const spool = new TimelineSpool(parts.db, parts.spoolFile, parts.log);
+      const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics, tokens, stepRunners, spool };
+      const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
+      const appDeps: AppDeps = { ...base, live };
+      deps = appDeps;
+      worker = new DueWorker({ db: parts.db, clock: parts.clock, log: parts.log, metrics, handlers: workHandlers(appDeps) });
+      listenToSlack(slack, appDeps);
+      await slack.start();
+      slackEvents = slack.routes.find((r) => r.path === '/slack/events')?.handler;
+      ready = true;
+      if (parts.scheduler !== false) cron = startCron(scheduledJobs(appDeps, worker), parts.log);
+    }
+  } catch (error) {
+    await closeServer(server, 1_000);
+    throw error;
+  }
   return {
     port,
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url,
     metrics,
     server,
     ...(deps ? { deps } : {}),

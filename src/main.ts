@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { systemClock } from './clock.js';
 import { SLACK_VARIABLES_HINT, parseEnv } from './config/env.js';
 import { loadConfig } from './config/load.js';
@@ -10,6 +11,7 @@ import { createLogger } from './log.js';
 import { lintPlaybooks } from './playbooks/lint.js';
 import { describeDatabase, openDatabase } from './store/connect.js';
 import { migrate } from './store/migrate.js';
+import { startPlayground } from './playground/start.js';
 
 /** The composition root: read the environment and config, build the adapters, start, stop on a signal. */
 async function main(): Promise<void> {
@@ -29,16 +31,21 @@ async function main(): Promise<void> {
   const coord: Coordinator = env.REDIS_URL ? new RedisCoordinator({ url: env.REDIS_URL, log }) : new InProcessCoordinator();
   if (!env.REDIS_URL) log.info('REDIS_URL is not set: coordinating in this process (run one replica)');
 
-  const bot = await startBot({ env, config, playbooks, db, coord, clock: systemClock, log });
+  // Without Slack credentials: the local playground (a Slack emulator and its page) on the same port.
+  const playground = env.slack.mode === 'none' ? await startPlayground({ env, config, playbooks, db, coord, log }) : undefined;
+  const bot = playground?.bot ?? (await startBot({ env, config, playbooks, db, coord, clock: systemClock, log, spoolFile: resolve(env.DATA_DIR, 'timeline-spool.jsonl'), ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) }));
   log.info({ port: bot.port, playbooks: playbooks.length }, `incident-bot listening on ${bot.url}`);
-  if (env.slack.mode === 'none') log.warn(`Not connected to Slack: ${SLACK_VARIABLES_HINT}.`);
+  if (playground) {
+    log.warn(`Not connected to Slack (${SLACK_VARIABLES_HINT}): running the local playground${playground.dryRun ? ', actions as dry runs' : ''}.`);
+    process.stdout.write(`Playground: ${playground.url}\n`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight work');
-    await bot.stop();
+    await (playground ?? bot).stop();
     await coord.close();
     await db.close();
     log.info('stopped');

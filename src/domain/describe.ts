@@ -5,12 +5,19 @@ import type { TimelineEvent } from './timeline.js';
  * One plain-text line per timeline event: what a person reading the timeline
  * needs to know. Slack messages escape it; the Markdown report uses it as is.
  */
-export function describeEvent(event: TimelineEvent, who: (user: string) => string = (user) => `@${user}`, quote: (text: string) => string = (text) => text): string {
+export function describeEvent(
+  event: TimelineEvent,
+  who: (user: string) => string = (user) => `@${user}`,
+  quote: (text: string) => string = (text) => text,
+  channel: (id: string) => string = (id) => `#${id}`,
+): string {
   const d = event.data as Record<string, unknown>;
   // Free text from the data is passed through `quote` (Slack escapes it); user ids through `who`.
   const str = (key: string) => (typeof d[key] === 'string' || typeof d[key] === 'number' ? quote(String(d[key]).slice(0, 300)) : '');
   const step = () => `step ${str('step')}${d.title ? ` (${str('title')})` : ''}`;
   const user = (key: string) => (typeof d[key] === 'string' ? who(String(d[key])) : '');
+  // A destination is a channel or a person (a direct message).
+  const place = (key: string) => (typeof d[key] !== 'string' ? '' : /^[UW]/.test(String(d[key])) ? who(String(d[key])) : channel(String(d[key])));
   switch (event.kind) {
     case 'incident.opened': return `opened the incident${d.summary ? `: ${str('summary')}` : ''}`;
     case 'incident.acknowledged': return 'acknowledged';
@@ -33,8 +40,8 @@ export function describeEvent(event: TimelineEvent, who: (user: string) => strin
     case 'deadline.reminded': return `reminded ${user('commander')} that "${str('title')}" is due`;
     case 'deadline.met': return `met the deadline "${str('title')}"${d.late ? ' (after it was missed)' : ''}`;
     case 'deadline.missed': return `missed the deadline "${str('title')}"`;
-    case 'notification.sent': return `told stakeholders (${str('reason')}) in ${str('to')}`;
-    case 'notification.failed': return `could not tell stakeholders in ${str('to')}: ${str('error')}`;
+    case 'notification.sent': return `told stakeholders (${str('reason')}) in ${place('to')}`;
+    case 'notification.failed': return `could not tell stakeholders in ${place('to')}: ${str('error')}`;
     case 'action.requested': return `requested ${str('action')}${d.dryRun ? ' (dry run)' : ''}`;
     case 'action.refused': return `was refused ${str('action')}: ${str('reason')}`;
     case 'action.approved': return `approved ${str('action')} requested by ${user('requester')}`;

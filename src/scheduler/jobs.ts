@@ -12,7 +12,9 @@ import type { DueWorker } from './worker.js';
  * not. Together with the tick claim, each tick runs once and never overlaps.
  */
 async function exclusive(deps: Pick<AppDeps, 'coord' | 'db'>, name: string, ttlMs: number, run: () => Promise<unknown>): Promise<void> {
-  if (deps.coord.kind === 'redis') {
+  // The embedded database has one connection: a transaction held around `run` would make run's own
+  // queries wait for it forever. Embedded also means one process, so the coordinator's lock suffices.
+  if (deps.coord.kind === 'redis' || deps.db.kind === 'embedded') {
     await withLock(deps.coord, `job:${name}`, { ttlMs, waitMs: 0 }, run);
     return;
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
@@ -28,12 +28,13 @@ let port: number;
 let bot: Started;
 let browser: Browser;
 let page: Page;
+const outputs: string[] = [];
 
-const launch = () => start([join(REPO, 'dist/main.js')], { cwd: workdir, env: newUserEnv({ PORT: String(port), PLAYBOOKS_DIR: join(REPO, 'playbooks'), LOG_LEVEL: 'warn' }), ready: READY });
+const launch = () => start([join(REPO, 'dist/main.js')], { cwd: workdir, env: newUserEnv({ PORT: String(port), PLAYBOOKS_DIR: join(REPO, 'playbooks'), LOG_LEVEL: process.env.TEST_BOT_LOG_LEVEL ?? 'warn' }), ready: READY });
 const url = () => READY.exec(bot.line)![1]!;
 const channelPane = () => page.getByRole('main');
 const thread = () => page.getByRole('complementary', { name: 'Thread' });
-const liveMessage = (key: string) => channelPane().getByRole('article').filter({ has: page.getByRole('heading', { name: new RegExp(`^${key} · `) }) });
+const liveMessage = (key: string) => channelPane().getByRole('article').filter({ has: page.getByRole('heading', { name: new RegExp(`${key} · `) }) });
 const actAs = (name: string) => page.getByLabel('Acting as').selectOption({ label: name });
 
 async function type(text: string): Promise<void> {
@@ -73,6 +74,7 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
+    if (process.env.TEST_BOT_LOG) await writeFile(process.env.TEST_BOT_LOG, [...outputs, bot?.output() ?? ''].join('\n=== restart ===\n'));
     await browser?.close();
     if (bot) await stop(bot);
     if (workdir) await rm(workdir, { recursive: true, force: true });
@@ -105,15 +107,16 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     expect(await before!.evaluate((el) => el.isConnected && el.textContent?.includes('Done by'))).toBe(true);
   });
 
+  // The page posts' text is "Paging level n (…) for INC-1"; their blocks, which Slack shows, say "you are paged … level n".
   it('opens the thread, where level 1 was paged', async () => {
     await liveMessage('INC-1').getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
     await visible(thread());
-    await shows(thread(), 'Paging level 1');
+    await shows(thread(), /you are paged for INC-1 .* level 1, Authentication issues/);
   });
 
-  it('moves the bot clock 15 minutes: nobody acknowledged, so level 2 is paged', async () => {
+  it('moves the bot clock 15 minutes: nobody acknowledged, so level 2 is paged ("Paging level 2")', async () => {
     await page.getByRole('group', { name: 'Clock' }).getByRole('button', { name: '+15 min' }).click();
-    await shows(thread(), 'Paging level 2');
+    await shows(thread(), /@Grace Hopper: you are paged for INC-1 .* level 2, Performance issues/);
     await shows(page.getByRole('group', { name: 'Clock' }), '+15 min');
   });
 
@@ -130,7 +133,10 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     const timeline = channelPane().getByRole('article').filter({ hasText: 'Only visible to you' }).filter({ hasText: 'Timeline of INC-1' });
     await visible(timeline);
     await shows(timeline, 'acknowledged');
+    await shows(timeline, /\(\+15m \d+s\) incident-bot escalated level 1 → 2/); // the simulated time
     await timeline.scrollIntoViewIfNeeded();
+    // The README's picture: without the passing "clock moved" notice over the thread.
+    await page.evaluate(() => document.getElementById('toasts')?.replaceChildren());
     await shot('playground-2-timeline', join(REPO, 'docs/playground.png'));
     await actAs('Ada Lovelace');
     await counts(channelPane().getByRole('article').filter({ hasText: 'Timeline of INC-1' }), 0);
@@ -151,12 +157,31 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     await actAs('Grace Hopper');
     await approve.click();
     await page.getByRole('dialog').getByRole('button', { name: /^Approve/ }).click();
-    await shows(thread(), /dry run/i);
+    await shows(thread(), 'Approved by @Grace Hopper');
+    await shows(thread(), /Roll back the database package dry run finished: nothing ran/);
     await shot('playground-3-rollback');
+  });
+
+  it('resolves from a modal and offers the report as a file to download', async () => {
+    const live = liveMessage('INC-2');
+    await live.getByRole('button', { name: 'Resolve' }).click();
+    const modal = page.getByRole('dialog', { name: 'Resolve INC-2' });
+    await modal.getByRole('textbox', { name: 'What fixed it?' }).fill('rolled back the database package');
+    await modal.getByRole('button', { name: 'Resolve' }).click();
+    await counts(page.getByRole('dialog', { name: 'Resolve INC-2' }), 0);
+    await shows(live, 'Resolved');
+    await type('/incident report');
+    const file = thread().getByRole('link', { name: /INC-2 incident report/ });
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), file.click()]);
+    expect(download.suggestedFilename()).toBe('inc-2-report.md');
+    const saved = join(workdir, 'report.md');
+    await download.saveAs(saved);
+    expect(await readFile(saved, 'utf8')).toContain('INC-2');
   });
 
   it('keeps incidents, channel history and the moved clock across a restart (SIGTERM exits 0)', async () => {
     expect(await stop(bot), bot.output()).toBe(0);
+    outputs.push(bot.output());
     bot = await launch();
     await page.goto(url());
     await openChannel('inc-1-auth-401');

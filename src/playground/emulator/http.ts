@@ -54,7 +54,7 @@ async function readUpload(req: IncomingMessage): Promise<Buffer> {
 }
 
 const commandBody = z.object({ text: z.string(), user: z.string().optional(), channel: z.string().optional(), command: z.string().optional() });
-const clickBody = z.object({ user: z.string(), channel: z.string(), ts: z.string(), actionId: z.string(), value: z.string().optional(), blockId: z.string().optional() });
+const clickBody = z.object({ user: z.string(), channel: z.string(), ts: z.string(), actionId: z.string(), value: z.string().optional(), blockId: z.string().optional(), selected: z.string().optional() });
 const submitBody = z.object({ user: z.string(), viewId: z.string(), values: z.record(z.string(), z.record(z.string(), z.unknown())) });
 const closeBody = z.object({ user: z.string(), viewId: z.string() });
 const messageBody = z.object({ user: z.string(), channel: z.string(), text: z.string().min(1), threadTs: z.string().optional() });

@@ -1,9 +1,10 @@
+import { choicePayload, findChoice } from './choices.js';
 import type { ResponseTarget, ResponseUrls } from './responseUrl.js';
 import { slackId } from './ids.js';
 import { apiMessage } from './shapes.js';
 import { signedHeaders } from './signing.js';
 import type { EnvelopeType } from './socketMode.js';
-import type { Block, Channel, User } from './state.js';
+import type { Block, Channel, EphemeralMessage, Message, User } from './state.js';
 import { type WorkspaceStore, isReply } from './store.js';
 import type { Triggers } from './triggers.js';
 
@@ -49,6 +50,8 @@ export interface ClickOptions extends Omit<SignOptions, 'timestamp' | 'signature
   value?: string;
   /** Picks the button when several blocks hold the same action_id. */
   blockId?: string;
+  /** The option value chosen in a static_select or an overflow menu `actionId` (instead of pressing a button). */
+  selected?: string;
   /** Reuse to deliver the same click twice. */
   actionTs?: string;
   triggerId?: string;
@@ -194,7 +197,7 @@ function buttonIds(blocks: Block[]): string[] {
     .map((e) => String(e.action_id));
 }
 
-/** A button press on a stored message (or an ephemeral), as a block_actions payload. */
+/** A button press (or, with `selected`, a choice in a select or overflow menu) on a stored message or an ephemeral, as a block_actions payload. */
 export async function click(deps: InboundDeps, o: ClickOptions): Promise<InboundResult> {
   const { store } = deps;
   const user = userOf(store, o.user);
@@ -204,18 +207,45 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
   if (!message && (!ephemeral || ephemeral.channel !== channel.id)) throw new Error(`click: no message with ts ${o.ts} in ${channel.id}`);
   if (ephemeral && ephemeral.user !== user.id) throw new Error(`click: the ephemeral ${o.ts} is shown to ${ephemeral.user}, not ${user.id}`);
   const blocks = message?.blocks ?? ephemeral?.blocks ?? [];
+  const actionTs = o.actionTs ?? store.ts.next();
+  if (o.selected !== undefined) {
+    const { action, values } = choicePayload(findChoice(blocks, o.actionId, o.selected, o.blockId), actionTs);
+    return blockActions(deps, o, { user, channel, message, ephemeral }, action, values);
+  }
   let buttons = findButtons(blocks, o.actionId);
   if (o.blockId !== undefined) buttons = buttons.filter((b) => b.block_id === o.blockId);
   if (buttons.length > 1 && o.value !== undefined) buttons = buttons.filter((b) => b.element.value === o.value);
   const [button] = buttons;
   if (!button) throw new Error(`click: message ${o.ts} in ${channel.id} has no button "${o.actionId}"${o.blockId ? ` in block ${o.blockId}` : ''} (buttons: ${buttonIds(blocks).join(', ') || 'none'})`);
   if (buttons.length > 1) throw new Error(`click: ${buttons.length} buttons "${o.actionId}" in message ${o.ts}; pass blockId or value`);
-  const threadTs = o.threadTs ?? (message && isReply(message) ? message.thread_ts : ephemeral?.thread_ts);
+  const { element } = button;
+  const action = {
+    action_id: o.actionId,
+    block_id: button.block_id,
+    text: element.text,
+    ...((o.value ?? element.value) !== undefined ? { value: o.value ?? element.value } : {}),
+    ...(element.style ? { style: element.style } : {}),
+    type: 'button',
+    action_ts: actionTs,
+  };
+  return blockActions(deps, o, { user, channel, message, ephemeral }, action, {});
+}
+
+interface ClickedOn {
+  user: User;
+  channel: Channel;
+  message: Message | undefined;
+  ephemeral: EphemeralMessage | undefined;
+}
+
+async function blockActions(deps: InboundDeps, o: ClickOptions, on: ClickedOn, action: Record<string, unknown>, values: Record<string, unknown>): Promise<InboundResult> {
+  const { store } = deps;
+  const { user, channel, message } = on;
+  const threadTs = o.threadTs ?? (message && isReply(message) ? message.thread_ts : on.ephemeral?.thread_ts);
   const triggerId = o.triggerId ?? deps.triggers.issue(user.id);
   if (o.triggerId) deps.triggers.reuse(o.triggerId, user.id);
   const responseUrl = deps.responses.issue({ channel: channel.id, user: user.id, message: { ts: o.ts, ephemeral: !message }, ...(threadTs ? { threadTs } : {}) });
   const { team, bot } = store.workspace;
-  const { element } = button;
   const payload = {
     type: 'block_actions',
     user: who(store, user),
@@ -228,19 +258,9 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
     is_enterprise_install: false,
     channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
     ...(message ? { message: apiMessage(store.workspace, deps.baseUrl(), message) } : {}),
-    state: { values: {} },
+    state: { values },
     response_url: responseUrl,
-    actions: [
-      {
-        action_id: o.actionId,
-        block_id: button.block_id,
-        text: element.text,
-        ...((o.value ?? element.value) !== undefined ? { value: o.value ?? element.value } : {}),
-        ...(element.style ? { style: element.style } : {}),
-        type: 'button',
-        action_ts: o.actionTs ?? store.ts.next(),
-      },
-    ],
+    actions: [action],
   };
   return { ...(await deliver(deps, 'interactive', payload, o)), triggerId, responseUrl };
 }

@@ -286,6 +286,11 @@ export class SlackEmulator extends EventEmitter {
     return this.store.channelByName(name);
   }
 
+  /** Ends the page's event streams (the page reconnects), so a server they are mounted on can close without waiting for them. */
+  closeStreams(): void {
+    this.http.closeStreams();
+  }
+
   async close(): Promise<void> {
     this.http.closeStreams();
     this.sockets.close();

@@ -6,7 +6,7 @@ import { type Blocks, LIMITS, type SlackMessage, actions, button, context, menti
 
 export function timelineLine(event: TimelineEvent, openedAt: Date): string {
   const offset = formatDuration(Math.max(0, event.occurredAt.getTime() - openedAt.getTime()));
-  return `${slackDate(event.occurredAt, '{time_secs}')} (+${offset}) ${mention(event.actor)} ${describeEvent(event, mention, (text) => userText(text, 300))}`;
+  return `${slackDate(event.occurredAt, '{time_secs}')} (+${offset}) ${mention(event.actor)} ${describeEvent(event, mention, (text) => userText(text, 300), (id) => `<#${id}>`)}`;
 }
 
 /**

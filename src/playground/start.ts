@@ -1,0 +1,98 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type RunningBot, startBot } from '../bot.js';
+import { AdjustableClock } from '../clock.js';
+import type { RuntimeEnv } from '../config/env.js';
+import type { Config } from '../config/schema.js';
+import type { Coordinator } from '../coord/coordinator.js';
+import type { Logger } from '../log.js';
+import type { Playbook } from '../playbooks/schema.js';
+import type { Database } from '../store/db.js';
+import { readClockOffset, writeClockOffset } from './clockFile.js';
+import { SlackEmulator } from './emulator/index.js';
+import { localOnly, playgroundRoutes } from './server.js';
+
+export interface PlaygroundParts {
+  env: RuntimeEnv;
+  config: Config;
+  playbooks: readonly Playbook[];
+  db: Database;
+  coord: Coordinator;
+  log: Logger;
+}
+
+export interface RunningPlayground {
+  bot: RunningBot;
+  emulator: SlackEmulator;
+  /** What to open: http://localhost:<port>/ */
+  url: string;
+  dryRun: boolean;
+  stop(): Promise<void>;
+}
+
+/** Where the page's files are once built: beside this module in dist/playground/. */
+const here = import.meta.dirname;
+
+/**
+ * `npm start` without Slack credentials: the bot in HTTP mode with a
+ * generated signing secret, talking to the one Slack emulator, and the page
+ * on the bot's own port, all on 127.0.0.1 only.
+ */
+export async function startPlayground(parts: PlaygroundParts): Promise<RunningPlayground> {
+  const dir = resolve(parts.env.DATA_DIR, 'playground');
+  await mkdir(dir, { recursive: true });
+  const clock = new AdjustableClock();
+  clock.restore(await readClockOffset(dir));
+  // The emulator keeps real time: Bolt checks request signatures against the wall clock.
+  const emulator = new SlackEmulator({ dataDir: dir, log: parts.log.child({ component: 'emulator' }) });
+
+  const dryRun = parts.config.dry_run || !parts.config.playground.run_actions;
+  let bot: RunningBot | undefined;
+  const routes = playgroundRoutes({
+    clock,
+    saveOffset: (offsetMs) => writeClockOffset(dir, offsetMs),
+    tick: async () => (await bot?.worker?.tick()) ?? 0,
+    dryRun,
+    publicDir: resolve(here, 'public'),
+    webDir: resolve(here, 'web'),
+  });
+  try {
+    bot = await startBot({
+      // Slack's Web API is the emulator on the bot's own port: known once the bot listens.
+      env: {
+        PORT: parts.env.PORT,
+        slack: (selfUrl) => {
+          emulator.setBaseUrl(selfUrl);
+          return { mode: 'http', botToken: emulator.botToken, signingSecret: emulator.signingSecret, apiUrl: emulator.apiUrl };
+        },
+      },
+      config: { ...parts.config, dry_run: dryRun },
+      playbooks: parts.playbooks,
+      db: parts.db,
+      coord: parts.coord,
+      clock,
+      log: parts.log,
+      host: '127.0.0.1',
+      spoolFile: resolve(dir, 'timeline-spool.jsonl'),
+      routes: [...routes, ...emulator.routes()].map(localOnly),
+    });
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  const running = bot;
+  emulator.connectBot(`${running.url}/slack/events`);
+  return {
+    bot: running,
+    emulator,
+    url: `http://localhost:${running.port}/`,
+    dryRun,
+    async stop() {
+      // Open event streams would hold the bot's server open for its whole grace period.
+      emulator.closeStreams();
+      await running.stop();
+      await emulator.close();
+      await writeClockOffset(dir, clock.offset);
+    },
+  };
+}

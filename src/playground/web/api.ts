@@ -1,0 +1,40 @@
+import type { Workspace } from '../emulator/state.js';
+
+/** What the playground server says about itself (GET /playground/info, POST /playground/clock). */
+export interface PlaygroundInfo {
+  /** Actions only show what they would run. */
+  dryRun: boolean;
+  clock: ClockState;
+}
+
+export interface ClockState {
+  /** How far the bot's clock is ahead of real time. */
+  offsetMs: number;
+  /** The bot's time when this was answered (ISO). */
+  now: string;
+  /** Due items the worker ran after the move (POST only). */
+  ran?: number;
+}
+
+/** A failed request, with the server's error text for the toast. */
+export class RequestFailed extends Error {}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  if (!response.ok) {
+    const error = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${response.status}`;
+    throw new RequestFailed(error);
+  }
+  return body as T;
+}
+
+export const getState = () => call<Workspace>('/emulator/state');
+export const getInfo = () => call<PlaygroundInfo>('/playground/info');
+export const post = <T = unknown>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
