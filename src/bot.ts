@@ -12,7 +12,8 @@ import { type Route, closeServer, createHttpServer, listen, sendJson } from './h
 import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
-import { type SlackSurface, createSlackSurface, listen as listenToSlack } from './slack/app.js';
+import { type SlackSurface, boltLogger, createSlackSurface, listen as listenToSlack } from './slack/app.js';
+import { slackFetch } from './slack/fetch.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { WebClient } from '@slack/web-api';
@@ -98,7 +99,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       const port = new SlackWebPort(slack.client, parts.log);
       // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
       // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
-      const slackApi = new WebClient(connection.botToken, { slackApiUrl: connection.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
+      const slackApi = new WebClient(connection.botToken, { slackApiUrl: connection.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000, fetch: slackFetch, logger: boltLogger(parts.log) });
       let wakeQueued = false;
       const wake = () => {
         if (wakeQueued || !worker) return;

@@ -10,7 +10,7 @@ import { appendTimelineEvent } from '../store/timeline.js';
 import { incidentFor } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
-import { allowedPeople, isAllowed } from './permissions.js';
+import { peopleOf, isAllowed } from './permissions.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
 
@@ -86,7 +86,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     return NO_REPLY;
   }
   if (incident.channelId && incident.messageTs) {
-    const approvers = (await allowedPeople(deps, config.allowed)).filter((u) => u !== actor.user);
+    const approvers = (await peopleOf(deps, config.allowed)).filter((u) => u !== actor.user);
     const { ts } = await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'action-approval', runId: run.id, incidentId: incident.id, action: name, title: config.title, plan, requester: actor.user, dryRun, expiresAt, approvers });
     await setApprovalMessage(deps.db, run.id, ts);
   }

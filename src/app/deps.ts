@@ -42,4 +42,6 @@ export type StepRunner = (deps: AppDeps, incident: Incident, step: number, name:
 export interface Actor {
   user: string;
   requestKey?: string;
+  /** When the request reached the bot (acked work may wait its turn before it runs). */
+  receivedAt?: Date;
 }

@@ -17,7 +17,8 @@ export async function isAllowed(deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>, 
   return false;
 }
 
-export async function allowedPeople(deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>, allowed: People): Promise<string[]> {
+/** Everyone in a set of users and user groups (a level's responders, an action's `allowed`). */
+export async function peopleOf(deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>, allowed: People): Promise<string[]> {
   const members = await Promise.all(allowed.usergroups.map((g) => membersOf(deps, g)));
   return [...new Set([...allowed.users, ...members.flat()])];
 }

@@ -14,8 +14,22 @@ export async function tokenStatus(deps: AppDeps): Promise<Reply> {
   return { kind: 'tokens', tokens: await deps.tokens.states() };
 }
 
+/**
+ * Refreshes, unless a refresh finished after this request arrived: many people
+ * pressing "refresh" at once (queued behind other work) cause one token call.
+ */
+async function refreshOnce(deps: AppDeps, provider: string, actor: Actor): Promise<RefreshOutcome> {
+  if (actor.receivedAt) {
+    const state = (await deps.tokens.states()).find((s) => s.provider === provider);
+    if (state?.obtainedAt && state.expiresAt && state.obtainedAt >= actor.receivedAt) {
+      return { provider, ok: true, expiresAt: state.expiresAt, attempts: 0, durationMs: 0, by: 'cache' };
+    }
+  }
+  return deps.tokens.refresh(provider);
+}
+
 async function refreshAndRecord(deps: AppDeps, provider: string, incident: Incident | undefined, actor: Actor, step?: number): Promise<RefreshOutcome> {
-  const outcome = await deps.tokens.refresh(provider);
+  const outcome = await refreshOnce(deps, provider, actor);
   if (incident) {
     await deps.spool.record({
       incidentId: incident.id, occurredAt: deps.clock.now(), actor: actor.user, kind: outcome.ok ? 'token.refreshed' : 'token.refresh_failed',

@@ -57,8 +57,16 @@ export async function deliver(client: WebClient, delivery: Delivery, options: { 
   return { channel, ts: result.ts!, reused: false };
 }
 
+/** A person's DM channel with the bot never changes: asked once per client. */
+const directMessages = new WeakMap<WebClient, Map<string, string>>();
+
 async function openDirectMessage(client: WebClient, user: string): Promise<string> {
+  const known = directMessages.get(client) ?? new Map<string, string>();
+  directMessages.set(client, known);
+  const cached = known.get(user);
+  if (cached) return cached;
   const opened = await client.conversations.open({ users: user });
+  known.set(user, opened.channel!.id!);
   return opened.channel!.id!;
 }
 
@@ -79,11 +87,6 @@ async function findDelivered(client: WebClient, channel: string, threadTs: strin
   }
 }
 
-/** Members of a user group, for paging its people by direct message. */
-export async function usergroupMembers(client: WebClient, usergroup: string): Promise<string[]> {
-  const result = await client.usergroups.users.list({ usergroup });
-  return result.users ?? [];
-}
 
 /** Seconds Slack asked us to wait, when the error is a rate limit. */
 export function retryAfterOf(error: unknown): number | undefined {

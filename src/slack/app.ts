@@ -6,6 +6,7 @@ import type { Route } from '../http/server.js';
 import type { Logger } from '../log.js';
 import { type CommandRoutes, commandListener } from './commands.js';
 import { InFlight } from './inflight.js';
+import { slackFetch } from './fetch.js';
 import { type ClickHandler, clickListener, onActionDecision, onActionRequest, onIncidentButton, onStepButton, onTimelinePage, resolveSubmitListener } from './interactions.js';
 import { RESOLVE_MODAL } from './views/modals.js';
 
@@ -35,6 +36,8 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
     // Retry-After is honoured; a few retries cover a 429 or a blip without holding work for long.
     retryConfig: { retries: 4, factor: 2, minTimeout: 250, maxTimeout: 5_000, randomize: true },
     timeout: 10_000,
+    fetch: slackFetch,
+    logger,
   };
   const inflight = new InFlight();
   let app: App;
@@ -47,10 +50,11 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
       logger,
       unhandledRequestTimeoutMillis: 2_900,
     });
-    app = new App({ token: connection.botToken, receiver, clientOptions, logger, deferInitialization: true });
+    // convoStore: false — nothing here reads Bolt's conversation store, and it costs CPU on every request.
+    app = new App({ token: connection.botToken, receiver, clientOptions, logger, deferInitialization: true, convoStore: false });
     routes = [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }];
   } else {
-    app = new App({ token: connection.botToken, appToken: connection.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
+    app = new App({ token: connection.botToken, appToken: connection.appToken, socketMode: true, clientOptions, logger, deferInitialization: true, convoStore: false });
   }
   return {
     app,
@@ -84,7 +88,7 @@ export function listen(surface: SlackSurface, deps: AppDeps, extra: { commands?:
   });
 }
 
-function boltLogger(log: Logger): BoltLogger {
+export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
   let level = LogLevel.INFO;
   return {

@@ -84,15 +84,14 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
       await ack(ephemeral({ kind: 'text', text: `\`/incident ${cmd.kind.replace('-', ' ')}\` is not available in this bot yet.` }));
       return acked('rejected');
     }
-    const requestKey = `cmd:${triggerId}`;
-    if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') {
-      await ack(); // A retry of a command already acted on: Slack has our first answer.
-      return acked('duplicate');
-    }
+    // Ack first; whether Slack already sent this request is settled after, off the ack's path.
     await ack(cmd.kind === 'open' ? ephemeral({ kind: 'text', text: `Opening an incident from \`${deps.catalog.find(cmd.playbook)!.id}\`…` }) : undefined);
     acked(context.retryNum ? 'retry' : 'accepted');
-    const actor: Actor = { user, requestKey };
+    const requestKey = `cmd:${triggerId}`;
+    const actor: Actor = { user, requestKey, receivedAt: deps.clock.now() };
     inflight.run(async () => {
+      // A retry of a command already acted on: Slack has our first answer (PostgreSQL's request key backs this).
+      if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') return;
       try {
         if (cmd.kind === 'open') {
           const opened = await openIncident(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);

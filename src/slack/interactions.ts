@@ -25,6 +25,7 @@ export type ClickHandler = (deps: AppDeps, click: { incidentId: number; detail: 
 export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHandler) {
   return async (args: ClickArgs): Promise<void> => {
     const started = performance.now();
+    const receivedAt = deps.clock.now();
     await args.ack();
     deps.metrics.ackSeconds.observe({ type: 'click' }, (performance.now() - started) / 1000);
     // Everything after the ack is tracked, so shutdown (and a test) can wait for it.
@@ -42,7 +43,7 @@ export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHa
         return;
       }
       deps.metrics.slackRequests.inc({ type: 'click', outcome: 'accepted' });
-      const actor: Actor = { user: click.data.user.id, requestKey };
+      const actor: Actor = { user: click.data.user.id, requestKey, receivedAt };
       const actionId = click.data.actions[0]!.action_id;
       try {
         await answer(args.respond, await handle(deps, { ...value.data, actionId, body: click.data }, actor, args));

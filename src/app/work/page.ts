@@ -1,7 +1,7 @@
 import { levelOf } from '../../domain/escalation.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import { pageByDirectMessage, pageInThread, type PageFacts } from '../../notify/messages.js';
-import { usergroupMembers } from '../../notify/deliver.js';
+import { peopleOf } from '../permissions.js';
 import { getIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
@@ -19,8 +19,7 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
   const incident = await getIncident(deps.db, work.incidentId!);
   const spec = incident?.escalationPolicy ? levelOf(incident.escalationPolicy, level) : undefined;
   if (!incident || !spec || incident.status === 'resolved') return { done: 'nothing to page' };
-  const members = await Promise.all(spec.responders.usergroups.map((group) => usergroupMembers(deps.slackApi, group)));
-  const people = [...new Set([...spec.responders.users, ...members.flat()])];
+  const people = await peopleOf(deps, spec.responders);
   const facts: PageFacts = {
     key: incident.key, title: incident.title, level, levelName: spec.name, channelId: incident.channelId,
     usergroups: spec.responders.usergroups, users: spec.responders.users, playbooks: spec.playbooks, steps: spec.steps,

@@ -1,0 +1,124 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openIncident } from '../../src/app/openIncident.js';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { ManualClock } from '../../src/clock.js';
+import { exampleConfigPath, loadConfigFile } from '../../src/config/load.js';
+import type { Coordinator } from '../../src/coord/coordinator.js';
+import { createLogger } from '../../src/log.js';
+import { loadPlaybooks } from '../../src/playbooks/load.js';
+import { SlackEmulator } from '../../src/playground/emulator/index.js';
+import type { Database } from '../../src/store/db.js';
+import type { BenchContext } from '../support/context.js';
+import { coordinator, createDatabase, redisPrefix } from '../support/env.js';
+import { type ScenarioOutcome, exactly, reported, round } from '../support/figures.js';
+import { ADA, INCIDENTS_CHANNEL, PLAYBOOKS_DIR } from '../support/stack.js';
+
+const MINUTE = 60_000;
+
+/**
+ * 1,000 incidents (opened through the app's openIncident: channel, live
+ * message, clocks) whose level-1 acknowledgement clock runs out at the same
+ * moment, drained by two bot instances (their DueWorkers with the real
+ * handlers, one pool each, same database and Redis, same Slack): each
+ * incident must escalate exactly once; the figure beside it is how long the
+ * two take to drain everything that fell due (escalations, the pages and
+ * status updates they schedule, live-message renders).
+ */
+export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const count = ctx.quick ? 50 : 1_000;
+  const database = await createDatabase(ctx.env, 'escalations');
+  const emulator = await SlackEmulator.start();
+  const clock = new ManualClock(new Date());
+  const log = createLogger({ level: 'warn', format: 'json', destination: pino.destination({ dest: join(ctx.logDir, 'bots-escalations.log'), sync: true }) });
+  const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
+  const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
+  // The bot's own Web API client for durable work has no logger and writes Slack's warnings to the console: keep them in the log.
+  const consoleLines = muteConsole(join(ctx.logDir, 'bots-escalations.console.log'));
+  const coords: Coordinator[] = [];
+  const dbs: Database[] = [];
+  const bots: RunningBot[] = [];
+  try {
+    const prefix = redisPrefix(ctx.env, 'escalations');
+    for (let i = 0; i < 2; i++) {
+      const coord = ctx.env.redisUrl || coords.length === 0 ? await coordinator(ctx.env, prefix) : coords[0]!;
+      coords.push(coord);
+      const db = await database.connect(10);
+      dbs.push(db);
+      bots.push(await startBot({
+        env: { PORT: 0, slack: { mode: 'http', botToken: emulator.botToken, signingSecret: emulator.signingSecret, apiUrl: emulator.apiUrl } },
+        config, playbooks, db, coord, clock, log, host: '127.0.0.1', scheduler: false,
+      }));
+    }
+    emulator.connectBot(`${bots[0]!.url}/slack/events`);
+    const drain = async () => {
+      for (let round = 0; ; round++) {
+        const ran = await Promise.all(bots.map((b) => b.worker!.tick()));
+        await Promise.all(bots.map((b) => b.deps!.live.idle()));
+        if (ran.every((n) => n === 0)) return round;
+        if (round > 200) throw new Error('the workers did not drain after 200 rounds');
+      }
+    };
+
+    const openStarted = performance.now();
+    for (let i = 0; i < count; i += 20) {
+      await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => openIncident(
+        bots[(i + j) % 2]!.deps!, { playbook: 'auth-401', summary: `escalation benchmark ${i + j}`, channelId: INCIDENTS_CHANNEL }, { user: ADA },
+      )));
+    }
+    await Promise.all(bots.map((b) => b.deps!.live.idle()));
+    // Setup, to keep the run short: what fell due at opening (level-1 pages, "opened" updates) is marked
+    // done unsent; the escalations and everything they bring are what the drain below measures.
+    const { rowCount: skipped } = await dbs[0]!.query(
+      `UPDATE scheduled_work SET done_at = $1, outcome = 'benchmark setup: not sent' WHERE done_at IS NULL AND due_at <= $1`, [clock.now()],
+    );
+    ctx.progress(`${count} incidents opened in ${((performance.now() - openStarted) / 1000).toFixed(1)} s (${skipped} items due at opening skipped)`);
+
+    clock.advance(16 * MINUTE); // past every level-1 acknowledgement clock (15 minutes)
+    const started = performance.now();
+    const rounds = await drain();
+    const drainS = (performance.now() - started) / 1000;
+
+    const { rows } = await dbs[0]!.query<{ escalated: number; level: number }>(
+      `SELECT i.escalation_level AS level, count(e.id) FILTER (WHERE e.kind = 'incident.escalated')::int AS escalated
+         FROM incidents i LEFT JOIN timeline_events e ON e.incident_id = i.id GROUP BY i.id, i.escalation_level`,
+    );
+    const { rows: left } = await dbs[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`, [clock.now()]);
+    const twice = rows.filter((r) => r.escalated > 1).length;
+    const never = rows.filter((r) => r.escalated === 0).length;
+    const pages = emulator.callsTo('chat.postMessage').length;
+    const figure = exactly('escalations_fired_twice', twice + never, 'incidents', 0);
+    return {
+      figures: [figure, reported('escalation_drain_s', round(drainS, 2), 's')],
+      details: [
+        `${rows.length} incidents due at once, two workers: ${rows.length - twice - never} escalated exactly once, ${twice} more than once, ${never} never (the figure counts both); ${left[0]?.n ?? 0} due items left`,
+        `drained in ${round(drainS, 2)} s by both instances in this one process (${rounds} rounds; ${Math.round(count / drainS)} escalations/s with their pages and updates); ${pages} chat.postMessage calls in all; ${consoleLines.count} console lines from the bots' Slack client`,
+      ],
+    };
+  } finally {
+    await Promise.all(bots.map((b) => b.stop()));
+    await Promise.all([...new Set(coords)].map((c) => c.close()));
+    await emulator.close();
+    await database.drop();
+    consoleLines.restore();
+  }
+}
+
+function muteConsole(file: string): { count: number; restore(): void } {
+  const out = createWriteStream(file, { flags: 'a' });
+  const saved = { warn: console.warn, info: console.info, log: console.log, debug: console.debug, error: console.error };
+  const state = {
+    count: 0,
+    restore() {
+      Object.assign(console, saved);
+      out.end();
+    },
+  };
+  const write = (...args: unknown[]) => {
+    state.count++;
+    out.write(`${args.map(String).join(' ')}\n`);
+  };
+  Object.assign(console, { warn: write, info: write, log: write, debug: write, error: write });
+  return state;
+}
