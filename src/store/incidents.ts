@@ -244,8 +244,3 @@ export function changeCommander(q: Database | Transaction, change: ChangeBase & 
     return { row: rows[0], data: rows[0] && { from: rows[0].previous, to: change.commander } };
   });
 }
-
-/** Marks the incident changed without a status change (a step moved, a note added): the live view re-renders. */
-export async function touchIncident(q: Queryable, id: number): Promise<void> {
-  await q.query('UPDATE incidents SET version = version + 1 WHERE id = $1', [id]);
-}

@@ -1,9 +1,6 @@
 import { type StepState, type StepStatus, stepStatesBefore } from '../domain/steps.js';
 import type { TimelineEvent, TimelineKind } from '../domain/timeline.js';
-import { type Database, type Queryable, type Transaction, atomically } from './db.js';
-import { touchIncident } from './incidents.js';
-import { claimRequest } from './requests.js';
-import { appendTimelineEvent } from './timeline.js';
+import type { Queryable } from './db.js';
 
 interface StepRow {
   step: number;
@@ -41,31 +38,52 @@ export interface StepMove {
 export type StepChange = { changed: true; status: StepStatus; event: TimelineEvent } | { changed: false; status: StepStatus | undefined; duplicate?: boolean };
 
 /**
- * Moves a step if the move is allowed from its current state, and records it.
- * A second "Done" on a done step changes nothing and writes nothing.
+ * Moves a step if the move is allowed from its current state, and records it,
+ * in one statement: claim the request, move the step, bump the incident's
+ * version, write the event. A second "Done" on a done step changes nothing and
+ * writes nothing, and costs one round trip (a button people press often).
  */
-export function moveStep(q: Database | Transaction, move: StepMove): Promise<StepChange> {
-  return atomically(q, async (tx) => {
-    const current = async () => (await readStepStates(tx, move.incidentId)).find((s) => s.step === move.step);
-    if (move.requestKey && !(await claimRequest(tx, move.requestKey, move.at))) return { changed: false, duplicate: true, status: await current() };
-    const { rows } = await tx.query<StepRow>(
-      `INSERT INTO step_states AS s (incident_id, step, state, actor, changed_at, detail)
-       VALUES ($1, $2, $3, $4, $5, $6)
+export async function moveStep(q: Queryable, move: StepMove): Promise<StepChange> {
+  const { rows } = await q.query<{ claimed: boolean; moved: StepRow | null; event: EventJson | null; current: StepRow | null }>(
+    `WITH claim AS (
+       INSERT INTO handled_requests (key, handled_at) SELECT $8::text, $5 WHERE $8::text IS NOT NULL
+       ON CONFLICT (key) DO NOTHING RETURNING key
+     ), moved AS (
+       INSERT INTO step_states AS s (incident_id, step, state, actor, changed_at, detail)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE $8::text IS NULL OR EXISTS (SELECT 1 FROM claim)
        ON CONFLICT (incident_id, step) DO UPDATE
          SET state = EXCLUDED.state, actor = EXCLUDED.actor, changed_at = EXCLUDED.changed_at, detail = EXCLUDED.detail
          WHERE s.state = ANY($7::text[])
-       RETURNING step, state, actor, changed_at, detail`,
-      [move.incidentId, move.step, move.to, move.actor, move.at, move.detail ?? null, stepStatesBefore(move.to)],
-    );
-    if (!rows[0]) return { changed: false, status: await current() };
-    await touchIncident(tx, move.incidentId);
-    const event = await appendTimelineEvent(tx, {
-      incidentId: move.incidentId,
-      occurredAt: move.at,
-      actor: move.actor,
-      kind: move.kind,
-      data: { step: move.step, ...move.data },
-    });
-    return { changed: true, status: toStatus(rows[0]), event };
-  });
+       RETURNING step, state, actor, changed_at, detail
+     ), touched AS (
+       UPDATE incidents SET version = version + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM moved) RETURNING id
+     ), event AS (
+       INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data)
+       SELECT $1, $5, $4, $9, $10::jsonb FROM moved
+       RETURNING id, incident_id, occurred_at, actor, kind, data
+     )
+     SELECT ($8::text IS NULL OR EXISTS (SELECT 1 FROM claim)) AS claimed,
+            (SELECT row_to_json(m) FROM moved m) AS moved,
+            (SELECT row_to_json(e) FROM event e) AS event,
+            (SELECT row_to_json(c) FROM (SELECT step, state, actor, changed_at, detail FROM step_states WHERE incident_id = $1 AND step = $2) c) AS current,
+            (SELECT count(*) FROM touched) AS touched`,
+    [move.incidentId, move.step, move.to, move.actor, move.at, move.detail ?? null, stepStatesBefore(move.to), move.requestKey ?? null, move.kind, JSON.stringify({ step: move.step, ...move.data })],
+  );
+  const row = rows[0]!;
+  // `current` is the state before this statement: what a refused move reports.
+  const current = row.current ? toStatus(row.current) : undefined;
+  if (!row.claimed) return { changed: false, duplicate: true, status: current };
+  if (!row.moved || !row.event) return { changed: false, status: current };
+  return { changed: true, status: toStatus(row.moved), event: toEvent(row.event) };
 }
+
+interface EventJson {
+  id: number;
+  incident_id: number;
+  occurred_at: string;
+  actor: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+const toEvent = (e: EventJson): TimelineEvent => ({ id: Number(e.id), incidentId: Number(e.incident_id), occurredAt: new Date(e.occurred_at), actor: e.actor, kind: e.kind as TimelineEvent['kind'], data: e.data });
