@@ -1,3 +1,4 @@
+import { closestNames } from '../domain/text.js';
 import type { CheckConfig, CheckGroupConfig } from '../config/checks.js';
 
 export interface ChecksConfig {
@@ -32,28 +33,5 @@ export function resolveTarget(config: ChecksConfig, target?: string): Target | u
 
 /** The check and group names closest to what was typed, best first: "did you mean …". */
 export function suggestTargets(config: ChecksConfig, typed: string, limit = 3): string[] {
-  const needle = typed.trim().toLowerCase().slice(0, 64);
-  if (!needle) return [];
-  const names = [...new Set([...Object.keys(config.groups), ...Object.keys(config.checks)])];
-  return names
-    .map((name) => ({ name, score: distance(needle, name) - (name.includes(needle) || needle.includes(name) ? 2 : 0) }))
-    .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 2)))
-    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map(({ name }) => name);
-}
-
-/** Levenshtein distance over short names: one row of the table is enough. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
+  return closestNames(typed, [...Object.keys(config.groups), ...Object.keys(config.checks)], limit);
 }

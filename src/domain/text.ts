@@ -38,3 +38,34 @@ export function escapeMrkdwn(text: string): string {
 export function codeSpan(text: string, max = 40): string {
   return `\`${escapeMrkdwn(truncate(text, max)).replace(/`/g, "'")}\``;
 }
+
+/**
+ * The names closest to what was typed, best first ("did you mean …"): edit
+ * distance, with a bonus for a name that contains what was typed (or the
+ * other way round) and for a shared first three letters.
+ */
+export function closestNames(typed: string, names: Iterable<string>, limit = 3): string[] {
+  const needle = typed.trim().toLowerCase().slice(0, 64);
+  if (!needle) return [];
+  return [...new Set(names)]
+    .map((name) => ({ name, score: editDistance(needle, name) - (name.startsWith(needle.slice(0, 3)) ? 1 : 0) - (name.includes(needle) || needle.includes(name) ? 2 : 0) }))
+    .filter(({ name, score }) => score <= Math.max(3, Math.floor(name.length / 2)))
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map(({ name }) => name);
+}
+
+/** Levenshtein distance over short names: one row of the table is enough. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
