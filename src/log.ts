@@ -59,14 +59,14 @@ export interface LogOptions {
 }
 
 /**
- * JSON lines by default; colourised, one line per event when a person is
- * watching a terminal. Secrets are removed before anything is formatted.
+ * JSON lines by default; one line per event when a person is watching a
+ * terminal, colourised unless NO_COLOR is set. Secrets are removed before anything is formatted.
  */
 export function createLogger(options: LogOptions = {}): Logger {
   const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const destination =
     options.destination ??
-    (format === 'pretty' ? pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination(1));
+    (format === 'pretty' ? pretty({ colorize: !process.env.NO_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination(1));
   return pino(
     {
       level: options.level ?? 'info',

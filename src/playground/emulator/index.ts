@@ -12,10 +12,10 @@ import { ResponseUrls } from './responseUrl.js';
 import { createWorkspace } from './seed.js';
 import { type SocketChange, SocketMode } from './socketMode.js';
 import { type SubmitOptions, dismissView, submitView } from './submit.js';
-import type { Block, Channel, EmulatorChange, EphemeralMessage, Message, RecordedCall, Workspace } from './state.js';
-import { WorkspaceStore } from './store.js';
+import type { Channel, EmulatorChange, EphemeralMessage, Message, RecordedCall, Workspace } from './state.js';
+import { type UserMessage, WorkspaceStore } from './store.js';
 import { Triggers } from './triggers.js';
-import { waitOn } from './wait.js';
+import { waitForCall, waitOn } from './wait.js';
 import type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
 
 export type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
@@ -148,14 +148,7 @@ export class SlackEmulator extends EventEmitter {
   }
 
   waitForCall(match: string | ((call: RecordedCall) => boolean), options: WaitOptions = {}): Promise<RecordedCall> {
-    const test = typeof match === 'string' ? (c: RecordedCall) => c.method === match : match;
-    const since = options.since ?? 0;
-    const timeoutMs = options.timeoutMs ?? 5000;
-    return waitOn(this, ['call'], () => this.api.calls.slice(since).find(test), timeoutMs, () => {
-      const recent = this.api.calls.slice(-10).map((c) => `  ${c.method} → ${c.status} ${c.response.ok ? 'ok' : String(c.response.error)}`);
-      const wanted = typeof match === 'string' ? match : 'a call matching the predicate';
-      return `no Web API call to ${wanted} within ${timeoutMs} ms (since #${since}); last calls:\n${recent.join('\n') || '  (none)'}`;
-    });
+    return waitForCall(this, () => this.api.calls, match, options);
   }
 
   rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number; match?: ParamsMatch } = {}): void {
@@ -246,13 +239,8 @@ export class SlackEmulator extends EventEmitter {
   // --- people in the workspace ---------------------------------------------
 
   /** A person types a message (or a thread reply) in a channel they belong to. No event is sent to the bot. */
-  postAsUser(o: { user: string; channel: string; text: string; threadTs?: string; blocks?: Block[] }): Message {
-    const channel = this.store.channel(o.channel) ?? this.store.channelByName(o.channel);
-    if (!channel) throw new Error(`no channel ${o.channel} in the emulated workspace`);
-    if (!this.store.user(o.user)) throw new Error(`no user ${o.user} in the emulated workspace`);
-    if (!this.store.isMember(channel, o.user)) throw new Error(`${o.user} is not a member of ${channel.id}`);
-    if (o.threadTs && !this.store.message(channel.id, o.threadTs)) throw new Error(`no message ${o.threadTs} in ${channel.id} to reply to`);
-    return this.store.post({ channel: channel.id, user: o.user, text: o.text, ...(o.blocks ? { blocks: o.blocks } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
+  postAsUser(o: UserMessage): Message {
+    return this.store.postAsUser(o);
   }
 
   // --- reading state --------------------------------------------------------

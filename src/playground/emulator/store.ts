@@ -13,6 +13,15 @@ export interface NewMessage {
   metadata?: unknown;
 }
 
+/** What a person types: a channel id or name, and a thread to reply in. */
+export interface UserMessage {
+  user: string;
+  channel: string;
+  text: string;
+  threadTs?: string;
+  blocks?: Block[];
+}
+
 export interface MessagePatch {
   text?: string;
   blocks?: Block[];
@@ -159,6 +168,16 @@ export class WorkspaceStore {
     this.list(input.channel).push(message);
     this.announce({ type: 'message', channel: input.channel, ts, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) });
     return message;
+  }
+
+  /** A person's message: they must exist and belong to the channel; a reply needs its parent. */
+  postAsUser(o: UserMessage): Message {
+    const channel = this.channel(o.channel) ?? this.channelByName(o.channel);
+    if (!channel) throw new Error(`no channel ${o.channel} in the emulated workspace`);
+    if (!this.user(o.user)) throw new Error(`no user ${o.user} in the emulated workspace`);
+    if (!this.isMember(channel, o.user)) throw new Error(`${o.user} is not a member of ${channel.id}`);
+    if (o.threadTs && !this.message(channel.id, o.threadTs)) throw new Error(`no message ${o.threadTs} in ${channel.id} to reply to`);
+    return this.post({ channel: channel.id, user: o.user, text: o.text, ...(o.blocks ? { blocks: o.blocks } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
   }
 
   update(message: Message, patch: MessagePatch, editor: string): Message {
