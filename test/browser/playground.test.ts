@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, type Started, build, freePort, newUserEnv, start, stop } from './process.js';
+import { REPO, type Started, freePort, newUserEnv, start, stop } from './process.js';
 
 /**
- * The playground as a new user meets it: `npm run build`, then `node
- * dist/main.js` in an empty directory with no Slack, database or Redis
- * variables, driven in Chromium by role and accessible name only, the way a
- * person reads the page.
+ * The playground as a new user meets it: `npm start` in the checkout with no
+ * Slack, database or Redis variables (only DATA_DIR points at a temporary
+ * directory, so a developer's own ./data is left alone), driven in Chromium
+ * by role and accessible name only, the way a person reads the page.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,7 +30,7 @@ let browser: Browser;
 let page: Page;
 const outputs: string[] = [];
 
-const launch = () => start([join(REPO, 'dist/main.js')], { cwd: workdir, env: newUserEnv({ PORT: String(port), PLAYBOOKS_DIR: join(REPO, 'playbooks'), LOG_LEVEL: process.env.TEST_BOT_LOG_LEVEL ?? 'warn' }), ready: READY });
+const launch = () => start('npm', ['start'], { cwd: REPO, env: newUserEnv({ PORT: String(port), DATA_DIR: workdir, LOG_LEVEL: process.env.TEST_BOT_LOG_LEVEL ?? 'warn' }), ready: READY, timeoutMs: 120_000 });
 const url = () => READY.exec(bot.line)![1]!;
 const channelPane = () => page.getByRole('main');
 const thread = () => page.getByRole('complementary', { name: 'Thread' });
@@ -62,7 +62,6 @@ const counts = (locator: Locator, n: number) => expect.poll(() => locator.count(
 
 describe.skipIf(!haveChromium)('the playground in a browser', () => {
   beforeAll(async () => {
-    await build();
     workdir = await mkdtemp(join(tmpdir(), 'incidentbot-playground-'));
     port = await freePort();
     bot = await launch();

@@ -1,15 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 
-/** Starting the bot as a new user does: a built package, a fresh working directory, no Slack variables. */
+/** Starting the bot as a new user does: `npm start` with no Slack, database or Redis variables. */
 
 export const REPO = resolve(import.meta.dirname, '../..');
-
-export async function build(): Promise<void> {
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: REPO, timeout: 120_000 });
-}
 
 /** A port nobody listens on now; PORT must be known before the bot starts, as a user would choose it. */
 export function freePort(): Promise<number> {
@@ -27,7 +22,7 @@ export function freePort(): Promise<number> {
 export function newUserEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(SLACK_|DATABASE_URL$|REDIS_URL$|DATA_DIR$|INCIDENTBOT_CONFIG$|PLAYBOOKS_DIR$|PORT$|LOG_|VITEST|NODE_OPTIONS$)/.test(key)) continue;
+    if (/^(npm_|INIT_CWD$|SLACK_|DATABASE_URL$|REDIS_URL$|DATA_DIR$|INCIDENTBOT_CONFIG$|PLAYBOOKS_DIR$|PORT$|LOG_|VITEST|NODE_OPTIONS$)/.test(key)) continue;
     env[key] = value;
   }
   return { ...env, ...extra };
@@ -42,9 +37,9 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-/** Spawns `node <args>` and resolves once stdout prints a line matching `ready`; rejects if it exits first or takes too long. */
-export function start(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number }): Promise<Started> {
-  const child = spawn(process.execPath, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns `command <args>` and resolves once stdout prints a line matching `ready`; rejects if it exits first or takes too long. */
+export function start(command: string, args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number }): Promise<Started> {
+  const child = spawn(command, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

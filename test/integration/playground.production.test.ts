@@ -23,7 +23,7 @@ beforeAll(async () => {
   port = await freePort();
   // tsx from this repository, whatever the working directory: production mode needs no build.
   const tsx = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-  bot = await start(['--import', tsx, join(REPO, 'src/main.ts')], {
+  bot = await start(process.execPath, ['--import', tsx, join(REPO, 'src/main.ts')], {
     cwd: workdir,
     env: newUserEnv({
       PORT: String(port),
