@@ -42,7 +42,8 @@ export type ThreadPost =
   | { kind: 'action-finished'; action: string; title: string; outcome: string; output: string; error?: string; durationMs: number; targetMs?: number; dryRun: boolean }
   | { kind: 'check-running'; actor: string; target: string; count: number }
   | { kind: 'check-results'; target: string; results: CheckResultView[] }
-  | { kind: 'token-refreshed'; actor: string; provider: string; ok: boolean; expiresAt?: Date; error?: string };
+  | { kind: 'token-refreshed'; actor: string; provider: string; ok: boolean; expiresAt?: Date; error?: string }
+  | { kind: 'token-alert'; provider: string; title: string; state: 'failing' | 'recovered'; status: 'valid' | 'expiring' | 'expired' | 'missing'; expiresAt?: Date; error?: string };
 
 /** A health check result as the thread shows it. */
 export interface CheckResultView {
@@ -65,6 +66,8 @@ export interface SlackPort {
   postIncidentMessage(channelId: string, snapshot: IncidentSnapshot): Promise<{ ts: string }>;
   updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void>;
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  /** A message of its own in a channel (not about one incident: a token alert). */
+  postInChannel(channelId: string, post: ThreadPost): Promise<{ ts: string }>;
   /** Re-renders something the bot said in a thread (an approval request once decided). */
   updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void>;
   /** Members of a user group (for permissions and pages). */

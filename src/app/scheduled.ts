@@ -7,6 +7,7 @@ import { lockGroupState, saveGroupState } from '../store/jobs.js';
 import type { AppDeps } from './deps.js';
 import { checksFor, resultView, runAndRecord } from './health.js';
 import { openIncident } from './openIncident.js';
+import { alertTokens } from './tokenAlerts.js';
 
 /**
  * A scheduled check group's run. After `open_after_failures` failed runs in a
@@ -52,14 +53,12 @@ async function runAndRecordInto(deps: AppDeps, opened: Extract<Awaited<ReturnTyp
   await deps.slack.postInThread(channelId, messageTs, { kind: 'check-results', target, results: results.map(resultView) });
 }
 
-/** Proactive token refresh: every token within its window is refreshed before anyone needs it. */
+/** Proactive token refresh: every token within its window is refreshed before anyone needs it; one that cannot be is alerted. */
 export async function refreshTokensDue(deps: AppDeps): Promise<string> {
   const outcomes = await deps.tokens.refreshDue();
-  for (const outcome of outcomes.filter((o) => !o.ok)) deps.log.warn({ provider: outcome.provider, error: outcome.error }, 'proactive token refresh failed');
-  for (const state of await deps.tokens.states()) {
-    if (state.status === 'expiring' || state.status === 'expired') deps.log.warn({ provider: state.provider, status: state.status, expiresAt: state.expiresAt }, 'token close to expiry');
-  }
-  return `${outcomes.length} refreshed`;
+  const alerts = await alertTokens(deps, outcomes, await deps.tokens.states());
+  const failed = outcomes.filter((o) => !o.ok).length;
+  return `${outcomes.length - failed} refreshed, ${failed} failed, ${alerts} alert${alerts === 1 ? '' : 's'} posted`;
 }
 
 /** Housekeeping: runs a dead process left running are failed, and old request keys forgotten. */

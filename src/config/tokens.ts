@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
-import { type envFields, backoff } from './fields.js';
+import { type envFields, backoff, slackChannelId } from './fields.js';
 
 type Fields = ReturnType<typeof envFields>;
 
@@ -48,6 +48,8 @@ export function tokenProviderSchema(f: Fields) {
       window: duration.default(15 * 60_000),
     }).prefault({}),
     alert_before: duration.default(20 * 60_000),
+    /** Told when a refresh fails while the token is within `alert_before` of expiry (or expired, or never obtained), and when it works again. */
+    alert_channel: slackChannelId.optional(),
     sink: sink.optional(),
   });
 }

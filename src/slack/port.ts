@@ -58,6 +58,11 @@ export class SlackWebPort implements SlackPort {
     return { ts: result.ts! };
   }
 
+  async postInChannel(channelId: string, post: ThreadPost): Promise<{ ts: string }> {
+    const result = await this.inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, ...threadMessage(post), unfurl_links: false }));
+    return { ts: result.ts! };
+  }
+
   async updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void> {
     await this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) });
   }

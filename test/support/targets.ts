@@ -64,6 +64,8 @@ export class FakeOAuth {
   issued: string[] = [];
   delayMs = 50;
   failNext = 0;
+  /** The token server's clock, sent as Salesforce's `issued_at` (a test that moves the bot's clock moves this one too). */
+  now: () => number = Date.now;
   /** While set, answers wait for it: a test holds the token URL until every request it wants is waiting. */
   gate: Promise<void> | undefined;
   private constructor(private readonly server: Server, readonly url: string) {}
@@ -85,7 +87,7 @@ export class FakeOAuth {
           const token = `00Dfake!${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
           oauth!.issued.push(token);
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ access_token: token, instance_url: 'https://example.invalid', token_type: 'Bearer', issued_at: String(Date.now()) }));
+          res.end(JSON.stringify({ access_token: token, instance_url: 'https://example.invalid', token_type: 'Bearer', issued_at: String(oauth!.now()) }));
         }, oauth!.delayMs));
       });
     });

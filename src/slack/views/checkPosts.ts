@@ -2,7 +2,7 @@ import type { ThreadPost } from '../../app/ports.js';
 import { formatDuration } from '../../config/duration.js';
 import { type Blocks, LIMITS, type SlackMessage, context, mention, section, slackDate, userText } from './blocks.js';
 
-type CheckPost = Extract<ThreadPost, { kind: 'check-running' | 'check-results' | 'token-refreshed' }>;
+type CheckPost = Extract<ThreadPost, { kind: 'check-running' | 'check-results' | 'token-refreshed' | 'token-alert' }>;
 
 const ICON = { pass: ':large_green_circle:', degraded: ':large_yellow_circle:', fail: ':red_circle:' } as const;
 
@@ -28,5 +28,25 @@ export function checkMessage(post: CheckPost): SlackMessage {
         text: `Token ${post.provider} ${post.ok ? 'refreshed' : 'refresh failed'}`,
         blocks: [section(post.ok ? `:key: ${mention(post.actor)} refreshed the \`${userText(post.provider, 60)}\` token${post.expiresAt ? `; valid until ${slackDate(post.expiresAt, '{time}')}` : ''}.` : `:x: ${mention(post.actor)} could not refresh the \`${userText(post.provider, 60)}\` token: ${userText(post.error ?? 'unknown error', 500)}`)],
       };
+    case 'token-alert':
+      return tokenAlert(post);
   }
+}
+
+const STANDING = { valid: 'is valid', expiring: 'is close to expiry', expired: 'has expired and is no longer handed out', missing: 'has never been obtained' } as const;
+
+/** The proactive refresh could not keep a token fresh (or can again): said where operators look, with what to do. */
+function tokenAlert(post: Extract<ThreadPost, { kind: 'token-alert' }>): SlackMessage {
+  const name = `*${userText(post.title, 100)}* (\`${userText(post.provider, 60)}\`)`;
+  const until = post.expiresAt ? ` ${post.status === 'expired' ? 'It expired' : 'It expires'} ${slackDate(post.expiresAt, '{date_short_pretty} {time}')}.` : '';
+  if (post.state === 'recovered') {
+    return { text: `Token ${post.provider} refreshed again`, blocks: [section(`:large_green_circle: The ${name} token was refreshed again.${until}`)] };
+  }
+  return {
+    text: `Token ${post.provider} could not be refreshed`,
+    blocks: [
+      section(`:rotating_light: The ${name} token could not be refreshed and ${STANDING[post.status]}.${until}\n${userText(post.error ?? 'unknown error', 500)}`),
+      context(`\`/incident token refresh ${userText(post.provider, 60)}\` tries again now; \`/incident auth-401\` opens the authentication playbook.`),
+    ],
+  };
 }

@@ -32,6 +32,7 @@ export function threadMessage(post: ThreadPost): SlackMessage {
     case 'check-running':
     case 'check-results':
     case 'token-refreshed':
+    case 'token-alert':
       return checkMessage(post);
   }
 }
