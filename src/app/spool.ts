@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { NewTimelineEvent } from '../domain/timeline.js';
 import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
-import { appendTimelineEvents } from '../store/timeline.js';
+import { appendKeyedTimelineEvents } from '../store/timeline.js';
+
+type KeyedEvent = NewTimelineEvent & { key: string };
 
 /**
  * Timeline events about things that already happened outside the bot (an
@@ -11,10 +14,12 @@ import { appendTimelineEvents } from '../store/timeline.js';
  * PostgreSQL is briefly unreachable. They go straight to the table; when
  * that fails they wait in a file under DATA_DIR, written before the call
  * returns, and are written to the table, in order, as soon as it answers
- * again, also after a restart.
+ * again, also after a restart. Each event gets a key before its first
+ * write, so one whose insert committed but whose answer was lost is not
+ * written twice.
  */
 export class TimelineSpool {
-  private pending: NewTimelineEvent[] = [];
+  private pending: KeyedEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -26,8 +31,9 @@ export class TimelineSpool {
   ) {
     if (file && existsSync(file)) {
       this.pending = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-        const event = JSON.parse(line) as NewTimelineEvent & { occurredAt: string };
-        return { ...event, occurredAt: new Date(event.occurredAt) };
+        const event = JSON.parse(line) as KeyedEvent & { occurredAt: string };
+        // A line from before keys existed gets one now.
+        return { ...event, key: event.key ?? randomUUID(), occurredAt: new Date(event.occurredAt) };
       });
       if (this.pending.length) this.schedule();
     }
@@ -38,10 +44,11 @@ export class TimelineSpool {
   }
 
   /** Writes the events now, or keeps them to write later; never throws for the database. */
-  async record(...events: NewTimelineEvent[]): Promise<void> {
+  async record(...unkeyed: NewTimelineEvent[]): Promise<void> {
+    const events = unkeyed.map((event) => ({ ...event, key: randomUUID() }));
     if (this.pending.length === 0) {
       try {
-        await appendTimelineEvents(this.db, events);
+        await appendKeyedTimelineEvents(this.db, events);
         return;
       } catch (error) {
         this.log.warn({ err: error, events: events.length }, 'timeline write failed; spooled to write later');
@@ -79,7 +86,7 @@ export class TimelineSpool {
     if (this.pending.length === 0) return;
     const batch = [...this.pending];
     try {
-      await appendTimelineEvents(this.db, batch);
+      await appendKeyedTimelineEvents(this.db, batch);
     } catch (error) {
       this.log.warn({ err: error, waiting: batch.length }, 'spooled timeline events still cannot be written');
       return;

@@ -29,18 +29,23 @@ export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent)
   return toEvent(rows[0]!);
 }
 
-/** Appends many events in one statement (arrays in, one INSERT … SELECT FROM unnest). */
-export async function appendTimelineEvents(q: Queryable, events: readonly NewTimelineEvent[]): Promise<number> {
+/**
+ * Appends events that each carry a key (the spool's): a key already in the
+ * table is skipped, so writing the same events twice writes them once.
+ */
+export async function appendKeyedTimelineEvents(q: Queryable, events: ReadonlyArray<NewTimelineEvent & { key: string }>): Promise<number> {
   if (events.length === 0) return 0;
   const { rowCount } = await q.query(
-    `INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data)
-     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
+    `INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data, spool_key)
+     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[], $6::uuid[])
+     ON CONFLICT (spool_key) WHERE spool_key IS NOT NULL DO NOTHING`,
     [
       events.map((e) => e.incidentId),
       events.map((e) => e.occurredAt),
       events.map((e) => e.actor),
       events.map((e) => e.kind),
       events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => e.key),
     ],
   );
   return rowCount;

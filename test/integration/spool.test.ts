@@ -56,6 +56,29 @@ describe('the timeline spool', () => {
     expect(written).toEqual([1, 2, 3, 4]);
   });
 
+  it('writes an event once when its insert committed but the answer was lost', async () => {
+    // The connection drops after the commit: the statement took effect, the caller saw an error.
+    let lose = 1;
+    const lossy: Database = {
+      kind: test.db.kind,
+      query: async (...args: Parameters<Database['query']>) => {
+        const result = await test.db.query(...args);
+        if (lose-- > 0) throw new Error('Connection terminated unexpectedly');
+        return result as never;
+      },
+      transaction: test.db.transaction.bind(test.db),
+      close: test.db.close.bind(test.db),
+    };
+    const spool = new TimelineSpool(lossy, undefined, silentLogger, 60_000);
+    await spool.record(event(20), event(21));
+    expect(spool.size).toBe(2);
+    await spool.flush();
+    spool.stop();
+    expect(spool.size).toBe(0);
+    const written = (await readTimeline(test.db, incidentId)).map((e) => e.data.n).filter((n) => n === 20 || n === 21);
+    expect(written).toEqual([20, 21]);
+  });
+
   it('writes at once when the database answers', async () => {
     const spool = new TimelineSpool(test.db, undefined, silentLogger);
     await spool.record(event(10));
