@@ -65,7 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     env: { BENCH_BOT: JSON.stringify(botOptions) },
     outputFile: join(options.logDir, `bot-${name}.out`),
     // One profile per thread (the tsx loader has its own); the main thread's is the large one.
-    nodeFlags: ['--expose-gc', ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, `bot-${name}`)] : [])],
+    nodeFlags: ['--expose-gc', ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, `bot-${name}`)] : [])],
   }).catch(async (error: unknown) => {
     await emulator.close();
     await database?.drop();
