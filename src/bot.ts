@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { RuntimeEnv, SlackConnection } from './config/env.js';
 import type { Config } from './config/schema.js';
 import type { Coordinator } from './coord/coordinator.js';
+import { alertHookRoute } from './http/alertHook.js';
 import { healthRoutes } from './http/health.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
 import { type Route, closeServer, createHttpServer, listen, sendJson } from './http/server.js';
@@ -73,6 +74,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   const routes: Route[] = [
     ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting && (slack === undefined || ready) }),
     metricsRoute(metrics),
+    alertHookRoute(parts.config.alerts.token, () => (ready ? deps : undefined), parts.log),
     {
       method: 'POST',
       path: '/slack/events',

@@ -3,6 +3,7 @@ import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { policyFor } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
+import type { Transaction } from '../store/db.js';
 import { DuplicateRequestError, openIncident as insertIncident, setIncidentMessage } from '../store/incidents.js';
 import type { Actor, AppDeps } from './deps.js';
 import { snapshotOf } from './snapshot.js';
@@ -17,6 +18,8 @@ export interface OpenRequest {
   channelId: string;
   /** Another severity than the playbook's (a scheduled group's). */
   severity?: Severity;
+  /** More writes that belong to the opening (an alert's link to its incident): in its transaction. */
+  alsoRecord?: (tx: Transaction, incident: Incident) => Promise<void>;
 }
 
 export type Opened = { kind: 'opened'; incident: Incident; channelId: string; messageTs: string } | { kind: 'duplicate' };
@@ -54,6 +57,7 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
       await startEscalation(tx, incident, at);
       await startDeadlines(tx, deps, incident, at);
       await enqueueStatusUpdate(tx, deps, incident, { kind: 'opened' }, at);
+      await request.alsoRecord?.(tx, incident);
       return incident;
     });
   } catch (error) {

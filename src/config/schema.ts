@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionSchema } from './actions.js';
+import { alertsSchema } from './alerts.js';
 import { checkGroupSchema, checkSchema } from './checks.js';
 import { duration } from './duration.js';
 import { escalationSchema } from './escalation.js';
@@ -32,6 +33,7 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     escalation: escalationSchema.prefault({}),
     stakeholders: stakeholdersSchema.prefault({}),
     actions: z.record(name, actionSchema(fields)).default({}),
+    alerts: alertsSchema(fields).prefault({}),
   });
 }
 

@@ -51,5 +51,6 @@ export function describeEvent(
     case 'action.finished': return `${str('action')} ${str('outcome')}${typeof d.durationMs === 'number' ? ` in ${formatDuration(d.durationMs)}` : ''}${d.targetMissed ? ` — missed its ${formatDuration(Number(d.targetMs))} target` : ''}`;
     case 'report.posted': return 'posted the incident report';
     case 'timeline.viewed': return 'viewed the timeline';
+    case 'alert.resolved': return `Alertmanager resolved the alert ${str('alertname')}`;
   }
 }

@@ -35,6 +35,7 @@ export const TIMELINE_KINDS = [
   'action.finished',
   'report.posted',
   'timeline.viewed',
+  'alert.resolved',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

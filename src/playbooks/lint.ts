@@ -17,6 +17,7 @@ export async function lintPlaybooks(dir: string, config: Config, configFile?: st
   const catalog = new PlaybookCatalog(result.playbooks);
   const found: Array<{ path: Array<string | number>; message: string }> = [
     ...Object.entries(config.groups).filter(([, group]) => group.playbook && !catalog.find(group.playbook)).map(([name, group]) => ({ path: ['groups', name, 'playbook'], message: `no playbook "${group.playbook}" in ${dir}` })),
+    ...config.alerts.routes.flatMap((route, i) => (catalog.find(route.playbook) ? [] : [{ path: ['alerts', 'routes', i, 'playbook'], message: `no playbook "${route.playbook}" in ${dir}` }])),
     ...Object.entries(config.actions).flatMap(([name, action]) => actionProblems(action).map((message) => ({ path: ['actions', name], message }))),
   ];
   if (found.length > 0) {

@@ -17,5 +17,6 @@ export function overrideConfig(base: Config, fragment: Record<string, unknown>, 
     actions: { ...base.actions, ...parsed.actions },
     escalation: given('escalation') ? parsed.escalation : base.escalation,
     stakeholders: given('stakeholders') ? parsed.stakeholders : base.stakeholders,
+    alerts: given('alerts') ? parsed.alerts : base.alerts,
   };
 }

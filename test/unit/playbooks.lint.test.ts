@@ -150,3 +150,16 @@ describe('lint of the config\'s actions', () => {
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^actions\.oops: .*\{incident\.owner\}, which is not a placeholder/)]);
   });
 });
+
+describe('lint of the config\'s alert routes', () => {
+  it('reports a route to a playbook that does not exist, at its line in the config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'incidentbot-playbooks-'));
+    await writeFile(join(dir, 'redis-down.yml'), valid('redis-down'));
+    const configFile = join(dir, '..', `${dir.split('/').pop()}-incidentbot.yml`);
+    const text = 'alerts:\n  routes:\n    - match: { alertname: RedisDown }\n      playbook: redis-down\n    - match: { alertname: DiskFull }\n      playbook: disk-full\n';
+    await writeFile(configFile, text);
+    const withRoutes = configSchema({}).parse({ alerts: { routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down' }, { match: { alertname: 'DiskFull' }, playbook: 'disk-full' }] } });
+    const { problems } = await lintPlaybooks(dir, withRoutes, configFile);
+    expect(problems.map((p) => `${p.line} ${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^6 alerts\.routes\.1\.playbook: no playbook "disk-full"/)]);
+  });
+});
