@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertSummary, alertmanagerPayload, routeFor } from '../../src/domain/alerts.js';
 
-const routes = [
+const routes: Array<{ match: Record<string, string>; playbook: string }> = [
   { match: { alertname: 'RedisDown', env: 'prod' }, playbook: 'redis-down' },
   { match: { alertname: 'RedisDown' }, playbook: 'cache' },
 ];
@@ -30,7 +30,8 @@ describe('alert summary', () => {
 
   it('keeps it on one line and within the summary limit', () => {
     const summary = alertSummary(alert({ summary: `line one\nline two\u0007 ${'x'.repeat(1_000)}` }));
-    expect(summary).not.toMatch(/[\n\u0007]/);
+    expect(summary).not.toContain('\n');
+    expect(summary).not.toContain('\u0007');
     expect([...summary].length).toBeLessThanOrEqual(500);
   });
 });
