@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../support/harness.js';
+import { captureLogs } from '../support/logs.js';
 import { rowCounts } from '../support/timeline.js';
 
 const ADA = 'U0ONCALL01';
@@ -62,8 +63,9 @@ describe('bad input to /incident', () => {
 
 describe('requests not from Slack', () => {
   let h: Harness;
+  const logs = captureLogs('warn'); // Bolt logs each refusal: kept out of the test output and checked
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ log: logs.log });
   });
   afterAll(() => h.stop());
 
@@ -74,6 +76,7 @@ describe('requests not from Slack', () => {
     expect([forged.status, wrongSecret.status]).toEqual([401, 401]);
     await h.settle();
     expect(await rowCounts(h.db)).toEqual(before);
+    expect(logs.lines().filter((l) => String(l.msg).includes('signature mismatch'))).toHaveLength(2);
   });
 
   it('refuses a request older than 5 minutes with 401 and writes nothing', async () => {
@@ -82,5 +85,6 @@ describe('requests not from Slack', () => {
     expect(stale.status).toBe(401);
     await h.settle();
     expect(await rowCounts(h.db)).toEqual(before);
+    expect(logs.text()).toContain('request is stale');
   });
 });

@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../../src/bot.js';
-import { createLogger } from '../../src/log.js';
 import { overrideConfig } from '../support/config.js';
+import { captureLogs } from '../support/logs.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { FakeOAuth } from '../support/targets.js';
 import { timelineOf } from '../support/timeline.js';
@@ -18,13 +17,15 @@ describe('token refreshes from Slack', () => {
   let oauth: FakeOAuth;
   let replica: RunningBot;
   let sinkFile: string;
-  const logs: string[] = [];
+  let logText: () => string;
 
   beforeAll(async () => {
     oauth = await FakeOAuth.start();
     sinkFile = join(await mkdtemp(join(tmpdir(), 'sink-')), 'tokens', 'salesforce.json');
     const env = { SF_ID: 'consumer-key-placeholder', SF_SECRET: 'consumer-secret-placeholder-9x8y' };
-    const log = createLogger({ level: 'debug', format: 'json', destination: new Writable({ write(chunk: Buffer, _e, done) { logs.push(chunk.toString()); done(); } }) });
+    const captured = captureLogs();
+    logText = captured.text;
+    const log = captured.log;
     h = await startHarness({
       log,
       config: (base) => overrideConfig(base, {
@@ -88,13 +89,14 @@ describe('token refreshes from Slack', () => {
 
   it('never puts a token or the client secret in Slack or in a log line', () => {
     const slackTraffic = JSON.stringify(h.slack.calls) + JSON.stringify(h.slack.ephemerals()) + JSON.stringify(h.slack.workspace);
-    const logText = logs.join('');
+    const logs = logText();
+    expect(logs).toContain('token refreshed');
     expect(oauth.issued.length).toBeGreaterThan(0);
     for (const token of oauth.issued) {
       expect(slackTraffic).not.toContain(token);
-      expect(logText).not.toContain(token);
+      expect(logs).not.toContain(token);
     }
     expect(slackTraffic).not.toContain('consumer-secret-placeholder-9x8y');
-    expect(logText).not.toContain('consumer-secret-placeholder-9x8y');
+    expect(logs).not.toContain('consumer-secret-placeholder-9x8y');
   });
 });

@@ -1,28 +1,16 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
-import { createLogger } from '../../src/log.js';
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { log: createLogger({ format: 'json', destination }), text: () => lines.join('') };
-}
+import { captureLogs } from '../support/logs.js';
 
 describe('logging', () => {
   it('writes one JSON object per line', () => {
-    const { log, text } = capture();
+    const { log, text } = captureLogs('info');
     log.info({ incident: 'INC-1' }, 'opened');
     expect(JSON.parse(text())).toMatchObject({ level: 30, msg: 'opened', incident: 'INC-1' });
   });
 
   it('redacts tokens, secrets, signing secrets and Authorization headers wherever they appear', () => {
-    const { log, text } = capture();
+    const { log, text } = captureLogs('info');
     const botToken = 'xoxb-1111-2222-abcdefabcdef';
     log.info({
       token: 'plain-token-value-1',

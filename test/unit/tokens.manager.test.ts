@@ -3,14 +3,14 @@ import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureLogs } from '../support/logs.js';
 import { ManualClock } from '../../src/clock.js';
 import { envFields } from '../../src/config/fields.js';
 import { tokenProviderSchema } from '../../src/config/tokens.js';
 import { InProcessCoordinator } from '../../src/coord/memory.js';
 import { createMetrics } from '../../src/http/metrics.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { type Logger, silentLogger } from '../../src/log.js';
 import { TokenManager, TokenUnavailableError, UnknownProviderError } from '../../src/tokens/index.js';
 
 const CLIENT_ID = 'client-id-3MVG9mgr';
@@ -57,7 +57,7 @@ function provider(path: string, extra: Record<string, unknown> = {}) {
   return tokenProviderSchema(fields).parse({ token_url: `${base}/${path}`, client_id: '${SF_ID}', client_secret: '${SF_SECRET}', ...extra });
 }
 
-function manager(providers: Record<string, ReturnType<typeof provider>>, options: { log?: ReturnType<typeof createLogger>; coord?: InProcessCoordinator } = {}) {
+function manager(providers: Record<string, ReturnType<typeof provider>>, options: { log?: Logger; coord?: InProcessCoordinator } = {}) {
   const metrics = createMetrics();
   const tokens = new TokenManager({
     providers,
@@ -69,17 +69,6 @@ function manager(providers: Record<string, ReturnType<typeof provider>>, options
     random: () => 0.5,
   });
   return { tokens, metrics };
-}
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { log: createLogger({ format: 'json', level: 'debug', destination }), text: () => lines.join('') };
 }
 
 describe('TokenManager', () => {
@@ -240,7 +229,7 @@ describe('TokenManager', () => {
   });
 
   it('never writes a token or the client secret to a log line, an outcome, a state or an error', async () => {
-    const { log, text } = capture();
+    const { log, text } = captureLogs();
     const dir = await mkdtemp(join(tmpdir(), 'tokens-leak-'));
     await writeFile(join(dir, 'blocker'), '');
     const { tokens } = manager({ sf: provider('sf'), sunk: provider('sunk', { sink: { kind: 'file', path: join(dir, 'blocker', 'x.json') } }) }, { log });
