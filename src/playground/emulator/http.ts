@@ -59,6 +59,18 @@ const submitBody = z.object({ user: z.string(), viewId: z.string(), values: z.re
 const closeBody = z.object({ user: z.string(), viewId: z.string() });
 const messageBody = z.object({ user: z.string(), channel: z.string(), text: z.string().min(1), threadTs: z.string().optional() });
 
+/**
+ * The emulator's HTTP routes, under its base URL:
+ * - `POST|GET /api/<method>`: the Web API, form-encoded, JSON or query params.
+ * - `POST /emulator/response/<id>`: response URLs handed to the bot.
+ * - `POST /emulator/upload/<fileId>`, `GET /emulator/files/<fileId>[/<name>]`: file bytes.
+ * - `GET /emulator/socket?ticket=…` (WebSocket upgrade): Socket Mode, on the emulator's own
+ *   server; on another server once `attachSocketMode(server)` is called.
+ * - For the playground page: `GET /emulator/state` (the workspace as JSON, no file
+ *   bytes), `GET /emulator/calls?since=n`, `GET /emulator/events` (SSE: `change` and
+ *   `call` events), and `POST /emulator/{command,click,submit,close-view,message}`
+ *   with the JSON options of sendCommand, click, submitView, closeView, postAsUser.
+ */
 export class EmulatorHttp {
   private readonly streams = new Set<ServerResponse>();
 

@@ -28,16 +28,7 @@ export type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
  * Socket Mode connection opens or closes. The bot is reached over HTTP
  * (`connectBot`) or, after `useSocketMode()`, over its WebSocket (socketMode.ts).
  *
- * Routes (see http.ts), under the base URL:
- * - `POST|GET /api/<method>`: the Web API, form-encoded, JSON or query params.
- * - `POST /emulator/response/<id>`: response URLs handed to the bot.
- * - `POST /emulator/upload/<fileId>`, `GET /emulator/files/<fileId>[/<name>]`: file bytes.
- * - `GET /emulator/socket?ticket=…` (WebSocket upgrade): Socket Mode, on the emulator's own
- *   server; on another server once `attachSocketMode(server)` is called.
- * - For the playground page: `GET /emulator/state` (the workspace as JSON, no file
- *   bytes), `GET /emulator/calls?since=n`, `GET /emulator/events` (SSE: `change` and
- *   `call` events), and `POST /emulator/{command,click,submit,close-view,message}`
- *   with the JSON options of sendCommand, click, submitView, closeView, postAsUser.
+ * Its routes are listed in http.ts.
  */
 export class SlackEmulator extends EventEmitter {
   readonly botToken: string;
