@@ -1,5 +1,4 @@
 import { type Alert, type AlertmanagerPayload, alertSummary, routeFor } from '../domain/alerts.js';
-import { codeSpan, escapeMrkdwn, truncate } from '../domain/text.js';
 import { SYSTEM_ACTOR } from '../domain/timeline.js';
 import { findAlertIncident, linkAlertIncident, resolveAlertIncident } from '../store/alerts.js';
 import { getIncident } from '../store/incidents.js';
@@ -59,7 +58,8 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
       outcome.known++;
       continue;
     }
-    await deps.slack.postInThread(opened.channelId, opened.messageTs, { kind: 'text', text: alertDetails(alert) });
+    const { labels, annotations, startsAt, generatorURL } = alert;
+    await deps.slack.postInThread(opened.channelId, opened.messageTs, { kind: 'alert-firing', alertname: labels.alertname ?? 'alert', labels, annotations, startsAt, ...(generatorURL ? { generatorUrl: generatorURL } : {}) });
     outcome.opened.push(opened.incident.key);
   }
   return outcome;
@@ -76,16 +76,7 @@ async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefi
   deps.metrics.timelineEvents.inc({ kind: 'alert.resolved' });
   const incident = await getIncident(deps.db, link.incidentId);
   if (incident?.channelId && incident.messageTs) {
-    const still = incident.status === 'resolved' ? '' : ' The incident stays open until someone resolves it.';
-    await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'text', text: `:large_green_circle: Alertmanager says ${codeSpan(link.alertname)} is resolved.${still}` });
+    await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'alert-resolved', alertname: link.alertname, incidentOpen: incident.status !== 'resolved' });
   }
   return incident?.key;
-}
-
-/** The alert as Alertmanager sent it: labels, annotations and where it came from, all escaped. */
-function alertDetails(alert: Alert): string {
-  const labels = Object.entries(alert.labels).map(([name, value]) => codeSpan(`${name}=${value}`, 80)).join(' ');
-  const notes = Object.entries(alert.annotations).map(([name, value]) => `*${escapeMrkdwn(name)}*: ${escapeMrkdwn(truncate(value, 400))}`);
-  const source = alert.generatorURL && /^https?:\/\//.test(alert.generatorURL) ? [`<${alert.generatorURL.replace(/[<>|]/g, '')}|Source>`] : [];
-  return truncate([`:rotating_light: Opened by an Alertmanager alert, firing since <!date^${Math.floor(alert.startsAt.getTime() / 1000)}^{date_short_pretty} {time}|${alert.startsAt.toISOString()}>.`, labels, ...notes, ...source].join('\n'), 2_900);
 }

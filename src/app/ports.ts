@@ -43,6 +43,8 @@ export type ThreadPost =
   | { kind: 'check-running'; actor: string; target: string; count: number }
   | { kind: 'check-results'; target: string; results: CheckResultView[] }
   | { kind: 'token-refreshed'; actor: string; provider: string; ok: boolean; expiresAt?: Date; error?: string }
+  | { kind: 'alert-firing'; alertname: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: Date; generatorUrl?: string }
+  | { kind: 'alert-resolved'; alertname: string; incidentOpen: boolean }
   | { kind: 'token-alert'; provider: string; title: string; state: 'failing' | 'recovered'; status: 'valid' | 'expiring' | 'expired' | 'missing'; expiresAt?: Date; error?: string };
 
 /** A health check result as the thread shows it. */

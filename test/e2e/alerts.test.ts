@@ -72,7 +72,7 @@ describe('alerts from Alertmanager', () => {
     expect(rows).toEqual([expect.objectContaining({ playbook_id: 'redis-down', severity: 'sev1', summary: 'Alertmanager: RedisDown: Redis <!channel> is down on cache-1' })]);
     const { key } = rows[0]!;
     const { rows: [placed] } = await h.db.query<{ channel_id: string; message_ts: string }>('SELECT channel_id, message_ts FROM incidents WHERE key = $1', [key]);
-    const details = h.slack.thread(placed!.channel_id, placed!.message_ts).find((m) => JSON.stringify(m.blocks).includes('Opened by an Alertmanager alert'));
+    const details = h.slack.thread(placed!.channel_id, placed!.message_ts).find((m) => JSON.stringify(m.blocks).includes('Opened by the Alertmanager alert'));
     expect(JSON.stringify(details!.blocks)).toContain('alertname=RedisDown');
     // What the alert says is shown as text, never as a mention.
     expect(JSON.stringify(h.slack.calls)).not.toContain('<!channel>');
@@ -100,6 +100,6 @@ describe('alerts from Alertmanager', () => {
     const events = await timelineOf(h.db, key!);
     expect(events.filter((e) => e.kind === 'alert.resolved')).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ alertname: 'RedisDown' }) })]);
     expect(events.map((e) => e.kind)).not.toContain('incident.resolved');
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.params.text).includes('is resolved'))).toHaveLength(1);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.text === 'Alert RedisDown resolved')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { ThreadPost } from '../../app/ports.js';
 import { actionMessage } from './actionPosts.js';
+import { alertMessage } from './alertPosts.js';
 import { checkMessage } from './checkPosts.js';
 import { type SlackMessage, actions, button, context, mention, section, userText } from './blocks.js';
 
@@ -34,5 +35,8 @@ export function threadMessage(post: ThreadPost): SlackMessage {
     case 'token-refreshed':
     case 'token-alert':
       return checkMessage(post);
+    case 'alert-firing':
+    case 'alert-resolved':
+      return alertMessage(post);
   }
 }
