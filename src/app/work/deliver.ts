@@ -24,7 +24,9 @@ interface DeliverPayload {
 export async function deliverDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
   const now = deps.clock.now();
   const payload = work.payload as unknown as DeliverPayload;
-  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
+  // A direct message with nothing to record (a page) needs no incident row: one query fewer per person paged.
+  const needsIncident = work.incidentId !== null && (payload.thread !== undefined || payload.record !== undefined || payload.meets !== undefined);
+  const incident = needsIncident ? await getIncident(deps.db, work.incidentId!) : undefined;
   let to = payload.to;
   let threadTs: string | undefined;
   if (payload.thread === 'incident') {
@@ -36,16 +38,22 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
   }
   if (!to) return { done: 'no destination' };
   const delivered = await deliver(deps.slackApi, { to, ...(threadTs ? { threadTs } : {}), message: payload.message, key: `work-${work.id}` }, { retried: work.attempts > 1 });
+  const outcome = delivered.reused ? 'already delivered' : 'delivered';
+  if (!incident || (!(payload.thread === 'stakeholder' && !threadTs) && !payload.record && !payload.meets)) {
+    // Nothing to write with it: one statement, no transaction.
+    await completeWork(deps.db, work.id, worker, now, outcome);
+    return { completed: true };
+  }
   const met = await deps.db.transaction(async (tx) => {
-    if (payload.thread === 'stakeholder' && incident && !threadTs) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
-    if (payload.record && incident) {
+    if (payload.thread === 'stakeholder' && !threadTs) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
+    if (payload.record) {
       await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: payload.record.kind, data: { ...payload.record.data, ts: delivered.ts } });
     }
-    const settled = payload.meets && incident ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
-    await completeWork(tx, work.id, worker, now, delivered.reused ? 'already delivered' : 'delivered');
+    const settled = payload.meets ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
+    await completeWork(tx, work.id, worker, now, outcome);
     return settled;
   });
   if (payload.record) deps.metrics.timelineEvents.inc({ kind: payload.record.kind });
-  if (met > 0 && incident) await deps.live.refresh(incident.id);
+  if (met > 0) await deps.live.refresh(incident.id);
   return { completed: true };
 }
