@@ -154,6 +154,19 @@ describe('modals', () => {
     expect(stateValue({ type: 'checkboxes', options: [{ text: plain('A'), value: 'a' }] }, ['a'])).toEqual({ type: 'checkboxes', selected_options: [{ text: { type: 'plain_text', text: 'A', emoji: true }, value: 'a' }] });
     expect(stateValue({ type: 'users_select' }, 'U0ONCALL01')).toEqual({ type: 'users_select', selected_user: 'U0ONCALL01' });
   });
+
+  it('renders multi-selects as multiple selects with their initial choices, and reads every choice back', () => {
+    const element = { type: 'multi_static_select', action_id: 'teams', options: [{ text: plain('Support'), value: 'support' }, { text: plain('Leadership'), value: 'leadership' }], initial_options: [{ text: plain('Leadership'), value: 'leadership' }] };
+    const html = renderView({ id: 'V2', view: { ...view, blocks: [
+      { type: 'input', block_id: 'teams', label: plain('Tell'), element },
+      { type: 'input', block_id: 'people', label: plain('Page'), element: { type: 'multi_users_select', action_id: 'who', initial_users: ['U0ONCALL01'] } },
+    ] } }, ctx);
+    expect(html).toContain('<select id="in-V2-teams" multiple size="4" data-action-id="teams" data-type="multi_static_select"><option value="support">Support</option><option value="leadership" selected>Leadership</option></select>');
+    expect(html).toMatch(/<select id="in-V2-people" multiple[^>]*>.*<option value="U0ONCALL01" selected>Ada Lovelace</);
+    expect(stateValue(element, ['support', 'leadership'])).toEqual({ type: 'multi_static_select', selected_options: [{ text: { type: 'plain_text', text: 'Support', emoji: true }, value: 'support' }, { text: { type: 'plain_text', text: 'Leadership', emoji: true }, value: 'leadership' }] });
+    expect(stateValue({ type: 'multi_users_select' }, ['U0ONCALL01', 'U0SECOND02'])).toEqual({ type: 'multi_users_select', selected_users: ['U0ONCALL01', 'U0SECOND02'] });
+    expect(stateValue({ type: 'multi_channels_select' }, [])).toEqual({ type: 'multi_channels_select', selected_channels: [] });
+  });
 });
 
 describe('the composer', () => {

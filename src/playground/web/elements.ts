@@ -32,23 +32,29 @@ export function optionsOf(element: Json): Option[] {
   });
 }
 
-function optionTags(options: unknown[], selected: string | undefined): string {
+function optionTags(options: unknown[], selected: string | ReadonlySet<string> | undefined): string {
+  const isSelected = (value: string) => (typeof selected === 'string' ? value === selected : (selected?.has(value) ?? false));
   return options
     .map(asObject)
     .filter((o): o is Json => o !== undefined && typeof o.value === 'string')
-    .map((o) => `<option value="${escapeHtml(String(o.value))}"${o.value === selected ? ' selected' : ''}>${textHtml(o.text)}</option>`)
+    .map((o) => `<option value="${escapeHtml(String(o.value))}"${isSelected(String(o.value)) ? ' selected' : ''}>${textHtml(o.text)}</option>`)
     .join('');
 }
 
-/** A `<select>`'s option list from options or option_groups, with a hidden placeholder first. */
-export function selectOptions(element: Json, placeholder: string, selected?: string): string {
+/** The `<option>`s of options and option_groups, the chosen values selected (a multi-select has no placeholder). */
+export function optionList(element: Json, selected: string | ReadonlySet<string> | undefined): string {
   const groups = asArray(element.option_groups)
     .map(asObject)
     .filter((g): g is Json => g !== undefined)
     .map((g) => `<optgroup label="${escapeHtml(textOf(g.label))}">${optionTags(asArray(g.options), selected)}</optgroup>`)
     .join('');
+  return `${optionTags(asArray(element.options), selected)}${groups}`;
+}
+
+/** A `<select>`'s option list, with a hidden placeholder first. */
+export function selectOptions(element: Json, placeholder: string, selected?: string): string {
   const first = `<option value=""${selected === undefined ? ' selected' : ''} disabled hidden>${escapeHtml(placeholder)}</option>`;
-  return `${first}${optionTags(asArray(element.options), selected)}${groups}`;
+  return `${first}${optionList(element, selected)}`;
 }
 
 /** The option list of a users/conversations/channels select, from the workspace. */

@@ -81,7 +81,10 @@ function readInputs(form: HTMLFormElement, view: StoredView): Record<string, Rec
     const element = asObject(block?.element);
     if (!control || !element) continue;
     const checked = Array.from(control.querySelectorAll<HTMLInputElement>('input:checked')).map((i) => i.value);
-    const raw: RawInput = control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement || control instanceof HTMLSelectElement ? control.value : checked;
+    const raw: RawInput =
+      control instanceof HTMLSelectElement && control.multiple ? Array.from(control.selectedOptions).map((o) => o.value)
+      : control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement || control instanceof HTMLSelectElement ? control.value
+      : checked;
     const empty = raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0);
     wrapper.querySelector('.bk-error.local')?.remove();
     if (empty && wrapper.dataset.optional !== 'true') {

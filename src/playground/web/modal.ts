@@ -1,5 +1,5 @@
 import { renderBlock, renderText } from './blocks.js';
-import { directoryOptions, optionsOf, selectOptions, textOf, unsupported } from './elements.js';
+import { directoryOptions, optionList, optionsOf, selectOptions, textOf, unsupported } from './elements.js';
 import { type Json, type RenderContext, asArray, asObject, asString, dataAttrs, escapeHtml } from './html.js';
 import { plainText } from './mrkdwn.js';
 
@@ -43,6 +43,15 @@ function inputControl(element: Json, id: string, ctx: RenderContext): string {
       const source = type === 'static_select' ? element : { options: directoryOptions(type, ctx) };
       const initialValue = asString(asObject(element.initial_option)?.value) ?? asString(element.initial_user) ?? asString(element.initial_conversation) ?? asString(element.initial_channel);
       return `<select id="${id}"${ids}>${selectOptions(source, placeholder || 'Select an item', initialValue)}</select>`;
+    }
+    case 'multi_static_select':
+    case 'multi_users_select':
+    case 'multi_conversations_select':
+    case 'multi_channels_select': {
+      const source = type === 'multi_static_select' ? element : { options: directoryOptions(type, ctx) };
+      const initial = [...asArray(element.initial_options).map((o) => asObject(o)?.value), ...asArray(element.initial_users), ...asArray(element.initial_conversations), ...asArray(element.initial_channels)];
+      const chosen = new Set(initial.map(asString).filter((v): v is string => v !== undefined));
+      return `<select id="${id}" multiple size="4"${ids}>${optionList(source, chosen)}</select>`;
     }
     case 'checkboxes':
     case 'radio_buttons': {
@@ -91,6 +100,7 @@ export type RawInput = string | string[] | undefined;
 export function stateValue(element: Json, raw: RawInput): Record<string, unknown> {
   const type = asString(element.type) ?? '';
   const one = Array.isArray(raw) ? raw[0] : raw;
+  const many = Array.isArray(raw) ? raw : raw ? [raw] : [];
   const empty = one === undefined || one === '';
   const option = (value: string | undefined) => {
     const found = optionsOf(element).find((o) => o.value === value);
@@ -99,7 +109,11 @@ export function stateValue(element: Json, raw: RawInput): Record<string, unknown
   switch (type) {
     case 'static_select':
     case 'radio_buttons': return { type, selected_option: empty ? null : option(one) };
-    case 'checkboxes': return { type, selected_options: (Array.isArray(raw) ? raw : []).map(option).filter(Boolean) };
+    case 'checkboxes':
+    case 'multi_static_select': return { type, selected_options: many.map(option).filter(Boolean) };
+    case 'multi_users_select': return { type, selected_users: many };
+    case 'multi_conversations_select': return { type, selected_conversations: many };
+    case 'multi_channels_select': return { type, selected_channels: many };
     case 'users_select': return { type, selected_user: empty ? null : one };
     case 'conversations_select': return { type, selected_conversation: empty ? null : one };
     case 'channels_select': return { type, selected_channel: empty ? null : one };
