@@ -39,7 +39,7 @@ describe('command checks', () => {
     const started = performance.now();
     const result = await runCheck('s', script('setTimeout(() => {}, 30000)', { timeout: '300ms' }));
     expect(result).toMatchObject({ status: 'fail', failure: 'still running after 300 ms; stopped' });
-    expect(performance.now() - started).toBeLessThan(600);
+    expect(performance.now() - started).toBeLessThan(2_000); // the script would run 30 s; the margin is for a busy machine
   });
 
   it('keep only max_output characters of a noisy command', async () => {

@@ -116,7 +116,7 @@ describe('http checks', () => {
     const result = await runCheck('hang', check({ url: `${base}/hang`, timeout: '300ms' }));
     const elapsed = performance.now() - started;
     expect(result).toMatchObject({ status: 'fail', failure: 'no answer within 300 ms', attempts: 1 });
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(2_000); // the target would hold it for 10 s or more; the margin is for a busy machine
   });
 
   it('say the connection was refused on a closed port', async () => {

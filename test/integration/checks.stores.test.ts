@@ -76,7 +76,7 @@ describe('postgres checks', () => {
     expect(result.status).toBe('fail');
     expect(result.failure).toBe('no answer within 300 ms');
     expect(result.details[0]).toMatch(/^✓ connected to/);
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(2_000); // the target would hold it for 10 s or more; the margin is for a busy machine
     // The client was ended, so the backend goes away rather than sleeping on for 10 s.
     const observer = new pg.Client({ connectionString: DATABASE_URL });
     await observer.connect();
@@ -101,7 +101,7 @@ describe('postgres checks', () => {
     const { result, elapsed } = await timed('pg', check({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${hungPort}/x`, timeout: '300ms' }));
     expect(result.status).toBe('fail');
     expect(result.failure).toBe('no answer within 300 ms');
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(2_000); // the target would hold it for 10 s or more; the margin is for a busy machine
   });
 
   it('say which variable to set when the URL is not configured', async () => {
@@ -150,6 +150,6 @@ describe('redis checks', () => {
     expect(closed.failure).toBe(`connection refused on 127.0.0.1:${closedPort}`);
     const { result, elapsed } = await timed('redis', check({ kind: 'redis', url: `redis://127.0.0.1:${hungPort}`, timeout: '300ms' }));
     expect(result).toMatchObject({ status: 'fail', failure: 'no answer within 300 ms' });
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(2_000); // the target would hold it for 10 s or more; the margin is for a busy machine
   });
 });
