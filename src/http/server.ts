@@ -49,14 +49,20 @@ export function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError(limit));
-        req.destroy();
+      if (size <= limit) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      if (!refused) {
+        refused = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError(limit));
+      }
+      // The rest is read and dropped, so the client gets the answer (413) rather than a reset; far over, it is cut off.
+      if (size > limit * 4) req.destroy();
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
