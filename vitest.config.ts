@@ -8,6 +8,8 @@ export default defineConfig({
     // Integration files each get their own schema and key prefix, so they can run side by side.
     fileParallelism: true,
     pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // CI also leaves a JUnit file for whatever collects results (test-results/ is git-ignored).
+    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    outputFile: { junit: 'test-results/junit.xml' },
   },
 });
