@@ -18,11 +18,12 @@ export async function alertTokens(deps: AppDeps, outcomes: RefreshOutcome[], sta
   for (const state of states) {
     const config = deps.config.tokens[state.provider];
     const failed = outcomes.find((o) => o.provider === state.provider && !o.ok);
-    if (failed && state.status !== 'valid') deps.log.warn({ provider: state.provider, status: state.status, expiresAt: state.expiresAt, error: failed.error }, 'token could not be kept fresh');
+    const failing = failed !== undefined && state.status !== 'valid';
+    if (failing) deps.log.warn({ provider: state.provider, status: state.status, expiresAt: state.expiresAt, error: failed.error }, 'token could not be kept fresh');
     if (!config?.alert_channel) continue;
     const alerted = `token-alert:${state.provider}`;
     const expiry = state.expiresAt?.getTime() ?? 'none';
-    if (failed && state.status !== 'valid') {
+    if (failing) {
       if (await postOnce(deps, `${alerted}:${expiry}`, config.alert_channel, state, 'failing', failed.error)) posted++;
       await deps.coord.set(alerted, 'failing', ALERTED_MS);
     } else if (!failed && state.status === 'valid' && (await deps.coord.get(alerted)) === 'failing') {

@@ -39,13 +39,14 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
   if (!to) return { done: 'no destination' };
   const delivered = await deliver(deps.slackApi, { to, ...(threadTs ? { threadTs } : {}), message: payload.message, key: `work-${work.id}` }, { retried: work.attempts > 1 });
   const outcome = delivered.reused ? 'already delivered' : 'delivered';
-  if (!incident || (!(payload.thread === 'stakeholder' && !threadTs) && !payload.record && !payload.meets)) {
+  const firstInStakeholderThread = payload.thread === 'stakeholder' && !threadTs;
+  if (!incident || (!firstInStakeholderThread && !payload.record && !payload.meets)) {
     // Nothing to write with it: one statement, no transaction.
     await completeWork(deps.db, work.id, worker, now, outcome);
     return { completed: true };
   }
   const met = await deps.db.transaction(async (tx) => {
-    if (payload.thread === 'stakeholder' && !threadTs) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
+    if (firstInStakeholderThread) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
     if (payload.record) {
       await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: payload.record.kind, data: { ...payload.record.data, ts: delivered.ts } });
     }
