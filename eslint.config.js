@@ -1,15 +1,64 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Each layer's allowed dependencies, stated once (DESIGN.md "Layout").
+const io = ['node:*', 'pg', 'ioredis', '@slack/*', 'undici', 'ws', '@electric-sql/*'];
+const composition = ['**/bot.js', '**/main.js'];
+const layer = (files, patterns, message) => ({
+  files,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+});
+
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'src/playground/public/vendor/'] },
-  js.configs.recommended,
-  ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'data/',
+      'coverage/',
+      'test-results/',
+      'src/playground/public/',
+      'bin/',
+      'scripts/',
+      'eslint.config.js',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unnecessary-condition': 'error',
+      'max-len': [
+        'error',
+        { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
+      ],
+    },
+  },
+  layer(
+    ['src/domain/**/*.ts'],
+    [...io, '**/store/**', '**/coord/**', '**/slack/**', '**/app/**'],
+    'domain/ is pure: no I/O, no adapters',
+  ),
+  layer(
+    ['src/checks/**/*.ts', 'src/tokens/**/*.ts', 'src/actions/**/*.ts', 'src/notify/**/*.ts'],
+    ['**/store/**', '**/slack/**', '**/app/**', ...composition],
+    'engines do their one job: they import neither store/, slack/ nor app/',
+  ),
+  layer(['src/**/*.ts'], composition, 'only main.ts and bot.ts import the composition root'),
+  {
+    // pg belongs to store/; the postgres health check is the one engine that speaks to a database on purpose.
+    files: ['src/**/*.ts'],
+    ignores: ['src/store/**', 'src/checks/postgres.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'pg', message: 'pg is used only in store/' }] }],
     },
   },
   {
@@ -18,10 +67,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'domain code takes `now` as an argument' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain code takes `now` as an argument' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'domain code takes `now` as an argument',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'domain code takes `now` as an argument',
+        },
       ],
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'pg', 'ioredis', '@slack/*', '../store/*', '../coord/*', '../slack/*'] }],
     },
   },
 );

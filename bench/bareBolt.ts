@@ -10,8 +10,19 @@ const signingSecret = process.env.BENCH_SIGNING_SECRET ?? '';
 const apiUrl = process.env.BENCH_SLACK_API_URL ?? '';
 const token = process.env.BENCH_BOT_TOKEN ?? '';
 
-const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.WARN });
-const app = new App({ token, receiver, clientOptions: { slackApiUrl: apiUrl }, logLevel: LogLevel.WARN, deferInitialization: true });
+const receiver = new HTTPReceiver({
+  signingSecret,
+  endpoints: '/slack/events',
+  processBeforeResponse: false,
+  logLevel: LogLevel.WARN,
+});
+const app = new App({
+  token,
+  receiver,
+  clientOptions: { slackApiUrl: apiUrl },
+  logLevel: LogLevel.WARN,
+  deferInitialization: true,
+});
 app.command(/^\/.+/, async ({ ack }) => {
   await ack();
 });
@@ -24,10 +35,13 @@ const server = await app.start({ port: 0, host: '127.0.0.1' });
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 
-serve({
-  stop: async () => {
-    await app.stop();
-    setTimeout(() => process.exit(0), 50);
-    return true;
+serve(
+  {
+    stop: async () => {
+      await app.stop();
+      setTimeout(() => process.exit(0), 50);
+      return true;
+    },
   },
-}, { url: `http://127.0.0.1:${port}/slack/events`, pid: process.pid });
+  { url: `http://127.0.0.1:${port}/slack/events`, pid: process.pid },
+);

@@ -4,7 +4,14 @@ import { formatTs, triggerId } from '../src/playground/emulator/ids.js';
 import { signedHeaders } from '../src/playground/emulator/signing.js';
 import { latencyHistogram, recordMs, summarize } from './support/histogram.js';
 import { serve } from './support/ipc.js';
-import { ACTION_TS, type LoadResult, type LoadRun, type LoadSetup, RESPONSE_URL, TRIGGER_ID } from './support/loadPlan.js';
+import {
+  ACTION_TS,
+  type LoadResult,
+  type LoadRun,
+  type LoadSetup,
+  RESPONSE_URL,
+  TRIGGER_ID,
+} from './support/loadPlan.js';
 
 /**
  * The load generator, in its own process: sends signed form requests to an
@@ -35,7 +42,7 @@ const formEncode = (value: string) => new URLSearchParams([['', value]]).toStrin
 
 function shuffled(values: number[]): number[] {
   let seed = 0x9e3779b9;
-  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   for (let i = values.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [values[i], values[j]] = [values[j]!, values[i]!];
@@ -45,7 +52,9 @@ function shuffled(values: number[]): number[] {
 
 function setup(plan: LoadSetup): { templates: number } {
   if (plan.requests.length === 0) throw new Error('no requests to send');
-  const order = shuffled(plan.requests.flatMap((r, index) => Array.from({ length: Math.max(1, Math.round(r.weight ?? 1)) }, () => index)));
+  const order = shuffled(
+    plan.requests.flatMap((r, index) => Array.from({ length: Math.max(1, Math.round(r.weight ?? 1)) }, () => index)),
+  );
   prepared = {
     target: new URL(plan.url),
     secret: plan.signingSecret,
@@ -75,7 +84,13 @@ function run(plan: LoadRun): Promise<LoadResult> {
   if (!p) return Promise.reject(new Error('call setup first'));
   // Idle sockets are dropped after 4 s, before Node servers' 5 s keep-alive timeout closes them under a request
   // (an ECONNRESET that would be the generator's, not the app's); FIFO keeps every socket in use.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: p.maxInFlight, maxFreeSockets: p.maxInFlight, timeout: 4_000, scheduling: 'fifo' });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: p.maxInFlight,
+    maxFreeSockets: p.maxInFlight,
+    timeout: 4_000,
+    scheduling: 'fifo',
+  });
   const urls = (plan.responseUrls ?? []).map((list) => list.map(formEncode));
   const used = urls.map(() => 0);
   const interval = 1000 / plan.rate;
@@ -104,7 +119,12 @@ function run(plan: LoadRun): Promise<LoadResult> {
       agent.destroy();
       const measured = total - warmup;
       resolve({
-        rate: plan.rate, scheduled: measured, ok, failed, unfinished, statuses,
+        rate: plan.rate,
+        scheduled: measured,
+        ok,
+        failed,
+        unfinished,
+        statuses,
         latency: summarize(latency),
         sendLagP99Ms: summarize(lag).p99,
         achievedRate: Math.round((ok + failed) / (plan.durationMs / 1000)),
@@ -125,12 +145,18 @@ function run(plan: LoadRun): Promise<LoadResult> {
       const template = p.order[i % p.order.length]!;
       const fresh = urls[template];
       const body = bodyFor(p, template, fresh?.length ? fresh[used[template]!++ % fresh.length] : undefined);
-      const headers = { ...signedHeaders(p.secret, Math.floor(Date.now() / 1000), body), 'content-length': String(Buffer.byteLength(body)) };
-      const req = http.request({ agent, hostname: p.target.hostname, port: p.target.port, path: p.target.pathname, method: 'POST', headers }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => done(i, res.statusCode ?? 0));
-        res.on('error', (error: NodeJS.ErrnoException) => done(i, error.code ?? 'error'));
-      });
+      const headers = {
+        ...signedHeaders(p.secret, Math.floor(Date.now() / 1000), body),
+        'content-length': String(Buffer.byteLength(body)),
+      };
+      const req = http.request(
+        { agent, hostname: p.target.hostname, port: p.target.port, path: p.target.pathname, method: 'POST', headers },
+        (res) => {
+          res.on('data', () => {});
+          res.on('end', () => done(i, res.statusCode ?? 0));
+          res.on('error', (error: NodeJS.ErrnoException) => done(i, error.code ?? 'error'));
+        },
+      );
       req.on('error', (error: NodeJS.ErrnoException) => done(i, error.code ?? 'error'));
       live.set(i, req);
       req.end(body);
@@ -144,20 +170,24 @@ function run(plan: LoadRun): Promise<LoadResult> {
         send(sent++);
       }
       if (sent === total && live.size === 0) return finish();
-      if (becameDue < total && onTime) timer = setTimeout(() => pump(true), Math.max(0, due(becameDue) - performance.now()));
+      if (becameDue < total && onTime)
+        timer = setTimeout(() => pump(true), Math.max(0, due(becameDue) - performance.now()));
     };
     // Whatever has no answer by the deadline counts with the latency it has so far (a lower bound).
-    const deadline = setTimeout(() => {
-      const now = performance.now();
-      for (let i = Math.max(warmup, 0); i < total; i++) {
-        if (i < sent && !live.has(i)) continue;
-        recordMs(latency, now - due(i));
-        unfinished++;
-      }
-      for (const req of live.values()) req.destroy();
-      live.clear();
-      finish();
-    }, due(total - 1) - performance.now() + plan.drainMs);
+    const deadline = setTimeout(
+      () => {
+        const now = performance.now();
+        for (let i = Math.max(warmup, 0); i < total; i++) {
+          if (i < sent && !live.has(i)) continue;
+          recordMs(latency, now - due(i));
+          unfinished++;
+        }
+        for (const req of live.values()) req.destroy();
+        live.clear();
+        finish();
+      },
+      due(total - 1) - performance.now() + plan.drainMs,
+    );
     timer = setTimeout(() => pump(true), Math.max(0, start - performance.now()));
   });
 }
@@ -170,11 +200,14 @@ try {
   // not permitted: run at normal priority
 }
 
-serve({
-  setup: (plan: LoadSetup) => setup(plan),
-  run: (plan: LoadRun) => run(plan),
-  stop: () => {
-    setImmediate(() => process.exit(0));
-    return true;
+serve(
+  {
+    setup: (plan: LoadSetup) => setup(plan),
+    run: (plan: LoadRun) => run(plan),
+    stop: () => {
+      setImmediate(() => process.exit(0));
+      return true;
+    },
   },
-}, { pid: process.pid });
+  { pid: process.pid },
+);

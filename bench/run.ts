@@ -28,34 +28,57 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'command → live message', figures: ['command_to_message_p95_ms'], run: commandToMessageScenario, shared: true },
+  {
+    name: 'command → live message',
+    figures: ['command_to_message_p95_ms'],
+    run: commandToMessageScenario,
+    shared: true,
+  },
   { name: 'capacity', figures: ['capacity_vs_bare_bolt'], run: capacityScenario, shared: true },
   // Last on the shared bot: it leaves a backlog of incidents to open, abandoned when the bot stops.
-  { name: 'ack latency', figures: ['ack_command_p99_ms', 'ack_click_p99_ms', 'ack_p99_vs_bare_bolt'], run: ackScenario, shared: true },
+  {
+    name: 'ack latency',
+    figures: ['ack_command_p99_ms', 'ack_click_p99_ms', 'ack_p99_vs_bare_bolt'],
+    run: ackScenario,
+    shared: true,
+  },
   { name: 'soak', figures: ['rss_growth_pct', 'event_loop_delay_p99_ms'], run: soakScenario },
   { name: 'timeline append', figures: ['timeline_events_per_s', 'timeline_vs_raw_insert'], run: timelineScenario },
   { name: 'health checks', figures: ['checks_wall_vs_timeout'], run: checksScenario },
   { name: 'token single flight', figures: ['token_url_calls'], run: tokenScenario },
-  { name: 'escalations on two replicas', figures: ['escalations_fired_twice', 'escalation_drain_s'], run: escalationScenario },
+  {
+    name: 'escalations on two replicas',
+    figures: ['escalations_fired_twice', 'escalation_drain_s'],
+    run: escalationScenario,
+  },
 ];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   const env = benchEnv();
   const runDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
   const profileDir = args.includes('--profile') ? resolve(import.meta.dirname, 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const about = { ...machine(), database: env.database, redis: env.redis };
   const started = performance.now();
-  process.stderr.write(`incident-bot benchmark${quick ? ' (quick)' : ''}\n  node ${about.node}, ${about.cpus}, git ${about.git}\n  database: ${env.database}\n  redis: ${env.redis}\n`);
+  process.stderr.write(
+    `incident-bot benchmark${quick ? ' (quick)' : ''}\n  node ${about.node}, ${about.cpus}, git ${about.git}\n  database: ${env.database}\n  redis: ${env.redis}\n`,
+  );
   await dropStaleSchemas(env).catch(() => undefined);
 
   const ctx = createContext({ env, quick, logDir: runDir, ...(profileDir ? { profileDir } : {}) });
-  const chosen = SCENARIOS.filter((s) => !only || only.some((o) => s.name.includes(o) || s.figures.some((f) => f.startsWith(o))));
+  const chosen = SCENARIOS.filter(
+    (s) => !only || only.some((o) => s.name.includes(o) || s.figures.some((f) => f.startsWith(o))),
+  );
   if (chosen.length === 0) {
-    process.stderr.write(`no scenario matches --only=${only?.join(',')}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
+    process.stderr.write(
+      `no scenario matches --only=${only?.join(',')}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+    );
     return 1;
   }
   const lastShared = chosen.findLastIndex((s) => s.shared);
@@ -69,10 +92,14 @@ async function main(): Promise<number> {
       const outcome = await scenario.run(ctx);
       figures.push(...outcome.figures);
       details.push(`${scenario.name}:`, ...outcome.details.map((d) => `  ${d}`));
-      const missing = scenario.figures.filter((name) => !outcome.figures.some((f) => f.name === name && Number.isFinite(f.value)));
+      const missing = scenario.figures.filter(
+        (name) => !outcome.figures.some((f) => f.name === name && Number.isFinite(f.value)),
+      );
       if (missing.length > 0) problems.push(`${scenario.name} produced no ${missing.join(', ')}`);
     } catch (error) {
-      problems.push(`${scenario.name} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      problems.push(
+        `${scenario.name} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     if (index === lastShared) await ctx.releaseShared();
     process.stderr.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
@@ -81,17 +108,27 @@ async function main(): Promise<number> {
   await cleanRedis(env).catch(() => undefined);
 
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`\n${table(figures)}\n\n${details.join('\n')}\n\n${env.database}\n${env.redis}\n${chosen.length} scenarios in ${seconds.toFixed(0)} s${quick ? ' (quick: small runs, figures are not comparable to a full run)' : ''}\n`);
-  const results = { env: { node: about.node, cpus: about.cpus, database: env.database, redis: env.redis, git: about.git }, quick, figures, problems };
+  process.stdout.write(
+    `\n${table(figures)}\n\n${details.join('\n')}\n\n${env.database}\n${env.redis}\n${chosen.length} scenarios in ${seconds.toFixed(0)} s${quick ? ' (quick: small runs, figures are not comparable to a full run)' : ''}\n`,
+  );
+  const results = {
+    env: { node: about.node, cpus: about.cpus, database: env.database, redis: env.redis, git: about.git },
+    quick,
+    figures,
+    problems,
+  };
   writeFileSync(resolve(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (profileDir) process.stdout.write(`CPU profiles of the bot: ${profileDir}\n`);
   for (const problem of problems) process.stderr.write(`\n✗ ${problem}\n`);
-  if (problems.length > 0 || args.includes('--keep-logs')) process.stderr.write(`\nlogs of the bot, the bare Bolt app and the load generator: ${runDir}\n`);
+  if (problems.length > 0 || args.includes('--keep-logs'))
+    process.stderr.write(`\nlogs of the bot, the bare Bolt app and the load generator: ${runDir}\n`);
   else rmSync(runDir, { recursive: true, force: true });
   return problems.length > 0 ? 1 : 0;
 }
 
 process.exitCode = await main().catch((error: unknown) => {
-  process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return 1;
 });

@@ -81,7 +81,9 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       handler: (req, res, url) => {
         if (slackEvents) return slackEvents(req, res, url);
         // Socket Mode and the Slack-less bot take nothing over HTTP; HTTP mode is still starting.
-        return resolved.mode === 'http' || resolved.mode === undefined ? sendJson(res, 503, { error: 'starting' }) : sendJson(res, 404, { error: 'not_found' });
+        return resolved.mode === 'http' || resolved.mode === undefined
+          ? sendJson(res, 503, { error: 'starting' })
+          : sendJson(res, 404, { error: 'not_found' });
       },
     },
     ...(parts.routes ?? []),
@@ -101,7 +103,14 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       const port = new SlackWebPort(slack.client, parts.log);
       // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
       // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
-      const slackApi = new WebClient(connection.botToken, { slackApiUrl: connection.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000, fetch: slackFetch, logger: boltLogger(parts.log) });
+      const slackApi = new WebClient(connection.botToken, {
+        slackApiUrl: connection.apiUrl,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+        timeout: 10_000,
+        fetch: slackFetch,
+        logger: boltLogger(parts.log),
+      });
       let wakeQueued = false;
       const wake = () => {
         if (wakeQueued || !worker) return;
@@ -111,13 +120,45 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
           void worker?.tick();
         });
       };
-      const tokens = new TokenManager({ providers: parts.config.tokens, coord: parts.coord, clock: parts.clock, log: parts.log, metrics, ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}) });
+      const tokens = new TokenManager({
+        providers: parts.config.tokens,
+        coord: parts.coord,
+        clock: parts.clock,
+        log: parts.log,
+        metrics,
+        ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
+      });
       const spool = new TimelineSpool(parts.db, parts.spoolFile, parts.log);
-      const base = { db: parts.db, coord: parts.coord, clock: parts.clock, config: parts.config, catalog, slack: port, slackApi, wake, log: parts.log, metrics, tokens, stepRunners, spool };
-      const live = new LiveMessage({ coord: parts.coord, slack: port, log: parts.log, snapshot: (id) => loadSnapshot(base, id) });
+      const base = {
+        db: parts.db,
+        coord: parts.coord,
+        clock: parts.clock,
+        config: parts.config,
+        catalog,
+        slack: port,
+        slackApi,
+        wake,
+        log: parts.log,
+        metrics,
+        tokens,
+        stepRunners,
+        spool,
+      };
+      const live = new LiveMessage({
+        coord: parts.coord,
+        slack: port,
+        log: parts.log,
+        snapshot: (id) => loadSnapshot(base, id),
+      });
       const appDeps: AppDeps = { ...base, live };
       deps = appDeps;
-      worker = new DueWorker({ db: parts.db, clock: parts.clock, log: parts.log, metrics, handlers: workHandlers(appDeps) });
+      worker = new DueWorker({
+        db: parts.db,
+        clock: parts.clock,
+        log: parts.log,
+        metrics,
+        handlers: workHandlers(appDeps),
+      });
       listenToSlack(slack, appDeps);
       await slack.start();
       slackEvents = slack.routes.find((r) => r.path === '/slack/events')?.handler;

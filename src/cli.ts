@@ -76,7 +76,11 @@ async function runMigrations(_args: string[], { out }: Io): Promise<number> {
   const db = await openDatabase(env);
   try {
     const applied = await migrate(db);
-    out(applied.length ? `applied ${applied.join(', ')} to ${describeDatabase(db, env)}` : `${describeDatabase(db, env)} is up to date`);
+    out(
+      applied.length
+        ? `applied ${applied.join(', ')} to ${describeDatabase(db, env)}`
+        : `${describeDatabase(db, env)} is up to date`,
+    );
     return 0;
   } finally {
     await db.close();
@@ -124,15 +128,24 @@ async function check(args: string[], { out, err }: Io): Promise<number> {
     return 1;
   }
   const log = createLogger({ level: 'warn', format: 'pretty' });
-  const tokens = new TokenManager({ providers: config.tokens, coord: new InProcessCoordinator(), clock: systemClock, log });
+  const tokens = new TokenManager({
+    providers: config.tokens,
+    coord: new InProcessCoordinator(),
+    clock: systemClock,
+    log,
+  });
   const results = await runChecks(target.checks, { clock: systemClock, tokens });
   for (const r of results) {
-    out(`${STATUS_MARK[r.status]}  ${r.name.padEnd(20)} ${formatDuration(r.latencyMs).padStart(8)}${r.attempts > 1 ? `  (${r.attempts} attempts)` : ''}${r.failure ? `  ${r.failure}` : ''}`);
+    out(
+      `${STATUS_MARK[r.status]}  ${r.name.padEnd(20)} ${formatDuration(r.latencyMs).padStart(8)}${r.attempts > 1 ? `  (${r.attempts} attempts)` : ''}${r.failure ? `  ${r.failure}` : ''}`,
+    );
     for (const detail of r.details) out(`        ${detail}`);
   }
   await tokens.close();
   const status = overallStatus(results);
-  out(`\n${target.title}: ${status === 'fail' ? `${results.filter((r) => r.status === 'fail').length} of ${results.length} failed` : `all ${results.length} passed`}`);
+  out(
+    `\n${target.title}: ${status === 'fail' ? `${results.filter((r) => r.status === 'fail').length} of ${results.length} failed` : `all ${results.length} passed`}`,
+  );
   return status === 'fail' ? 1 : 0;
 }
 
@@ -143,10 +156,19 @@ async function token(args: string[], { out, err }: Io): Promise<number> {
   const { config } = await loadConfig(process.env);
   const log = createLogger({ level: 'warn', format: 'pretty' });
   const coord = env.REDIS_URL ? new RedisCoordinator({ url: env.REDIS_URL, log }) : new InProcessCoordinator();
-  const tokens = new TokenManager({ providers: config.tokens, coord, clock: systemClock, log, ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
+  const tokens = new TokenManager({
+    providers: config.tokens,
+    coord,
+    clock: systemClock,
+    log,
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+  });
   try {
     if (verb === 'status') {
-      for (const s of await tokens.states()) out(`${s.provider.padEnd(16)} ${s.status.padEnd(9)} ${s.expiresAt ? `valid until ${s.expiresAt.toISOString()}` : ''}${s.lastError ? `  last error: ${s.lastError}` : ''}`);
+      for (const s of await tokens.states())
+        out(
+          `${s.provider.padEnd(16)} ${s.status.padEnd(9)} ${s.expiresAt ? `valid until ${s.expiresAt.toISOString()}` : ''}${s.lastError ? `  last error: ${s.lastError}` : ''}`,
+        );
       return 0;
     }
     if (verb !== 'refresh' || !provider) {
@@ -154,7 +176,10 @@ async function token(args: string[], { out, err }: Io): Promise<number> {
       return 1;
     }
     const outcome = await tokens.refresh(provider);
-    if (outcome.ok) out(`${provider}: refreshed${outcome.expiresAt ? `, valid until ${outcome.expiresAt.toISOString()}` : ''} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
+    if (outcome.ok)
+      out(
+        `${provider}: refreshed${outcome.expiresAt ? `, valid until ${outcome.expiresAt.toISOString()}` : ''} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`,
+      );
     else err(`${provider}: ${outcome.error ?? 'refresh failed'}`);
     return outcome.ok ? 0 : 1;
   } finally {

@@ -6,7 +6,8 @@ export type { Logger };
 const REDACTED = '[redacted]';
 
 /** Keys whose values are credentials wherever they appear in a log object. */
-const SECRET_KEY = /(^|_|-)(token|secret|password|passwd|pwd|authorization|cookie|api[_-]?key|private[_-]?key|client[_-]?secret|signing[_-]?secret|access[_-]?token|refresh[_-]?token)$|^(token|secret|password|authorization)/i;
+const SECRET_KEY =
+  /(^|_|-)(token|secret|password|passwd|pwd|authorization|cookie|api[_-]?key|private[_-]?key|client[_-]?secret|signing[_-]?secret|access[_-]?token|refresh[_-]?token)$|^(token|secret|password|authorization)/i;
 
 /** Values that are credentials whatever key holds them. */
 const SECRET_VALUES: RegExp[] = [
@@ -19,10 +20,24 @@ const SECRET_VALUES: RegExp[] = [
 
 /** Paths pino redacts itself; the deep scrub below catches what these miss. */
 const REDACT_PATHS = [
-  'token', '*.token', 'secret', '*.secret', 'password', '*.password',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'req.headers.authorization', 'req.headers.cookie', 'client_secret', '*.client_secret',
-  'signingSecret', '*.signingSecret', 'access_token', '*.access_token',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'client_secret',
+  '*.client_secret',
+  'signingSecret',
+  '*.signingSecret',
+  'access_token',
+  '*.access_token',
 ];
 
 export function scrubString(value: string): string {
@@ -42,12 +57,21 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrubString(value.message), stack: value.stack && scrubString(value.stack), code: (value as { code?: unknown }).code, cause: value.cause === undefined ? undefined : scrub(value.cause, depth + 1) };
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack && scrubString(value.stack),
+      code: (value as { code?: unknown }).code,
+      cause: value.cause === undefined ? undefined : scrub(value.cause, depth + 1),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && inner !== undefined && inner !== null && typeof inner !== 'boolean' ? REDACTED : scrub(inner, depth + 1);
+    out[key] =
+      SECRET_KEY.test(key) && inner !== undefined && inner !== null && typeof inner !== 'boolean'
+        ? REDACTED
+        : scrub(inner, depth + 1);
   }
   return out;
 }
@@ -66,7 +90,9 @@ export function createLogger(options: LogOptions = {}): Logger {
   const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const destination =
     options.destination ??
-    (format === 'pretty' ? pretty({ colorize: !process.env.NO_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination(1));
+    (format === 'pretty'
+      ? pretty({ colorize: !process.env.NO_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' })
+      : pino.destination(1));
   return pino(
     {
       level: options.level ?? 'info',

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   const { config, file, isExample, warnings } = await loadConfig(process.env);
   log.info({ file, example: isExample }, isExample ? 'no incidentbot.yml: using the example config' : 'config loaded');
-  if (warnings.length) log.warn({ unset: warnings }, 'the example config refers to variables that are not set; the features that need them will say so');
+  if (warnings.length)
+    log.warn(
+      { unset: warnings },
+      'the example config refers to variables that are not set; the features that need them will say so',
+    );
 
   const { playbooks, problems } = await lintPlaybooks(env.PLAYBOOKS_DIR, config, file);
   if (problems.length > 0) throw new ProblemsError('playbook_invalid', problems);
@@ -28,15 +32,32 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   log.info({ database: describeDatabase(db, env), applied }, 'database ready');
 
-  const coord: Coordinator = env.REDIS_URL ? new RedisCoordinator({ url: env.REDIS_URL, log }) : new InProcessCoordinator();
+  const coord: Coordinator = env.REDIS_URL
+    ? new RedisCoordinator({ url: env.REDIS_URL, log })
+    : new InProcessCoordinator();
   if (!env.REDIS_URL) log.info('REDIS_URL is not set: coordinating in this process (run one replica)');
 
   // Without Slack credentials: the local playground (a Slack emulator and its page) on the same port.
-  const playground = env.slack.mode === 'none' ? await startPlayground({ env, config, playbooks, db, coord, log }) : undefined;
-  const bot = playground?.bot ?? (await startBot({ env, config, playbooks, db, coord, clock: systemClock, log, spoolFile: resolve(env.DATA_DIR, 'timeline-spool.jsonl'), ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) }));
+  const playground =
+    env.slack.mode === 'none' ? await startPlayground({ env, config, playbooks, db, coord, log }) : undefined;
+  const bot =
+    playground?.bot ??
+    (await startBot({
+      env,
+      config,
+      playbooks,
+      db,
+      coord,
+      clock: systemClock,
+      log,
+      spoolFile: resolve(env.DATA_DIR, 'timeline-spool.jsonl'),
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    }));
   log.info({ port: bot.port, playbooks: playbooks.length }, `incident-bot listening on ${bot.url}`);
   if (playground) {
-    log.warn(`Not connected to Slack (${SLACK_VARIABLES_HINT}): running the local playground${playground.dryRun ? ', actions as dry runs' : ''}.`);
+    log.warn(
+      `Not connected to Slack (${SLACK_VARIABLES_HINT}): running the local playground${playground.dryRun ? ', actions as dry runs' : ''}.`,
+    );
     process.stdout.write(`Playground: ${playground.url}\n`);
   }
 

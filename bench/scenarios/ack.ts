@@ -9,9 +9,17 @@ const RATE = 100;
 /** Playbooks the `/incident <id>` requests open, in turn. */
 export const OPEN_PLAYBOOKS = ['auth-401', 'database', 'cache', 'deploy-failed'];
 
-export const describeLatency = (l: LatencySummary) => `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`;
+export const describeLatency = (l: LatencySummary) =>
+  `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`;
 export const describeRun = (r: LoadResult) =>
-  `${describeLatency(r.latency)} (${r.latency.count} measured, ${r.failed} failed${r.failed > 0 ? ` [status ${Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${s}: ${n}`).join(', ')}]` : ''}, ${r.unfinished} unanswered; generator lag p99 ${ms(r.sendLagP99Ms)})`;
+  `${describeLatency(r.latency)} (${r.latency.count} measured, ${r.failed} failed${
+    r.failed > 0
+      ? ` [status ${Object.entries(r.statuses)
+          .filter(([s]) => !s.startsWith('2'))
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ')}]`
+      : ''
+  }, ${r.unfinished} unanswered; generator lag p99 ${ms(r.sendLagP99Ms)})`;
 
 /**
  * Ack latency at a steady 100 requests/s, open loop, of `/incident <id>`
@@ -28,7 +36,10 @@ export async function ackScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const total = Math.ceil((RATE * (warmupMs + durationMs)) / 1000);
 
   const commands: Template[] = [];
-  for (const playbook of OPEN_PLAYBOOKS) commands.push(await stack.factory.command({ text: `${playbook} ack latency benchmark`, user: ADA, channel: INCIDENTS_CHANNEL }));
+  for (const playbook of OPEN_PLAYBOOKS)
+    commands.push(
+      await stack.factory.command({ text: `${playbook} ack latency benchmark`, user: ADA, channel: INCIDENTS_CHANNEL }),
+    );
   const incidents = await stack.openIncidents(ctx.quick ? 2 : 5, ['auth-401']);
   const clicks = await stack.stepClicks(incidents, [1, 2]);
 
@@ -38,7 +49,10 @@ export async function ackScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
     ctx.progress(`${kind}: bare Bolt at ${RATE}/s`);
     const baseline = await load.run({ ...base, url: bare.info.url }, run);
     ctx.progress(`${kind}: bot at ${RATE}/s`);
-    const bot = await load.run({ ...base, url: stack.bot.info.url }, { ...run, responseUrls: stack.factory.responseUrls(templates, total) });
+    const bot = await load.run(
+      { ...base, url: stack.bot.info.url },
+      { ...run, responseUrls: stack.factory.responseUrls(templates, total) },
+    );
     return { bot, baseline };
   };
 
@@ -51,7 +65,8 @@ export async function ackScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const command = await measure('/incident <id>', commands);
   const { inflight } = await stack.bot.call<Usage>('usage');
   ctx.progress(`/incident <id>: ${inflight} command(s) still being worked on when the run ended`);
-  const ratio = (r: { bot: LoadResult; baseline: LoadResult }) => r.bot.latency.p99 / Math.max(r.baseline.latency.p99, 0.001);
+  const ratio = (r: { bot: LoadResult; baseline: LoadResult }) =>
+    r.bot.latency.p99 / Math.max(r.baseline.latency.p99, 0.001);
   const worst = Math.max(ratio(command), ratio(click));
   const figures: Figure[] = [
     atMost('ack_command_p99_ms', round(command.bot.latency.p99), 'ms', 25),

@@ -6,7 +6,12 @@ const FULL_RATES = [100, 200, 400, 800, 1200, 1600, 2400, 3200, 4800, 6400, 9600
 const QUICK_RATES = [100, 400];
 const P99_LIMIT_MS = 500;
 
-interface Step { rate: number; result: LoadResult; holds: boolean; note?: string }
+interface Step {
+  rate: number;
+  result: LoadResult;
+  holds: boolean;
+  note?: string;
+}
 
 /**
  * The highest steady rate of step clicks at which ack p99 stays under
@@ -26,13 +31,23 @@ export async function capacityScenario(ctx: BenchContext): Promise<ScenarioOutco
   const incidents = await stack.openIncidents(ctx.quick ? 2 : 5, ['auth-401']);
   const clicks = await stack.stepClicks(incidents, [1, 2]);
 
-  const climb = async (who: string, url: string, settle?: () => Promise<{ settled: boolean; ms: number }>): Promise<Step[]> => {
+  const climb = async (
+    who: string,
+    url: string,
+    settle?: () => Promise<{ settled: boolean; ms: number }>,
+  ): Promise<Step[]> => {
     const steps: Step[] = [];
     const attempt = async (rate: number) => {
       const total = Math.ceil((rate * (warmupMs + durationMs)) / 1000);
       const result = await load.run(
         { url, signingSecret: stack.emulator.signingSecret, requests: clicks, maxInFlight: 512 },
-        { rate, warmupMs, durationMs, drainMs: 2_000, ...(settle ? { responseUrls: stack.factory.responseUrls(clicks, total) } : {}) },
+        {
+          rate,
+          warmupMs,
+          durationMs,
+          drainMs: 2_000,
+          ...(settle ? { responseUrls: stack.factory.responseUrls(clicks, total) } : {}),
+        },
       );
       return { result, holds: result.latency.p99 < P99_LIMIT_MS && result.failed === 0 && result.unfinished === 0 };
     };
@@ -51,7 +66,9 @@ export async function capacityScenario(ctx: BenchContext): Promise<ScenarioOutco
           note = 'its acked work was still running 30 s later: not steady';
         }
       }
-      ctx.progress(`${who} at ${rate}/s: p99 ${ms(result.latency.p99)}${holds ? '' : ` — misses${note ? ` (${note})` : ' twice'}`}`);
+      ctx.progress(
+        `${who} at ${rate}/s: p99 ${ms(result.latency.p99)}${holds ? '' : ` — misses${note ? ` (${note})` : ' twice'}`}`,
+      );
       steps.push({ rate, result, holds, ...(note ? { note } : {}) });
       if (!holds) break;
     }
@@ -61,8 +78,15 @@ export async function capacityScenario(ctx: BenchContext): Promise<ScenarioOutco
   const baseline = await climb('bare Bolt', bare.info.url);
   const bot = await climb('bot', stack.bot.info.url, () => stack.settle(30_000));
   const capacity = (steps: Step[]) => steps.filter((s) => s.holds).at(-1)?.rate ?? 0;
-  const describe = (steps: Step[]) => steps.map((s) => `${s.rate}/s p99 ${ms(s.result.latency.p99)}${s.result.failed + s.result.unfinished > 0 ? ` (${s.result.failed} failed, ${s.result.unfinished} unanswered)` : ''}${s.holds ? '' : ' ✗'}`).join('; ');
-  const topped = (steps: Step[]) => (steps.every((s) => s.holds) ? ' (every step held: the real capacity is higher)' : '');
+  const describe = (steps: Step[]) =>
+    steps
+      .map(
+        (s) =>
+          `${s.rate}/s p99 ${ms(s.result.latency.p99)}${s.result.failed + s.result.unfinished > 0 ? ` (${s.result.failed} failed, ${s.result.unfinished} unanswered)` : ''}${s.holds ? '' : ' ✗'}`,
+      )
+      .join('; ');
+  const topped = (steps: Step[]) =>
+    steps.every((s) => s.holds) ? ' (every step held: the real capacity is higher)' : '';
   return {
     figures: [atLeast('capacity_vs_bare_bolt', round(capacity(bot) / Math.max(capacity(baseline), 1)), '×', 0.5)],
     details: [

@@ -6,10 +6,13 @@ import { envFields } from '../../src/config/fields.js';
 import type { BenchContext } from '../support/context.js';
 import { type ScenarioOutcome, atMost, ms, round } from '../support/figures.js';
 
-const listen = <S extends Server | TcpServer>(server: S) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  resolve(typeof address === 'object' && address ? address.port : 0);
-}));
+const listen = <S extends Server | TcpServer>(server: S) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    }),
+  );
 
 /**
  * One group of 20 HTTP health checks run side by side (`runChecks`): 19
@@ -18,7 +21,9 @@ const listen = <S extends Server | TcpServer>(server: S) => new Promise<number>(
  */
 export async function checksScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const timeoutMs = ctx.quick ? 500 : 2_000;
-  const healthy = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy"}'));
+  const healthy = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy"}'),
+  );
   const sockets = new Set<Socket>();
   const silent = createTcpServer((socket) => {
     sockets.add(socket);
@@ -31,7 +36,9 @@ export async function checksScenario(ctx: BenchContext): Promise<ScenarioOutcome
     const checks = Array.from({ length: 20 }, (_, i) => ({
       name: `check-${i + 1}`,
       config: schema.parse({
-        kind: 'http', timeout: `${timeoutMs}ms`, retries: 0,
+        kind: 'http',
+        timeout: `${timeoutMs}ms`,
+        retries: 0,
         url: i === 19 ? `http://127.0.0.1:${silentPort}/health` : `http://127.0.0.1:${healthyPort}/health`,
         expect: { status: 200, json: [{ path: 'status', equals: 'healthy' }] },
       }),
@@ -45,12 +52,15 @@ export async function checksScenario(ctx: BenchContext): Promise<ScenarioOutcome
       walls.push(performance.now() - started);
       const failed = results.filter((r) => r.status === 'fail');
       outcome = `${results.length - failed.length} passed, ${failed.length} failed (${failed.map((f) => `${f.name}: ${f.failure}`).join('; ')})`;
-      if (failed.length !== 1 || failed[0]!.name !== 'check-20') throw new Error(`expected exactly the silent check to fail: ${outcome}`);
+      if (failed.length !== 1 || failed[0]!.name !== 'check-20')
+        throw new Error(`expected exactly the silent check to fail: ${outcome}`);
     }
     const worst = Math.max(...walls);
     return {
       figures: [atMost('checks_wall_vs_timeout', round(worst / timeoutMs), '×', 1.1)],
-      details: [`20 checks, timeout ${ms(timeoutMs)}, ${runs} run(s): wall ${walls.map((w) => ms(Math.round(w))).join(', ')} (the figure is the slowest); ${outcome}`],
+      details: [
+        `20 checks, timeout ${ms(timeoutMs)}, ${runs} run(s): wall ${walls.map((w) => ms(Math.round(w))).join(', ')} (the figure is the slowest); ${outcome}`,
+      ],
     };
   } finally {
     for (const socket of sockets) socket.destroy();

@@ -26,7 +26,12 @@ export async function commandToMessageScenario(ctx: BenchContext): Promise<Scena
     const seen = stack.watcher.expect(marker);
     const sent = performance.now();
     sends.push(
-      stack.emulator.sendCommand({ text: `${OPEN_PLAYBOOKS[i % OPEN_PLAYBOOKS.length]} ${marker}`, user: ADA, channel: INCIDENTS_CHANNEL })
+      stack.emulator
+        .sendCommand({
+          text: `${OPEN_PLAYBOOKS[i % OPEN_PLAYBOOKS.length]} ${marker}`,
+          user: ADA,
+          channel: INCIDENTS_CHANNEL,
+        })
         .then(async (answer) => {
           if (answer.status !== 200) throw new Error(`answered ${answer.status}`);
           const { at } = await seen;

@@ -31,7 +31,11 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
   const database = await createDatabase(ctx.env, 'escalations');
   const emulator = await SlackEmulator.start();
   const clock = new ManualClock(new Date());
-  const log = createLogger({ level: 'warn', format: 'json', destination: pino.destination({ dest: join(ctx.logDir, 'bots-escalations.log'), sync: true }) });
+  const log = createLogger({
+    level: 'warn',
+    format: 'json',
+    destination: pino.destination({ dest: join(ctx.logDir, 'bots-escalations.log'), sync: true }),
+  });
   const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
   const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
   // The bot's own Web API client for durable work has no logger and writes Slack's warnings to the console: keep them in the log.
@@ -46,10 +50,27 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
       coords.push(coord);
       const db = await database.connect(10);
       dbs.push(db);
-      bots.push(await startBot({
-        env: { PORT: 0, slack: { mode: 'http', botToken: emulator.botToken, signingSecret: emulator.signingSecret, apiUrl: emulator.apiUrl } },
-        config, playbooks, db, coord, clock, log, host: '127.0.0.1', scheduler: false,
-      }));
+      bots.push(
+        await startBot({
+          env: {
+            PORT: 0,
+            slack: {
+              mode: 'http',
+              botToken: emulator.botToken,
+              signingSecret: emulator.signingSecret,
+              apiUrl: emulator.apiUrl,
+            },
+          },
+          config,
+          playbooks,
+          db,
+          coord,
+          clock,
+          log,
+          host: '127.0.0.1',
+          scheduler: false,
+        }),
+      );
     }
     emulator.connectBot(`${bots[0]!.url}/slack/events`);
     const drain = async () => {
@@ -63,17 +84,26 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
 
     const openStarted = performance.now();
     for (let i = 0; i < count; i += 20) {
-      await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => openIncident(
-        bots[(i + j) % 2]!.deps!, { playbook: 'auth-401', summary: `escalation benchmark ${i + j}`, channelId: INCIDENTS_CHANNEL }, { user: ADA },
-      )));
+      await Promise.all(
+        Array.from({ length: Math.min(20, count - i) }, (_, j) =>
+          openIncident(
+            bots[(i + j) % 2]!.deps!,
+            { playbook: 'auth-401', summary: `escalation benchmark ${i + j}`, channelId: INCIDENTS_CHANNEL },
+            { user: ADA },
+          ),
+        ),
+      );
     }
     await Promise.all(bots.map((b) => b.deps!.live.idle()));
     // Setup, to keep the run short: what fell due at opening (level-1 pages, "opened" updates) is marked
     // done unsent; the escalations and everything they bring are what the drain below measures.
     const { rowCount: skipped } = await dbs[0]!.query(
-      `UPDATE scheduled_work SET done_at = $1, outcome = 'benchmark setup: not sent' WHERE done_at IS NULL AND due_at <= $1`, [clock.now()],
+      `UPDATE scheduled_work SET done_at = $1, outcome = 'benchmark setup: not sent' WHERE done_at IS NULL AND due_at <= $1`,
+      [clock.now()],
     );
-    ctx.progress(`${count} incidents opened in ${((performance.now() - openStarted) / 1000).toFixed(1)} s (${skipped} items due at opening skipped)`);
+    ctx.progress(
+      `${count} incidents opened in ${((performance.now() - openStarted) / 1000).toFixed(1)} s (${skipped} items due at opening skipped)`,
+    );
 
     clock.advance(16 * MINUTE); // past every level-1 acknowledgement clock (15 minutes)
     const started = performance.now();
@@ -84,7 +114,10 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
       `SELECT i.escalation_level AS level, count(e.id) FILTER (WHERE e.kind = 'incident.escalated')::int AS escalated
          FROM incidents i LEFT JOIN timeline_events e ON e.incident_id = i.id GROUP BY i.id, i.escalation_level`,
     );
-    const { rows: left } = await dbs[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`, [clock.now()]);
+    const { rows: left } = await dbs[0]!.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`,
+      [clock.now()],
+    );
     const twice = rows.filter((r) => r.escalated > 1).length;
     const never = rows.filter((r) => r.escalated === 0).length;
     const pages = emulator.callsTo('chat.postMessage').length;
@@ -107,7 +140,13 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
 
 function muteConsole(file: string): { count: number; restore(): void } {
   const out = createWriteStream(file, { flags: 'a' });
-  const saved = { warn: console.warn, info: console.info, log: console.log, debug: console.debug, error: console.error };
+  const saved = {
+    warn: console.warn,
+    info: console.info,
+    log: console.log,
+    debug: console.debug,
+    error: console.error,
+  };
   const state = {
     count: 0,
     restore() {

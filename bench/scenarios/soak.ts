@@ -26,11 +26,33 @@ export async function soakScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
     ctx.progress(`opened ${incidents.length} incidents`);
     const templates: Template[] = [
       ...(await stack.stepClicks(incidents, [1, 2], 4)),
-      ...(await Promise.all(incidents.map((i) => stack.factory.command({ text: 'note soak: checked the dashboards again', user: ADA, channel: i.channel }, 3)))),
+      ...(await Promise.all(
+        incidents.map((i) =>
+          stack.factory.command({ text: 'note soak: checked the dashboards again', user: ADA, channel: i.channel }, 3),
+        ),
+      )),
     ];
-    for (const playbook of ['auth-401', 'database']) templates.push(await stack.factory.command({ text: `${playbook} soak benchmark`, user: ADA, channel: 'C0INCIDENTS' }, incidents.length / 2));
-    const setup = { url: stack.bot.info.url, signingSecret: stack.emulator.signingSecret, requests: templates, maxInFlight: 128 };
-    const run = (n: number) => load.run(setup, { rate: RATE, warmupMs: 0, durationMs: (n * 1000) / RATE, drainMs: 10_000, responseUrls: stack.factory.responseUrls(templates, n) });
+    for (const playbook of ['auth-401', 'database'])
+      templates.push(
+        await stack.factory.command(
+          { text: `${playbook} soak benchmark`, user: ADA, channel: 'C0INCIDENTS' },
+          incidents.length / 2,
+        ),
+      );
+    const setup = {
+      url: stack.bot.info.url,
+      signingSecret: stack.emulator.signingSecret,
+      requests: templates,
+      maxInFlight: 128,
+    };
+    const run = (n: number) =>
+      load.run(setup, {
+        rate: RATE,
+        warmupMs: 0,
+        durationMs: (n * 1000) / RATE,
+        drainMs: 10_000,
+        responseUrls: stack.factory.responseUrls(templates, n),
+      });
 
     ctx.progress(`warm-up: ${warmupCount} interactions`);
     await run(warmupCount);
@@ -44,7 +66,10 @@ export async function soakScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
     const after = await stack.bot.call<MemorySample>('memory', { collect: true });
 
     const rss = growth(before.rss, after.rss);
-    const figures = [below('rss_growth_pct', round(rss, 1), '%', 10), atMost('event_loop_delay_p99_ms', round(delay.p99), 'ms', 20)];
+    const figures = [
+      below('rss_growth_pct', round(rss, 1), '%', 10),
+      atMost('event_loop_delay_p99_ms', round(delay.p99), 'ms', 20),
+    ];
     if (result.failed + result.unfinished > 0) figures[0]!.holds = false;
     return {
       figures,

@@ -26,19 +26,31 @@ export async function tokenScenario(ctx: BenchContext): Promise<ScenarioOutcome>
     req.on('end', () => {
       calls++;
       const token = `bench-access-token-${++issued}`;
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 })), 50);
+      setTimeout(
+        () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 })),
+        50,
+      );
     });
   });
-  const port = await new Promise<number>((resolve) => stub.listen(0, '127.0.0.1', () => {
-    const address = stub.address();
-    resolve(typeof address === 'object' && address ? address.port : 0);
-  }));
+  const port = await new Promise<number>((resolve) =>
+    stub.listen(0, '127.0.0.1', () => {
+      const address = stub.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    }),
+  );
   const replicas = ctx.env.redisUrl ? 2 : 1;
   const coords: Coordinator[] = [];
   const managers: TokenManager[] = [];
   try {
-    const provider = tokenProviderSchema(envFields({ BENCH_CLIENT_ID: 'bench-client', BENCH_CLIENT_SECRET: 'bench-secret' })).parse({
-      token_url: `http://127.0.0.1:${port}/services/oauth2/token`, client_id: '${BENCH_CLIENT_ID}', client_secret: '${BENCH_CLIENT_SECRET}',
+    const provider = tokenProviderSchema(
+      envFields({ BENCH_CLIENT_ID: 'bench-client', BENCH_CLIENT_SECRET: 'bench-secret' }),
+    ).parse({
+      token_url: `http://127.0.0.1:${port}/services/oauth2/token`,
+      client_id: '${BENCH_CLIENT_ID}',
+      client_secret: '${BENCH_CLIENT_SECRET}',
     });
     for (let i = 0; i < replicas; i++) {
       const coord = await coordinator(ctx.env, redisPrefix(ctx.env, 'tokens'));
@@ -46,12 +58,16 @@ export async function tokenScenario(ctx: BenchContext): Promise<ScenarioOutcome>
       managers.push(new TokenManager({ providers: { bench: provider }, coord, clock: systemClock, log: silentLogger }));
     }
     const started = performance.now();
-    const tokens = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => managers[i % replicas]!.getToken('bench')));
+    const tokens = await Promise.all(
+      Array.from({ length: REQUESTS }, (_, i) => managers[i % replicas]!.getToken('bench')),
+    );
     const wallMs = Math.round(performance.now() - started);
     const distinct = new Set(tokens).size;
     return {
       figures: [exactly('token_url_calls', calls, 'calls', 1)],
-      details: [`${REQUESTS} concurrent getToken on ${replicas} token manager(s)${replicas > 1 ? ' sharing Redis' : ''}: ${calls} call(s) to the token URL, ${distinct} distinct token(s) handed out, all answered in ${wallMs} ms`],
+      details: [
+        `${REQUESTS} concurrent getToken on ${replicas} token manager(s)${replicas > 1 ? ' sharing Redis' : ''}: ${calls} call(s) to the token URL, ${distinct} distinct token(s) handed out, all answered in ${wallMs} ms`,
+      ],
     };
   } finally {
     await Promise.all(managers.map((m) => m.close()));

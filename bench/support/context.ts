@@ -4,7 +4,9 @@ import { type Child, spawnChild } from './ipc.js';
 import type { LoadResult, LoadRun, LoadSetup } from './loadPlan.js';
 import { type Stack, startStack } from './stack.js';
 
-export interface BareBolt { url: string }
+export interface BareBolt {
+  url: string;
+}
 
 /** What a scenario gets: the run's settings and the processes it may share with other scenarios. */
 export interface BenchContext {
@@ -31,7 +33,12 @@ export interface LoadGenerator {
   run(setup: LoadSetup, run: LoadRun): Promise<LoadResult>;
 }
 
-export function createContext(options: { env: BenchEnv; quick: boolean; logDir: string; profileDir?: string }): BenchContext {
+export function createContext(options: {
+  env: BenchEnv;
+  quick: boolean;
+  logDir: string;
+  profileDir?: string;
+}): BenchContext {
   let main: Promise<Stack> | undefined;
   let bare: Promise<Child<BareBolt>> | undefined;
   let load: Promise<Child<{ pid: number }>> | undefined;
@@ -40,14 +47,25 @@ export function createContext(options: { env: BenchEnv; quick: boolean; logDir: 
     ...options,
     progress: (line) => process.stderr.write(`  · ${line}\n`),
     mainStack: () => (main ??= context.startStack('main')),
-    bareBolt: () => (bare ??= context.mainStack().then((stack) => spawnChild<BareBolt>({
-      name: 'bare Bolt app',
-      script: 'bareBolt.ts',
-      outputFile: join(options.logDir, 'bare-bolt.out'),
-      env: { BENCH_SIGNING_SECRET: stack.emulator.signingSecret, BENCH_SLACK_API_URL: stack.emulator.apiUrl, BENCH_BOT_TOKEN: stack.emulator.botToken },
-    }))),
+    bareBolt: () =>
+      (bare ??= context.mainStack().then((stack) =>
+        spawnChild<BareBolt>({
+          name: 'bare Bolt app',
+          script: 'bareBolt.ts',
+          outputFile: join(options.logDir, 'bare-bolt.out'),
+          env: {
+            BENCH_SIGNING_SECRET: stack.emulator.signingSecret,
+            BENCH_SLACK_API_URL: stack.emulator.apiUrl,
+            BENCH_BOT_TOKEN: stack.emulator.botToken,
+          },
+        }),
+      )),
     async load() {
-      const child = await (load ??= spawnChild<{ pid: number }>({ name: 'load generator', script: 'load.ts', outputFile: join(options.logDir, 'load.out') }));
+      const child = await (load ??= spawnChild<{ pid: number }>({
+        name: 'load generator',
+        script: 'load.ts',
+        outputFile: join(options.logDir, 'load.out'),
+      }));
       return {
         async run(setup, run) {
           await child.call('setup', setup);
@@ -56,7 +74,12 @@ export function createContext(options: { env: BenchEnv; quick: boolean; logDir: 
       };
     },
     async startStack(name) {
-      const stack = await startStack({ env: options.env, name, logDir: options.logDir, ...(options.profileDir ? { profileDir: options.profileDir } : {}) });
+      const stack = await startStack({
+        env: options.env,
+        name,
+        logDir: options.logDir,
+        ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+      });
       stacks.push(stack);
       return stack;
     },

@@ -36,8 +36,12 @@ export function benchEnv(): BenchEnv {
     runId,
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(redisUrl ? { redisUrl } : {}),
-    database: databaseUrl ? `PostgreSQL at ${hostOf(databaseUrl)} (DATABASE_URL), a fresh schema per scenario` : 'embedded PostgreSQL (PGlite, in memory): DATABASE_URL is not set',
-    redis: redisUrl ? `Redis at ${hostOf(redisUrl)} (REDIS_URL), key prefix ib-bench:${runId}:` : 'in-process coordination: REDIS_URL is not set',
+    database: databaseUrl
+      ? `PostgreSQL at ${hostOf(databaseUrl)} (DATABASE_URL), a fresh schema per scenario`
+      : 'embedded PostgreSQL (PGlite, in memory): DATABASE_URL is not set',
+    redis: redisUrl
+      ? `Redis at ${hostOf(redisUrl)} (REDIS_URL), key prefix ib-bench:${runId}:`
+      : 'in-process coordination: REDIS_URL is not set',
   };
 }
 
@@ -46,7 +50,8 @@ export function machine(): { node: string; cpus: string; git: string } {
   let git = 'unknown';
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
     git = dirty ? `${head}+dirty` : head;
   } catch {
     // not a git checkout
@@ -62,7 +67,11 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export async function createDatabase(env: BenchEnv, scenario: string, options: { migrated?: boolean } = {}): Promise<BenchDatabase> {
+export async function createDatabase(
+  env: BenchEnv,
+  scenario: string,
+  options: { migrated?: boolean } = {},
+): Promise<BenchDatabase> {
   if (!env.databaseUrl) {
     const db = await openEmbedded();
     if (options.migrated !== false) await migrate(db);
@@ -107,11 +116,14 @@ export async function dropStaleSchemas(env: BenchEnv): Promise<void> {
   const client = new pg.Client({ connectionString: env.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ib\\_bench\\_%'`);
+    const { rows } = await client.query<{ nspname: string }>(
+      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ib\\_bench\\_%'`,
+    );
     for (const { nspname } of rows) {
       // Only runs older than an hour: another bench may be running right now.
       const started = Number.parseInt(nspname.split('_')[2]?.slice(0, -4) ?? '', 36);
-      if (Number.isFinite(started) && Date.now() - started > 3_600_000) await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+      if (Number.isFinite(started) && Date.now() - started > 3_600_000)
+        await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
     }
   } finally {
     await client.end();

@@ -15,11 +15,41 @@ export interface ScenarioOutcome {
   details: string[];
 }
 
-export const atMost = (name: string, value: number, unit: string, limit: number): Figure => ({ name, value, unit, goal: `≤ ${limit}${unit === '×' ? '×' : ` ${unit}`}`, holds: value <= limit });
-export const below = (name: string, value: number, unit: string, limit: number): Figure => ({ name, value, unit, goal: `< ${limit}${unit === '%' ? ' %' : ` ${unit}`}`, holds: value < limit });
-export const atLeast = (name: string, value: number, unit: string, limit: number): Figure => ({ name, value, unit, goal: `≥ ${limit.toLocaleString('en')}${unit === '×' ? '×' : ` ${unit}`}`, holds: value >= limit });
-export const exactly = (name: string, value: number, unit: string, wanted: number): Figure => ({ name, value, unit, goal: `= ${wanted}`, holds: value === wanted });
-export const reported = (name: string, value: number, unit: string): Figure => ({ name, value, unit, goal: 'none', holds: null });
+export const atMost = (name: string, value: number, unit: string, limit: number): Figure => ({
+  name,
+  value,
+  unit,
+  goal: `≤ ${limit}${unit === '×' ? '×' : ` ${unit}`}`,
+  holds: value <= limit,
+});
+export const below = (name: string, value: number, unit: string, limit: number): Figure => ({
+  name,
+  value,
+  unit,
+  goal: `< ${limit}${unit === '%' ? ' %' : ` ${unit}`}`,
+  holds: value < limit,
+});
+export const atLeast = (name: string, value: number, unit: string, limit: number): Figure => ({
+  name,
+  value,
+  unit,
+  goal: `≥ ${limit.toLocaleString('en')}${unit === '×' ? '×' : ` ${unit}`}`,
+  holds: value >= limit,
+});
+export const exactly = (name: string, value: number, unit: string, wanted: number): Figure => ({
+  name,
+  value,
+  unit,
+  goal: `= ${wanted}`,
+  holds: value === wanted,
+});
+export const reported = (name: string, value: number, unit: string): Figure => ({
+  name,
+  value,
+  unit,
+  goal: 'none',
+  holds: null,
+});
 
 /** Rounds for display and JSON: ratios to 2 decimals, the rest to 3 significant digits at most. */
 export function round(value: number, digits = 2): number {
@@ -28,9 +58,21 @@ export function round(value: number, digits = 2): number {
 }
 
 export function table(figures: readonly Figure[]): string {
-  const rows = [['figure', 'value', 'goal', ''], ...figures.map((f) => [f.name, `${f.value.toLocaleString('en')} ${f.unit}`, f.goal, f.holds === null ? '—' : f.holds ? 'holds' : 'short'])];
+  const rows = [
+    ['figure', 'value', 'goal', ''],
+    ...figures.map((f) => [
+      f.name,
+      `${f.value.toLocaleString('en')} ${f.unit}`,
+      f.goal,
+      f.holds === null ? '—' : f.holds ? 'holds' : 'short',
+    ]),
+  ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  const line = (r: string[]) => r.map((cell, col) => (col === 1 ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, col) => (col === 1 ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 

@@ -7,9 +7,21 @@ import { resolve } from 'node:path';
  * bare Bolt app and the load generator each run in their own process and
  * the orchestrator talks to them by method name.
  */
-interface Call { id: number; method: string; params?: unknown }
-interface Answer { id: number; ok: boolean; value?: unknown; error?: string }
-interface Ready { ready: true; info: unknown }
+interface Call {
+  id: number;
+  method: string;
+  params?: unknown;
+}
+interface Answer {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
+interface Ready {
+  ready: true;
+  info: unknown;
+}
 
 export type Handlers = Record<string, (params: never) => Promise<unknown> | unknown>;
 
@@ -22,7 +34,11 @@ export function serve(handlers: Handlers, info: unknown): void {
     if (!handler) return reply({ ok: false, error: `no method ${message.method}` });
     Promise.resolve()
       .then(() => handler(message.params as never))
-      .then((value) => reply({ ok: true, value }), (error: unknown) => reply({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+      .then(
+        (value) => reply({ ok: true, value }),
+        (error: unknown) =>
+          reply({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      );
   });
   // The parent going away ends the child: nothing is left running after a crash of the orchestrator.
   process.on('disconnect', () => process.exit(0));
@@ -71,15 +87,21 @@ export function spawnChild<Info>(options: SpawnOptions): Promise<Child<Info>> {
     });
   }
   child.once('exit', () => output?.end());
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; method: string }>();
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void; method: string }
+  >();
   let nextId = 1;
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((done) => child.once('exit', (code, signal) => {
-    exitCode = code ?? (signal ? -1 : null);
-    for (const call of pending.values()) call.reject(new Error(`${options.name} exited (${signal ?? code}) during ${call.method}\n${tail}`));
-    pending.clear();
-    done(exitCode);
-  }));
+  const exited = new Promise<number | null>((done) =>
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? (signal ? -1 : null);
+      for (const call of pending.values())
+        call.reject(new Error(`${options.name} exited (${signal ?? code}) during ${call.method}\n${tail}`));
+      pending.clear();
+      done(exitCode);
+    }),
+  );
   return new Promise((resolveReady, rejectReady) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -109,7 +131,8 @@ export function spawnChild<Info>(options: SpawnOptions): Promise<Child<Info>> {
       pid: child.pid!,
       info,
       call<R>(method: string, params?: unknown): Promise<R> {
-        if (exitCode !== undefined) return Promise.reject(new Error(`${options.name} has exited (${exitCode})\n${tail}`));
+        if (exitCode !== undefined)
+          return Promise.reject(new Error(`${options.name} has exited (${exitCode})\n${tail}`));
         const id = nextId++;
         return new Promise<R>((resolveCall, rejectCall) => {
           pending.set(id, { resolve: resolveCall as (value: unknown) => void, reject: rejectCall, method });

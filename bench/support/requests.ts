@@ -49,14 +49,22 @@ export class RequestFactory {
     const responseUrl = fields.get('response_url') ?? '';
     fields.set('trigger_id', TRIGGER_ID);
     fields.set('response_url', RESPONSE_URL);
-    return { body: fields.toString(), responseUrl, weight, target: { channel: fields.get('channel_id') ?? '', user: fields.get('user_id') ?? '' } };
+    return {
+      body: fields.toString(),
+      responseUrl,
+      weight,
+      target: { channel: fields.get('channel_id') ?? '', user: fields.get('user_id') ?? '' },
+    };
   }
 
   async click(o: ClickOptions, weight = 1): Promise<Template> {
     const body = await this.capture(() => this.emulator.click(o));
     const payload = JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as {
-      trigger_id: string; response_url: string; actions: Array<{ action_ts: string }>;
-      user: { id: string }; container: { channel_id: string; message_ts: string; thread_ts?: string };
+      trigger_id: string;
+      response_url: string;
+      actions: Array<{ action_ts: string }>;
+      user: { id: string };
+      container: { channel_id: string; message_ts: string; thread_ts?: string };
     };
     const responseUrl = payload.response_url;
     payload.trigger_id = TRIGGER_ID;
@@ -64,7 +72,9 @@ export class RequestFactory {
     payload.actions[0]!.action_ts = ACTION_TS;
     const { channel_id: channel, message_ts: ts, thread_ts: threadTs } = payload.container;
     return {
-      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl, weight,
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      responseUrl,
+      weight,
       target: { channel, user: payload.user.id, message: { ts, ephemeral: false }, ...(threadTs ? { threadTs } : {}) },
     };
   }
@@ -73,7 +83,9 @@ export class RequestFactory {
   responseUrls(templates: readonly Template[], total: number): string[][] {
     const issuer = issuerOf(this.emulator);
     const weights = templates.reduce((sum, t) => sum + (t.weight ?? 1), 0);
-    return templates.map((t) => Array.from({ length: Math.ceil((total * (t.weight ?? 1)) / weights) + 5 }, () => issuer.issue(t.target)));
+    return templates.map((t) =>
+      Array.from({ length: Math.ceil((total * (t.weight ?? 1)) / weights) + 5 }, () => issuer.issue(t.target)),
+    );
   }
 
   /** One capture at a time: the emulator has one Request URL. */
@@ -102,7 +114,9 @@ export class RequestFactory {
   }
 }
 
-interface Issuer { issue(target: ResponseTarget): string }
+interface Issuer {
+  issue(target: ResponseTarget): string;
+}
 
 /**
  * Response URLs the emulator answers, issued without sending anything. The
@@ -111,7 +125,8 @@ interface Issuer { issue(target: ResponseTarget): string }
  */
 function issuerOf(emulator: SlackEmulator): Issuer {
   const responses = (emulator as unknown as { responses?: Partial<Issuer> }).responses;
-  if (typeof responses?.issue !== 'function') throw new Error('the Slack emulator no longer has responses.issue(target): update bench/support/requests.ts');
+  if (typeof responses?.issue !== 'function')
+    throw new Error('the Slack emulator no longer has responses.issue(target): update bench/support/requests.ts');
   return responses as Issuer;
 }
 

@@ -20,7 +20,10 @@ export interface StackOptions {
 }
 
 /** An opened incident: its channel and its live message. */
-export interface Opened { channel: string; ts: string }
+export interface Opened {
+  channel: string;
+  ts: string;
+}
 
 /**
  * One bot under test: its own Slack emulator (in this process), its own
@@ -44,7 +47,9 @@ export interface Stack {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { env, name } = options;
-  const database: BenchDatabase | undefined = env.databaseUrl ? await createDatabase(env, name, { migrated: false }) : undefined;
+  const database: BenchDatabase | undefined = env.databaseUrl
+    ? await createDatabase(env, name, { migrated: false })
+    : undefined;
   const emulator = await SlackEmulator.start();
   const logFile = join(options.logDir, `bot-${name}.log`);
   const botOptions: BotProcessOptions = {
@@ -65,7 +70,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     env: { BENCH_BOT: JSON.stringify(botOptions) },
     outputFile: join(options.logDir, `bot-${name}.out`),
     // One profile per thread (the tsx loader has its own); the main thread's is the large one.
-    nodeFlags: ['--expose-gc', ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, `bot-${name}`)] : [])],
+    nodeFlags: [
+      '--expose-gc',
+      ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+      ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, `bot-${name}`)] : []),
+    ],
   }).catch(async (error: unknown) => {
     await emulator.close();
     await database?.drop();
@@ -86,11 +95,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   let closed = false;
   return {
-    name, emulator, bot, factory, watcher, logFile,
+    name,
+    emulator,
+    bot,
+    factory,
+    watcher,
+    logFile,
     async openIncidents(count, playbooks) {
       const opened: Opened[] = [];
       for (let i = 0; i < count; i += 4) {
-        opened.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, (_, j) => openOne(playbooks[(i + j) % playbooks.length]!)))));
+        opened.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(4, count - i) }, (_, j) => openOne(playbooks[(i + j) % playbooks.length]!)),
+          )),
+        );
       }
       await bot.call('settle', { timeoutMs: 60_000 });
       return opened;
@@ -100,7 +118,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (const incident of incidents) {
         for (const step of steps) {
           for (const verb of ['done', 'skip']) {
-            templates.push(await factory.click({ user: ADA, channel: incident.channel, ts: incident.ts, actionId: `step.${verb}.${step}` }, weight));
+            templates.push(
+              await factory.click(
+                { user: ADA, channel: incident.channel, ts: incident.ts, actionId: `step.${verb}.${step}` },
+                weight,
+              ),
+            );
           }
         }
       }

@@ -10,7 +10,11 @@ import type { ActionPlan, ActionRunResult, CommandActionConfig, Placeholders, Pl
 /** Config problems of a command action that its placeholders alone cannot show. */
 export function commandProblems(config: CommandActionConfig): string[] {
   const program = config.argv[0] ?? '';
-  return new RegExp(PLACEHOLDER.source).test(program) ? [`The program (argv[0], ${JSON.stringify(program)}) cannot contain a placeholder: a value must never choose what runs.`] : [];
+  return new RegExp(PLACEHOLDER.source).test(program)
+    ? [
+        `The program (argv[0], ${JSON.stringify(program)}) cannot contain a placeholder: a value must never choose what runs.`,
+      ]
+    : [];
 }
 
 /**
@@ -19,19 +23,30 @@ export function commandProblems(config: CommandActionConfig): string[] {
  * an element that did not start with `-` start with one (it would be read as
  * an option).
  */
-export function planCommand(config: CommandActionConfig, placeholders: Placeholders, options: PlanOptions = {}): ActionPlan {
+export function planCommand(
+  config: CommandActionConfig,
+  placeholders: Placeholders,
+  options: PlanOptions = {},
+): ActionPlan {
   const [problem] = commandProblems(config);
   if (problem) throw new ActionInputError(problem, 'config_invalid');
   const quoted: boolean[] = [];
   const argv = config.argv.map((element, i) => {
     const { text, names } = substitute(element, placeholders, (value) => value, options.allowMissing);
     if (text.startsWith('-') && !element.startsWith('-')) {
-      throw new ActionInputError(`The value of {${names[0]}} starts with "-", so argument ${i} would be read as an option; an action refuses it.`);
+      throw new ActionInputError(
+        `The value of {${names[0]}} starts with "-", so argument ${i} would be read as an option; an action refuses it.`,
+      );
     }
     quoted.push(names.length > 0);
     return text;
   });
-  return { kind: 'command', summary: shellJoin(argv, quoted), argv, ...(config.cwd === undefined ? {} : { cwd: config.cwd }) };
+  return {
+    kind: 'command',
+    summary: shellJoin(argv, quoted),
+    argv,
+    ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+  };
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -41,26 +56,57 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-export async function runCommand(config: CommandActionConfig, plan: ActionPlan, signal?: AbortSignal): Promise<ActionRunResult> {
+export async function runCommand(
+  config: CommandActionConfig,
+  plan: ActionPlan,
+  signal?: AbortSignal,
+): Promise<ActionRunResult> {
   const argv = plan.argv ?? [];
   const secrets = secretsOf(sensitiveEnvValues(config.env_allow));
-  const failed = (error: string, durationMs = 0): ActionRunResult => ({ outcome: 'failed', summary: plan.summary, exitCode: null, output: '', durationMs, error: scrub(error, secrets) });
-  if (config.cwd !== undefined && !(await isDirectory(config.cwd))) return failed(`The working directory ${config.cwd} does not exist.`);
+  const failed = (error: string, durationMs = 0): ActionRunResult => ({
+    outcome: 'failed',
+    summary: plan.summary,
+    exitCode: null,
+    output: '',
+    durationMs,
+    error: scrub(error, secrets),
+  });
+  if (config.cwd !== undefined && !(await isDirectory(config.cwd)))
+    return failed(`The working directory ${config.cwd} does not exist.`);
   if (signal?.aborted) return failed('The run was cancelled before it started.');
   let result;
   try {
-    result = await runProcess(argv, { cwd: config.cwd, envAllow: config.env_allow, timeoutMs: config.timeout, maxOutput: config.max_output, signal });
+    result = await runProcess(argv, {
+      cwd: config.cwd,
+      envAllow: config.env_allow,
+      timeoutMs: config.timeout,
+      maxOutput: config.max_output,
+      signal,
+    });
   } catch (error) {
     return failed(`The command could not be started: ${error instanceof Error ? error.message : String(error)}.`);
   }
-  const base = { summary: plan.summary, exitCode: result.exitCode, output: scrubOutput(result.output, secrets, result.truncated), durationMs: result.durationMs };
+  const base = {
+    summary: plan.summary,
+    exitCode: result.exitCode,
+    output: scrubOutput(result.output, secrets, result.truncated),
+    durationMs: result.durationMs,
+  };
   if (result.spawnError) {
     const code = result.spawnError.split(':')[0];
     return { ...base, outcome: 'failed', error: `${argv[0]} could not be started (${code}).` };
   }
-  if (result.timedOut) return { ...base, outcome: 'timed_out', error: `The command did not finish within ${formatDuration(config.timeout)} and was stopped.` };
+  if (result.timedOut)
+    return {
+      ...base,
+      outcome: 'timed_out',
+      error: `The command did not finish within ${formatDuration(config.timeout)} and was stopped.`,
+    };
   if (result.exitCode === 0) return { ...base, outcome: 'succeeded' };
-  if (result.exitCode !== null) return { ...base, outcome: 'failed', error: `The command exited with code ${result.exitCode}.` };
-  const why = signal?.aborted ? 'The run was cancelled and the command was stopped.' : `The command was stopped by ${result.signal ?? 'a signal'}.`;
+  if (result.exitCode !== null)
+    return { ...base, outcome: 'failed', error: `The command exited with code ${result.exitCode}.` };
+  const why = signal?.aborted
+    ? 'The run was cancelled and the command was stopped.'
+    : `The command was stopped by ${result.signal ?? 'a signal'}.`;
   return { ...base, outcome: 'failed', error: why };
 }

@@ -42,10 +42,20 @@ function reason(error: unknown): string {
  * Sends the request with its credentials revealed only now. A credential that
  * was never configured fails the run before anything is sent.
  */
-export async function runHttp(config: HttpActionConfig, placeholders: Placeholders, signal?: AbortSignal): Promise<ActionRunResult> {
+export async function runHttp(
+  config: HttpActionConfig,
+  placeholders: Placeholders,
+  signal?: AbortSignal,
+): Promise<ActionRunResult> {
   const { plan, url } = buildHttp(config, placeholders);
   const started = performance.now();
-  const result = (outcome: ActionRunResult['outcome'], extra: Partial<ActionRunResult> = {}): ActionRunResult => ({ outcome, summary: plan.summary, output: '', durationMs: performance.now() - started, ...extra });
+  const result = (outcome: ActionRunResult['outcome'], extra: Partial<ActionRunResult> = {}): ActionRunResult => ({
+    outcome,
+    summary: plan.summary,
+    output: '',
+    durationMs: performance.now() - started,
+    ...extra,
+  });
   const headers: Record<string, string> = {};
   try {
     for (const [name, value] of Object.entries(config.headers)) headers[name] = value.reveal();
@@ -53,7 +63,8 @@ export async function runHttp(config: HttpActionConfig, placeholders: Placeholde
     if (error instanceof MissingSecretError) return result('failed', { error: error.userMessage });
     throw error;
   }
-  if (isJsonBody(config) && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (isJsonBody(config) && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   const secrets = secretsOf([...headerSecrets(headers), ...urlSecrets(url)]);
   const clean = (text: string, cut = false) => scrub(text, secrets, cut);
   if (signal?.aborted) return result('failed', { error: 'The run was cancelled before it started.' });
@@ -68,17 +79,34 @@ export async function runHttp(config: HttpActionConfig, placeholders: Placeholde
   signal?.addEventListener('abort', onAbort, { once: true });
   let status: number | undefined;
   try {
-    const response = await fetch(url, { method: config.method, headers, body: plan.body, signal: controller.signal, redirect: 'manual' });
+    const response = await fetch(url, {
+      method: config.method,
+      headers,
+      body: plan.body,
+      signal: controller.signal,
+      redirect: 'manual',
+    });
     status = response.status;
     const { text, cut } = await readCapped(response, HTTP_OUTPUT_LIMIT + 1_024);
     const scrubbed = clean(text, cut);
-    const output = cut || scrubbed.length > HTTP_OUTPUT_LIMIT ? `${clean(scrubbed.slice(0, HTTP_OUTPUT_LIMIT), true)}\n… response cut at ${HTTP_OUTPUT_LIMIT} characters` : scrubbed;
+    const output =
+      cut || scrubbed.length > HTTP_OUTPUT_LIMIT
+        ? `${clean(scrubbed.slice(0, HTTP_OUTPUT_LIMIT), true)}\n… response cut at ${HTTP_OUTPUT_LIMIT} characters`
+        : scrubbed;
     if (expected(config).includes(status)) return result('succeeded', { status, output });
     const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-    return result('failed', { status, output, error: `The server answered ${status}${redirect}; the action expects ${expected(config).join(', ')}.` });
+    return result('failed', {
+      status,
+      output,
+      error: `The server answered ${status}${redirect}; the action expects ${expected(config).join(', ')}.`,
+    });
   } catch (error) {
     const extra = status === undefined ? {} : { status };
-    if (timedOut) return result('timed_out', { ...extra, error: `The request did not finish within ${formatDuration(config.timeout)} and was cancelled.` });
+    if (timedOut)
+      return result('timed_out', {
+        ...extra,
+        error: `The request did not finish within ${formatDuration(config.timeout)} and was cancelled.`,
+      });
     if (signal?.aborted) return result('failed', { ...extra, error: 'The run was cancelled and the request aborted.' });
     return result('failed', { ...extra, error: clean(`The request to ${url.host} failed: ${reason(error)}.`) });
   } finally {

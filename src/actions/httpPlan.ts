@@ -5,7 +5,8 @@ import type { ActionPlan, HttpActionConfig, Placeholders, PlanOptions } from './
 type BodyMode = 'json' | 'form' | 'text';
 
 /** Query parameters whose values are credentials by convention: never shown. */
-const SENSITIVE_PARAM = /^(.*[_-])?(token|secret|password|passwd|pwd|sig|signature|auth|credentials?|(api|access|private|secret|signing)[_-]?key|apikey)$/i;
+const SENSITIVE_PARAM =
+  /^(.*[_-])?(token|secret|password|passwd|pwd|sig|signature|auth|credentials?|(api|access|private|secret|signing)[_-]?key|apikey)$/i;
 
 /** Index of the end of `scheme://host:port`: placeholders may only come after it. */
 function originEnd(url: string): number {
@@ -41,10 +42,15 @@ export function httpProblems(config: HttpActionConfig): string[] {
   const end = originEnd(config.url);
   const hash = config.url.indexOf('#');
   for (const match of config.url.matchAll(PLACEHOLDER)) {
-    if (match.index < end) problems.push(`{${match[1]}} is in the URL's scheme, host or port; placeholders may only be used in its path or query.`);
-    else if (hash >= 0 && match.index > hash) problems.push(`{${match[1]}} is in the URL's fragment; placeholders may only be used in its path or query.`);
+    if (match.index < end)
+      problems.push(
+        `{${match[1]}} is in the URL's scheme, host or port; placeholders may only be used in its path or query.`,
+      );
+    else if (hash >= 0 && match.index > hash)
+      problems.push(`{${match[1]}} is in the URL's fragment; placeholders may only be used in its path or query.`);
   }
-  if (problems.length === 0 && !URL.canParse(config.url.replace(PLACEHOLDER, 'x'))) problems.push('The URL is not a valid absolute URL.');
+  if (problems.length === 0 && !URL.canParse(config.url.replace(PLACEHOLDER, 'x')))
+    problems.push('The URL is not a valid absolute URL.');
   if (config.body !== undefined) {
     if (config.method === 'GET') problems.push('A GET request cannot have a body.');
     const mode = bodyMode(config.body, contentTypeOf(config));
@@ -54,7 +60,8 @@ export function httpProblems(config: HttpActionConfig): string[] {
 }
 
 function encodeUrlValue(value: string, name: string): string {
-  if (value === '.' || value === '..') throw new ActionInputError(`The value of {${name}} cannot be "${value}" in a URL.`);
+  if (value === '.' || value === '..')
+    throw new ActionInputError(`The value of {${name}} cannot be "${value}" in a URL.`);
   return encodeURIComponent(value);
 }
 
@@ -66,7 +73,9 @@ const BODY_ENCODERS: Record<BodyMode, (value: string) => string> = {
 
 /** The URL as it may be shown: no user or password, no credential in the query, unfilled placeholders kept readable. */
 export function displayUrl(url: URL): string {
-  const params = [...url.searchParams].map(([k, v]) => `${encodeURIComponent(k)}=${SENSITIVE_PARAM.test(k) ? '[redacted]' : encodeURIComponent(v)}`);
+  const params = [...url.searchParams].map(
+    ([k, v]) => `${encodeURIComponent(k)}=${SENSITIVE_PARAM.test(k) ? '[redacted]' : encodeURIComponent(v)}`,
+  );
   const auth = url.username || url.password ? '[redacted]@' : '';
   const shown = `${url.protocol}//${auth}${url.host}${url.pathname}${params.length > 0 ? `?${params.join('&')}` : ''}`;
   return shown.replace(/%7B([A-Za-z_][A-Za-z0-9_.-]*)%7D/g, '{$1}');
@@ -90,7 +99,11 @@ export function urlSecrets(url: URL): string[] {
  * (values JSON-string-escaped in a JSON body, URL-encoded in a form body).
  * The plan shows the URL without credentials; `url` is the one to request.
  */
-export function buildHttp(config: HttpActionConfig, placeholders: Placeholders, options: PlanOptions = {}): { plan: ActionPlan; url: URL } {
+export function buildHttp(
+  config: HttpActionConfig,
+  placeholders: Placeholders,
+  options: PlanOptions = {},
+): { plan: ActionPlan; url: URL } {
   const [problem] = httpProblems(config);
   if (problem) throw new ActionInputError(problem, 'config_invalid');
   const url = new URL(substitute(config.url, placeholders, encodeUrlValue, options.allowMissing).text);
@@ -100,7 +113,16 @@ export function buildHttp(config: HttpActionConfig, placeholders: Placeholders, 
     body = substitute(config.body, placeholders, BODY_ENCODERS[mode], options.allowMissing).text;
   }
   const shown = displayUrl(url);
-  return { url, plan: { kind: 'http', summary: `${config.method} ${shown}`, method: config.method, url: shown, ...(body === undefined ? {} : { body }) } };
+  return {
+    url,
+    plan: {
+      kind: 'http',
+      summary: `${config.method} ${shown}`,
+      method: config.method,
+      url: shown,
+      ...(body === undefined ? {} : { body }),
+    },
+  };
 }
 
 /** True when the body is JSON, so a request without a Content-Type gets `application/json`. */

@@ -41,7 +41,10 @@ export function valueOf(name: string, placeholders: Placeholders): string | unde
   if (!isPlaceholderName(name)) throw new ActionInputError(unknownPlaceholderProblem([name]), 'config_invalid');
   const value = placeholders[name];
   if (value === undefined || value === '') return undefined;
-  if (CONTROL.test(value)) throw new ActionInputError(`The value of {${name}} contains a line break or a control character, which an action never gets.`);
+  if (CONTROL.test(value))
+    throw new ActionInputError(
+      `The value of {${name}} contains a line break or a control character, which an action never gets.`,
+    );
   return value;
 }
 
@@ -56,7 +59,12 @@ export interface Substitution {
  * and lands inside the same string: it can never split it in two. A
  * placeholder without a value is refused, or kept as `{name}` with `allowMissing`.
  */
-export function substitute(template: string, placeholders: Placeholders, encode: (value: string, name: string) => string, allowMissing = false): Substitution {
+export function substitute(
+  template: string,
+  placeholders: Placeholders,
+  encode: (value: string, name: string) => string,
+  allowMissing = false,
+): Substitution {
   const names: string[] = [];
   const text = template.replace(PLACEHOLDER, (whole, name: string) => {
     names.push(name);

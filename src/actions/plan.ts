@@ -10,11 +10,16 @@ import type { ActionPlan, Placeholders, PlanOptions } from './types.js';
  * missing, and (`config_invalid`) for a config `actionProblems` reports.
  */
 export function planAction(config: ActionConfig, placeholders: Placeholders, options: PlanOptions = {}): ActionPlan {
-  return config.kind === 'command' ? planCommand(config, placeholders, options) : buildHttp(config, placeholders, options).plan;
+  return config.kind === 'command'
+    ? planCommand(config, placeholders, options)
+    : buildHttp(config, placeholders, options).plan;
 }
 
 /** Everything wrong with an action's use of placeholders, as sentences, for `incidentbot lint`. */
 export function actionProblems(config: ActionConfig): string[] {
   const unknown = unknownPlaceholders(config);
-  return [...(unknown.length > 0 ? [unknownPlaceholderProblem(unknown)] : []), ...(config.kind === 'command' ? commandProblems(config) : httpProblems(config))];
+  return [
+    ...(unknown.length > 0 ? [unknownPlaceholderProblem(unknown)] : []),
+    ...(config.kind === 'command' ? commandProblems(config) : httpProblems(config)),
+  ];
 }

@@ -47,7 +47,14 @@ export function runProcess(argv: readonly string[], options: ProcessOptions): Pr
     let dropped = 0;
     let timedOut = false;
     let settled = false;
-    const child = spawn(program, args, { cwd: options.cwd, env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env,
+      shell: false,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const collect = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       const room = options.maxOutput - output.length;
@@ -79,9 +86,17 @@ export function runProcess(argv: readonly string[], options: ProcessOptions): Pr
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       const truncated = dropped > 0;
-      resolve({ ...result, timedOut, truncated, output: truncated ? `${output}\n… ${dropped} more characters not shown` : output, durationMs: performance.now() - started });
+      resolve({
+        ...result,
+        timedOut,
+        truncated,
+        output: truncated ? `${output}\n… ${dropped} more characters not shown` : output,
+        durationMs: performance.now() - started,
+      });
     };
-    child.on('error', (error: NodeJS.ErrnoException) => finish({ exitCode: null, signal: null, spawnError: `${error.code ?? 'error'}: cannot run ${program}` }));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ exitCode: null, signal: null, spawnError: `${error.code ?? 'error'}: cannot run ${program}` }),
+    );
     child.on('close', (exitCode, signal) => finish({ exitCode, signal }));
   });
 }

@@ -12,12 +12,24 @@ import type { ActionRunResult, Placeholders, RunOptions } from './types.js';
  * A dry run (asked for, or the action's own `dry_run: true`) runs nothing
  * and returns the plan's summary.
  */
-export async function runAction(config: ActionConfig, placeholders: Placeholders, options: RunOptions): Promise<ActionRunResult> {
+export async function runAction(
+  config: ActionConfig,
+  placeholders: Placeholders,
+  options: RunOptions,
+): Promise<ActionRunResult> {
   const plan = planAction(config, placeholders);
   if (options.dryRun || config.dry_run) return { outcome: 'dry_run', summary: plan.summary, output: '', durationMs: 0 };
   try {
-    return config.kind === 'command' ? await runCommand(config, plan, options.signal) : await runHttp(config, placeholders, options.signal);
+    return config.kind === 'command'
+      ? await runCommand(config, plan, options.signal)
+      : await runHttp(config, placeholders, options.signal);
   } catch (error) {
-    return { outcome: 'failed', summary: plan.summary, output: '', durationMs: 0, error: `The action could not run: ${error instanceof Error ? error.message : String(error)}.` };
+    return {
+      outcome: 'failed',
+      summary: plan.summary,
+      output: '',
+      durationMs: 0,
+      error: `The action could not run: ${error instanceof Error ? error.message : String(error)}.`,
+    };
   }
 }

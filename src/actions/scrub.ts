@@ -12,7 +12,8 @@ const SENSITIVE_NAME = /TOKEN|SECRET|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE|API_?KEY|
 const SCHEME = /^(bearer|basic|token|digest|negotiate)$/i;
 
 /** Headers that never carry a credential: their values are not scrubbed from output. */
-const PLAIN_HEADER = /^(content-type|accept|accept-language|accept-encoding|content-encoding|user-agent|cache-control)$/i;
+const PLAIN_HEADER =
+  /^(content-type|accept|accept-language|accept-encoding|content-encoding|user-agent|cache-control)$/i;
 
 /**
  * The strings to scrub for a set of credential values: each value, and each
@@ -21,7 +22,8 @@ const PLAIN_HEADER = /^(content-type|accept|accept-language|accept-encoding|cont
 export function secretsOf(values: Iterable<string>): string[] {
   const found = new Set<string>();
   for (const value of values) {
-    for (const part of [value, ...value.split(/\s+/)]) if (part.length >= MIN_SECRET && !SCHEME.test(part)) found.add(part);
+    for (const part of [value, ...value.split(/\s+/)])
+      if (part.length >= MIN_SECRET && !SCHEME.test(part)) found.add(part);
   }
   return [...found].sort((a, b) => b.length - a.length);
 }
@@ -46,7 +48,10 @@ export function sensitiveEnvValues(names: readonly string[], env: NodeJS.Process
 export function scrub(text: string, secrets: readonly string[], cut = false): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
-  out = out.replace(AUTH_HEADER, (_, prefix: string, scheme: string | undefined) => `${prefix}${scheme ? `${scheme} ` : ''}${REDACTED}`);
+  out = out.replace(
+    AUTH_HEADER,
+    (_, prefix: string, scheme: string | undefined) => `${prefix}${scheme ? `${scheme} ` : ''}${REDACTED}`,
+  );
   if (cut) {
     for (const secret of secrets) {
       for (let n = secret.length - 1; n >= MIN_SECRET; n--) {

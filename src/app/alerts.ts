@@ -50,7 +50,8 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
         summary: alertSummary(alert),
         channelId: '',
         ...(route.severity ? { severity: route.severity } : {}),
-        alsoRecord: (tx, incident) => linkAlertIncident(tx, alert.fingerprint, alert.startsAt, incident.id, alert.labels.alertname ?? 'alert'),
+        alsoRecord: (tx, incident) =>
+          linkAlertIncident(tx, alert.fingerprint, alert.startsAt, incident.id, alert.labels.alertname ?? 'alert'),
       },
       { user: SYSTEM_ACTOR, requestKey },
     );
@@ -59,7 +60,14 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
       continue;
     }
     const { labels, annotations, startsAt, generatorURL } = alert;
-    await deps.slack.postInThread(opened.channelId, opened.messageTs, { kind: 'alert-firing', alertname: labels.alertname ?? 'alert', labels, annotations, startsAt, ...(generatorURL ? { generatorUrl: generatorURL } : {}) });
+    await deps.slack.postInThread(opened.channelId, opened.messageTs, {
+      kind: 'alert-firing',
+      alertname: labels.alertname ?? 'alert',
+      labels,
+      annotations,
+      startsAt,
+      ...(generatorURL ? { generatorUrl: generatorURL } : {}),
+    });
     outcome.opened.push(opened.incident.key);
   }
   return outcome;
@@ -69,14 +77,25 @@ async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefi
   const at = deps.clock.now();
   const link = await deps.db.transaction(async (tx) => {
     const resolved = await resolveAlertIncident(tx, alert.fingerprint, alert.startsAt, at);
-    if (resolved) await appendTimelineEvent(tx, { incidentId: resolved.incidentId, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'alert.resolved', data: { alertname: resolved.alertname, fingerprint: alert.fingerprint } });
+    if (resolved)
+      await appendTimelineEvent(tx, {
+        incidentId: resolved.incidentId,
+        occurredAt: at,
+        actor: SYSTEM_ACTOR,
+        kind: 'alert.resolved',
+        data: { alertname: resolved.alertname, fingerprint: alert.fingerprint },
+      });
     return resolved;
   });
   if (!link) return undefined;
   deps.metrics.timelineEvents.inc({ kind: 'alert.resolved' });
   const incident = await getIncident(deps.db, link.incidentId);
   if (incident?.channelId && incident.messageTs) {
-    await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'alert-resolved', alertname: link.alertname, incidentOpen: incident.status !== 'resolved' });
+    await deps.slack.postInThread(incident.channelId, incident.messageTs, {
+      kind: 'alert-resolved',
+      alertname: link.alertname,
+      incidentOpen: incident.status !== 'resolved',
+    });
   }
   return incident?.key;
 }

@@ -9,7 +9,11 @@ import { NO_REPLY, type Reply, text } from './replies.js';
  * say it in the thread. A duplicate request says nothing; a change the guard
  * held back says why.
  */
-export async function settle(deps: AppDeps, change: Change, done: { post?: ThreadPost; reply: string; refusal: (incident: Incident) => string }): Promise<Reply> {
+export async function settle(
+  deps: AppDeps,
+  change: Change,
+  done: { post?: ThreadPost; reply: string; refusal: (incident: Incident) => string },
+): Promise<Reply> {
   if (!change.changed) return change.duplicate ? NO_REPLY : text(done.refusal(change.incident));
   deps.metrics.timelineEvents.inc({ kind: change.event.kind });
   await afterChange(deps, change.incident, done.post);
@@ -21,7 +25,9 @@ export async function afterChange(deps: AppDeps, incident: Incident, post?: Thre
   await Promise.all([
     deps.live.refresh(incident.id),
     post && channelId && messageTs
-      ? deps.slack.postInThread(channelId, messageTs, post).catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'thread post failed'))
+      ? deps.slack
+          .postInThread(channelId, messageTs, post)
+          .catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'thread post failed'))
       : undefined,
   ]);
 }

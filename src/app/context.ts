@@ -7,7 +7,10 @@ import { findIncidentByKey, getIncident, listIncidentsByChannel } from '../store
  * The incident a command is about: the key it names, or the one whose channel
  * it was typed in. Several open incidents in one channel must be named.
  */
-export async function incidentFor(db: Queryable, where: { key?: string; channelId?: string; incidentId?: number }): Promise<Incident> {
+export async function incidentFor(
+  db: Queryable,
+  where: { key?: string; channelId?: string; incidentId?: number },
+): Promise<Incident> {
   if (where.incidentId !== undefined) {
     const incident = await getIncident(db, where.incidentId);
     if (!incident) throw notFound('That incident no longer exists.');
@@ -25,8 +28,14 @@ export async function incidentFor(db: Queryable, where: { key?: string; channelI
     if (live.length === 1 || (live.length === 0 && here.length > 0)) return (live[0] ?? here[0])!;
     if (live.length > 1) {
       const keys = live.map((i) => i.key).join(', ');
-      throw new BotError('no_incident_context', `${live.length} incidents are open in this channel (${keys}). Name one, e.g. \`/incident ack ${live[0]!.key}\`.`);
+      throw new BotError(
+        'no_incident_context',
+        `${live.length} incidents are open in this channel (${keys}). Name one, e.g. \`/incident ack ${live[0]!.key}\`.`,
+      );
     }
   }
-  throw new BotError('no_incident_context', 'This channel has no incident. Run it in the incident\'s channel, or name the incident, e.g. `/incident ack INC-42`.');
+  throw new BotError(
+    'no_incident_context',
+    "This channel has no incident. Run it in the incident's channel, or name the incident, e.g. `/incident ack INC-42`.",
+  );
 }

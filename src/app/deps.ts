@@ -36,7 +36,13 @@ export interface AppDeps {
   stepRunners?: Partial<Record<'check' | 'token' | 'action', StepRunner>>;
 }
 
-export type StepRunner = (deps: AppDeps, incident: Incident, step: number, name: string, actor: Actor) => Promise<Reply>;
+export type StepRunner = (
+  deps: AppDeps,
+  incident: Incident,
+  step: number,
+  name: string,
+  actor: Actor,
+) => Promise<Reply>;
 
 /** Who did it and which Slack request it came from (the request key makes a retry a no-op). */
 export interface Actor {

@@ -10,23 +10,55 @@ import type { CheckResultView } from './ports.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 
-export const resultView = (r: CheckResult): CheckResultView => ({ name: r.name, title: r.title, status: r.status, latencyMs: r.latencyMs, attempts: r.attempts, details: r.details, ...(r.failure ? { failure: r.failure } : {}) });
+export const resultView = (r: CheckResult): CheckResultView => ({
+  name: r.name,
+  title: r.title,
+  status: r.status,
+  latencyMs: r.latencyMs,
+  attempts: r.attempts,
+  details: r.details,
+  ...(r.failure ? { failure: r.failure } : {}),
+});
 
 /** The checks a name stands for, or a sentence naming the closest ones. */
 export function checksFor(deps: Pick<AppDeps, 'config'>, name?: string) {
   const target = resolveTarget(deps.config, name);
   if (target) return target;
   const close = suggestTargets(deps.config, name ?? '');
-  throw badRequest(`There is no check or group ${codeSpan(name ?? '')}.${close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} \`/incident health\` runs them all.`);
+  throw badRequest(
+    `There is no check or group ${codeSpan(name ?? '')}.${close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} \`/incident health\` runs them all.`,
+  );
 }
 
 /** Runs checks and, for an incident, writes one `check.result` event per result in one transaction. */
-export async function runAndRecord(deps: AppDeps, checks: ReturnType<typeof checksFor>, incident: Incident | undefined, actor: string, step?: number): Promise<CheckResult[]> {
+export async function runAndRecord(
+  deps: AppDeps,
+  checks: ReturnType<typeof checksFor>,
+  incident: Incident | undefined,
+  actor: string,
+  step?: number,
+): Promise<CheckResult[]> {
   const results = await runChecks(checks.checks, { clock: deps.clock, tokens: deps.tokens });
   for (const r of results) deps.metrics.checkResults.inc({ check: r.name, status: r.status });
   if (incident) {
     const at = deps.clock.now();
-    await deps.spool.record(...results.map((r) => ({ incidentId: incident.id, occurredAt: at, actor, kind: 'check.result' as const, data: { check: r.name, target: checks.target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), ...(step ? { step } : {}) } })));
+    await deps.spool.record(
+      ...results.map((r) => ({
+        incidentId: incident.id,
+        occurredAt: at,
+        actor,
+        kind: 'check.result' as const,
+        data: {
+          check: r.name,
+          target: checks.target,
+          status: r.status,
+          latencyMs: Math.round(r.latencyMs),
+          attempts: r.attempts,
+          ...(r.failure ? { failure: r.failure } : {}),
+          ...(step ? { step } : {}),
+        },
+      })),
+    );
     deps.metrics.timelineEvents.inc({ kind: 'check.result' }, results.length);
   }
   return results;
@@ -43,33 +75,86 @@ export async function runHealth(deps: AppDeps, target: Target, name: string | un
     if (isBotError(error) && error.code === 'no_incident_context' && !target.key) return undefined;
     throw error;
   });
-  const thread = incident?.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-  if (thread) await deps.slack.postInThread(thread.channel, thread.ts, { kind: 'check-running', actor: actor.user, target: checks.target, count: checks.checks.length });
+  const thread =
+    incident?.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
+  if (thread)
+    await deps.slack.postInThread(thread.channel, thread.ts, {
+      kind: 'check-running',
+      actor: actor.user,
+      target: checks.target,
+      count: checks.checks.length,
+    });
   const results = await runAndRecord(deps, checks, incident, actor.user);
   if (!thread) return { kind: 'health', target: checks.target, results: results.map(resultView) };
-  await deps.slack.postInThread(thread.channel, thread.ts, { kind: 'check-results', target: checks.target, results: results.map(resultView) });
+  await deps.slack.postInThread(thread.channel, thread.ts, {
+    kind: 'check-results',
+    target: checks.target,
+    results: results.map(resultView),
+  });
   const failed = results.filter((r) => r.status === 'fail').length;
-  return text(`${checks.target}: ${failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`}; the results are in ${incident!.key}'s thread.`);
+  return text(
+    `${checks.target}: ${failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`}; the results are in ${incident!.key}'s thread.`,
+  );
 }
 
 /** A step's Run check button: the step runs, then is done (everything passed) or failed (with the failure). */
-export async function runStepCheck(deps: AppDeps, incident: Incident, step: number, name: string, actor: Actor): Promise<Reply> {
+export async function runStepCheck(
+  deps: AppDeps,
+  incident: Incident,
+  step: number,
+  name: string,
+  actor: Actor,
+): Promise<Reply> {
   const checks = checksFor(deps, name);
   const title = incident.playbook.steps[step - 1]?.title;
-  const started = await recordStepMove(deps.db, { incidentId: incident.id, step, to: 'running', kind: 'step.started', actor: actor.user, at: deps.clock.now(), data: { title, check: name }, ...(actor.requestKey ? { requestKey: actor.requestKey } : {}) });
-  if (!started.changed) return started.duplicate ? { kind: 'none' } : text(`Step ${step} is already ${started.status?.state ?? 'running'}.`);
+  const started = await recordStepMove(deps.db, {
+    incidentId: incident.id,
+    step,
+    to: 'running',
+    kind: 'step.started',
+    actor: actor.user,
+    at: deps.clock.now(),
+    data: { title, check: name },
+    ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+  });
+  if (!started.changed)
+    return started.duplicate
+      ? { kind: 'none' }
+      : text(`Step ${step} is already ${started.status?.state ?? 'running'}.`);
   await deps.live.refresh(incident.id);
-  const thread = incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-  if (thread) await deps.slack.postInThread(thread.channel, thread.ts, { kind: 'check-running', actor: actor.user, target: checks.target, count: checks.checks.length });
+  const thread =
+    incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
+  if (thread)
+    await deps.slack.postInThread(thread.channel, thread.ts, {
+      kind: 'check-running',
+      actor: actor.user,
+      target: checks.target,
+      count: checks.checks.length,
+    });
   const results = await runAndRecord(deps, checks, incident, actor.user, step);
   const failure = results.find((r) => r.status === 'fail');
   const at = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    const moved = await recordStepMove(tx, { incidentId: incident.id, step, to: failure ? 'failed' : 'done', kind: failure ? 'step.failed' : 'step.done', actor: 'system', at, ...(failure ? { detail: `${failure.name}: ${failure.failure ?? 'failed'}` } : {}), data: { title, ...(failure ? { reason: `${failure.name}: ${failure.failure ?? 'failed'}` } : {}) } });
+    const moved = await recordStepMove(tx, {
+      incidentId: incident.id,
+      step,
+      to: failure ? 'failed' : 'done',
+      kind: failure ? 'step.failed' : 'step.done',
+      actor: 'system',
+      at,
+      ...(failure ? { detail: `${failure.name}: ${failure.failure ?? 'failed'}` } : {}),
+      data: { title, ...(failure ? { reason: `${failure.name}: ${failure.failure ?? 'failed'}` } : {}) },
+    });
     if (moved.changed && !failure) await meetDeadlinesIn(tx, incident.id, { step }, at);
   });
-  if (thread) await deps.slack.postInThread(thread.channel, thread.ts, { kind: 'check-results', target: checks.target, results: results.map(resultView) });
+  if (thread)
+    await deps.slack.postInThread(thread.channel, thread.ts, {
+      kind: 'check-results',
+      target: checks.target,
+      results: results.map(resultView),
+    });
   await deps.live.refresh(incident.id);
-  return text(`Step ${step}: ${failure ? `failed (${failure.name}: ${failure.failure ?? 'failed'})` : 'every check passed'}.`);
+  return text(
+    `Step ${step}: ${failure ? `failed (${failure.name}: ${failure.failure ?? 'failed'})` : 'every check passed'}.`,
+  );
 }
-

@@ -20,7 +20,13 @@ export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): 
   const incident = await incidentFor(deps.db, target);
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
-    const change = await changeStatus(tx, { incidentId: incident.id, to: 'acknowledged', actor: actor.user, at, ...requestOf(actor) });
+    const change = await changeStatus(tx, {
+      incidentId: incident.id,
+      to: 'acknowledged',
+      actor: actor.user,
+      at,
+      ...requestOf(actor),
+    });
     if (change.changed) {
       await stopAcknowledgementClock(tx, change.incident, at);
       await meetDeadlinesIn(tx, incident.id, { event: 'acknowledged' }, at);
@@ -39,7 +45,14 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
   const incident = await incidentFor(deps.db, target);
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
-    const change = await changeStatus(tx, { incidentId: incident.id, to: 'mitigated', actor: actor.user, at, data: summary ? { summary } : {}, ...requestOf(actor) });
+    const change = await changeStatus(tx, {
+      incidentId: incident.id,
+      to: 'mitigated',
+      actor: actor.user,
+      at,
+      data: summary ? { summary } : {},
+      ...requestOf(actor),
+    });
     if (change.changed) {
       await meetDeadlinesIn(tx, incident.id, { event: 'mitigated' }, at);
       await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'mitigated', ...(summary ? { summary } : {}) }, at);
@@ -48,7 +61,11 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
   });
   deps.wake();
   return settle(deps, change, {
-    post: { kind: 'status', actor: actor.user, text: `marked ${incident.key} mitigated${summary ? `: ${escapeMrkdwn(summary)}` : ''}` },
+    post: {
+      kind: 'status',
+      actor: actor.user,
+      text: `marked ${incident.key} mitigated${summary ? `: ${escapeMrkdwn(summary)}` : ''}`,
+    },
     reply: `${incident.key} is mitigated.`,
     refusal: (current) => refusalOf(current, 'mitigated'),
   });
@@ -59,18 +76,37 @@ export async function resolve(deps: AppDeps, target: Target, summary: string, ac
   const incident = await incidentFor(deps.db, target);
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
-    const change = await changeStatus(tx, { incidentId: incident.id, to: 'resolved', actor: actor.user, at, data: summary ? { summary } : {}, ...requestOf(actor) });
+    const change = await changeStatus(tx, {
+      incidentId: incident.id,
+      to: 'resolved',
+      actor: actor.user,
+      at,
+      data: summary ? { summary } : {},
+      ...requestOf(actor),
+    });
     if (change.changed) {
       await stopEscalation(tx, change.incident, at);
       await meetDeadlinesIn(tx, incident.id, { event: 'resolved' }, at);
       const durationMs = at.getTime() - change.incident.openedAt.getTime();
-      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'resolved', durationMs, ...(summary ? { summary } : {}) }, at);
+      await enqueueStatusUpdate(
+        tx,
+        deps,
+        change.incident,
+        { kind: 'resolved', durationMs, ...(summary ? { summary } : {}) },
+        at,
+      );
     }
     return change;
   });
   deps.wake();
   return settle(deps, change, {
-    post: { kind: 'resolved', actor: actor.user, key: incident.key, incidentId: incident.id, ...(summary ? { summary } : {}) },
+    post: {
+      kind: 'resolved',
+      actor: actor.user,
+      key: incident.key,
+      incidentId: incident.id,
+      ...(summary ? { summary } : {}),
+    },
     reply: `${incident.key} is resolved.`,
     refusal: (current) => refusalOf(current, 'resolved'),
   });

@@ -46,12 +46,22 @@ export class LiveMessage {
     while (this.dirty.has(incidentId)) {
       this.dirty.delete(incidentId);
       try {
-        const result = await withLock(this.deps.coord, `live:${incidentId}`, { ttlMs: 15_000, waitMs: 15_000 }, async () => {
-          const snapshot = await this.deps.snapshot(incidentId);
-          const { channelId, messageTs } = snapshot?.incident ?? {};
-          if (snapshot && channelId && messageTs) await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
-        });
-        if (!result.ran) this.deps.log.warn({ incidentId }, 'live message not refreshed: another replica held the render lock too long');
+        const result = await withLock(
+          this.deps.coord,
+          `live:${incidentId}`,
+          { ttlMs: 15_000, waitMs: 15_000 },
+          async () => {
+            const snapshot = await this.deps.snapshot(incidentId);
+            const { channelId, messageTs } = snapshot?.incident ?? {};
+            if (snapshot && channelId && messageTs)
+              await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
+          },
+        );
+        if (!result.ran)
+          this.deps.log.warn(
+            { incidentId },
+            'live message not refreshed: another replica held the render lock too long',
+          );
       } catch (error) {
         // The next change renders again; the state itself is safe in PostgreSQL.
         this.deps.log.warn({ err: error, incidentId }, 'live message refresh failed');

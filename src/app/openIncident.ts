@@ -22,11 +22,15 @@ export interface OpenRequest {
   alsoRecord?: (tx: Transaction, incident: Incident) => Promise<void>;
 }
 
-export type Opened = { kind: 'opened'; incident: Incident; channelId: string; messageTs: string } | { kind: 'duplicate' };
+export type Opened =
+  { kind: 'opened'; incident: Incident; channelId: string; messageTs: string } | { kind: 'duplicate' };
 
 /** Channel names: Slack's rules (lowercase, digits, - and _), at most 80 characters. */
 export function incidentChannelName(prefix: string, number: number, playbookId: string): string {
-  return `${prefix}-${number}-${playbookId}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 80);
+  return `${prefix}-${number}-${playbookId}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-')
+    .slice(0, 80);
 }
 
 /**
@@ -69,12 +73,21 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
 
   const channelId =
     deps.config.incident_channel === 'dedicated' || request.channelId === ''
-      ? (await deps.slack.createChannel(incidentChannelName(deps.config.channel_prefix, incident.number, playbook.id), [actor.user])).channelId
+      ? (
+          await deps.slack.createChannel(
+            incidentChannelName(deps.config.channel_prefix, incident.number, playbook.id),
+            [actor.user],
+          )
+        ).channelId
       : request.channelId;
   const placed = { ...incident, channelId };
   const { ts } = await deps.slack.postIncidentMessage(channelId, snapshotOf(deps, placed, []));
   await setIncidentMessage(deps.db, incident.id, channelId, ts);
-  await deps.slack.pin(channelId, ts).catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'could not pin the incident message'));
+  await deps.slack
+    .pin(channelId, ts)
+    .catch((error: unknown) =>
+      deps.log.warn({ err: error, incident: incident.key }, 'could not pin the incident message'),
+    );
   deps.wake();
   return { kind: 'opened', incident: { ...placed, messageTs: ts }, channelId, messageTs: ts };
 }

@@ -9,7 +9,11 @@ const CACHE_MS = 60_000;
  * so a removal takes effect within a minute. Checked on the server at every
  * press, whatever buttons the message showed.
  */
-export async function isAllowed(deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>, allowed: People, user: string): Promise<boolean> {
+export async function isAllowed(
+  deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>,
+  allowed: People,
+  user: string,
+): Promise<boolean> {
   if (allowed.users.includes(user)) return true;
   for (const group of allowed.usergroups) {
     if ((await membersOf(deps, group)).includes(user)) return true;

@@ -15,7 +15,6 @@ export interface IncidentSnapshot {
   dryRun?: boolean;
 }
 
-
 export interface RollbackView {
   name: string;
   title: string;
@@ -37,15 +36,52 @@ export type ThreadPost =
   | { kind: 'resolved'; actor: string; key: string; incidentId: number; summary?: string }
   | { kind: 'text'; text: string; mentions?: string[] }
   /** A run waiting for a second person: Approve / Deny while it waits, the decision once made. */
-  | { kind: 'action-approval'; runId: number; incidentId: number; action: string; title: string; plan: string; requester: string; dryRun: boolean; expiresAt: Date; approvers: string[]; decision?: { state: 'approved' | 'denied' | 'expired'; by?: string } }
+  | {
+      kind: 'action-approval';
+      runId: number;
+      incidentId: number;
+      action: string;
+      title: string;
+      plan: string;
+      requester: string;
+      dryRun: boolean;
+      expiresAt: Date;
+      approvers: string[];
+      decision?: { state: 'approved' | 'denied' | 'expired'; by?: string };
+    }
   | { kind: 'action-started'; action: string; title: string; plan: string; actor: string; dryRun: boolean }
-  | { kind: 'action-finished'; action: string; title: string; outcome: string; output: string; error?: string; durationMs: number; targetMs?: number; dryRun: boolean }
+  | {
+      kind: 'action-finished';
+      action: string;
+      title: string;
+      outcome: string;
+      output: string;
+      error?: string;
+      durationMs: number;
+      targetMs?: number;
+      dryRun: boolean;
+    }
   | { kind: 'check-running'; actor: string; target: string; count: number }
   | { kind: 'check-results'; target: string; results: CheckResultView[] }
   | { kind: 'token-refreshed'; actor: string; provider: string; ok: boolean; expiresAt?: Date; error?: string }
-  | { kind: 'alert-firing'; alertname: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: Date; generatorUrl?: string }
+  | {
+      kind: 'alert-firing';
+      alertname: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      startsAt: Date;
+      generatorUrl?: string;
+    }
   | { kind: 'alert-resolved'; alertname: string; incidentOpen: boolean }
-  | { kind: 'token-alert'; provider: string; title: string; state: 'failing' | 'recovered'; status: 'valid' | 'expiring' | 'expired' | 'missing'; expiresAt?: Date; error?: string };
+  | {
+      kind: 'token-alert';
+      provider: string;
+      title: string;
+      state: 'failing' | 'recovered';
+      status: 'valid' | 'expiring' | 'expired' | 'missing';
+      expiresAt?: Date;
+      error?: string;
+    };
 
 /** A health check result as the thread shows it. */
 export interface CheckResultView {

@@ -18,7 +18,13 @@ export async function listIncidents(deps: AppDeps): Promise<Reply> {
  */
 export async function showTimeline(deps: AppDeps, target: Target, offset: number, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  if (offset === 0) await recordOnce(deps, actor, { incidentId: incident.id, occurredAt: deps.clock.now(), kind: 'timeline.viewed', data: {} });
+  if (offset === 0)
+    await recordOnce(deps, actor, {
+      incidentId: incident.id,
+      occurredAt: deps.clock.now(),
+      kind: 'timeline.viewed',
+      data: {},
+    });
   const [events, total] = await Promise.all([
     readTimeline(deps.db, incident.id, { limit: TIMELINE_PAGE, offset: Math.max(0, offset) }),
     countTimelineEvents(deps.db, incident.id),

@@ -13,7 +13,19 @@ export type Reply =
   | { kind: 'playbooks'; playbooks: readonly Playbook[] }
   | { kind: 'list'; incidents: Incident[] }
   | { kind: 'timeline'; incident: Incident; events: TimelineEvent[]; offset: number; total: number; pageSize: number }
-  | { kind: 'rollbacks'; incident: Incident; actions: Array<{ name: string; title: string; plan: string; target?: string; targetTimeMs?: number; approval: boolean; dryRun: boolean }> }
+  | {
+      kind: 'rollbacks';
+      incident: Incident;
+      actions: Array<{
+        name: string;
+        title: string;
+        plan: string;
+        target?: string;
+        targetTimeMs?: number;
+        approval: boolean;
+        dryRun: boolean;
+      }>;
+    }
   | { kind: 'health'; target: string; results: CheckResultView[] }
   | { kind: 'tokens'; tokens: TokenView[] }
   | { kind: 'none' };

@@ -15,7 +15,12 @@ import { alertTokens } from './tokenAlerts.js';
  * when the group passes again while that incident is open, it says so in the
  * incident's thread.
  */
-export async function runScheduledGroup(deps: AppDeps, name: string, group: CheckGroupConfig, tick: Date): Promise<string> {
+export async function runScheduledGroup(
+  deps: AppDeps,
+  name: string,
+  group: CheckGroupConfig,
+  tick: Date,
+): Promise<string> {
   const checks = checksFor(deps, name);
   const results = await runAndRecord(deps, checks, undefined, SYSTEM_ACTOR);
   const failing = results.filter((r) => r.status === 'fail');
@@ -24,33 +29,81 @@ export async function runScheduledGroup(deps: AppDeps, name: string, group: Chec
     const state = await lockGroupState(tx, name);
     const incident = state.incidentId ? await getIncident(tx, state.incidentId) : undefined;
     const open = incident && incident.status !== 'resolved' ? incident : undefined;
-    const next = { consecutiveFailures: failing.length ? state.consecutiveFailures + 1 : 0, lastStatus: failing.length ? 'fail' : 'pass', incidentId: open?.id ?? null };
+    const next = {
+      consecutiveFailures: failing.length ? state.consecutiveFailures + 1 : 0,
+      lastStatus: failing.length ? 'fail' : 'pass',
+      incidentId: open?.id ?? null,
+    };
     await saveGroupState(tx, name, next, at);
-    if (failing.length && !open && group.playbook && next.consecutiveFailures >= group.open_after_failures) return { kind: 'open' as const, failures: next.consecutiveFailures };
-    if (!failing.length && open && state.lastStatus === 'fail') return { kind: 'recovered' as const, incident: open, after: state.consecutiveFailures };
+    if (failing.length && !open && group.playbook && next.consecutiveFailures >= group.open_after_failures)
+      return { kind: 'open' as const, failures: next.consecutiveFailures };
+    if (!failing.length && open && state.lastStatus === 'fail')
+      return { kind: 'recovered' as const, incident: open, after: state.consecutiveFailures };
     return { kind: 'none' as const };
   });
   if (decision.kind === 'open') {
-    const summary = `Scheduled checks \`${name}\` failed ${decision.failures} times in a row: ${failing.map((r) => `${r.name}: ${r.failure ?? 'failed'}`).join('; ')}`.slice(0, 480);
-    const opened = await openIncident(deps, { playbook: group.playbook!, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) }, { user: SYSTEM_ACTOR, requestKey: `group:${name}:${tick.toISOString()}` });
+    const summary =
+      `Scheduled checks \`${name}\` failed ${decision.failures} times in a row: ${failing.map((r) => `${r.name}: ${r.failure ?? 'failed'}`).join('; ')}`.slice(
+        0,
+        480,
+      );
+    const opened = await openIncident(
+      deps,
+      { playbook: group.playbook!, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) },
+      { user: SYSTEM_ACTOR, requestKey: `group:${name}:${tick.toISOString()}` },
+    );
     if (opened.kind !== 'opened') return 'already opened';
-    await deps.db.transaction(async (tx) => saveGroupState(tx, name, { ...(await lockGroupState(tx, name)), incidentId: opened.incident.id }, at));
+    await deps.db.transaction(async (tx) =>
+      saveGroupState(tx, name, { ...(await lockGroupState(tx, name)), incidentId: opened.incident.id }, at),
+    );
     await runAndRecordInto(deps, opened, checks.target, results);
     return `opened ${opened.incident.key}`;
   }
   if (decision.kind === 'recovered' && decision.incident.channelId && decision.incident.messageTs) {
-    await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, { kind: 'text', text: `:large_green_circle: The scheduled checks \`${name}\` pass again after ${decision.after} failed run${decision.after === 1 ? '' : 's'}. The incident stays open until someone resolves it.` });
-    await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, { kind: 'check-results', target: checks.target, results: results.map(resultView) });
+    await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, {
+      kind: 'text',
+      text: `:large_green_circle: The scheduled checks \`${name}\` pass again after ${decision.after} failed run${decision.after === 1 ? '' : 's'}. The incident stays open until someone resolves it.`,
+    });
+    await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, {
+      kind: 'check-results',
+      target: checks.target,
+      results: results.map(resultView),
+    });
     return 'recovered';
   }
   return failing.length ? `${failing.length} failing` : 'passing';
 }
 
-async function runAndRecordInto(deps: AppDeps, opened: Extract<Awaited<ReturnType<typeof openIncident>>, { kind: 'opened' }>, target: string, results: Awaited<ReturnType<typeof runAndRecord>>): Promise<void> {
+async function runAndRecordInto(
+  deps: AppDeps,
+  opened: Extract<Awaited<ReturnType<typeof openIncident>>, { kind: 'opened' }>,
+  target: string,
+  results: Awaited<ReturnType<typeof runAndRecord>>,
+): Promise<void> {
   const { incident, channelId, messageTs } = opened;
   const at = deps.clock.now();
-  await deps.spool.record(...results.map((r) => ({ incidentId: incident.id, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'check.result' as const, data: { check: r.name, target, status: r.status, latencyMs: Math.round(r.latencyMs), attempts: r.attempts, ...(r.failure ? { failure: r.failure } : {}), scheduled: true } })));
-  await deps.slack.postInThread(channelId, messageTs, { kind: 'check-results', target, results: results.map(resultView) });
+  await deps.spool.record(
+    ...results.map((r) => ({
+      incidentId: incident.id,
+      occurredAt: at,
+      actor: SYSTEM_ACTOR,
+      kind: 'check.result' as const,
+      data: {
+        check: r.name,
+        target,
+        status: r.status,
+        latencyMs: Math.round(r.latencyMs),
+        attempts: r.attempts,
+        ...(r.failure ? { failure: r.failure } : {}),
+        scheduled: true,
+      },
+    })),
+  );
+  await deps.slack.postInThread(channelId, messageTs, {
+    kind: 'check-results',
+    target,
+    results: results.map(resultView),
+  });
 }
 
 /** Proactive token refresh: every token within its window is refreshed before anyone needs it; one that cannot be is alerted. */

@@ -9,26 +9,51 @@ import type { AppDeps } from './deps.js';
 import type { IncidentSnapshot } from './ports.js';
 
 /** Everything the live message shows, read from PostgreSQL in one go. */
-export async function loadSnapshot(deps: Pick<AppDeps, 'db' | 'config'>, incidentId: number): Promise<IncidentSnapshot | undefined> {
+export async function loadSnapshot(
+  deps: Pick<AppDeps, 'db' | 'config'>,
+  incidentId: number,
+): Promise<IncidentSnapshot | undefined> {
   const incident = await getIncident(deps.db, incidentId);
   if (!incident) return undefined;
-  const [steps, deadlines] = await Promise.all([readStepStates(deps.db, incidentId), readDeadlines(deps.db, incidentId)]);
+  const [steps, deadlines] = await Promise.all([
+    readStepStates(deps.db, incidentId),
+    readDeadlines(deps.db, incidentId),
+  ]);
   return snapshotOf(deps, incident, steps, deadlines);
 }
 
-export function snapshotOf(deps: Pick<AppDeps, 'config'>, incident: Incident, recorded: StepStatus[], deadlines: DeadlineView[] = planDeadlines(incident.playbook.deadlines, incident.openedAt).map((d) => ({ name: d.name, title: d.title, dueAt: d.dueAt, state: 'pending' as const }))): IncidentSnapshot {
+export function snapshotOf(
+  deps: Pick<AppDeps, 'config'>,
+  incident: Incident,
+  recorded: StepStatus[],
+  deadlines: DeadlineView[] = planDeadlines(incident.playbook.deadlines, incident.openedAt).map((d) => ({
+    name: d.name,
+    title: d.title,
+    dueAt: d.dueAt,
+    state: 'pending' as const,
+  })),
+): IncidentSnapshot {
   const policy = incident.escalationPolicy;
   const level = policy?.levels[incident.escalationLevel - 1];
   return {
     incident,
     steps: stepBoard(incident.playbook.steps.length, recorded),
     deadlines,
-    ...(level ? { levelName: level.name, levelCount: policy!.levels.length } : {}),
+    ...(level ? { levelName: level.name, levelCount: policy.levels.length } : {}),
     rollbacks: incident.playbook.rollback.flatMap((name) => {
       const action = deps.config.actions[name];
       if (!action) return [];
       const plan = describePlan(action, placeholdersOf(incident, incident.commander));
-      return [{ name, title: action.title, target: action.target, targetTimeMs: action.target_time, approval: action.approval === 'required', description: plan }];
+      return [
+        {
+          name,
+          title: action.title,
+          target: action.target,
+          targetTimeMs: action.target_time,
+          approval: action.approval === 'required',
+          description: plan,
+        },
+      ];
     }),
     dryRun: deps.config.dry_run,
   };

@@ -30,11 +30,14 @@ export class TimelineSpool {
     private readonly retryMs = 5_000,
   ) {
     if (file && existsSync(file)) {
-      this.pending = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-        const event = JSON.parse(line) as KeyedEvent & { occurredAt: string };
-        // A line from before keys existed gets one now.
-        return { ...event, key: event.key ?? randomUUID(), occurredAt: new Date(event.occurredAt) };
-      });
+      this.pending = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const event = JSON.parse(line) as KeyedEvent & { occurredAt: string };
+          // A line from before keys existed gets one now.
+          return { ...event, key: event.key ?? randomUUID(), occurredAt: new Date(event.occurredAt) };
+        });
       if (this.pending.length) this.schedule();
     }
   }

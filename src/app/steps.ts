@@ -17,15 +17,31 @@ const MOVES = {
 } as const satisfies Record<string, { to: StepState; kind: TimelineKind; verb: string }>;
 
 /** Done or Skip on a step: its button, or `/incident step <n> done|skip`. */
-export async function moveStep(deps: AppDeps, target: Target, step: number, move: keyof typeof MOVES, actor: Actor): Promise<Reply> {
+export async function moveStep(
+  deps: AppDeps,
+  target: Target,
+  step: number,
+  move: keyof typeof MOVES,
+  actor: Actor,
+): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
   const playbookStep = incident.playbook.steps[step - 1];
-  if (!playbookStep) throw badRequest(`${incident.key} has steps 1 to ${incident.playbook.steps.length}; there is no step ${step}.`);
+  if (!playbookStep)
+    throw badRequest(`${incident.key} has steps 1 to ${incident.playbook.steps.length}; there is no step ${step}.`);
   if (incident.status === 'resolved') return text(`${incident.key} is resolved; its steps are closed.`);
   const { to, kind, verb } = MOVES[move];
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
-    const change = await recordStepMove(tx, { incidentId: incident.id, step, to, kind, actor: actor.user, at, data: { title: playbookStep.title }, ...(actor.requestKey ? { requestKey: actor.requestKey } : {}) });
+    const change = await recordStepMove(tx, {
+      incidentId: incident.id,
+      step,
+      to,
+      kind,
+      actor: actor.user,
+      at,
+      data: { title: playbookStep.title },
+      ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+    });
     if (change.changed && to === 'done') await meetDeadlinesIn(tx, incident.id, { step }, at);
     return change;
   });
@@ -52,12 +68,23 @@ export async function requestStepRun(deps: AppDeps, target: Target, step: number
   const runners = deps.stepRunners?.[runner.kind];
   if (runners) return runners(deps, incident, step, runner.name, actor);
   const written = await recordOnce(deps, actor, {
-    incidentId: incident.id, occurredAt: deps.clock.now(), kind: 'step.requested',
+    incidentId: incident.id,
+    occurredAt: deps.clock.now(),
+    kind: 'step.requested',
     data: { step, title: playbookStep.title, runner: runner.kind, name: runner.name, configured: false },
   });
   if (!written) return NO_REPLY;
   if (incident.channelId && incident.messageTs) {
-    await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'step-not-configured', actor: actor.user, step, title: playbookStep.title, runner: runner.kind, name: runner.name });
+    await deps.slack.postInThread(incident.channelId, incident.messageTs, {
+      kind: 'step-not-configured',
+      actor: actor.user,
+      step,
+      title: playbookStep.title,
+      runner: runner.kind,
+      name: runner.name,
+    });
   }
-  return text(`Step ${step} asks for the ${runner.kind} \`${runner.name}\`, which this bot cannot run yet; the request is in the timeline.`);
+  return text(
+    `Step ${step} asks for the ${runner.kind} \`${runner.name}\`, which this bot cannot run yet; the request is in the timeline.`,
+  );
 }

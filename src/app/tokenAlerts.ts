@@ -19,7 +19,11 @@ export async function alertTokens(deps: AppDeps, outcomes: RefreshOutcome[], sta
     const config = deps.config.tokens[state.provider];
     const failed = outcomes.find((o) => o.provider === state.provider && !o.ok);
     const failing = failed !== undefined && state.status !== 'valid';
-    if (failing) deps.log.warn({ provider: state.provider, status: state.status, expiresAt: state.expiresAt, error: failed.error }, 'token could not be kept fresh');
+    if (failing)
+      deps.log.warn(
+        { provider: state.provider, status: state.status, expiresAt: state.expiresAt, error: failed.error },
+        'token could not be kept fresh',
+      );
     if (!config?.alert_channel) continue;
     const alerted = `token-alert:${state.provider}`;
     const expiry = state.expiresAt?.getTime() ?? 'none';
@@ -35,11 +39,26 @@ export async function alertTokens(deps: AppDeps, outcomes: RefreshOutcome[], sta
 }
 
 /** Posts unless `key` was claimed already ('unknown', Redis down, posts: a second alert beats none); a post that fails frees the key for the next run. */
-async function postOnce(deps: AppDeps, key: string, channel: string, token: TokenState, state: 'failing' | 'recovered', error?: string): Promise<boolean> {
+async function postOnce(
+  deps: AppDeps,
+  key: string,
+  channel: string,
+  token: TokenState,
+  state: 'failing' | 'recovered',
+  error?: string,
+): Promise<boolean> {
   if ((await deps.coord.claimOnce(key, ALERT_ONCE_MS)) === 'seen') return false;
   const { provider, title, status, expiresAt } = token;
   try {
-    await deps.slack.postInChannel(channel, { kind: 'token-alert', provider, title, state, status, ...(expiresAt ? { expiresAt } : {}), ...(error ? { error } : {}) });
+    await deps.slack.postInChannel(channel, {
+      kind: 'token-alert',
+      provider,
+      title,
+      state,
+      status,
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(error ? { error } : {}),
+    });
     return true;
   } catch (cause) {
     deps.log.error({ err: cause, provider, channel }, 'could not post the token alert; the next run tries again');

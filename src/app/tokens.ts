@@ -28,15 +28,38 @@ async function refreshOnce(deps: AppDeps, provider: string, actor: Actor): Promi
   return deps.tokens.refresh(provider);
 }
 
-async function refreshAndRecord(deps: AppDeps, provider: string, incident: Incident | undefined, actor: Actor, step?: number): Promise<RefreshOutcome> {
+async function refreshAndRecord(
+  deps: AppDeps,
+  provider: string,
+  incident: Incident | undefined,
+  actor: Actor,
+  step?: number,
+): Promise<RefreshOutcome> {
   const outcome = await refreshOnce(deps, provider, actor);
   if (incident) {
     await deps.spool.record({
-      incidentId: incident.id, occurredAt: deps.clock.now(), actor: actor.user, kind: outcome.ok ? 'token.refreshed' : 'token.refresh_failed',
-      data: { provider, attempts: outcome.attempts, by: outcome.by, ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt.toISOString() } : {}), ...(outcome.error ? { error: outcome.error } : {}), ...(step ? { step } : {}) },
+      incidentId: incident.id,
+      occurredAt: deps.clock.now(),
+      actor: actor.user,
+      kind: outcome.ok ? 'token.refreshed' : 'token.refresh_failed',
+      data: {
+        provider,
+        attempts: outcome.attempts,
+        by: outcome.by,
+        ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt.toISOString() } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(step ? { step } : {}),
+      },
     });
     if (incident.channelId && incident.messageTs) {
-      await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'token-refreshed', actor: actor.user, provider, ok: outcome.ok, ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
+      await deps.slack.postInThread(incident.channelId, incident.messageTs, {
+        kind: 'token-refreshed',
+        actor: actor.user,
+        provider,
+        ok: outcome.ok,
+        ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      });
     }
   }
   return outcome;
@@ -49,21 +72,56 @@ export async function refreshToken(deps: AppDeps, target: Target, provider: stri
     throw error;
   });
   const outcome = await refreshAndRecord(deps, provider, incident, actor);
-  return text(outcome.ok ? `The \`${provider}\` token is fresh${outcome.expiresAt ? ` until ${outcome.expiresAt.toISOString().slice(11, 16)} UTC` : ''}.` : `The \`${provider}\` token could not be refreshed: ${outcome.error ?? 'unknown error'}`);
+  return text(
+    outcome.ok
+      ? `The \`${provider}\` token is fresh${outcome.expiresAt ? ` until ${outcome.expiresAt.toISOString().slice(11, 16)} UTC` : ''}.`
+      : `The \`${provider}\` token could not be refreshed: ${outcome.error ?? 'unknown error'}`,
+  );
 }
 
 /** A step's Refresh token button. */
-export async function refreshStepToken(deps: AppDeps, incident: Incident, step: number, provider: string, actor: Actor): Promise<Reply> {
+export async function refreshStepToken(
+  deps: AppDeps,
+  incident: Incident,
+  step: number,
+  provider: string,
+  actor: Actor,
+): Promise<Reply> {
   const title = incident.playbook.steps[step - 1]?.title;
-  const started = await recordStepMove(deps.db, { incidentId: incident.id, step, to: 'running', kind: 'step.started', actor: actor.user, at: deps.clock.now(), data: { title, token: provider }, ...(actor.requestKey ? { requestKey: actor.requestKey } : {}) });
-  if (!started.changed) return started.duplicate ? { kind: 'none' } : text(`Step ${step} is already ${started.status?.state ?? 'running'}.`);
+  const started = await recordStepMove(deps.db, {
+    incidentId: incident.id,
+    step,
+    to: 'running',
+    kind: 'step.started',
+    actor: actor.user,
+    at: deps.clock.now(),
+    data: { title, token: provider },
+    ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+  });
+  if (!started.changed)
+    return started.duplicate
+      ? { kind: 'none' }
+      : text(`Step ${step} is already ${started.status?.state ?? 'running'}.`);
   await deps.live.refresh(incident.id);
   const outcome = await refreshAndRecord(deps, provider, incident, actor, step);
   const at = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    const moved = await recordStepMove(tx, { incidentId: incident.id, step, to: outcome.ok ? 'done' : 'failed', kind: outcome.ok ? 'step.done' : 'step.failed', actor: 'system', at, ...(outcome.ok ? {} : { detail: outcome.error ?? 'refresh failed' }), data: { title, ...(outcome.ok ? {} : { reason: outcome.error }) } });
+    const moved = await recordStepMove(tx, {
+      incidentId: incident.id,
+      step,
+      to: outcome.ok ? 'done' : 'failed',
+      kind: outcome.ok ? 'step.done' : 'step.failed',
+      actor: 'system',
+      at,
+      ...(outcome.ok ? {} : { detail: outcome.error ?? 'refresh failed' }),
+      data: { title, ...(outcome.ok ? {} : { reason: outcome.error }) },
+    });
     if (moved.changed && outcome.ok) await meetDeadlinesIn(tx, incident.id, { step }, at);
   });
   await deps.live.refresh(incident.id);
-  return text(outcome.ok ? `Step ${step}: the \`${provider}\` token is fresh.` : `Step ${step} failed: ${outcome.error ?? 'refresh failed'}`);
+  return text(
+    outcome.ok
+      ? `Step ${step}: the \`${provider}\` token is fresh.`
+      : `Step ${step} failed: ${outcome.error ?? 'refresh failed'}`,
+  );
 }

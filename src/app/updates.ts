@@ -15,42 +15,89 @@ export async function setSeverity(deps: AppDeps, target: Target, severity: Sever
   const incident = await incidentFor(deps.db, target);
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
-    const change = await changeSeverity(tx, { incidentId: incident.id, severity, actor: actor.user, at, ...requestOf(actor) });
-    if (change.changed) await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'severity', from: severityLabel(incident.severity), to: severityLabel(severity) }, at);
+    const change = await changeSeverity(tx, {
+      incidentId: incident.id,
+      severity,
+      actor: actor.user,
+      at,
+      ...requestOf(actor),
+    });
+    if (change.changed)
+      await enqueueStatusUpdate(
+        tx,
+        deps,
+        change.incident,
+        { kind: 'severity', from: severityLabel(incident.severity), to: severityLabel(severity) },
+        at,
+      );
     return change;
   });
   deps.wake();
   return settle(deps, change, {
-    post: { kind: 'status', actor: actor.user, text: `changed the severity of ${incident.key} to ${severityLabel(severity)}` },
+    post: {
+      kind: 'status',
+      actor: actor.user,
+      text: `changed the severity of ${incident.key} to ${severityLabel(severity)}`,
+    },
     reply: `${incident.key} is now ${severityLabel(severity)}.`,
-    refusal: (current) => (current.status === 'resolved' ? `${current.key} is resolved.` : `${current.key} is already ${severityLabel(severity)}.`),
+    refusal: (current) =>
+      current.status === 'resolved'
+        ? `${current.key} is resolved.`
+        : `${current.key} is already ${severityLabel(severity)}.`,
   });
 }
 
 /** Escalate by hand: to a named level, or the next one. */
-export async function escalateManually(deps: AppDeps, target: Target, level: number | undefined, actor: Actor): Promise<Reply> {
+export async function escalateManually(
+  deps: AppDeps,
+  target: Target,
+  level: number | undefined,
+  actor: Actor,
+): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
   const policy = incident.escalationPolicy ?? undefined;
   const levels = policy?.levels.length ?? 3;
   const to = level ?? incident.escalationLevel + 1;
   if (to < 1 || to > levels) {
-    throw badRequest(level === undefined ? `${incident.key} is already at its last escalation level (${levels}).` : `${incident.key}'s escalation policy has levels 1 to ${levels}.`);
+    throw badRequest(
+      level === undefined
+        ? `${incident.key} is already at its last escalation level (${levels}).`
+        : `${incident.key}'s escalation policy has levels 1 to ${levels}.`,
+    );
   }
   const at = deps.clock.now();
   const name = policy?.levels[to - 1]?.name;
   const change = await deps.db.transaction(async (tx) => {
-    const change = await changeEscalationLevel(tx, { incidentId: incident.id, level: to, actor: actor.user, at, data: { manual: true }, ...requestOf(actor) });
+    const change = await changeEscalationLevel(tx, {
+      incidentId: incident.id,
+      level: to,
+      actor: actor.user,
+      at,
+      data: { manual: true },
+      ...requestOf(actor),
+    });
     if (change.changed) {
       await restartAtLevel(tx, change.incident, `event-${change.event.id}`, at);
-      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'escalated', level: to, ...(name ? { levelName: name } : {}) }, at);
+      await enqueueStatusUpdate(
+        tx,
+        deps,
+        change.incident,
+        { kind: 'escalated', level: to, ...(name ? { levelName: name } : {}) },
+        at,
+      );
     }
     return change;
   });
   deps.wake();
   return settle(deps, change, {
-    post: { kind: 'status', actor: actor.user, text: `escalated ${incident.key} to level ${to}${name ? ` (${name})` : ''}` },
+    post: {
+      kind: 'status',
+      actor: actor.user,
+      text: `escalated ${incident.key} to level ${to}${name ? ` (${name})` : ''}`,
+    },
     reply: `${incident.key} is escalated to level ${to}${name ? `: ${name}` : ''}.`,
-    refusal: (current) => (current.status === 'resolved' ? `${current.key} is resolved.` : `${current.key} is already at level ${to}.`),
+    refusal: (current) =>
+      current.status === 'resolved' ? `${current.key} is resolved.` : `${current.key} is already at level ${to}.`,
   });
 }
 
@@ -58,22 +105,38 @@ export async function setCommander(deps: AppDeps, target: Target, user: string, 
   const incident = await incidentFor(deps.db, target);
   const commander = user.startsWith('@') ? await deps.slack.findUser(user.slice(1)) : user;
   if (!commander) throw new BotError('not_found', `There is nobody called ${escapeMrkdwn(user)} in this workspace.`);
-  const change = await changeCommander(deps.db, { incidentId: incident.id, commander, actor: actor.user, at: deps.clock.now(), ...requestOf(actor) });
+  const change = await changeCommander(deps.db, {
+    incidentId: incident.id,
+    commander,
+    actor: actor.user,
+    at: deps.clock.now(),
+    ...requestOf(actor),
+  });
   return settle(deps, change, {
     post: { kind: 'status', actor: actor.user, text: `made <@${commander}> the commander of ${incident.key}` },
     reply: `<@${commander}> now commands ${incident.key}.`,
-    refusal: (current) => (current.status === 'resolved' ? `${current.key} is resolved.` : `<@${commander}> already commands ${current.key}.`),
+    refusal: (current) =>
+      current.status === 'resolved'
+        ? `${current.key} is resolved.`
+        : `<@${commander}> already commands ${current.key}.`,
   });
 }
 
 /** A note goes into the timeline and the incident's thread. */
 export async function addNote(deps: AppDeps, target: Target, note: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps.db, target);
-  const written = await recordOnce(deps, actor, { incidentId: incident.id, occurredAt: deps.clock.now(), kind: 'note.added', data: { text: note } });
+  const written = await recordOnce(deps, actor, {
+    incidentId: incident.id,
+    occurredAt: deps.clock.now(),
+    kind: 'note.added',
+    data: { text: note },
+  });
   if (!written) return NO_REPLY;
   // Notes live in the thread, not the live message: nothing to re-render.
   if (incident.channelId && incident.messageTs) {
-    await deps.slack.postInThread(incident.channelId, incident.messageTs, { kind: 'note', actor: actor.user, text: note }).catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'thread post failed'));
+    await deps.slack
+      .postInThread(incident.channelId, incident.messageTs, { kind: 'note', actor: actor.user, text: note })
+      .catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'thread post failed'));
   }
   return text(`Noted in ${incident.key}'s timeline.`);
 }

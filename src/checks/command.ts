@@ -26,15 +26,27 @@ export const runCommand: Runner<'command'> = async (config, attempt) => {
   } else if (result.exitCode === null) {
     check(false, '', `killed by ${result.signal ?? 'a signal'}, expected exit code ${expect.exit_code}`);
   } else {
-    check(result.exitCode === expect.exit_code, `exit code ${result.exitCode} in ${formatMs(result.durationMs)}`, `exit code ${result.exitCode}, expected ${expect.exit_code}`);
+    check(
+      result.exitCode === expect.exit_code,
+      `exit code ${result.exitCode} in ${formatMs(result.durationMs)}`,
+      `exit code ${result.exitCode}, expected ${expect.exit_code}`,
+    );
   }
   if (expect.output_contains !== undefined) {
     const wanted = JSON.stringify(expect.output_contains);
-    check(result.output.includes(expect.output_contains), `output contains ${wanted}`, `the output does not contain ${wanted}`);
+    check(
+      result.output.includes(expect.output_contains),
+      `output contains ${wanted}`,
+      `the output does not contain ${wanted}`,
+    );
   }
   if (expect.output_excludes !== undefined) {
     const unwanted = JSON.stringify(expect.output_excludes);
-    check(!result.output.includes(expect.output_excludes), `output does not contain ${unwanted}`, `the output contains ${unwanted}`);
+    check(
+      !result.output.includes(expect.output_excludes),
+      `output does not contain ${unwanted}`,
+      `the output contains ${unwanted}`,
+    );
   }
   // Already cut to max_output by runProcess, with a note saying how much was dropped.
   const output = result.output.trimEnd();

@@ -26,7 +26,7 @@ export function formatNumber(value: number): string {
 
 /** A JSON value as it would appear in the body: strings quoted, long values cut. */
 export function formatValue(value: unknown): string {
-  const text = value === undefined ? 'missing' : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 

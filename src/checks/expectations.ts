@@ -23,9 +23,14 @@ export function selectPath(root: unknown, path: string): PathMatch[] {
         // A missing step is reported with the rest of the path, as the user wrote it.
         next.push({ ...match, path: here });
       } else if (segment === '*') {
-        const entries = Array.isArray(match.value) ? match.value.map((v, i) => [String(i), v] as const) : isObject(match.value) ? Object.entries(match.value) : undefined;
+        const entries = Array.isArray(match.value)
+          ? match.value.map((v, i) => [String(i), v] as const)
+          : isObject(match.value)
+            ? Object.entries(match.value)
+            : undefined;
         if (!entries) next.push({ path: here, value: undefined, found: false });
-        for (const [key, value] of entries ?? []) next.push({ path: match.path ? `${match.path}.${key}` : key, value, found: true });
+        for (const [key, value] of entries ?? [])
+          next.push({ path: match.path ? `${match.path}.${key}` : key, value, found: true });
       } else {
         const child = childOf(match.value, segment);
         next.push({ path: here, value: child.value, found: child.found });
@@ -92,7 +97,9 @@ function judge(match: PathMatch, e: JsonExpectation, want: string): string | und
     return match.found && match.value === e.equals ? undefined : `${match.path} is ${actual}, expected ${want}`;
   }
   if (typeof match.value !== 'number' || !match.found) return `${match.path} is ${actual}, expected a number ${want}`;
-  return compare(match.value, e.op!, e.value!) ? undefined : `${match.path} is ${formatNumber(match.value)}, expected ${want}`;
+  return compare(match.value, e.op!, e.value!)
+    ? undefined
+    : `${match.path} is ${formatNumber(match.value)}, expected ${want}`;
 }
 
 /** At most three misses spelled out, so a failure stays one readable line. */
@@ -102,7 +109,10 @@ export function joinFailures(failures: readonly string[]): string {
 }
 
 /** Parses a body and evaluates every expectation; an empty list never looks at the body. */
-export function checkJsonBody(text: string, expectations: readonly JsonExpectation[]): { details: string[]; failures: string[] } {
+export function checkJsonBody(
+  text: string,
+  expectations: readonly JsonExpectation[],
+): { details: string[]; failures: string[] } {
   if (expectations.length === 0) return { details: [], failures: [] };
   let body: unknown;
   try {

@@ -50,7 +50,7 @@ function rootCause(error: unknown): NetworkError {
     if (Array.isArray(aggregate) && aggregate.length > 0) current = aggregate[0] as NetworkError;
     else current = current.cause as NetworkError | undefined;
   }
-  return (error ?? {}) as NetworkError;
+  return (error ?? {});
 }
 
 function firstLine(text: string): string {
@@ -63,7 +63,8 @@ export function safeUrl(raw: string): string {
   try {
     const url = new URL(raw);
     if (url.password) url.password = '';
-    for (const name of [...url.searchParams.keys()]) if (/pass|secret|token|key|auth/i.test(name)) url.searchParams.set(name, 'redacted');
+    for (const name of [...url.searchParams.keys()])
+      if (/pass|secret|token|key|auth/i.test(name)) url.searchParams.set(name, 'redacted');
     return url.toString();
   } catch {
     return '(an invalid URL)';
@@ -80,7 +81,8 @@ export function secretParts(value: string): string[] {
   try {
     const url = new URL(value);
     const parts = url.password ? [url.password, decodeURIComponent(url.password)] : [];
-    for (const [name, param] of url.searchParams) if (/pass|secret|token|key|auth/i.test(name) && param) parts.push(param);
+    for (const [name, param] of url.searchParams)
+      if (/pass|secret|token|key|auth/i.test(name) && param) parts.push(param);
     return parts;
   } catch {
     return [value];

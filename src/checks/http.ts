@@ -24,21 +24,34 @@ export async function request(
   } catch {
     throw new ConfigFault(`${safeUrl(options.url)} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigFault(`only http and https URLs can be checked, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigFault(`only http and https URLs can be checked, not ${url.protocol}`);
   const headers = new Headers({ 'user-agent': 'incident-bot-check' });
   if (options.accept) headers.set('accept', options.accept);
   for (const [name, value] of Object.entries(options.headers)) headers.set(name, attempt.reveal(value));
   // fetch refuses credentials in a URL; send them as curl does, as Basic auth.
   if (url.username || url.password) {
     const password = attempt.reveal(new Secret(decodeURIComponent(url.password)));
-    if (!headers.has('authorization')) headers.set('authorization', `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64')}`);
+    if (!headers.has('authorization'))
+      headers.set(
+        'authorization',
+        `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64')}`,
+      );
     url.username = '';
     url.password = '';
   }
   const started = performance.now();
-  const response = await fetch(url, { method: options.method, headers, body: options.body, signal: attempt.signal, redirect: 'follow' });
+  const response = await fetch(url, {
+    method: options.method,
+    headers,
+    body: options.body,
+    signal: attempt.signal,
+    redirect: 'follow',
+  });
   const text = options.method === 'HEAD' ? '' : await readText(response, MAX_BODY);
-  attempt.details.push(`${options.method} ${safeUrl(options.url)} → ${response.status} in ${formatMs(performance.now() - started)}`);
+  attempt.details.push(
+    `${options.method} ${safeUrl(options.url)} → ${response.status} in ${formatMs(performance.now() - started)}`,
+  );
   return { status: response.status, statusText: response.statusText, text };
 }
 
@@ -61,7 +74,12 @@ async function readText(response: Response, limit: number): Promise<string> {
 }
 
 export const runHttp: Runner<'http'> = async (config, attempt) => {
-  const response = await request(attempt, { method: config.method, url: config.url, headers: config.headers, body: config.body });
+  const response = await request(attempt, {
+    method: config.method,
+    url: config.url,
+    headers: config.headers,
+    body: config.body,
+  });
   const { details } = attempt;
   const failures: string[] = [];
   const allowed = Array.isArray(config.expect.status) ? config.expect.status : [config.expect.status];
@@ -79,7 +97,9 @@ export const runHttp: Runner<'http'> = async (config, attempt) => {
   if (wanted !== undefined) {
     const ok = response.text.includes(wanted);
     if (!ok) failures.push(`the body does not contain ${JSON.stringify(wanted)}`);
-    details.push(ok ? `✓ the body contains ${JSON.stringify(wanted)}` : `✗ the body does not contain ${JSON.stringify(wanted)}`);
+    details.push(
+      ok ? `✓ the body contains ${JSON.stringify(wanted)}` : `✗ the body does not contain ${JSON.stringify(wanted)}`,
+    );
   }
   if (failures.length === 0) return {};
   details.push(`body: ${excerpt(response.text)}`);

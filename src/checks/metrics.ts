@@ -14,8 +14,14 @@ type Measure = (samples: readonly Sample[]) => { value: number } | { reason: str
 export const runMetrics: Runner<'metrics'> = async (config, attempt) => {
   // Selectors are parsed before the scrape: a typo is a config fault, not worth a retry.
   const plans = config.thresholds.map((t) => ({ threshold: t, measure: planMeasure(t) }));
-  const response = await request(attempt, { method: 'GET', url: config.url, headers: config.headers, accept: 'text/plain;version=0.0.4' });
-  if (response.status < 200 || response.status > 299) return { failure: `expected status 200 from the metrics endpoint, got ${response.status}` };
+  const response = await request(attempt, {
+    method: 'GET',
+    url: config.url,
+    headers: config.headers,
+    accept: 'text/plain;version=0.0.4',
+  });
+  if (response.status < 200 || response.status > 299)
+    return { failure: `expected status 200 from the metrics endpoint, got ${response.status}` };
   let samples: Sample[];
   try {
     samples = parsePrometheusText(response.text).samples;
@@ -27,11 +33,15 @@ export const runMetrics: Runner<'metrics'> = async (config, attempt) => {
     const want = `${t.op} ${formatNumber(t.value)}`;
     const measured = measure(samples);
     const failure =
-      'reason' in measured ? `${t.name}: ${measured.reason}`
-      : compare(measured.value, t.op, t.value) ? undefined
-      : `${t.name} is ${formatNumber(measured.value)}, expected ${want}`;
+      'reason' in measured
+        ? `${t.name}: ${measured.reason}`
+        : compare(measured.value, t.op, t.value)
+          ? undefined
+          : `${t.name} is ${formatNumber(measured.value)}, expected ${want}`;
     if (failure) failures.push(failure);
-    attempt.details.push(failure ? `✗ ${failure}` : `✓ ${t.name}: ${'value' in measured ? formatNumber(measured.value) : ''} (${want})`);
+    attempt.details.push(
+      failure ? `✗ ${failure}` : `✓ ${t.name}: ${'value' in measured ? formatNumber(measured.value) : ''} (${want})`,
+    );
   }
   return failures.length === 0 ? {} : { failure: joinFailures(failures) };
 };
@@ -82,7 +92,10 @@ function ratioMeasure(of: Selector, to: Selector[]): Measure {
 
 /** `histogram` names the histogram (`_bucket` is added) and may carry label matchers. */
 function quantileMeasure(selector: Selector, q: number): Measure {
-  const buckets: Selector = { ...selector, ...(selector.name !== undefined && !selector.name.endsWith('_bucket') && { name: `${selector.name}_bucket` }) };
+  const buckets: Selector = {
+    ...selector,
+    ...(selector.name !== undefined && !selector.name.endsWith('_bucket') && { name: `${selector.name}_bucket` }),
+  };
   return (samples) => {
     const found = collectBuckets(samples, buckets);
     if (found.length === 0) return { reason: `no buckets match ${buckets.name ?? selector.text}` };

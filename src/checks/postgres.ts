@@ -28,7 +28,9 @@ export const runPostgres: Runner<'postgres'> = async (config, attempt) => {
     const queried = performance.now();
     const result = await client.query(config.query);
     const rows = result.rowCount ?? result.rows.length;
-    attempt.details.push(`✓ ${short(config.query)} → ${rows} row${rows === 1 ? '' : 's'} in ${formatMs(performance.now() - queried)}`);
+    attempt.details.push(
+      `✓ ${short(config.query)} → ${rows} row${rows === 1 ? '' : 's'} in ${formatMs(performance.now() - queried)}`,
+    );
     return {};
   } finally {
     attempt.signal.removeEventListener('abort', end);

@@ -29,7 +29,17 @@ export class PrometheusParseError extends Error {
 
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
 const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
-const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'info', 'stateset', 'gaugehistogram']);
+const TYPES = new Set([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'untyped',
+  'unknown',
+  'info',
+  'stateset',
+  'gaugehistogram',
+]);
 
 export function parsePrometheusText(text: string): Exposition {
   const samples: Sample[] = [];
@@ -65,17 +75,27 @@ function parseSample(line: string, lineNo: number): Sample {
   const brace = /^[ \t]*\{/.exec(line.slice(at));
   if (brace) at = parseLabels(line, at + brace[0].length, labels, fail);
   const rest = line.slice(at);
-  if (!/^[ \t]/.test(rest)) fail(rest === '' ? 'expected a value' : `unexpected ${JSON.stringify(rest[0])} after the metric name`);
+  if (!/^[ \t]/.test(rest))
+    fail(rest === '' ? 'expected a value' : `unexpected ${JSON.stringify(rest[0])} after the metric name`);
   // An OpenMetrics exemplar follows ` # `; it says nothing about the value.
-  const fields = rest.split(/\s+#\s/)[0]!.trim().split(/[ \t]+/);
+  const fields = rest
+    .split(/\s+#\s/)[0]!
+    .trim()
+    .split(/[ \t]+/);
   if (fields.length > 2) fail('expected a value and at most a timestamp');
   const value = parseValue(fields[0]!) ?? fail(`${JSON.stringify(fields[0])} is not a number`);
-  if (fields[1] !== undefined && !/^-?\d+(\.\d+)?$/.test(fields[1])) fail(`${JSON.stringify(fields[1])} is not a timestamp`);
+  if (fields[1] !== undefined && !/^-?\d+(\.\d+)?$/.test(fields[1]))
+    fail(`${JSON.stringify(fields[1])} is not a timestamp`);
   return { name, labels, value };
 }
 
 /** Reads `name="value",…}` from `at`; returns the index after the closing brace. */
-function parseLabels(line: string, at: number, labels: Record<string, string>, fail: (reason: string) => never): number {
+function parseLabels(
+  line: string,
+  at: number,
+  labels: Record<string, string>,
+  fail: (reason: string) => never,
+): number {
   const skipSpace = () => {
     while (line[at] === ' ' || line[at] === '\t') at++;
   };

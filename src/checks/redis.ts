@@ -41,10 +41,13 @@ export const runRedis: Runner<'redis'> = async (config, attempt) => {
       const raw = info.get(field);
       const actual = raw === undefined ? undefined : Number(raw);
       const failure =
-        raw === undefined ? `INFO has no field ${field}`
-        : !Number.isFinite(actual) ? `${field} is ${JSON.stringify(raw)}, expected a number ${op} ${formatNumber(value)}`
-        : compare(actual!, op, value) ? undefined
-        : `${field} is ${raw}, expected ${op} ${formatNumber(value)}`;
+        raw === undefined
+          ? `INFO has no field ${field}`
+          : !Number.isFinite(actual)
+            ? `${field} is ${JSON.stringify(raw)}, expected a number ${op} ${formatNumber(value)}`
+            : compare(actual!, op, value)
+              ? undefined
+              : `${field} is ${raw}, expected ${op} ${formatNumber(value)}`;
       if (failure) failures.push(failure);
       attempt.details.push(failure ? `✗ ${failure}` : `✓ ${field} is ${raw} (${op} ${formatNumber(value)})`);
     }

@@ -31,7 +31,8 @@ export async function runCheck(name: string, config: CheckConfig, ctx: CheckCont
     for (;;) {
       attempts++;
       last = await attemptOnce(config, ctx, secrets);
-      const retry = last.failure !== undefined && last.retryable !== false && attempts <= config.retries && !ctx.signal?.aborted;
+      const retry =
+        last.failure !== undefined && last.retryable !== false && attempts <= config.retries && !ctx.signal?.aborted;
       if (!retry) break;
       earlier.push(`attempt ${attempts}: ${last.failure}`);
       await sleep(backoffDelay(config.backoff, attempts - 1, ctx.random));
@@ -40,15 +41,32 @@ export async function runCheck(name: string, config: CheckConfig, ctx: CheckCont
     const judged = judge(last, config.latency_budget);
     const details = [...earlier, ...last.details, ...judged.details].map((line) => redact(line, secrets));
     const failure = judged.failure === undefined ? undefined : redact(judged.failure, secrets);
-    return { ...base, status: judged.status, latencyMs: Math.round(last.latencyMs), attempts, ...(failure !== undefined && { failure }), details };
+    return {
+      ...base,
+      status: judged.status,
+      latencyMs: Math.round(last.latencyMs),
+      attempts,
+      ...(failure !== undefined && { failure }),
+      details,
+    };
   } catch (error) {
     // Only a bug gets here; the result still answers instead of throwing.
-    return { ...base, status: 'fail', latencyMs: 0, attempts: 1, failure: redact(describeError(error).failure, secrets), details: [] };
+    return {
+      ...base,
+      status: 'fail',
+      latencyMs: 0,
+      attempts: 1,
+      failure: redact(describeError(error).failure, secrets),
+      details: [],
+    };
   }
 }
 
 /** Runs checks side by side, so a group takes as long as its slowest check; results keep the input order. */
-export function runChecks(checks: ReadonlyArray<{ name: string; config: CheckConfig }>, ctx: CheckContext = {}): Promise<CheckResult[]> {
+export function runChecks(
+  checks: ReadonlyArray<{ name: string; config: CheckConfig }>,
+  ctx: CheckContext = {},
+): Promise<CheckResult[]> {
   return Promise.all(checks.map(({ name, config }) => runCheck(name, config, ctx)));
 }
 
@@ -58,7 +76,10 @@ export function overallStatus(results: readonly CheckResult[]): CheckStatus {
   return 'pass';
 }
 
-function judge(outcome: AttemptOutcome, budget: number | undefined): { status: CheckStatus; failure?: string; details: string[] } {
+function judge(
+  outcome: AttemptOutcome,
+  budget: number | undefined,
+): { status: CheckStatus; failure?: string; details: string[] } {
   if (outcome.failure !== undefined) return { status: 'fail', failure: outcome.failure, details: [] };
   if (outcome.degraded !== undefined) return { status: 'degraded', failure: outcome.degraded, details: [] };
   if (budget === undefined) return { status: 'pass', details: [] };
@@ -90,7 +111,10 @@ async function attemptOnce(config: CheckConfig, ctx: CheckContext, secrets: stri
   let timer: NodeJS.Timeout | undefined;
   let onCancel: (() => void) | undefined;
   const deadline = new Promise<Verdict>((resolve) => {
-    const timedOut = config.kind === 'command' ? `still running after ${formatDuration(config.timeout)}; stopped` : `no answer within ${formatDuration(config.timeout)}`;
+    const timedOut =
+      config.kind === 'command'
+        ? `still running after ${formatDuration(config.timeout)}; stopped`
+        : `no answer within ${formatDuration(config.timeout)}`;
     timer = setTimeout(() => resolve({ failure: timedOut }), config.timeout);
     onCancel = () => resolve({ failure: 'cancelled', retryable: false });
     ctx.signal?.addEventListener('abort', onCancel, { once: true });

@@ -52,7 +52,9 @@ export function parseSelector(text: string): Selector {
       if (src[at] === '}') break;
       const label = token(LABEL) ?? fail(`expected a label name at column ${at + 1}`);
       space();
-      const op = (['=~', '!~', '!=', '='] as const).find((o) => src.startsWith(o, at)) ?? fail(`expected =, !=, =~ or !~ after ${label}`);
+      const op =
+        (['=~', '!~', '!=', '='] as const).find((o) => src.startsWith(o, at)) ??
+        fail(`expected =, !=, =~ or !~ after ${label}`);
       at += op.length;
       space();
       const value = readString() ?? fail(`expected a quoted value for ${label}`);
@@ -81,7 +83,14 @@ export function parseSelector(text: string): Selector {
       if (c === quote) return value;
       if (c === '\\' && quote !== '`') {
         const e = src[at++];
-        value += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\\' || e === '"' || e === "'" ? e : fail(`invalid escape \\${e ?? ''}`);
+        value +=
+          e === 'n'
+            ? '\n'
+            : e === 't'
+              ? '\t'
+              : e === '\\' || e === '"' || e === "'"
+                ? e
+                : fail(`invalid escape \\${e ?? ''}`);
       } else {
         value += c;
       }

@@ -20,14 +20,20 @@ export interface Target {
 export function resolveTarget(config: ChecksConfig, target?: string): Target | undefined {
   const key = target?.trim().toLowerCase() ?? '';
   if (key === '') {
-    return { target: 'all', title: 'All checks', checks: Object.entries(config.checks).map(([name, check]) => ({ name, config: check })) };
+    return {
+      target: 'all',
+      title: 'All checks',
+      checks: Object.entries(config.checks).map(([name, check]) => ({ name, config: check })),
+    };
   }
   const check = Object.hasOwn(config.checks, key) ? config.checks[key] : undefined;
   if (check) return { target: key, title: check.title ?? key, checks: [{ name: key, config: check }] };
   const group = Object.hasOwn(config.groups, key) ? config.groups[key] : undefined;
   if (!group) return undefined;
   // The config loader rejects unknown names; skipping here keeps a hand-built config from crashing.
-  const checks = group.checks.flatMap((name) => (Object.hasOwn(config.checks, name) ? [{ name, config: config.checks[name]! }] : []));
+  const checks = group.checks.flatMap((name) =>
+    Object.hasOwn(config.checks, name) ? [{ name, config: config.checks[name]! }] : [],
+  );
   return { target: key, title: group.title ?? key, checks };
 }
 

@@ -17,19 +17,26 @@ export const runToken: Runner<'token'> = async (config, attempt) => {
   const refresh = `refresh it with /incident token refresh ${provider}${lastError}`;
   switch (state.status) {
     case 'valid':
-      attempt.details.push(`✓ token ${provider} is valid${left !== undefined && left > 0 ? `, expires in ${formatDuration(left)}` : ''}`);
+      attempt.details.push(
+        `✓ token ${provider} is valid${left !== undefined && left > 0 ? `, expires in ${formatDuration(left)}` : ''}`,
+      );
       return {};
     case 'expiring': {
-      const degraded = left !== undefined && left > 0 ? `token ${provider} expires in ${formatDuration(left)}` : `token ${provider} is about to expire`;
+      const degraded =
+        left !== undefined && left > 0
+          ? `token ${provider} expires in ${formatDuration(left)}`
+          : `token ${provider} is about to expire`;
       attempt.details.push(`⚠ ${degraded}${lastError}`);
       return { degraded };
     }
     case 'expired': {
       // The manager calls a token expired once inside its safety buffer, before the real expiry.
       const failure =
-        left === undefined ? `token ${provider} has expired`
-        : left <= 0 ? `token ${provider} expired ${formatDuration(-left)} ago`
-        : `token ${provider} is past its safety buffer (expires in ${formatDuration(left)})`;
+        left === undefined
+          ? `token ${provider} has expired`
+          : left <= 0
+            ? `token ${provider} expired ${formatDuration(-left)} ago`
+            : `token ${provider} is past its safety buffer (expires in ${formatDuration(left)})`;
       attempt.details.push(`✗ ${failure}; ${refresh}`);
       return { failure, retryable: false };
     }

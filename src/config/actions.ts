@@ -10,7 +10,16 @@ type Fields = ReturnType<typeof envFields>;
  * `incident.summary` is typed by a person: it fills one argument at most,
  * never a shell, and a value that would read as an option is refused.
  */
-export const ACTION_PLACEHOLDERS = ['incident.key', 'incident.id', 'incident.severity', 'incident.playbook', 'incident.channel', 'incident.summary', 'requester', 'approver'] as const;
+export const ACTION_PLACEHOLDERS = [
+  'incident.key',
+  'incident.id',
+  'incident.severity',
+  'incident.playbook',
+  'incident.channel',
+  'incident.summary',
+  'requester',
+  'approver',
+] as const;
 
 export function actionSchema(f: Fields) {
   const common = {

@@ -7,28 +7,32 @@ type Fields = ReturnType<typeof envFields>;
 const comparison = z.enum(['==', '!=', '>', '>=', '<', '<=']);
 
 /** `path` is dotted, with `*` for every key or element: `services.*` checks each service. */
-const jsonExpectation = z.strictObject({
-  path: z.string().min(1),
-  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-  op: comparison.optional(),
-  value: z.number().optional(),
-}).refine((e) => (e.equals !== undefined) !== (e.op !== undefined && e.value !== undefined), {
-  message: 'give either `equals`, or `op` and `value`',
-});
+const jsonExpectation = z
+  .strictObject({
+    path: z.string().min(1),
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    op: comparison.optional(),
+    value: z.number().optional(),
+  })
+  .refine((e) => (e.equals !== undefined) !== (e.op !== undefined && e.value !== undefined), {
+    message: 'give either `equals`, or `op` and `value`',
+  });
 
-const threshold = z.strictObject({
-  name: z.string().min(1),
-  /** A series selector in Prometheus syntax, summed: `http_requests_total{status=~"5.."}`. */
-  series: z.string().optional(),
-  /** `of` divided by `to` (each a selector, summed); `to` may list several to add. */
-  ratio: z.strictObject({ of: z.string(), to: z.union([z.string(), z.array(z.string()).min(1)]) }).optional(),
-  /** A quantile estimated from a histogram's buckets, in the histogram's unit. */
-  quantile: z.strictObject({ histogram: z.string(), q: z.number().gt(0).lt(1) }).optional(),
-  op: comparison,
-  value: z.number(),
-}).refine((t) => [t.series, t.ratio, t.quantile].filter((v) => v !== undefined).length === 1, {
-  message: 'a threshold measures exactly one of `series`, `ratio` or `quantile`',
-});
+const threshold = z
+  .strictObject({
+    name: z.string().min(1),
+    /** A series selector in Prometheus syntax, summed: `http_requests_total{status=~"5.."}`. */
+    series: z.string().optional(),
+    /** `of` divided by `to` (each a selector, summed); `to` may list several to add. */
+    ratio: z.strictObject({ of: z.string(), to: z.union([z.string(), z.array(z.string()).min(1)]) }).optional(),
+    /** A quantile estimated from a histogram's buckets, in the histogram's unit. */
+    quantile: z.strictObject({ histogram: z.string(), q: z.number().gt(0).lt(1) }).optional(),
+    op: comparison,
+    value: z.number(),
+  })
+  .refine((t) => [t.series, t.ratio, t.quantile].filter((v) => v !== undefined).length === 1, {
+    message: 'a threshold measures exactly one of `series`, `ratio` or `quantile`',
+  });
 
 const infoExpectation = z.strictObject({ field: z.string().min(1), op: comparison, value: z.number() });
 
@@ -48,27 +52,52 @@ export function checkSchema(f: Fields) {
     url: f.text,
     headers: z.record(z.string(), f.sensitive).default({}),
     body: z.string().optional(),
-    expect: z.strictObject({
-      status: z.union([z.number().int(), z.array(z.number().int())]).default(200),
-      json: z.array(jsonExpectation).default([]),
-      body_contains: z.string().optional(),
-    }).prefault({}),
+    expect: z
+      .strictObject({
+        status: z.union([z.number().int(), z.array(z.number().int())]).default(200),
+        json: z.array(jsonExpectation).default([]),
+        body_contains: z.string().optional(),
+      })
+      .prefault({}),
   });
-  const tcp = z.strictObject({ kind: z.literal('tcp'), ...common, host: f.text, port: z.number().int().min(1).max(65535) });
-  const postgres = z.strictObject({ kind: z.literal('postgres'), ...common, url: f.sensitive, query: z.string().default('SELECT 1') });
-  const redis = z.strictObject({ kind: z.literal('redis'), ...common, url: f.sensitive, info: z.array(infoExpectation).default([]) });
-  const metrics = z.strictObject({ kind: z.literal('metrics'), ...common, url: f.text, headers: z.record(z.string(), f.sensitive).default({}), thresholds: z.array(threshold).min(1) });
+  const tcp = z.strictObject({
+    kind: z.literal('tcp'),
+    ...common,
+    host: f.text,
+    port: z.number().int().min(1).max(65535),
+  });
+  const postgres = z.strictObject({
+    kind: z.literal('postgres'),
+    ...common,
+    url: f.sensitive,
+    query: z.string().default('SELECT 1'),
+  });
+  const redis = z.strictObject({
+    kind: z.literal('redis'),
+    ...common,
+    url: f.sensitive,
+    info: z.array(infoExpectation).default([]),
+  });
+  const metrics = z.strictObject({
+    kind: z.literal('metrics'),
+    ...common,
+    url: f.text,
+    headers: z.record(z.string(), f.sensitive).default({}),
+    thresholds: z.array(threshold).min(1),
+  });
   const command = z.strictObject({
     kind: z.literal('command'),
     ...common,
     argv: z.array(z.string().min(1)).min(1),
     cwd: f.text.optional(),
     env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
-    expect: z.strictObject({
-      exit_code: z.number().int().default(0),
-      output_contains: z.string().optional(),
-      output_excludes: z.string().optional(),
-    }).prefault({}),
+    expect: z
+      .strictObject({
+        exit_code: z.number().int().default(0),
+        output_contains: z.string().optional(),
+        output_excludes: z.string().optional(),
+      })
+      .prefault({}),
     max_output: z.number().int().min(256).max(1_000_000).default(4_000),
   });
   const token = z.strictObject({ kind: z.literal('token'), ...common, provider: name });

@@ -17,7 +17,10 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(blankIsUnset, z.string().default('./data')),
   INCIDENTBOT_CONFIG: optional(z.string()),
   PLAYBOOKS_DIR: z.preprocess(blankIsUnset, z.string().default('./playbooks')),
-  LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
+  LOG_LEVEL: z.preprocess(
+    blankIsUnset,
+    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  ),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
 });
 
@@ -27,7 +30,10 @@ export type SlackConnection =
   | { mode: 'socket'; botToken: string; appToken: string; apiUrl: string }
   | { mode: 'none'; apiUrl: string };
 
-export type RuntimeEnv = Omit<z.infer<typeof envSchema>, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN'> & {
+export type RuntimeEnv = Omit<
+  z.infer<typeof envSchema>,
+  'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN'
+> & {
   slack: SlackConnection;
 };
 
@@ -40,18 +46,27 @@ export function parseEnv(env: Env): RuntimeEnv {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new BotError('config_invalid', `invalid environment:\n${lines.join('\n')}`);
   }
-  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken, ...rest } = result.data;
+  const {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_APP_TOKEN: appToken,
+    ...rest
+  } = result.data;
   const apiUrl = rest.SLACK_API_URL.endsWith('/') ? rest.SLACK_API_URL : `${rest.SLACK_API_URL}/`;
   let slack: SlackConnection;
   if (!botToken) {
-    if (signingSecret || appToken) throw new BotError('config_invalid', `invalid environment: SLACK_BOT_TOKEN is not set; ${SLACK_VARIABLES_HINT}`);
+    if (signingSecret || appToken)
+      throw new BotError('config_invalid', `invalid environment: SLACK_BOT_TOKEN is not set; ${SLACK_VARIABLES_HINT}`);
     slack = { mode: 'none', apiUrl };
   } else if (appToken) {
     slack = { mode: 'socket', botToken, appToken, apiUrl };
   } else if (signingSecret) {
     slack = { mode: 'http', botToken, signingSecret, apiUrl };
   } else {
-    throw new BotError('config_invalid', `invalid environment: SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)`);
+    throw new BotError(
+      'config_invalid',
+      `invalid environment: SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)`,
+    );
   }
   return { ...rest, SLACK_API_URL: apiUrl, slack };
 }

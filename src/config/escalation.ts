@@ -6,17 +6,19 @@ import { name, people } from './fields.js';
  * A level ends one of two ways: nobody acknowledged within N, or the incident
  * is still unresolved after N. Either way the next level is paged.
  */
-const levelSchema = z.strictObject({
-  name: z.string().min(1),
-  responders: people,
-  acknowledged_within: duration.optional(),
-  unresolved_after: duration.optional(),
-  /** What the responders of this level reach for: playbook ids and step titles. */
-  playbooks: z.array(z.string()).default([]),
-  steps: z.array(z.string()).default([]),
-}).refine((l) => (l.acknowledged_within === undefined) !== (l.unresolved_after === undefined), {
-  message: 'a level ends by exactly one of `acknowledged_within` or `unresolved_after`',
-});
+const levelSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    responders: people,
+    acknowledged_within: duration.optional(),
+    unresolved_after: duration.optional(),
+    /** What the responders of this level reach for: playbook ids and step titles. */
+    playbooks: z.array(z.string()).default([]),
+    steps: z.array(z.string()).default([]),
+  })
+  .refine((l) => (l.acknowledged_within === undefined) !== (l.unresolved_after === undefined), {
+    message: 'a level ends by exactly one of `acknowledged_within` or `unresolved_after`',
+  });
 
 export const escalationPolicySchema = z.strictObject({
   title: z.string().optional(),

@@ -60,7 +60,8 @@ export function envFields(env: Env, options: EnvOptions = {}) {
       options.warnings?.push(...missing.map((v) => `${v} is not set`));
       return new Secret('', missing);
     }
-    for (const variable of missing) ctx.addIssue({ code: 'custom', message: `environment variable ${variable} is not set` });
+    for (const variable of missing)
+      ctx.addIssue({ code: 'custom', message: `environment variable ${variable} is not set` });
     return new Secret('', missing);
   };
 

@@ -22,14 +22,21 @@ export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const exampleConfigPath = resolve(packageRoot, 'incidentbot.example.yml');
 
 /** `INCIDENTBOT_CONFIG`, else `./incidentbot.yml`, else the example. */
-export function locateConfig(configured: string | undefined, cwd = process.cwd()): { file: string; isExample: boolean } {
+export function locateConfig(
+  configured: string | undefined,
+  cwd = process.cwd(),
+): { file: string; isExample: boolean } {
   if (configured) return { file: resolve(cwd, configured), isExample: false };
   const local = resolve(cwd, 'incidentbot.yml');
   if (existsSync(local)) return { file: local, isExample: false };
   return { file: exampleConfigPath, isExample: true };
 }
 
-export async function loadConfigFile(file: string, env: Env, options: { isExample?: boolean } = {}): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  file: string,
+  env: Env,
+  options: { isExample?: boolean } = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -40,8 +47,15 @@ export async function loadConfigFile(file: string, env: Env, options: { isExampl
   const warnings: string[] = [];
   const schema = configSchema(env, { lenient: options.isExample === true, warnings });
   const parsed = parseYaml(file, text, schema);
-  const problems = [...parsed.problems, ...referenceProblems(parsed.doc.toJS()).map((p) => parsed.problemAt(p.path, p.message))];
-  if (parsed.value === undefined || problems.length > 0) throw new ProblemsError('config_invalid', problems.sort((a, b) => a.line - b.line));
+  const problems = [
+    ...parsed.problems,
+    ...referenceProblems(parsed.doc.toJS()).map((p) => parsed.problemAt(p.path, p.message)),
+  ];
+  if (parsed.value === undefined || problems.length > 0)
+    throw new ProblemsError(
+      'config_invalid',
+      problems.sort((a, b) => a.line - b.line),
+    );
   return { config: parsed.value, file, isExample: options.isExample === true, warnings: [...new Set(warnings)] };
 }
 

@@ -9,7 +9,8 @@ export interface ReferenceProblem {
   message: string;
 }
 
-const record = (value: unknown): Raw => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {});
+const record = (value: unknown): Raw =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 export function referenceProblems(raw: unknown): ReferenceProblem[] {
@@ -25,22 +26,38 @@ export function referenceProblems(raw: unknown): ReferenceProblem[] {
 
   for (const [groupName, group] of Object.entries(groups)) {
     list(record(group).checks).forEach((check, i) => {
-      if (typeof check === 'string' && !(check in checks)) problems.push({ path: ['groups', groupName, 'checks', i], message: `no check named "${check}" in checks:` });
+      if (typeof check === 'string' && !(check in checks))
+        problems.push({ path: ['groups', groupName, 'checks', i], message: `no check named "${check}" in checks:` });
     });
-    if (groupName in checks) problems.push({ path: ['groups', groupName], message: `"${groupName}" is both a check and a group; /incident health would be ambiguous` });
+    if (groupName in checks)
+      problems.push({
+        path: ['groups', groupName],
+        message: `"${groupName}" is both a check and a group; /incident health would be ambiguous`,
+      });
   }
   for (const [checkName, check] of Object.entries(checks)) {
     const { kind, provider } = record(check);
     if (kind === 'token' && typeof provider === 'string' && !(provider in tokens)) {
-      problems.push({ path: ['checks', checkName, 'provider'], message: `no token provider named "${provider}" in tokens:` });
+      problems.push({
+        path: ['checks', checkName, 'provider'],
+        message: `no token provider named "${provider}" in tokens:`,
+      });
     }
   }
   for (const [severity, policy] of Object.entries(record(escalation.by_severity))) {
-    if (typeof policy === 'string' && !(policy in policies)) problems.push({ path: ['escalation', 'by_severity', severity], message: `no escalation policy named "${policy}"` });
+    if (typeof policy === 'string' && !(policy in policies))
+      problems.push({
+        path: ['escalation', 'by_severity', severity],
+        message: `no escalation policy named "${policy}"`,
+      });
   }
   for (const [severity, names] of Object.entries(record(stakeholders.by_severity))) {
     list(names).forEach((group, i) => {
-      if (typeof group === 'string' && !(group in stakeholderGroups)) problems.push({ path: ['stakeholders', 'by_severity', severity, i], message: `no stakeholder group named "${group}"` });
+      if (typeof group === 'string' && !(group in stakeholderGroups))
+        problems.push({
+          path: ['stakeholders', 'by_severity', severity, i],
+          message: `no stakeholder group named "${group}"`,
+        });
     });
   }
   return problems;

@@ -20,7 +20,10 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     /** `dedicated` opens a channel per incident; `in_place` posts where the command was typed. */
     incident_channel: z.enum(['dedicated', 'in_place']).default('dedicated'),
     /** Incident channels are named `<prefix>-<n>-<playbook-id>`. */
-    channel_prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,20}$/).default('inc'),
+    channel_prefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,20}$/)
+      .default('inc'),
     /** Every action shows what it would run instead of running it. */
     dry_run: z.boolean().default(false),
     /** The local playground runs actions as dry runs unless this says otherwise. */

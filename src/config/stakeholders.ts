@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { duration } from './duration.js';
 import { name, slackChannelId, slackUserId } from './fields.js';
 
-const groupSchema = z.strictObject({
-  title: z.string().optional(),
-  channels: z.array(slackChannelId).default([]),
-  users: z.array(slackUserId).default([]),
-}).refine((g) => g.channels.length + g.users.length > 0, { message: 'a stakeholder group needs a channel or a user' });
+const groupSchema = z
+  .strictObject({
+    title: z.string().optional(),
+    channels: z.array(slackChannelId).default([]),
+    users: z.array(slackUserId).default([]),
+  })
+  .refine((g) => g.channels.length + g.users.length > 0, { message: 'a stakeholder group needs a channel or a user' });
 
 export const stakeholdersSchema = z.strictObject({
   groups: z.record(name, groupSchema).default({}),

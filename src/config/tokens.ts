@@ -7,7 +7,10 @@ type Fields = ReturnType<typeof envFields>;
 /** File permissions: `0o600` (a YAML octal number) or the string "0600". */
 const fileMode = z.union([
   z.number().int().min(0).max(0o777),
-  z.string().regex(/^0?[0-7]{3}$/, 'write a mode like "0600"').transform((text) => Number.parseInt(text, 8)),
+  z
+    .string()
+    .regex(/^0?[0-7]{3}$/, 'write a mode like "0600"')
+    .transform((text) => Number.parseInt(text, 8)),
 ]);
 
 /**
@@ -43,10 +46,12 @@ export function tokenProviderSchema(f: Fields) {
     backoff: backoff.prefault({ initial: '1s', max: '30s' }),
     /** A token is treated as expired this long before it really expires. */
     buffer: duration.default(10 * 60_000),
-    proactive: z.strictObject({
-      every: duration.default(15 * 60_000),
-      window: duration.default(15 * 60_000),
-    }).prefault({}),
+    proactive: z
+      .strictObject({
+        every: duration.default(15 * 60_000),
+        window: duration.default(15 * 60_000),
+      })
+      .prefault({}),
     alert_before: duration.default(20 * 60_000),
     /** Told when a refresh fails while the token is within `alert_before` of expiry (or expired, or never obtained), and when it works again. */
     alert_channel: slackChannelId.optional(),

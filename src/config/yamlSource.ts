@@ -36,7 +36,9 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
     visit(doc, {
       Scalar(_key, node, ancestors) {
         if (typeof node.value !== 'string' || !node.range) return;
-        const path = ancestors.filter((a) => 'key' in a && isScalar((a as { key: unknown }).key)).map((a) => String(((a as { key: { value: unknown } }).key).value));
+        const path = ancestors
+          .filter((a) => 'key' in a && isScalar((a as { key: unknown }).key))
+          .map((a) => String((a as { key: { value: unknown } }).key.value));
         found.push({ text: node.value, path: path.join('.'), ...at(node.range[0]) });
       },
     });
@@ -44,7 +46,15 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
   };
   const base = { file, doc, problemAt, strings };
   if (doc.errors.length > 0) {
-    return { ...base, problems: doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: '', message: e.message.split('\n')[0] ?? e.message })) };
+    return {
+      ...base,
+      problems: doc.errors.map((e) => ({
+        file,
+        ...at(e.pos[0]),
+        path: '',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    };
   }
   const result = schema.safeParse(doc.toJS() ?? {});
   if (result.success) return { ...base, value: result.data, problems: [] };
@@ -64,7 +74,9 @@ export function offsetOf(doc: Document, path: string[], wantKey = false): number
   if (wantKey && path.length > 0) {
     const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1).map(segment), true);
     if (isNode(parent) && 'items' in parent) {
-      const pair = (parent.items as Array<{ key?: unknown }>).find((item) => isScalar(item.key) && String(item.key.value) === path.at(-1));
+      const pair = (parent.items as Array<{ key?: unknown }>).find(
+        (item) => isScalar(item.key) && String(item.key.value) === path.at(-1),
+      );
       if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
     }
   }

@@ -62,7 +62,9 @@ export class RedisCoordinator implements Coordinator {
     return {
       name,
       release: async () => {
-        await this.client.eval(RELEASE, 1, key, token).catch((error: unknown) => this.warn('redis unavailable: lock expires on its own', error));
+        await this.client
+          .eval(RELEASE, 1, key, token)
+          .catch((error: unknown) => this.warn('redis unavailable: lock expires on its own', error));
       },
     };
   }

@@ -32,7 +32,10 @@ export type AlertmanagerPayload = z.infer<typeof alertmanagerPayload>;
 export type Alert = AlertmanagerPayload['alerts'][number];
 
 /** The first route whose `match` labels the alert all carries, with the same values. */
-export function routeFor<R extends { match: Record<string, string> }>(routes: readonly R[], alertLabels: Record<string, string>): R | undefined {
+export function routeFor<R extends { match: Record<string, string> }>(
+  routes: readonly R[],
+  alertLabels: Record<string, string>,
+): R | undefined {
   return routes.find((route) => Object.entries(route.match).every(([name, value]) => alertLabels[name] === value));
 }
 

@@ -38,10 +38,34 @@ export type Command =
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
 /** Commands that act on one incident and so need one: named, or implied by the channel. */
-export const INCIDENT_COMMANDS = ['ack', 'escalate', 'severity', 'note', 'step', 'resolve', 'mitigate', 'timeline', 'report', 'rollback', 'commander'] as const;
+export const INCIDENT_COMMANDS = [
+  'ack',
+  'escalate',
+  'severity',
+  'note',
+  'step',
+  'resolve',
+  'mitigate',
+  'timeline',
+  'report',
+  'rollback',
+  'commander',
+] as const;
 
 const KEY = /^inc-(\d{1,9})$/i;
-const ARGUMENT_COMMANDS = new Set(['ack', 'acknowledge', 'escalate', 'severity', 'sev', 'step', 'timeline', 'report', 'rollback', 'commander', 'health']);
+const ARGUMENT_COMMANDS = new Set([
+  'ack',
+  'acknowledge',
+  'escalate',
+  'severity',
+  'sev',
+  'step',
+  'timeline',
+  'report',
+  'rollback',
+  'commander',
+  'health',
+]);
 const fail = (error: string): Parsed => ({ ok: false, error });
 const ok = (command: Command): Parsed => ({ ok: true, command });
 
@@ -54,7 +78,10 @@ export function normalizeKey(word: string): string {
 }
 
 export function parseCommand(raw: string): Parsed {
-  if (length(raw) > MAX_COMMAND_TEXT) return fail(`That is ${length(raw)} characters; \`/incident\` takes at most ${MAX_COMMAND_TEXT}. Put long details in a note in the incident's thread.`);
+  if (length(raw) > MAX_COMMAND_TEXT)
+    return fail(
+      `That is ${length(raw)} characters; \`/incident\` takes at most ${MAX_COMMAND_TEXT}. Put long details in a note in the incident's thread.`,
+    );
   const text = cleanText(raw, { multiline: true });
   if (text === '') return ok({ kind: 'help' });
   const words = text.split(/\s+/);
@@ -85,7 +112,10 @@ export function parseCommand(raw: string): Parsed {
       const verb = words[0]?.toLowerCase();
       if (verb === 'status' || verb === undefined) return ok({ kind: 'token-status' });
       if (verb === 'refresh') {
-        if (!words[1]) return fail('Name the token provider: `/incident token refresh <provider>`. `/incident token status` lists them.');
+        if (!words[1])
+          return fail(
+            'Name the token provider: `/incident token refresh <provider>`. `/incident token status` lists them.',
+          );
         return withKey({ kind: 'token-refresh', provider: words[1].toLowerCase() });
       }
       return fail('`/incident token` takes `status` or `refresh <provider>`.');
@@ -96,7 +126,8 @@ export function parseCommand(raw: string): Parsed {
     case 'escalate': {
       if (words.length === 0) return withKey({ kind: 'escalate' });
       const level = /^(?:l|level)?(\d)$/i.exec(words.join(''));
-      if (!level) return fail('Give the level as a number: `/incident escalate 2`, or leave it out to page the next level.');
+      if (!level)
+        return fail('Give the level as a number: `/incident escalate 2`, or leave it out to page the next level.');
       return withKey({ kind: 'escalate', level: Number(level[1]) });
     }
     case 'severity':
@@ -109,20 +140,27 @@ export function parseCommand(raw: string): Parsed {
       // Keep the note's own line breaks: take it from the text, not the split words.
       const note = cleanText(text.replace(/^(inc-\d+\s+)?note(\s+inc-\d+)?\s*/i, ''), { multiline: true });
       if (note === '') return fail('Write the note after the word: `/incident note restarted the worker at 10:42`.');
-      if (length(note) > MAX_NOTE) return fail(`That note is ${length(note)} characters; notes take at most ${MAX_NOTE}. Split it in two.`);
+      if (length(note) > MAX_NOTE)
+        return fail(`That note is ${length(note)} characters; notes take at most ${MAX_NOTE}. Split it in two.`);
       return withKey({ kind: 'note', text: note });
     }
     case 'step': {
       const [number, verb] = words;
       const step = number && /^\d{1,3}$/.test(number) ? Number(number) : NaN;
       const to = verb?.toLowerCase() === 'done' ? 'done' : verb?.toLowerCase() === 'skip' ? 'skip' : undefined;
-      if (!Number.isInteger(step) || step < 1 || !to) return fail('Write it as `/incident step <n> done` or `/incident step <n> skip`, e.g. `/incident step 2 done`.');
+      if (!Number.isInteger(step) || step < 1 || !to)
+        return fail(
+          'Write it as `/incident step <n> done` or `/incident step <n> skip`, e.g. `/incident step 2 done`.',
+        );
       return withKey({ kind: 'step', step, to });
     }
     case 'resolve':
     case 'mitigate': {
       const summary = cleanText(rest);
-      if (length(summary) > MAX_SUMMARY) return fail(`That summary is ${length(summary)} characters; keep it under ${MAX_SUMMARY} and add details with \`/incident note\`.`);
+      if (length(summary) > MAX_SUMMARY)
+        return fail(
+          `That summary is ${length(summary)} characters; keep it under ${MAX_SUMMARY} and add details with \`/incident note\`.`,
+        );
       return withKey({ kind: head, summary });
     }
     case 'timeline':
@@ -137,9 +175,13 @@ export function parseCommand(raw: string): Parsed {
       return withKey({ kind: 'commander', user });
     }
     default: {
-      if (key !== undefined) return fail(`${codeSpan(head)} is not something \`/incident ${key}\` understands. Try \`/incident help\`.`);
+      if (key !== undefined)
+        return fail(`${codeSpan(head)} is not something \`/incident ${key}\` understands. Try \`/incident help\`.`);
       const summary = cleanText(rest);
-      if (length(summary) > MAX_SUMMARY) return fail(`That summary is ${length(summary)} characters; keep it under ${MAX_SUMMARY} and add details with \`/incident note\` once the incident is open.`);
+      if (length(summary) > MAX_SUMMARY)
+        return fail(
+          `That summary is ${length(summary)} characters; keep it under ${MAX_SUMMARY} and add details with \`/incident note\` once the incident is open.`,
+        );
       return ok({ kind: 'open', playbook: head, summary });
     }
   }

@@ -17,7 +17,9 @@ export interface LevelClock {
 }
 
 export function clockOf(level: EscalationLevel): LevelClock {
-  return level.acknowledged_within !== undefined ? { kind: 'ack', ms: level.acknowledged_within } : { kind: 'unresolved', ms: level.unresolved_after! };
+  return level.acknowledged_within !== undefined
+    ? { kind: 'ack', ms: level.acknowledged_within }
+    : { kind: 'unresolved', ms: level.unresolved_after! };
 }
 
 /** Whether a level's clock runs for an incident in this status. */
@@ -35,7 +37,11 @@ export function nextAfter(policy: EscalationPolicy, level: number, cycle: number
 }
 
 /** The policy in force: the severity's, if the config names one, else the playbook's. */
-export function policyFor(playbook: Playbook, severity: Severity, config: EscalationConfig): { name: string; policy: EscalationPolicy } | undefined {
+export function policyFor(
+  playbook: Playbook,
+  severity: Severity,
+  config: EscalationConfig,
+): { name: string; policy: EscalationPolicy } | undefined {
   const name = config.by_severity[severity] ?? playbook.escalation;
   const policy = name ? config.policies[name] : undefined;
   return name && policy ? { name, policy } : undefined;

@@ -53,31 +53,56 @@ export function buildReport({ incident, steps, deadlines, events, now }: ReportI
     '',
     ...(deadlines.length === 0
       ? ['_This playbook sets no deadlines._']
-      : ['| Deadline | Due | Outcome | Settled |', '|---|---|---|---|', ...deadlines.map((d) => `| ${cell(d.title)} | ${utc(d.dueAt)} (+${formatDuration(d.dueAt.getTime() - incident.openedAt.getTime())}) | ${d.state} | ${d.at ? utc(d.at) : '—'} |`)]),
+      : [
+          '| Deadline | Due | Outcome | Settled |',
+          '|---|---|---|---|',
+          ...deadlines.map(
+            (d) =>
+              `| ${cell(d.title)} | ${utc(d.dueAt)} (+${formatDuration(d.dueAt.getTime() - incident.openedAt.getTime())}) | ${d.state} | ${d.at ? utc(d.at) : '—'} |`,
+          ),
+        ]),
     '',
     '## Escalations',
     '',
-    ...section(events.filter((e) => e.kind.startsWith('escalation.') || e.kind === 'incident.escalated'), incident, 'No escalations.'),
+    ...section(
+      events.filter((e) => e.kind.startsWith('escalation.') || e.kind === 'incident.escalated'),
+      incident,
+      'No escalations.',
+    ),
     '',
     '## Steps',
     '',
     '| # | Step | State | By | When |',
     '|---|---|---|---|---|',
-    ...steps.map((s) => `| ${s.step} | ${cell(incident.playbook.steps[s.step - 1]?.title ?? '')} | ${s.state} | ${s.actor ? `@${s.actor}` : '—'} | ${s.changedAt ? utc(s.changedAt) : '—'} |`),
+    ...steps.map(
+      (s) =>
+        `| ${s.step} | ${cell(incident.playbook.steps[s.step - 1]?.title ?? '')} | ${s.state} | ${s.actor ? `@${s.actor}` : '—'} | ${s.changedAt ? utc(s.changedAt) : '—'} |`,
+    ),
     '',
     '## Checks and token refreshes',
     '',
-    ...section(events.filter((e) => e.kind === 'check.result' || e.kind.startsWith('token.')), incident, 'No checks were run.'),
+    ...section(
+      events.filter((e) => e.kind === 'check.result' || e.kind.startsWith('token.')),
+      incident,
+      'No checks were run.',
+    ),
     '',
     '## Actions',
     '',
-    ...section(events.filter((e) => e.kind.startsWith('action.')), incident, 'No actions were run.'),
+    ...section(
+      events.filter((e) => e.kind.startsWith('action.')),
+      incident,
+      'No actions were run.',
+    ),
     '',
     '## Timeline',
     '',
     '| Time | Since opening | Who | What |',
     '|---|---|---|---|',
-    ...events.map((e) => `| ${utc(e.occurredAt)} | +${formatDuration(Math.max(0, e.occurredAt.getTime() - incident.openedAt.getTime()))} | ${e.actor === 'system' ? 'incident-bot' : `@${e.actor}`} | ${cell(describeEvent(e))} |`),
+    ...events.map(
+      (e) =>
+        `| ${utc(e.occurredAt)} | +${formatDuration(Math.max(0, e.occurredAt.getTime() - incident.openedAt.getTime()))} | ${e.actor === 'system' ? 'incident-bot' : `@${e.actor}`} | ${cell(describeEvent(e))} |`,
+    ),
     '',
     `_Report made ${utc(now)} from ${events.length} timeline events._`,
     '',
@@ -87,5 +112,8 @@ export function buildReport({ incident, steps, deadlines, events, now }: ReportI
 
 function section(events: TimelineEvent[], incident: Incident, none: string): string[] {
   if (events.length === 0) return [`_${none}_`];
-  return events.map((e) => `- ${utc(e.occurredAt)} (+${formatDuration(Math.max(0, e.occurredAt.getTime() - incident.openedAt.getTime()))}) ${e.actor === 'system' ? 'incident-bot' : `@${e.actor}`} ${describeEvent(e)}`);
+  return events.map(
+    (e) =>
+      `- ${utc(e.occurredAt)} (+${formatDuration(Math.max(0, e.occurredAt.getTime() - incident.openedAt.getTime()))}) ${e.actor === 'system' ? 'incident-bot' : `@${e.actor}`} ${describeEvent(e)}`,
+  );
 }

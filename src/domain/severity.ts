@@ -13,7 +13,10 @@ export function severityLabel(severity: Severity): string {
 }
 
 export function parseSeverity(text: string): Severity | undefined {
-  const normalized = text.trim().toLowerCase().replace(/^sev-?/, 'sev');
+  const normalized = text
+    .trim()
+    .toLowerCase()
+    .replace(/^sev-?/, 'sev');
   const candidate = /^\d$/.test(normalized) ? `sev${normalized}` : normalized;
   return (SEVERITIES as readonly string[]).includes(candidate) ? (candidate as Severity) : undefined;
 }

@@ -32,7 +32,11 @@ export function stepStatesBefore(to: StepState): StepState[] {
 }
 
 /** What the step's own button does, if anything beyond Done and Skip. */
-export type StepRunner = { kind: 'check'; name: string } | { kind: 'token'; name: string } | { kind: 'action'; name: string } | { kind: 'manual' };
+export type StepRunner =
+  | { kind: 'check'; name: string }
+  | { kind: 'token'; name: string }
+  | { kind: 'action'; name: string }
+  | { kind: 'manual' };
 
 export function runnerOf(step: PlaybookStep): StepRunner {
   if (step.check) return { kind: 'check', name: step.check };
@@ -44,7 +48,10 @@ export function runnerOf(step: PlaybookStep): StepRunner {
 /** Every step's status, pending where nothing was recorded. */
 export function stepBoard(stepCount: number, recorded: readonly StepStatus[]): StepStatus[] {
   const byStep = new Map(recorded.map((s) => [s.step, s]));
-  return Array.from({ length: stepCount }, (_, i) => byStep.get(i + 1) ?? { step: i + 1, state: 'pending', actor: null, changedAt: null, detail: null });
+  return Array.from(
+    { length: stepCount },
+    (_, i) => byStep.get(i + 1) ?? { step: i + 1, state: 'pending', actor: null, changedAt: null, detail: null },
+  );
 }
 
 export function progress(board: readonly StepStatus[]): { finished: number; total: number } {

@@ -10,8 +10,10 @@ export const MAX_NOTE = 2_500;
 export function cleanText(text: string, options: { multiline?: boolean } = {}): string {
   const normalized = text.normalize('NFC');
   // C0/C1 controls, and the invisible bidi overrides that can disguise text.
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const controls = options.multiline ? /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g : /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+   
+  const controls = options.multiline
+    ? /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
+    : /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
   const stripped = normalized.replace(controls, options.multiline ? '' : ' ');
   return (options.multiline ? stripped.replace(/[ \t]+\n/g, '\n') : stripped.replace(/\s+/g, ' ')).trim();
 }
@@ -48,7 +50,13 @@ export function closestNames(typed: string, names: Iterable<string>, limit = 3):
   const needle = typed.trim().toLowerCase().slice(0, 64);
   if (!needle) return [];
   return [...new Set(names)]
-    .map((name) => ({ name, score: editDistance(needle, name) - (name.startsWith(needle.slice(0, 3)) ? 1 : 0) - (name.includes(needle) || needle.includes(name) ? 2 : 0) }))
+    .map((name) => ({
+      name,
+      score:
+        editDistance(needle, name) -
+        (name.startsWith(needle.slice(0, 3)) ? 1 : 0) -
+        (name.includes(needle) || needle.includes(name) ? 2 : 0),
+    }))
     .filter(({ name, score }) => score <= Math.max(3, Math.floor(name.length / 2)))
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
     .slice(0, limit)

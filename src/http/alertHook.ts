@@ -21,7 +21,9 @@ export function alertHookRoute(token: Secret | undefined, deps: () => AppDeps | 
     path: ALERT_HOOK_PATH,
     handler: async (req, res) => {
       if (!token || token.missing.length > 0) {
-        const message = token ? `the alert hook is off: ${token.missing.join(', ')} is not set` : 'the alert hook is off: set alerts.token in the config';
+        const message = token
+          ? `the alert hook is off: ${token.missing.join(', ')} is not set`
+          : 'the alert hook is off: set alerts.token in the config';
         return sendJson(res, 404, { error: 'not_found', message });
       }
       if (!authorized(req, token.reveal())) {
@@ -40,8 +42,14 @@ export function alertHookRoute(token: Secret | undefined, deps: () => AppDeps | 
       if (!app) return sendJson(res, 503, { error: 'starting' });
       const parsed = alertmanagerPayload.safeParse(body);
       if (!parsed.success) {
-        const problems = parsed.error.issues.slice(0, 10).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-        return sendJson(res, 400, { error: 'invalid_payload', message: 'not an Alertmanager webhook (version 4) body', problems });
+        const problems = parsed.error.issues
+          .slice(0, 10)
+          .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+        return sendJson(res, 400, {
+          error: 'invalid_payload',
+          message: 'not an Alertmanager webhook (version 4) body',
+          problems,
+        });
       }
       const outcome = await receiveAlerts(app, parsed.data);
       log.info({ receiver: parsed.data.receiver, alerts: parsed.data.alerts.length, ...outcome }, 'alerts received');

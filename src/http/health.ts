@@ -3,7 +3,10 @@ import type { Database } from '../store/db.js';
 import { type Route, sendJson } from './server.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 export interface Readiness {
   db: Database;
@@ -24,7 +27,10 @@ export function healthRoutes(readiness: Readiness): Route[] {
           () => ({ ok: true, kind: readiness.db.kind }),
           (error: Error) => ({ ok: false, kind: readiness.db.kind, error: error.message }),
         );
-        const redis = readiness.coord.kind === 'redis' ? { ok: await withTimeout(readiness.coord.ping(), 2_000).catch(() => false), kind: 'redis' } : { ok: true, kind: 'in-process' };
+        const redis =
+          readiness.coord.kind === 'redis'
+            ? { ok: await withTimeout(readiness.coord.ping(), 2_000).catch(() => false), kind: 'redis' }
+            : { ok: true, kind: 'in-process' };
         const accepting = readiness.accepting();
         const ready = database.ok && redis.ok && accepting;
         sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', database, redis, accepting });

@@ -7,14 +7,55 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'incidentbot_' });
   return {
     registry,
-    slackRequests: new Counter({ name: 'incidentbot_slack_requests_total', help: 'Slack requests handled, by type and outcome', labelNames: ['type', 'outcome'], registers: [registry] }),
-    ackSeconds: new Histogram({ name: 'incidentbot_ack_seconds', help: 'Time from receiving a Slack request to acknowledging it', labelNames: ['type'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [registry] }),
-    timelineEvents: new Counter({ name: 'incidentbot_timeline_events_total', help: 'Timeline events written, by kind', labelNames: ['kind'], registers: [registry] }),
-    checkResults: new Counter({ name: 'incidentbot_check_results_total', help: 'Health check results, by check and status', labelNames: ['check', 'status'], registers: [registry] }),
-    tokenCache: new Counter({ name: 'incidentbot_token_cache_total', help: 'Token cache lookups, by provider and result (hit or miss)', labelNames: ['provider', 'result'], registers: [registry] }),
-    tokenRefreshes: new Counter({ name: 'incidentbot_token_refreshes_total', help: 'Token refreshes, by provider and outcome', labelNames: ['provider', 'outcome'], registers: [registry] }),
-    scheduledWork: new Counter({ name: 'incidentbot_scheduled_work_total', help: 'Scheduled work items fired, by kind and outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
-    slackCalls: new Counter({ name: 'incidentbot_slack_api_calls_total', help: 'Slack Web API calls, by method and outcome', labelNames: ['method', 'outcome'], registers: [registry] }),
+    slackRequests: new Counter({
+      name: 'incidentbot_slack_requests_total',
+      help: 'Slack requests handled, by type and outcome',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    ackSeconds: new Histogram({
+      name: 'incidentbot_ack_seconds',
+      help: 'Time from receiving a Slack request to acknowledging it',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
+      registers: [registry],
+    }),
+    timelineEvents: new Counter({
+      name: 'incidentbot_timeline_events_total',
+      help: 'Timeline events written, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    checkResults: new Counter({
+      name: 'incidentbot_check_results_total',
+      help: 'Health check results, by check and status',
+      labelNames: ['check', 'status'],
+      registers: [registry],
+    }),
+    tokenCache: new Counter({
+      name: 'incidentbot_token_cache_total',
+      help: 'Token cache lookups, by provider and result (hit or miss)',
+      labelNames: ['provider', 'result'],
+      registers: [registry],
+    }),
+    tokenRefreshes: new Counter({
+      name: 'incidentbot_token_refreshes_total',
+      help: 'Token refreshes, by provider and outcome',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    }),
+    scheduledWork: new Counter({
+      name: 'incidentbot_scheduled_work_total',
+      help: 'Scheduled work items fired, by kind and outcome',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
+    slackCalls: new Counter({
+      name: 'incidentbot_slack_api_calls_total',
+      help: 'Slack Web API calls, by method and outcome',
+      labelNames: ['method', 'outcome'],
+      registers: [registry],
+    }),
   };
 }
 

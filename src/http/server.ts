@@ -16,7 +16,13 @@ export interface Route {
  */
 export function createHttpServer(routes: Route[], log: Logger): Server {
   const match = (method: string, path: string) =>
-    routes.find((r) => (r.method === '*' || r.method === method) && (r.path.endsWith('/*') ? path.startsWith(r.path.slice(0, -1)) || path === r.path.slice(0, -2) : r.path === path));
+    routes.find(
+      (r) =>
+        (r.method === '*' || r.method === method) &&
+        (r.path.endsWith('/*')
+          ? path.startsWith(r.path.slice(0, -1)) || path === r.path.slice(0, -2)
+          : r.path === path),
+    );
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = match(req.method ?? 'GET', url.pathname);
@@ -34,7 +40,10 @@ export function createHttpServer(routes: Route[], log: Logger): Server {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

@@ -31,7 +31,11 @@ const slackError = (error: unknown) => (error as { data?: { error?: string } } |
  * metadata; when an attempt is retried, the destination is searched for the
  * key first, so a post whose answer was lost is not posted again.
  */
-export async function deliver(client: WebClient, delivery: Delivery, options: { retried: boolean }): Promise<Delivered> {
+export async function deliver(
+  client: WebClient,
+  delivery: Delivery,
+  options: { retried: boolean },
+): Promise<Delivered> {
   const channel = /^[UW]/.test(delivery.to) ? await openDirectMessage(client, delivery.to) : delivery.to;
   if (options.retried) {
     const existing = await findDelivered(client, channel, delivery.threadTs, delivery.key);
@@ -70,7 +74,12 @@ async function openDirectMessage(client: WebClient, user: string): Promise<strin
   return opened.channel!.id!;
 }
 
-async function findDelivered(client: WebClient, channel: string, threadTs: string | undefined, key: string): Promise<string | undefined> {
+async function findDelivered(
+  client: WebClient,
+  channel: string,
+  threadTs: string | undefined,
+  key: string,
+): Promise<string | undefined> {
   try {
     const page = threadTs
       ? await client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
@@ -86,7 +95,6 @@ async function findDelivered(client: WebClient, channel: string, threadTs: strin
     throw error;
   }
 }
-
 
 /** Seconds Slack asked us to wait, when the error is a rate limit. */
 export function retryAfterOf(error: unknown): number | undefined {

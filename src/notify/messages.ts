@@ -23,18 +23,24 @@ export type UpdateReason =
   | { kind: 'mitigated'; summary?: string }
   | { kind: 'resolved'; summary?: string; durationMs: number };
 
-const dateOf = (at: Date, format = '{time}') => `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${at.toISOString().slice(11, 16)} UTC>`;
+const dateOf = (at: Date, format = '{time}') =>
+  `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${at.toISOString().slice(11, 16)} UTC>`;
 const safe = (text: string, max: number) => escapeMrkdwn(truncate(text, max));
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3_000) }] });
 
 function whatHappened(facts: IncidentFacts, reason: UpdateReason): string {
   switch (reason.kind) {
-    case 'opened': return `An incident was opened: ${safe(facts.title, 150)}.`;
-    case 'severity': return `The severity changed from ${reason.from} to ${reason.to}.`;
-    case 'escalated': return `Escalated to level ${reason.level}${reason.levelName ? ` (${safe(reason.levelName, 80)})` : ''}.`;
-    case 'mitigated': return `The impact is mitigated${reason.summary ? `: ${safe(reason.summary, 500)}` : '.'}`;
-    case 'resolved': return `Resolved after ${formatDuration(reason.durationMs)}${reason.summary ? `: ${safe(reason.summary, 500)}` : '.'}`;
+    case 'opened':
+      return `An incident was opened: ${safe(facts.title, 150)}.`;
+    case 'severity':
+      return `The severity changed from ${reason.from} to ${reason.to}.`;
+    case 'escalated':
+      return `Escalated to level ${reason.level}${reason.levelName ? ` (${safe(reason.levelName, 80)})` : ''}.`;
+    case 'mitigated':
+      return `The impact is mitigated${reason.summary ? `: ${safe(reason.summary, 500)}` : '.'}`;
+    case 'resolved':
+      return `Resolved after ${formatDuration(reason.durationMs)}${reason.summary ? `: ${safe(reason.summary, 500)}` : '.'}`;
   }
 }
 
@@ -42,21 +48,33 @@ function whatHappened(facts: IncidentFacts, reason: UpdateReason): string {
  * One format for every stakeholder update: what happened, impact, current
  * state, next update. The same four headings every time, so a reader skims.
  */
-export function statusUpdate(facts: IncidentFacts, reason: UpdateReason, nextUpdateAt: Date | undefined): OutgoingMessage {
+export function statusUpdate(
+  facts: IncidentFacts,
+  reason: UpdateReason,
+  nextUpdateAt: Date | undefined,
+): OutgoingMessage {
   const happened = whatHappened(facts, reason);
   const impact = `${facts.severityLabel} · ${safe(facts.summary || facts.symptom, 400)}`;
   const state = `${facts.status} · escalation level ${facts.level}${facts.levelName ? ` (${safe(facts.levelName, 60)})` : ''} · commander <@${facts.commander}>`;
-  const next = reason.kind === 'resolved' ? 'None: this is the last update.' : nextUpdateAt ? `By ${dateOf(nextUpdateAt)}, or sooner if anything changes.` : 'When anything changes.';
+  const next =
+    reason.kind === 'resolved'
+      ? 'None: this is the last update.'
+      : nextUpdateAt
+        ? `By ${dateOf(nextUpdateAt)}, or sooner if anything changes.`
+        : 'When anything changes.';
   return {
     text: `${facts.key} ${facts.title}: ${happened}`,
     blocks: [
       section(`*${facts.key} · ${safe(facts.title, 150)}* — status update`),
-      { type: 'section', fields: [
-        { type: 'mrkdwn', text: `*What happened*\n${happened}` },
-        { type: 'mrkdwn', text: `*Impact*\n${impact}` },
-        { type: 'mrkdwn', text: `*Current state*\n${state}` },
-        { type: 'mrkdwn', text: `*Next update*\n${next}` },
-      ] },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*What happened*\n${happened}` },
+          { type: 'mrkdwn', text: `*Impact*\n${impact}` },
+          { type: 'mrkdwn', text: `*Current state*\n${state}` },
+          { type: 'mrkdwn', text: `*Next update*\n${next}` },
+        ],
+      },
       ...(facts.channelId ? [context(`Follow the incident in <#${facts.channelId}>.`)] : []),
     ],
   };
@@ -77,13 +95,22 @@ export interface PageFacts {
 
 /** The page in the incident's thread: the level's user groups and people, and what they reach for. */
 export function pageInThread(page: PageFacts): OutgoingMessage {
-  const who = [...page.usergroups.map((g) => `<!subteam^${g}>`), ...page.users.map((u) => `<@${u}>`)].join(' ') || 'nobody is configured for this level';
-  const reach = [page.playbooks.length ? `playbooks ${page.playbooks.map((p) => `\`${safe(p, 40)}\``).join(', ')}` : '', page.steps.length ? `steps: ${page.steps.map((s) => safe(s, 80)).join('; ')}` : ''].filter(Boolean).join(' · ');
+  const who =
+    [...page.usergroups.map((g) => `<!subteam^${g}>`), ...page.users.map((u) => `<@${u}>`)].join(' ') ||
+    'nobody is configured for this level';
+  const reach = [
+    page.playbooks.length ? `playbooks ${page.playbooks.map((p) => `\`${safe(p, 40)}\``).join(', ')}` : '',
+    page.steps.length ? `steps: ${page.steps.map((s) => safe(s, 80)).join('; ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const late = page.late ? ` _(late by ${formatDuration(page.late.byMs)}: the bot was down when this fell due)_` : '';
   return {
     text: `Paging level ${page.level} (${page.levelName}) for ${page.key}`,
     blocks: [
-      section(`:rotating_light: ${who}: you are paged for *${page.key}* · ${safe(page.title, 150)} — level ${page.level}, ${safe(page.levelName, 80)}.${late}`),
+      section(
+        `:rotating_light: ${who}: you are paged for *${page.key}* · ${safe(page.title, 150)} — level ${page.level}, ${safe(page.levelName, 80)}.${late}`,
+      ),
       ...(reach ? [context(`This level reaches for ${reach}.`)] : []),
       context('Press *Acknowledge* on the incident message (or `/incident ack`) to stop the clock.'),
     ],
@@ -94,14 +121,28 @@ export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const where = page.channelId ? ` in <#${page.channelId}>` : '';
   return {
     text: `You are paged for ${page.key}: level ${page.level}, ${page.levelName}`,
-    blocks: [section(`:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.`)],
+    blocks: [
+      section(
+        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.`,
+      ),
+    ],
   };
 }
 
 export function deadlineReminder(commander: string, title: string, dueAt: Date): OutgoingMessage {
-  return { text: `Reminder: ${title} is due soon`, blocks: [section(`:alarm_clock: <@${commander}>: *${safe(title, 100)}* is due at ${dateOf(dueAt)}.`)] };
+  return {
+    text: `Reminder: ${title} is due soon`,
+    blocks: [section(`:alarm_clock: <@${commander}>: *${safe(title, 100)}* is due at ${dateOf(dueAt)}.`)],
+  };
 }
 
 export function deadlineMissed(commander: string, title: string, dueAt: Date): OutgoingMessage {
-  return { text: `Missed: ${title}`, blocks: [section(`:x: <@${commander}>: *${safe(title, 100)}* was due at ${dateOf(dueAt)} and is not done. It is recorded as missed.`)] };
+  return {
+    text: `Missed: ${title}`,
+    blocks: [
+      section(
+        `:x: <@${commander}>: *${safe(title, 100)}* was due at ${dateOf(dueAt)} and is not done. It is recorded as missed.`,
+      ),
+    ],
+  };
 }

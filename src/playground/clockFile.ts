@@ -20,7 +20,10 @@ export async function readClockOffset(dir: string): Promise<number> {
     throw error;
   }
   const parsed = saved.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${join(dir, FILE)} is not a playground clock file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(
+      `${join(dir, FILE)} is not a playground clock file: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return parsed.data.offsetMs;
 }
 

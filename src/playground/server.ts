@@ -33,11 +33,13 @@ const TYPES: Record<string, string> = {
 };
 
 // The page loads only its own scripts and styles; Block Kit images may come from anywhere over https.
-const CSP = "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 async function sendFile(res: ServerResponse, dir: string, name: string): Promise<void> {
   // One plain file name: no separators, no dot-dot, no hidden files.
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name) || !(extname(name) in TYPES)) return sendJson(res, 404, { error: 'not_found' });
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name) || !(extname(name) in TYPES))
+    return sendJson(res, 404, { error: 'not_found' });
   let bytes: Buffer;
   try {
     bytes = await readFile(join(dir, name));
@@ -54,7 +56,13 @@ async function sendFile(res: ServerResponse, dir: string, name: string): Promise
   res.end(bytes);
 }
 
-const clockBody = z.object({ minutes: z.number().int().positive().max(7 * 24 * 60) });
+const clockBody = z.object({
+  minutes: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60),
+});
 
 /** Moves the clock, then drains what fell due, as the cron tick would after that much real time. */
 async function moveClock(o: PlaygroundRoutesOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,12 +87,23 @@ async function moveClock(o: PlaygroundRoutesOptions, req: IncomingMessage, res: 
 export function playgroundRoutes(o: PlaygroundRoutesOptions): Route[] {
   return [
     { method: 'GET', path: '/', handler: (_req, res) => sendFile(res, o.publicDir, 'index.html') },
-    { method: 'GET', path: '/playground/static/*', handler: (_req, res, url) => sendFile(res, o.publicDir, decodeURIComponent(url.pathname.slice('/playground/static/'.length))) },
-    { method: 'GET', path: '/playground/web/*', handler: (_req, res, url) => sendFile(res, o.webDir, decodeURIComponent(url.pathname.slice('/playground/web/'.length))) },
+    {
+      method: 'GET',
+      path: '/playground/static/*',
+      handler: (_req, res, url) =>
+        sendFile(res, o.publicDir, decodeURIComponent(url.pathname.slice('/playground/static/'.length))),
+    },
+    {
+      method: 'GET',
+      path: '/playground/web/*',
+      handler: (_req, res, url) =>
+        sendFile(res, o.webDir, decodeURIComponent(url.pathname.slice('/playground/web/'.length))),
+    },
     {
       method: 'GET',
       path: '/playground/info',
-      handler: (_req, res) => sendJson(res, 200, { dryRun: o.dryRun, clock: { offsetMs: o.clock.offset, now: o.clock.now().toISOString() } }),
+      handler: (_req, res) =>
+        sendJson(res, 200, { dryRun: o.dryRun, clock: { offsetMs: o.clock.offset, now: o.clock.now().toISOString() } }),
     },
     { method: 'POST', path: '/playground/clock', handler: (req, res) => moveClock(o, req, res) },
   ];
@@ -104,7 +123,8 @@ export function localOnly(route: Route): Route {
       const loopback = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
       const origin = req.headers.origin;
       const sameOrigin = origin === undefined || origin === `http://${host}`;
-      if (!loopback || !sameOrigin) return sendJson(res, 403, { error: 'the playground only answers its own page on this machine' });
+      if (!loopback || !sameOrigin)
+        return sendJson(res, 403, { error: 'the playground only answers its own page on this machine' });
       return route.handler(req, res, url);
     },
   };

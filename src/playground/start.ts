@@ -63,7 +63,12 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
         PORT: parts.env.PORT,
         slack: (selfUrl) => {
           emulator.setBaseUrl(selfUrl);
-          return { mode: 'http', botToken: emulator.botToken, signingSecret: emulator.signingSecret, apiUrl: emulator.apiUrl };
+          return {
+            mode: 'http',
+            botToken: emulator.botToken,
+            signingSecret: emulator.signingSecret,
+            apiUrl: emulator.apiUrl,
+          };
         },
       },
       config: { ...parts.config, dry_run: dryRun },

@@ -16,11 +16,18 @@ export interface CronJob {
 export function startCron(jobs: readonly CronJob[], log: Logger): { stop(): Promise<void> } {
   const running = new Map<string, Promise<unknown>>();
   const tasks = jobs.map((job) =>
-    cron.schedule(job.schedule, () => {
-      if (running.has(job.name)) return;
-      const run = job.run().catch((error: unknown) => log.warn({ err: error, job: job.name }, 'scheduled job failed')).finally(() => running.delete(job.name));
-      running.set(job.name, run);
-    }, { name: job.name, noOverlap: true, suppressMissedWarning: true }),
+    cron.schedule(
+      job.schedule,
+      () => {
+        if (running.has(job.name)) return;
+        const run = job
+          .run()
+          .catch((error: unknown) => log.warn({ err: error, job: job.name }, 'scheduled job failed'))
+          .finally(() => running.delete(job.name));
+        running.set(job.name, run);
+      },
+      { name: job.name, noOverlap: true, suppressMissedWarning: true },
+    ),
   );
   return {
     async stop() {

@@ -11,21 +11,35 @@ import type { DueWorker } from './worker.js';
  * PostgreSQL advisory lock (held by a transaction for the run) when there is
  * not. Together with the tick claim, each tick runs once and never overlaps.
  */
-async function exclusive(deps: Pick<AppDeps, 'coord' | 'db'>, name: string, ttlMs: number, run: () => Promise<unknown>): Promise<void> {
+async function exclusive(
+  deps: Pick<AppDeps, 'coord' | 'db'>,
+  name: string,
+  ttlMs: number,
+  run: () => Promise<unknown>,
+): Promise<void> {
   // The embedded database has one connection: a transaction held around `run` would make run's own
   // queries wait for it forever. Embedded also means one process, so the coordinator's lock suffices.
   if (deps.coord.kind === 'redis' || deps.db.kind === 'embedded') {
     await withLock(deps.coord, `job:${name}`, { ttlMs, waitMs: 0 }, run);
     return;
   }
-  await (deps.db as Database).transaction(async (tx) => {
-    const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('incidentbot.job:' || $1)) AS locked`, [name]);
+  await (deps.db).transaction(async (tx) => {
+    const { rows } = await tx.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtext('incidentbot.job:' || $1)) AS locked`,
+      [name],
+    );
     if (rows[0]?.locked) await run();
   });
 }
 
 /** A job whose every tick runs on one replica only. */
-function singleRunner(deps: AppDeps, name: string, schedule: string, ttlMs: number, run: () => Promise<unknown>): CronJob {
+function singleRunner(
+  deps: AppDeps,
+  name: string,
+  schedule: string,
+  ttlMs: number,
+  run: () => Promise<unknown>,
+): CronJob {
   return {
     name,
     schedule,
@@ -45,12 +59,27 @@ export function scheduledJobs(deps: AppDeps, worker: DueWorker): CronJob[] {
     singleRunner(deps, 'housekeeping', '*/5 * * * *', 60_000, () => housekeeping(deps)),
   ];
   if (deps.tokens.providers().length > 0) {
-    const everyMinutes = Math.max(1, Math.round(Math.min(...Object.values(deps.config.tokens).map((t) => t.proactive.every)) / 60_000));
-    jobs.push(singleRunner(deps, 'tokens.proactive', everyMinutes >= 60 ? '0 * * * *' : `*/${everyMinutes} * * * *`, 5 * 60_000, () => refreshTokensDue(deps)));
+    const everyMinutes = Math.max(
+      1,
+      Math.round(Math.min(...Object.values(deps.config.tokens).map((t) => t.proactive.every)) / 60_000),
+    );
+    jobs.push(
+      singleRunner(
+        deps,
+        'tokens.proactive',
+        everyMinutes >= 60 ? '0 * * * *' : `*/${everyMinutes} * * * *`,
+        5 * 60_000,
+        () => refreshTokensDue(deps),
+      ),
+    );
   }
   for (const [name, group] of Object.entries(deps.config.groups)) {
     if (!group.schedule) continue;
-    jobs.push(singleRunner(deps, `group:${name}`, group.schedule, 10 * 60_000, () => runScheduledGroup(deps, name, group, deps.clock.now())));
+    jobs.push(
+      singleRunner(deps, `group:${name}`, group.schedule, 10 * 60_000, () =>
+        runScheduledGroup(deps, name, group, deps.clock.now()),
+      ),
+    );
   }
   return jobs;
 }

@@ -61,14 +61,26 @@ export class DueWorker {
       this.again = false;
       for (;;) {
         if (this.stopped) return total;
-        const claimed = await claimDueWork(this.options.db, this.id, this.options.clock.now(), this.options.leaseMs ?? 120_000, this.options.batch ?? 25);
+        const claimed = await claimDueWork(
+          this.options.db,
+          this.id,
+          this.options.clock.now(),
+          this.options.leaseMs ?? 120_000,
+          this.options.batch ?? 25,
+        );
         if (claimed.length === 0) break;
         // Items of one incident run in order; different incidents run side by side.
         const byIncident = new Map<string, Work[]>();
-        for (const work of claimed) byIncident.set(String(work.incidentId ?? `w${work.id}`), [...(byIncident.get(String(work.incidentId ?? `w${work.id}`)) ?? []), work]);
-        await Promise.all([...byIncident.values()].map(async (items) => {
-          for (const work of items) await this.run(work);
-        }));
+        for (const work of claimed)
+          byIncident.set(String(work.incidentId ?? `w${work.id}`), [
+            ...(byIncident.get(String(work.incidentId ?? `w${work.id}`)) ?? []),
+            work,
+          ]);
+        await Promise.all(
+          [...byIncident.values()].map(async (items) => {
+            for (const work of items) await this.run(work);
+          }),
+        );
         total += claimed.length;
       }
     } while (this.again);
@@ -86,7 +98,9 @@ export class DueWorker {
     try {
       const result = await handler(work, this.id);
       if ('retryAt' in result) {
-        await retryWork(db, work.id, this.id, result.retryAt, result.reason, { countAttempt: result.countAttempt ?? true });
+        await retryWork(db, work.id, this.id, result.retryAt, result.reason, {
+          countAttempt: result.countAttempt ?? true,
+        });
         metrics.scheduledWork.inc({ kind: work.kind, outcome: 'deferred' });
         return;
       }
@@ -97,14 +111,31 @@ export class DueWorker {
       const waitSeconds = retryAfterOf(error);
       if (waitSeconds !== undefined) {
         // Slack asked us to wait: not a failure, the item goes out after Retry-After.
-        await retryWork(db, work.id, this.id, new Date(now.getTime() + waitSeconds * 1_000), `rate limited for ${waitSeconds}s`, { countAttempt: false });
+        await retryWork(
+          db,
+          work.id,
+          this.id,
+          new Date(now.getTime() + waitSeconds * 1_000),
+          `rate limited for ${waitSeconds}s`,
+          { countAttempt: false },
+        );
         metrics.scheduledWork.inc({ kind: work.kind, outcome: 'rate_limited' });
         return;
       }
       const give_up = work.attempts >= (this.options.maxAttempts ?? 8);
-      log.warn({ err: error, work: work.id, kind: work.kind, attempt: work.attempts }, give_up ? 'scheduled work failed for good' : 'scheduled work failed; will retry');
+      log.warn(
+        { err: error, work: work.id, kind: work.kind, attempt: work.attempts },
+        give_up ? 'scheduled work failed for good' : 'scheduled work failed; will retry',
+      );
       if (give_up) await completeWork(db, work.id, this.id, now, `failed: ${(error as Error).message}`.slice(0, 500));
-      else await retryWork(db, work.id, this.id, new Date(now.getTime() + BACKOFF_MS[Math.min(work.attempts - 1, BACKOFF_MS.length - 1)]!), `failed: ${(error as Error).message}`.slice(0, 500));
+      else
+        await retryWork(
+          db,
+          work.id,
+          this.id,
+          new Date(now.getTime() + BACKOFF_MS[Math.min(work.attempts - 1, BACKOFF_MS.length - 1)]!),
+          `failed: ${(error as Error).message}`.slice(0, 500),
+        );
       metrics.scheduledWork.inc({ kind: work.kind, outcome: give_up ? 'failed' : 'retry' });
     }
   }

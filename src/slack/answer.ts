@@ -24,7 +24,14 @@ export function sentenceFor(error: unknown, log: Logger, context: Record<string,
   return `Something went wrong on our side (error ${id}); it is in the bot's log. Nothing you did caused it.`;
 }
 
-export async function answerError(respond: RespondFn, error: unknown, log: Logger, context: Record<string, unknown>): Promise<void> {
+export async function answerError(
+  respond: RespondFn,
+  error: unknown,
+  log: Logger,
+  context: Record<string, unknown>,
+): Promise<void> {
   const text = sentenceFor(error, log, context);
-  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((failure: unknown) => log.warn({ err: failure }, 'could not send the error answer'));
+  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((failure: unknown) =>
+    log.warn({ err: failure }, 'could not send the error answer'),
+  );
 }

@@ -7,7 +7,16 @@ import type { Logger } from '../log.js';
 import { type CommandRoutes, commandListener } from './commands.js';
 import { InFlight } from './inflight.js';
 import { slackFetch } from './fetch.js';
-import { type ClickHandler, clickListener, onActionDecision, onActionRequest, onIncidentButton, onStepButton, onTimelinePage, resolveSubmitListener } from './interactions.js';
+import {
+  type ClickHandler,
+  clickListener,
+  onActionDecision,
+  onActionRequest,
+  onIncidentButton,
+  onStepButton,
+  onTimelinePage,
+  resolveSubmitListener,
+} from './interactions.js';
 import { RESOLVE_MODAL } from './views/modals.js';
 
 export interface SlackSurface {
@@ -51,10 +60,25 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
       unhandledRequestTimeoutMillis: 2_900,
     });
     // convoStore: false — nothing here reads Bolt's conversation store, and it costs CPU on every request.
-    app = new App({ token: connection.botToken, receiver, clientOptions, logger, deferInitialization: true, convoStore: false });
+    app = new App({
+      token: connection.botToken,
+      receiver,
+      clientOptions,
+      logger,
+      deferInitialization: true,
+      convoStore: false,
+    });
     routes = [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }];
   } else {
-    app = new App({ token: connection.botToken, appToken: connection.appToken, socketMode: true, clientOptions, logger, deferInitialization: true, convoStore: false });
+    app = new App({
+      token: connection.botToken,
+      appToken: connection.appToken,
+      socketMode: true,
+      clientOptions,
+      logger,
+      deferInitialization: true,
+      convoStore: false,
+    });
   }
   return {
     app,
@@ -73,11 +97,18 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
 }
 
 /** The listeners: each parses, acks and calls one use case. */
-export function listen(surface: SlackSurface, deps: AppDeps, extra: { commands?: CommandRoutes; clicks?: Array<[RegExp | string, ClickHandler]> } = {}): void {
+export function listen(
+  surface: SlackSurface,
+  deps: AppDeps,
+  extra: { commands?: CommandRoutes; clicks?: Array<[RegExp | string, ClickHandler]> } = {},
+): void {
   const { app, inflight } = surface;
   app.command(/^\/.+/, commandListener(deps, inflight, extra.commands));
   app.action(/^step\.(done|skip|run)\.\d+$/, clickListener(deps, inflight, onStepButton));
-  app.action(/^incident\.(ack|escalate|mitigate|resolve|timeline|report)$/, clickListener(deps, inflight, onIncidentButton));
+  app.action(
+    /^incident\.(ack|escalate|mitigate|resolve|timeline|report)$/,
+    clickListener(deps, inflight, onIncidentButton),
+  );
   app.action(/^timeline\.page\.(earlier|later)$/, clickListener(deps, inflight, onTimelinePage));
   app.action(/^action\.request\.[a-z0-9_-]+$/, clickListener(deps, inflight, onActionRequest));
   app.action(/^action\.(approve|deny)\.\d+$/, clickListener(deps, inflight, onActionDecision));

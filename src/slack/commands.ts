@@ -20,31 +20,55 @@ type Route = (deps: AppDeps, where: { channelId: string; key?: string }, actor: 
 
 /** Which use case each command calls. Commands a later engine answers are added to `extra`. */
 export function routeOf(command: Command, extra: CommandRoutes = {}): Route | undefined {
-  const where = (w: { channelId: string; key?: string }) => ({ channelId: w.channelId, ...('key' in command && command.key ? { key: command.key } : {}) });
+  const where = (w: { channelId: string; key?: string }) => ({
+    channelId: w.channelId,
+    ...('key' in command && command.key ? { key: command.key } : {}),
+  });
   switch (command.kind) {
-    case 'list': return (deps) => listIncidents(deps);
-    case 'ack': return (deps, w, actor) => acknowledge(deps, where(w), actor);
-    case 'mitigate': return (deps, w, actor) => mitigate(deps, where(w), command.summary, actor);
-    case 'resolve': return (deps, w, actor) => resolve(deps, where(w), command.summary, actor);
-    case 'severity': return (deps, w, actor) => setSeverity(deps, where(w), command.severity, actor);
-    case 'escalate': return (deps, w, actor) => escalateManually(deps, where(w), command.level, actor);
-    case 'note': return (deps, w, actor) => addNote(deps, where(w), command.text, actor);
-    case 'step': return (deps, w, actor) => moveStep(deps, where(w), command.step, command.to, actor);
-    case 'commander': return (deps, w, actor) => setCommander(deps, where(w), command.user, actor);
-    case 'timeline': return (deps, w, actor) => showTimeline(deps, where(w), 0, actor);
-    case 'report': return (deps, w, actor) => postReport(deps, where(w), actor);
-    case 'health': return (deps, w, actor) => runHealth(deps, where(w), command.target, actor);
-    case 'token-status': return (deps) => tokenStatus(deps);
-    case 'token-refresh': return (deps, w, actor) => refreshToken(deps, where(w), command.provider, actor);
-    case 'rollback': return (deps, w, actor) => (command.action ? requestAction(deps, where(w), command.action, actor) : listRollbacks(deps, where(w), actor));
+    case 'list':
+      return (deps) => listIncidents(deps);
+    case 'ack':
+      return (deps, w, actor) => acknowledge(deps, where(w), actor);
+    case 'mitigate':
+      return (deps, w, actor) => mitigate(deps, where(w), command.summary, actor);
+    case 'resolve':
+      return (deps, w, actor) => resolve(deps, where(w), command.summary, actor);
+    case 'severity':
+      return (deps, w, actor) => setSeverity(deps, where(w), command.severity, actor);
+    case 'escalate':
+      return (deps, w, actor) => escalateManually(deps, where(w), command.level, actor);
+    case 'note':
+      return (deps, w, actor) => addNote(deps, where(w), command.text, actor);
+    case 'step':
+      return (deps, w, actor) => moveStep(deps, where(w), command.step, command.to, actor);
+    case 'commander':
+      return (deps, w, actor) => setCommander(deps, where(w), command.user, actor);
+    case 'timeline':
+      return (deps, w, actor) => showTimeline(deps, where(w), 0, actor);
+    case 'report':
+      return (deps, w, actor) => postReport(deps, where(w), actor);
+    case 'health':
+      return (deps, w, actor) => runHealth(deps, where(w), command.target, actor);
+    case 'token-status':
+      return (deps) => tokenStatus(deps);
+    case 'token-refresh':
+      return (deps, w, actor) => refreshToken(deps, where(w), command.provider, actor);
+    case 'rollback':
+      return (deps, w, actor) =>
+        command.action ? requestAction(deps, where(w), command.action, actor) : listRollbacks(deps, where(w), actor);
     default: {
       const route = extra[command.kind];
-      return route ? (deps, w, actor) => route(deps, command as never, where(w), actor) : undefined;
+      return route ? (deps, w, actor) => route(deps, command, where(w), actor) : undefined;
     }
   }
 }
 
-export type CommandRoutes = Partial<Record<Command['kind'], (deps: AppDeps, command: Command, where: { channelId: string; key?: string }, actor: Actor) => Promise<Reply>>>;
+export type CommandRoutes = Partial<
+  Record<
+    Command['kind'],
+    (deps: AppDeps, command: Command, where: { channelId: string; key?: string }, actor: Actor) => Promise<Reply>
+  >
+>;
 
 /**
  * The `/incident` listener: parse, ack, call one use case. Everything that
@@ -52,7 +76,12 @@ export type CommandRoutes = Partial<Record<Command['kind'], (deps: AppDeps, comm
  * answered with `respond` when done.
  */
 export function commandListener(deps: AppDeps, inflight: InFlight, extra: CommandRoutes = {}) {
-  return async ({ command: body, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    command: body,
+    ack,
+    respond,
+    context,
+  }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const started = performance.now();
     const acked = (outcome: string) => {
       deps.metrics.ackSeconds.observe({ type: 'command' }, (performance.now() - started) / 1000);
@@ -65,7 +94,10 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
     }
     const { text, user_id: user, channel_id: channelId, trigger_id: triggerId } = payload.data;
     const parsed = parseCommand(text);
-    const ephemeral = (reply: Reply) => ({ response_type: 'ephemeral' as const, ...replyMessage(reply as Exclude<Reply, { kind: 'none' }>) });
+    const ephemeral = (reply: Reply) => ({
+      response_type: 'ephemeral' as const,
+      ...replyMessage(reply as Exclude<Reply, { kind: 'none' }>),
+    });
     if (!parsed.ok) {
       await ack(ephemeral({ kind: 'text', text: parsed.error }));
       return acked('rejected');
@@ -76,16 +108,27 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
       return acked('answered');
     }
     if (cmd.kind === 'open' && !deps.catalog.find(cmd.playbook)) {
-      await ack(ephemeral({ kind: 'text', text: sentenceFor(unknownPlaybook(deps, cmd.playbook), deps.log, { user }) }));
+      await ack(
+        ephemeral({ kind: 'text', text: sentenceFor(unknownPlaybook(deps, cmd.playbook), deps.log, { user }) }),
+      );
       return acked('rejected');
     }
     const route = cmd.kind === 'open' ? undefined : routeOf(cmd, extra);
     if (cmd.kind !== 'open' && !route) {
-      await ack(ephemeral({ kind: 'text', text: `\`/incident ${cmd.kind.replace('-', ' ')}\` is not available in this bot yet.` }));
+      await ack(
+        ephemeral({
+          kind: 'text',
+          text: `\`/incident ${cmd.kind.replace('-', ' ')}\` is not available in this bot yet.`,
+        }),
+      );
       return acked('rejected');
     }
     // Ack first; whether Slack already sent this request is settled after, off the ack's path.
-    await ack(cmd.kind === 'open' ? ephemeral({ kind: 'text', text: `Opening an incident from \`${deps.catalog.find(cmd.playbook)!.id}\`…` }) : undefined);
+    await ack(
+      cmd.kind === 'open'
+        ? ephemeral({ kind: 'text', text: `Opening an incident from \`${deps.catalog.find(cmd.playbook)!.id}\`…` })
+        : undefined,
+    );
     acked(context.retryNum ? 'retry' : 'accepted');
     const requestKey = `cmd:${triggerId}`;
     const actor: Actor = { user, requestKey, receivedAt: deps.clock.now() };
@@ -96,7 +139,11 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
         if (cmd.kind === 'open') {
           const opened = await openIncident(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);
           if (opened.kind === 'opened' && opened.channelId !== channelId) {
-            await respond({ response_type: 'in_channel', replace_original: false, text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.channelId}>.` });
+            await respond({
+              response_type: 'in_channel',
+              replace_original: false,
+              text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.channelId}>.`,
+            });
           }
           return;
         }

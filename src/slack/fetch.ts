@@ -5,7 +5,12 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32, pipelining:
 
 type Body = string | URLSearchParams | Uint8Array;
 
-const simple = (body: unknown): body is Body | undefined | null => body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams || body instanceof Uint8Array;
+const simple = (body: unknown): body is Body | undefined | null =>
+  body === undefined ||
+  body === null ||
+  typeof body === 'string' ||
+  body instanceof URLSearchParams ||
+  body instanceof Uint8Array;
 
 /**
  * The fetch the Slack clients use: undici's request API on a keep-alive
@@ -15,17 +20,18 @@ const simple = (body: unknown): body is Body | undefined | null => body === unde
  */
 export const slackFetch: FetchFunction = async (input, init = {}) => {
   const given: unknown = init.body;
-  if (!simple(given)) return fetch(input, init as RequestInit) as unknown as ReturnType<FetchFunction>;
+  if (!simple(given)) return fetch(input, init) as unknown as ReturnType<FetchFunction>;
   const headers: Record<string, string> = {};
-  new Headers(init.headers as HeadersInit).forEach((value, key) => (headers[key] = value));
+  new Headers(init.headers).forEach((value, key) => (headers[key] = value));
   const body = given instanceof URLSearchParams ? given.toString() : (given ?? undefined);
-  if (given instanceof URLSearchParams && !headers['content-type']) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+  if (given instanceof URLSearchParams && !headers['content-type'])
+    headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
   const response = await request(input, {
     method: (init.method ?? 'GET') as 'GET',
     headers,
     body,
     dispatcher: agent,
-    ...(init.signal ? { signal: init.signal as AbortSignal } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
   });
   const bytes = await response.body.arrayBuffer();
   const answer = new Headers();
@@ -34,5 +40,8 @@ export const slackFetch: FetchFunction = async (input, init = {}) => {
     else if (value !== undefined) answer.set(key, value);
   }
   const status = response.statusCode;
-  return new Response(status === 204 || status === 304 ? null : bytes, { status, headers: answer }) as unknown as Awaited<ReturnType<FetchFunction>>;
+  return new Response(status === 204 || status === 304 ? null : bytes, {
+    status,
+    headers: answer,
+  }) as unknown as Awaited<ReturnType<FetchFunction>>;
 };

@@ -1,4 +1,10 @@
-import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+} from '@slack/bolt';
 import { z } from 'zod';
 import type { Actor, AppDeps } from '../app/deps.js';
 import { incidentFor } from '../app/context.js';
@@ -16,7 +22,12 @@ import { type ButtonClick, buttonClick, buttonValue, clickKey } from './payloads
 import { resolveModal } from './views/modals.js';
 
 type ClickArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-export type ClickHandler = (deps: AppDeps, click: { incidentId: number; detail: string; actionId: string; body: ButtonClick }, actor: Actor, args: ClickArgs) => Promise<Reply>;
+export type ClickHandler = (
+  deps: AppDeps,
+  click: { incidentId: number; detail: string; actionId: string; body: ButtonClick },
+  actor: Actor,
+  args: ClickArgs,
+) => Promise<Reply>;
 
 /**
  * A button listener: ack, drop a click already handled (a retry, the same
@@ -34,7 +45,10 @@ export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHa
       const value = click.success ? buttonValue.safeParse(click.data.actions[0]!.value) : undefined;
       if (!click.success || !value?.success) {
         deps.metrics.slackRequests.inc({ type: 'click', outcome: 'malformed' });
-        await answer(args.respond, { kind: 'text', text: 'That button is from an older version of this message; use the latest one.' });
+        await answer(args.respond, {
+          kind: 'text',
+          text: 'That button is from an older version of this message; use the latest one.',
+        });
         return;
       }
       const requestKey = clickKey(click.data);
@@ -48,7 +62,7 @@ export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHa
       try {
         await answer(args.respond, await handle(deps, { ...value.data, actionId, body: click.data }, actor, args));
       } catch (error) {
-        await answerError(args.respond as RespondFn, error, deps.log, { user: actor.user, action: actionId });
+        await answerError(args.respond, error, deps.log, { user: actor.user, action: actionId });
       }
     });
   };
@@ -66,35 +80,46 @@ export const onStepButton: ClickHandler = (deps, click, actor) => {
 export const onIncidentButton: ClickHandler = async (deps, click, actor, args) => {
   const target = { incidentId: click.incidentId };
   switch (click.actionId) {
-    case 'incident.ack': return acknowledge(deps, target, actor);
-    case 'incident.escalate': return escalateManually(deps, target, undefined, actor);
-    case 'incident.mitigate': return mitigate(deps, target, '', actor);
-    case 'incident.timeline': return showTimeline(deps, target, 0, actor);
-    case 'incident.report': return postReport(deps, target, actor);
+    case 'incident.ack':
+      return acknowledge(deps, target, actor);
+    case 'incident.escalate':
+      return escalateManually(deps, target, undefined, actor);
+    case 'incident.mitigate':
+      return mitigate(deps, target, '', actor);
+    case 'incident.timeline':
+      return showTimeline(deps, target, 0, actor);
+    case 'incident.report':
+      return postReport(deps, target, actor);
     case 'incident.resolve': {
       const incident = await incidentFor(deps.db, target);
       if (incident.status === 'resolved') return { kind: 'text', text: `${incident.key} is already resolved.` };
       await args.client.views.open({ trigger_id: click.body.trigger_id!, view: resolveModal(incident) });
       return { kind: 'none' };
     }
-    default: return { kind: 'text', text: 'This button does nothing yet.' };
+    default:
+      return { kind: 'text', text: 'This button does nothing yet.' };
   }
 };
 
 /** A rollback or action button: `action.request.<name>` (value `<incident>:<name>`). */
-export const onActionRequest: ClickHandler = (deps, click, actor) => requestAction(deps, { incidentId: click.incidentId }, click.detail, actor);
+export const onActionRequest: ClickHandler = (deps, click, actor) =>
+  requestAction(deps, { incidentId: click.incidentId }, click.detail, actor);
 
 /** Approve / Deny on an approval request: `action.approve.<run>` (value `<incident>:<run>`). */
-export const onActionDecision: ClickHandler = (deps, click, actor) => decideAction(deps, Number(click.detail), click.actionId.startsWith('action.approve.') ? 'approve' : 'deny', actor);
+export const onActionDecision: ClickHandler = (deps, click, actor) =>
+  decideAction(deps, Number(click.detail), click.actionId.startsWith('action.approve.') ? 'approve' : 'deny', actor);
 
-export const onTimelinePage: ClickHandler = (deps, click, actor) => showTimeline(deps, { incidentId: click.incidentId }, Number(click.detail) || 0, actor);
+export const onTimelinePage: ClickHandler = (deps, click, actor) =>
+  showTimeline(deps, { incidentId: click.incidentId }, Number(click.detail) || 0, actor);
 
 const resolveSubmission = z.object({
   user: z.object({ id: z.string() }),
   view: z.object({
     id: z.string(),
     private_metadata: z.string().regex(/^\d+$/),
-    state: z.object({ values: z.object({ summary: z.object({ text: z.object({ value: z.string().nullish() }) }).optional() }) }),
+    state: z.object({
+      values: z.object({ summary: z.object({ text: z.object({ value: z.string().nullish() }) }).optional() }),
+    }),
   }),
 });
 
@@ -103,7 +128,10 @@ export function resolveSubmitListener(deps: AppDeps, inflight: InFlight) {
   return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const parsed = resolveSubmission.safeParse(body);
     if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: { summary: 'This form is out of date; close it and press Resolve again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { summary: 'This form is out of date; close it and press Resolve again.' },
+      });
       return;
     }
     await ack();
@@ -114,7 +142,10 @@ export function resolveSubmitListener(deps: AppDeps, inflight: InFlight) {
       try {
         const reply = await resolve(deps, { incidentId: Number(view.private_metadata) }, summary, actor);
         const incident = await incidentFor(deps.db, { incidentId: Number(view.private_metadata) });
-        if (reply.kind === 'text' && incident.channelId) await client.chat.postEphemeral({ channel: incident.channelId, user: user.id, text: reply.text }).catch(() => {});
+        if (reply.kind === 'text' && incident.channelId)
+          await client.chat
+            .postEphemeral({ channel: incident.channelId, user: user.id, text: reply.text })
+            .catch(() => {});
       } catch (error) {
         deps.log.warn({ err: error }, 'resolve from the modal failed');
       }

@@ -23,10 +23,13 @@ export const buttonClick = z.object({
 export type ButtonClick = z.infer<typeof buttonClick>;
 
 /** `<incident id>` or `<incident id>:<step or name or offset>` in a button's value. */
-export const buttonValue = z.string().regex(/^\d{1,12}(:[a-z0-9_-]{1,64})?$/i).transform((value) => {
-  const [id, detail] = value.split(':');
-  return { incidentId: Number(id), detail: detail ?? '' };
-});
+export const buttonValue = z
+  .string()
+  .regex(/^\d{1,12}(:[a-z0-9_-]{1,64})?$/i)
+  .transform((value) => {
+    const [id, detail] = value.split(':');
+    return { incidentId: Number(id), detail: detail ?? '' };
+  });
 
 /** The request key of a click: the same click delivered twice (a retry, two replicas) has the same key. */
 export function clickKey(click: ButtonClick): string {

@@ -31,9 +31,11 @@ export class SlackWebPort implements SlackPort {
         const channelId = created.channel!.id!;
         const people = invite.filter((user) => user !== 'system');
         if (people.length > 0) {
-          await this.client.conversations.invite({ channel: channelId, users: people.join(',') }).catch((error: unknown) => {
-            if (slackError(error) !== 'already_in_channel' && slackError(error) !== 'cant_invite_self') throw error;
-          });
+          await this.client.conversations
+            .invite({ channel: channelId, users: people.join(',') })
+            .catch((error: unknown) => {
+              if (slackError(error) !== 'already_in_channel' && slackError(error) !== 'cant_invite_self') throw error;
+            });
         }
         return { channelId, name: candidate };
       } catch (error) {
@@ -44,7 +46,9 @@ export class SlackWebPort implements SlackPort {
 
   async postIncidentMessage(channelId: string, snapshot: IncidentSnapshot): Promise<{ ts: string }> {
     const message = incidentMessage(snapshot);
-    const result = await this.inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false }));
+    const result = await this.inChannel(channelId, () =>
+      this.client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false }),
+    );
     return { ts: result.ts! };
   }
 
@@ -54,12 +58,16 @@ export class SlackWebPort implements SlackPort {
 
   async postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }> {
     const message = threadMessage(post);
-    const result = await this.inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, thread_ts: threadTs, ...message, unfurl_links: false }));
+    const result = await this.inChannel(channelId, () =>
+      this.client.chat.postMessage({ channel: channelId, thread_ts: threadTs, ...message, unfurl_links: false }),
+    );
     return { ts: result.ts! };
   }
 
   async postInChannel(channelId: string, post: ThreadPost): Promise<{ ts: string }> {
-    const result = await this.inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, ...threadMessage(post), unfurl_links: false }));
+    const result = await this.inChannel(channelId, () =>
+      this.client.chat.postMessage({ channel: channelId, ...threadMessage(post), unfurl_links: false }),
+    );
     return { ts: result.ts! };
   }
 
@@ -82,7 +90,8 @@ export class SlackWebPort implements SlackPort {
     if (!this.users || Date.now() - this.users.at > 5 * 60_000) {
       const byName = new Map<string, string>();
       for await (const page of this.client.paginate('users.list', { limit: 200 })) {
-        for (const member of (page as { members?: Array<{ id?: string; name?: string; deleted?: boolean }> }).members ?? []) {
+        for (const member of (page as { members?: Array<{ id?: string; name?: string; deleted?: boolean }> }).members ??
+          []) {
           if (member.id && member.name && !member.deleted) byName.set(member.name.toLowerCase(), member.id);
         }
       }
@@ -91,7 +100,13 @@ export class SlackWebPort implements SlackPort {
     return this.users.byName.get(handle.toLowerCase());
   }
 
-  async uploadFile(channelId: string, threadTs: string, filename: string, title: string, content: string): Promise<void> {
+  async uploadFile(
+    channelId: string,
+    threadTs: string,
+    filename: string,
+    title: string,
+    content: string,
+  ): Promise<void> {
     await this.client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title, content });
   }
 

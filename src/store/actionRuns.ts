@@ -1,6 +1,15 @@
 import type { Queryable } from './db.js';
 
-export type RunState = 'awaiting_approval' | 'approved' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'dry_run' | 'denied' | 'expired';
+export type RunState =
+  | 'awaiting_approval'
+  | 'approved'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'dry_run'
+  | 'denied'
+  | 'expired';
 export const ACTIVE_STATES: readonly RunState[] = ['awaiting_approval', 'approved', 'running'];
 
 export interface ActionRun {
@@ -23,17 +32,43 @@ export interface ActionRun {
 }
 
 interface Row {
-  id: number; incident_id: number; action: string; step: number | null; state: RunState; dry_run: boolean; plan: string;
-  requested_by: string; requested_at: Date; decided_by: string | null; started_at: Date | null; finished_at: Date | null;
-  output: string | null; error: string | null; target_ms: number | null; approval_ts: string | null;
+  id: number;
+  incident_id: number;
+  action: string;
+  step: number | null;
+  state: RunState;
+  dry_run: boolean;
+  plan: string;
+  requested_by: string;
+  requested_at: Date;
+  decided_by: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  output: string | null;
+  error: string | null;
+  target_ms: number | null;
+  approval_ts: string | null;
 }
 
-const COLUMNS = 'id, incident_id, action, step, state, dry_run, plan, requested_by, requested_at, decided_by, started_at, finished_at, output, error, target_ms, approval_ts';
+const COLUMNS =
+  'id, incident_id, action, step, state, dry_run, plan, requested_by, requested_at, decided_by, started_at, finished_at, output, error, target_ms, approval_ts';
 const toRun = (r: Row): ActionRun => ({
-  id: Number(r.id), incidentId: Number(r.incident_id), action: r.action, step: r.step, state: r.state, dryRun: r.dry_run, plan: r.plan,
-  requestedBy: r.requested_by, requestedAt: new Date(r.requested_at), decidedBy: r.decided_by,
-  startedAt: r.started_at && new Date(r.started_at), finishedAt: r.finished_at && new Date(r.finished_at),
-  output: r.output, error: r.error, targetMs: r.target_ms, approvalTs: r.approval_ts,
+  id: Number(r.id),
+  incidentId: Number(r.incident_id),
+  action: r.action,
+  step: r.step,
+  state: r.state,
+  dryRun: r.dry_run,
+  plan: r.plan,
+  requestedBy: r.requested_by,
+  requestedAt: new Date(r.requested_at),
+  decidedBy: r.decided_by,
+  startedAt: r.started_at && new Date(r.started_at),
+  finishedAt: r.finished_at && new Date(r.finished_at),
+  output: r.output,
+  error: r.error,
+  targetMs: r.target_ms,
+  approvalTs: r.approval_ts,
 });
 
 export interface NewRun {
@@ -61,7 +96,18 @@ export async function insertRun(q: Queryable, run: NewRun): Promise<Insert> {
   const { rows } = await q.query<Row>(
     `INSERT INTO action_runs (incident_id, action, step, idempotency_key, state, dry_run, plan, requested_by, requested_at, target_ms)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-    [run.incidentId, run.action, run.step ?? null, run.idempotencyKey, run.state, run.dryRun, run.plan, run.requestedBy, run.requestedAt, run.targetMs ?? null],
+    [
+      run.incidentId,
+      run.action,
+      run.step ?? null,
+      run.idempotencyKey,
+      run.state,
+      run.dryRun,
+      run.plan,
+      run.requestedBy,
+      run.requestedAt,
+      run.targetMs ?? null,
+    ],
   );
   if (rows[0]) return { inserted: toRun(rows[0]) };
   const same = await q.query('SELECT 1 FROM action_runs WHERE idempotency_key = $1', [run.idempotencyKey]);
@@ -73,7 +119,10 @@ export async function insertRun(q: Queryable, run: NewRun): Promise<Insert> {
 }
 
 export async function activeRun(q: Queryable, incidentId: number, action: string): Promise<ActionRun | undefined> {
-  const { rows } = await q.query<Row>(`SELECT ${COLUMNS} FROM action_runs WHERE incident_id = $1 AND action = $2 AND state = ANY($3::text[])`, [incidentId, action, ACTIVE_STATES]);
+  const { rows } = await q.query<Row>(
+    `SELECT ${COLUMNS} FROM action_runs WHERE incident_id = $1 AND action = $2 AND state = ANY($3::text[])`,
+    [incidentId, action, ACTIVE_STATES],
+  );
   return rows[0] && toRun(rows[0]);
 }
 
@@ -83,12 +132,20 @@ export async function getRun(q: Queryable, id: number): Promise<ActionRun | unde
 }
 
 export async function runsOf(q: Queryable, incidentId: number): Promise<ActionRun[]> {
-  const { rows } = await q.query<Row>(`SELECT ${COLUMNS} FROM action_runs WHERE incident_id = $1 ORDER BY id`, [incidentId]);
+  const { rows } = await q.query<Row>(`SELECT ${COLUMNS} FROM action_runs WHERE incident_id = $1 ORDER BY id`, [
+    incidentId,
+  ]);
   return rows.map(toRun);
 }
 
 /** Moves a run from one of `from` to `to`; undefined when it was not in `from` (someone else got there first). */
-export async function moveRun(q: Queryable, id: number, from: readonly RunState[], to: RunState, fields: { at: Date; by?: string; output?: string; error?: string; exitCode?: number | null; httpStatus?: number } ): Promise<ActionRun | undefined> {
+export async function moveRun(
+  q: Queryable,
+  id: number,
+  from: readonly RunState[],
+  to: RunState,
+  fields: { at: Date; by?: string; output?: string; error?: string; exitCode?: number | null; httpStatus?: number },
+): Promise<ActionRun | undefined> {
   const { rows } = await q.query<Row>(
     `UPDATE action_runs SET state = $3,
        decided_by = CASE WHEN $3 IN ('approved', 'denied') THEN $5 ELSE decided_by END,
@@ -98,7 +155,17 @@ export async function moveRun(q: Queryable, id: number, from: readonly RunState[
        output = coalesce($6, output), error = coalesce($7, error), exit_code = coalesce($8, exit_code), http_status = coalesce($9, http_status)
      WHERE id = $1 AND state = ANY($2::text[])
      RETURNING ${COLUMNS}`,
-    [id, from, to, fields.at, fields.by ?? null, fields.output ?? null, fields.error ?? null, fields.exitCode ?? null, fields.httpStatus ?? null],
+    [
+      id,
+      from,
+      to,
+      fields.at,
+      fields.by ?? null,
+      fields.output ?? null,
+      fields.error ?? null,
+      fields.exitCode ?? null,
+      fields.httpStatus ?? null,
+    ],
   );
   return rows[0] && toRun(rows[0]);
 }

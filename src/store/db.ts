@@ -27,7 +27,10 @@ export interface Transaction extends Queryable {
 /** Postgres' unique_violation: the constraint that makes a write happen once. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { code?: string; constraint?: string } | undefined;
-  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint || String(error).includes(constraint));
+  return (
+    e?.code === '23505' &&
+    (constraint === undefined || e.constraint === constraint || String(error).includes(constraint))
+  );
 }
 
 /**

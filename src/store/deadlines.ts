@@ -17,18 +17,32 @@ const toView = (row: DeadlineRow): DeadlineView => ({
   ...(row.settled_at ? { at: new Date(row.settled_at) } : {}),
 });
 
-export async function insertDeadlines(q: Queryable, incidentId: number, deadlines: readonly PlannedDeadline[]): Promise<void> {
+export async function insertDeadlines(
+  q: Queryable,
+  incidentId: number,
+  deadlines: readonly PlannedDeadline[],
+): Promise<void> {
   if (deadlines.length === 0) return;
   await q.query(
     `INSERT INTO deadlines (incident_id, name, title, due_at, met_by_step, met_by_event)
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::int[], $6::text[])
      ON CONFLICT DO NOTHING`,
-    [incidentId, deadlines.map((d) => d.name), deadlines.map((d) => d.title), deadlines.map((d) => d.dueAt), deadlines.map((d) => d.metByStep), deadlines.map((d) => d.metByEvent)],
+    [
+      incidentId,
+      deadlines.map((d) => d.name),
+      deadlines.map((d) => d.title),
+      deadlines.map((d) => d.dueAt),
+      deadlines.map((d) => d.metByStep),
+      deadlines.map((d) => d.metByEvent),
+    ],
   );
 }
 
 export async function readDeadlines(q: Queryable, incidentId: number): Promise<DeadlineView[]> {
-  const { rows } = await q.query<DeadlineRow>('SELECT name, title, due_at, state, settled_at FROM deadlines WHERE incident_id = $1 ORDER BY due_at, name', [incidentId]);
+  const { rows } = await q.query<DeadlineRow>(
+    'SELECT name, title, due_at, state, settled_at FROM deadlines WHERE incident_id = $1 ORDER BY due_at, name',
+    [incidentId],
+  );
   return rows.map(toView);
 }
 
@@ -37,7 +51,12 @@ export async function readDeadlines(q: Queryable, incidentId: number): Promise<D
  * already missed stays missed (the report shows both the miss and when it
  * was done). Returns each deadline the trigger satisfied, with whether it was late.
  */
-export async function meetDeadlines(q: Queryable, incidentId: number, trigger: DeadlineTrigger, at: Date): Promise<Array<DeadlineView & { late: boolean }>> {
+export async function meetDeadlines(
+  q: Queryable,
+  incidentId: number,
+  trigger: DeadlineTrigger,
+  at: Date,
+): Promise<Array<DeadlineView & { late: boolean }>> {
   const { rows } = await q.query<DeadlineRow & { was: string }>(
     `WITH hit AS (
        SELECT name, state AS was FROM deadlines
@@ -55,7 +74,12 @@ export async function meetDeadlines(q: Queryable, incidentId: number, trigger: D
 }
 
 /** Marks a deadline missed if it is still pending; true when it was. */
-export async function missDeadline(q: Queryable, incidentId: number, name: string, at: Date): Promise<DeadlineView | undefined> {
+export async function missDeadline(
+  q: Queryable,
+  incidentId: number,
+  name: string,
+  at: Date,
+): Promise<DeadlineView | undefined> {
   const { rows } = await q.query<DeadlineRow>(
     `UPDATE deadlines SET state = 'missed', settled_at = $3 WHERE incident_id = $1 AND name = $2 AND state = 'pending'
      RETURNING name, title, due_at, state, settled_at`,

@@ -7,9 +7,30 @@ import { type Database, type Queryable, type Transaction, atomically } from './d
 import { claimRequest } from './requests.js';
 import { appendTimelineEvent } from './timeline.js';
 
-const NAMES = ['id', 'number', 'key', 'playbook_id', 'title', 'summary', 'severity', 'status', 'escalation_level', 'commander',
-  'channel_id', 'message_ts', 'opened_by', 'opened_at', 'acknowledged_at', 'mitigated_at', 'resolved_at', 'playbook', 'version',
-  'escalation_policy', 'escalation_policy_name', 'escalation_cycle'];
+const NAMES = [
+  'id',
+  'number',
+  'key',
+  'playbook_id',
+  'title',
+  'summary',
+  'severity',
+  'status',
+  'escalation_level',
+  'commander',
+  'channel_id',
+  'message_ts',
+  'opened_by',
+  'opened_at',
+  'acknowledged_at',
+  'mitigated_at',
+  'resolved_at',
+  'playbook',
+  'version',
+  'escalation_policy',
+  'escalation_policy_name',
+  'escalation_cycle',
+];
 const COLUMNS = NAMES.join(', ');
 /** The columns qualified by the table alias `i`, for statements that join. */
 const I_COLUMNS = NAMES.map((n) => `i.${n}`).join(', ');
@@ -67,7 +88,9 @@ export const toIncident = (row: IncidentRow): Incident => ({
 });
 
 /** The outcome of a guarded change: `changed` is false when the guard held it back. */
-export type Change = { changed: true; incident: Incident; event: TimelineEvent } | { changed: false; incident: Incident; duplicate?: boolean };
+export type Change =
+  | { changed: true; incident: Incident; event: TimelineEvent }
+  | { changed: false; incident: Incident; duplicate?: boolean };
 
 export interface NewIncident {
   playbook: Playbook;
@@ -90,14 +113,29 @@ export class DuplicateRequestError extends Error {
 }
 
 /** Opens an incident and writes its first timeline event, in one transaction. */
-export async function openIncident(q: Database | Transaction, input: NewIncident): Promise<{ incident: Incident; event: TimelineEvent }> {
+export async function openIncident(
+  q: Database | Transaction,
+  input: NewIncident,
+): Promise<{ incident: Incident; event: TimelineEvent }> {
   return atomically(q, async (tx) => {
-    if (input.requestKey && !(await claimRequest(tx, input.requestKey, input.openedAt))) throw new DuplicateRequestError(input.requestKey);
+    if (input.requestKey && !(await claimRequest(tx, input.requestKey, input.openedAt)))
+      throw new DuplicateRequestError(input.requestKey);
     const { rows } = await tx.query<IncidentRow>(
       `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id, playbook, escalation_policy_name, escalation_policy)
        VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)
        RETURNING ${COLUMNS}`,
-      [input.playbook.id, input.title, input.summary, input.severity, input.openedBy, input.openedAt, input.channelId ?? null, JSON.stringify(input.playbook), input.escalation?.name ?? null, input.escalation ? JSON.stringify(input.escalation.policy) : null],
+      [
+        input.playbook.id,
+        input.title,
+        input.summary,
+        input.severity,
+        input.openedBy,
+        input.openedAt,
+        input.channelId ?? null,
+        JSON.stringify(input.playbook),
+        input.escalation?.name ?? null,
+        input.escalation ? JSON.stringify(input.escalation.policy) : null,
+      ],
     );
     const incident = toIncident(rows[0]!);
     const event = await appendTimelineEvent(tx, {
@@ -105,7 +143,13 @@ export async function openIncident(q: Database | Transaction, input: NewIncident
       occurredAt: input.openedAt,
       actor: input.openedBy,
       kind: 'incident.opened',
-      data: { key: incident.key, playbook: incident.playbookId, title: incident.title, summary: incident.summary, severity: incident.severity },
+      data: {
+        key: incident.key,
+        playbook: incident.playbookId,
+        title: incident.title,
+        summary: incident.summary,
+        severity: incident.severity,
+      },
     });
     return { incident, event };
   });
@@ -137,12 +181,20 @@ export async function listIncidentsByChannel(q: Queryable, channelId: string, li
 }
 
 export async function listOpenIncidents(q: Queryable, limit = 100): Promise<Incident[]> {
-  const { rows } = await q.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE status <> 'resolved' ORDER BY opened_at DESC, id DESC LIMIT $1`, [limit]);
+  const { rows } = await q.query<IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE status <> 'resolved' ORDER BY opened_at DESC, id DESC LIMIT $1`,
+    [limit],
+  );
   return rows.map(toIncident);
 }
 
 /** Where the live message lives, once Slack has answered. */
-export async function setIncidentMessage(q: Queryable, id: number, channelId: string, messageTs: string): Promise<void> {
+export async function setIncidentMessage(
+  q: Queryable,
+  id: number,
+  channelId: string,
+  messageTs: string,
+): Promise<void> {
   await q.query('UPDATE incidents SET channel_id = $2, message_ts = $3 WHERE id = $1', [id, channelId, messageTs]);
 }
 
@@ -175,7 +227,13 @@ async function guardedChange(
       if (!current) throw new Error(`incident ${base.incidentId} does not exist`);
       return { changed: false, incident: current };
     }
-    const event: NewTimelineEvent = { incidentId: base.incidentId, occurredAt: base.at, actor: base.actor, kind, data: { ...data, ...base.data } };
+    const event: NewTimelineEvent = {
+      incidentId: base.incidentId,
+      occurredAt: base.at,
+      actor: base.actor,
+      kind,
+      data: { ...data, ...base.data },
+    };
     return { changed: true, incident: toIncident(row), event: await appendTimelineEvent(tx, event) };
   });
 }
@@ -186,7 +244,10 @@ const STATUS_EVENT: Record<Exclude<IncidentStatus, 'open'>, TimelineKind> = {
   resolved: 'incident.resolved',
 };
 
-export function changeStatus(q: Database | Transaction, change: ChangeBase & { to: Exclude<IncidentStatus, 'open'> }): Promise<Change> {
+export function changeStatus(
+  q: Database | Transaction,
+  change: ChangeBase & { to: Exclude<IncidentStatus, 'open'> },
+): Promise<Change> {
   return guardedChange(q, change, STATUS_EVENT[change.to], async (tx) => {
     const { rows } = await tx.query<IncidentRow & { previous: IncidentStatus }>(
       `WITH b AS (SELECT id, status FROM incidents WHERE id = $1 FOR UPDATE)
@@ -204,7 +265,10 @@ export function changeStatus(q: Database | Transaction, change: ChangeBase & { t
   });
 }
 
-export function changeSeverity(q: Database | Transaction, change: ChangeBase & { severity: Severity }): Promise<Change> {
+export function changeSeverity(
+  q: Database | Transaction,
+  change: ChangeBase & { severity: Severity },
+): Promise<Change> {
   return guardedChange(q, change, 'incident.severity_changed', async (tx) => {
     const { rows } = await tx.query<IncidentRow & { previous: Severity }>(
       `WITH b AS (SELECT id, severity FROM incidents WHERE id = $1 FOR UPDATE)
@@ -218,7 +282,10 @@ export function changeSeverity(q: Database | Transaction, change: ChangeBase & {
 }
 
 /** Moves the escalation level; `onlyFrom` fences a scheduled escalation to the level it was planned from. */
-export function changeEscalationLevel(q: Database | Transaction, change: ChangeBase & { level: number; onlyFrom?: number; cycle?: number }): Promise<Change> {
+export function changeEscalationLevel(
+  q: Database | Transaction,
+  change: ChangeBase & { level: number; onlyFrom?: number; cycle?: number },
+): Promise<Change> {
   return guardedChange(q, change, 'incident.escalated', async (tx) => {
     const { rows } = await tx.query<IncidentRow & { previous: number }>(
       `WITH b AS (SELECT id, escalation_level, escalation_cycle FROM incidents WHERE id = $1 FOR UPDATE)
@@ -232,7 +299,10 @@ export function changeEscalationLevel(q: Database | Transaction, change: ChangeB
   });
 }
 
-export function changeCommander(q: Database | Transaction, change: ChangeBase & { commander: string }): Promise<Change> {
+export function changeCommander(
+  q: Database | Transaction,
+  change: ChangeBase & { commander: string },
+): Promise<Change> {
   return guardedChange(q, change, 'incident.commander_changed', async (tx) => {
     const { rows } = await tx.query<IncidentRow & { previous: string }>(
       `WITH b AS (SELECT id, commander FROM incidents WHERE id = $1 FOR UPDATE)

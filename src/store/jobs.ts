@@ -22,14 +22,22 @@ export interface GroupState {
 /** Reads and locks a scheduled group's state (created on first use). */
 export async function lockGroupState(q: Queryable, name: string): Promise<GroupState> {
   await q.query('INSERT INTO check_groups (name) VALUES ($1) ON CONFLICT DO NOTHING', [name]);
-  const { rows } = await q.query<{ consecutive_failures: number; last_status: string | null; incident_id: number | null }>(
-    'SELECT consecutive_failures, last_status, incident_id FROM check_groups WHERE name = $1 FOR UPDATE',
-    [name],
-  );
+  const { rows } = await q.query<{
+    consecutive_failures: number;
+    last_status: string | null;
+    incident_id: number | null;
+  }>('SELECT consecutive_failures, last_status, incident_id FROM check_groups WHERE name = $1 FOR UPDATE', [name]);
   const row = rows[0]!;
-  return { consecutiveFailures: row.consecutive_failures, lastStatus: row.last_status, incidentId: row.incident_id === null ? null : Number(row.incident_id) };
+  return {
+    consecutiveFailures: row.consecutive_failures,
+    lastStatus: row.last_status,
+    incidentId: row.incident_id === null ? null : Number(row.incident_id),
+  };
 }
 
 export async function saveGroupState(q: Queryable, name: string, state: GroupState, at: Date): Promise<void> {
-  await q.query('UPDATE check_groups SET consecutive_failures = $2, last_status = $3, incident_id = $4, last_run_at = $5 WHERE name = $1', [name, state.consecutiveFailures, state.lastStatus, state.incidentId, at]);
+  await q.query(
+    'UPDATE check_groups SET consecutive_failures = $2, last_status = $3, incident_id = $4, last_run_at = $5 WHERE name = $1',
+    [name, state.consecutiveFailures, state.lastStatus, state.incidentId, at],
+  );
 }

@@ -17,7 +17,9 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
     const sql = await readFile(join(dir, file), 'utf8');
     const ran = await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('incidentbot.migrate:' || current_schema()))`);
-      await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await tx.exec(
+        `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [file]);
       if (done.rowCount > 0) return false;
       await tx.exec(sql);

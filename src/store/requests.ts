@@ -6,7 +6,10 @@ import type { Queryable } from './db.js';
  * transaction, a concurrent duplicate waits here until the first commits.
  */
 export async function claimRequest(q: Queryable, key: string, at: Date): Promise<boolean> {
-  const { rowCount } = await q.query('INSERT INTO handled_requests (key, handled_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, at]);
+  const { rowCount } = await q.query(
+    'INSERT INTO handled_requests (key, handled_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+    [key, at],
+  );
   return rowCount === 1;
 }
 

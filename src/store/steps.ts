@@ -19,7 +19,10 @@ const toStatus = (row: StepRow): StepStatus => ({
 });
 
 export async function readStepStates(q: Queryable, incidentId: number): Promise<StepStatus[]> {
-  const { rows } = await q.query<StepRow>('SELECT step, state, actor, changed_at, detail FROM step_states WHERE incident_id = $1 ORDER BY step', [incidentId]);
+  const { rows } = await q.query<StepRow>(
+    'SELECT step, state, actor, changed_at, detail FROM step_states WHERE incident_id = $1 ORDER BY step',
+    [incidentId],
+  );
   return rows.map(toStatus);
 }
 
@@ -35,7 +38,9 @@ export interface StepMove {
   requestKey?: string;
 }
 
-export type StepChange = { changed: true; status: StepStatus; event: TimelineEvent } | { changed: false; status: StepStatus | undefined; duplicate?: boolean };
+export type StepChange =
+  | { changed: true; status: StepStatus; event: TimelineEvent }
+  | { changed: false; status: StepStatus | undefined; duplicate?: boolean };
 
 /**
  * Moves a step if the move is allowed from its current state, and records it,
@@ -44,7 +49,12 @@ export type StepChange = { changed: true; status: StepStatus; event: TimelineEve
  * writes nothing, and costs one round trip (a button people press often).
  */
 export async function moveStep(q: Queryable, move: StepMove): Promise<StepChange> {
-  const { rows } = await q.query<{ claimed: boolean; moved: StepRow | null; event: EventJson | null; current: StepRow | null }>(
+  const { rows } = await q.query<{
+    claimed: boolean;
+    moved: StepRow | null;
+    event: EventJson | null;
+    current: StepRow | null;
+  }>(
     `WITH claim AS (
        INSERT INTO handled_requests (key, handled_at) SELECT $8::text, $5 WHERE $8::text IS NOT NULL
        ON CONFLICT (key) DO NOTHING RETURNING key
@@ -67,7 +77,18 @@ export async function moveStep(q: Queryable, move: StepMove): Promise<StepChange
             (SELECT row_to_json(e) FROM event e) AS event,
             (SELECT row_to_json(c) FROM (SELECT step, state, actor, changed_at, detail FROM step_states WHERE incident_id = $1 AND step = $2) c) AS current,
             (SELECT count(*) FROM touched) AS touched`,
-    [move.incidentId, move.step, move.to, move.actor, move.at, move.detail ?? null, stepStatesBefore(move.to), move.requestKey ?? null, move.kind, JSON.stringify({ step: move.step, ...move.data })],
+    [
+      move.incidentId,
+      move.step,
+      move.to,
+      move.actor,
+      move.at,
+      move.detail ?? null,
+      stepStatesBefore(move.to),
+      move.requestKey ?? null,
+      move.kind,
+      JSON.stringify({ step: move.step, ...move.data }),
+    ],
   );
   const row = rows[0]!;
   // `current` is the state before this statement: what a refused move reports.
@@ -86,4 +107,11 @@ interface EventJson {
   data: Record<string, unknown>;
 }
 
-const toEvent = (e: EventJson): TimelineEvent => ({ id: Number(e.id), incidentId: Number(e.incident_id), occurredAt: new Date(e.occurred_at), actor: e.actor, kind: e.kind as TimelineEvent['kind'], data: e.data });
+const toEvent = (e: EventJson): TimelineEvent => ({
+  id: Number(e.id),
+  incidentId: Number(e.incident_id),
+  occurredAt: new Date(e.occurred_at),
+  actor: e.actor,
+  kind: e.kind as TimelineEvent['kind'],
+  data: e.data,
+});

@@ -33,7 +33,10 @@ export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent)
  * Appends events that each carry a key (the spool's): a key already in the
  * table is skipped, so writing the same events twice writes them once.
  */
-export async function appendKeyedTimelineEvents(q: Queryable, events: ReadonlyArray<NewTimelineEvent & { key: string }>): Promise<number> {
+export async function appendKeyedTimelineEvents(
+  q: Queryable,
+  events: ReadonlyArray<NewTimelineEvent & { key: string }>,
+): Promise<number> {
   if (events.length === 0) return 0;
   const { rowCount } = await q.query(
     `INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data, spool_key)
@@ -52,7 +55,11 @@ export async function appendKeyedTimelineEvents(q: Queryable, events: ReadonlyAr
 }
 
 /** The timeline in the order things happened; `limit` and `offset` page through long ones. */
-export async function readTimeline(q: Queryable, incidentId: number, options: { limit?: number; offset?: number } = {}): Promise<TimelineEvent[]> {
+export async function readTimeline(
+  q: Queryable,
+  incidentId: number,
+  options: { limit?: number; offset?: number } = {},
+): Promise<TimelineEvent[]> {
   const { rows } = await q.query<EventRow>(
     `SELECT id, incident_id, occurred_at, actor, kind, data
        FROM timeline_events
@@ -65,6 +72,9 @@ export async function readTimeline(q: Queryable, incidentId: number, options: { 
 }
 
 export async function countTimelineEvents(q: Queryable, incidentId: number): Promise<number> {
-  const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM timeline_events WHERE incident_id = $1', [incidentId]);
+  const { rows } = await q.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM timeline_events WHERE incident_id = $1',
+    [incidentId],
+  );
   return rows[0]?.n ?? 0;
 }

@@ -67,7 +67,13 @@ export async function scheduleWork(q: Queryable, items: readonly NewWork[], now:
  * workers off the same row; the lease lets another worker take over an item
  * whose worker died; a lane's later items wait for its earlier ones.
  */
-export async function claimDueWork(q: Queryable, worker: string, now: Date, leaseMs: number, limit: number): Promise<Work[]> {
+export async function claimDueWork(
+  q: Queryable,
+  worker: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<Work[]> {
   const { rows } = await q.query<WorkRow>(
     `WITH due AS (
        SELECT w.id FROM scheduled_work w
@@ -90,7 +96,13 @@ export async function claimDueWork(q: Queryable, worker: string, now: Date, leas
 }
 
 /** Marks an item done, if this worker still holds it (a lease that ran out belongs to another worker now). */
-export async function completeWork(q: Queryable, id: number, worker: string, now: Date, outcome: string): Promise<boolean> {
+export async function completeWork(
+  q: Queryable,
+  id: number,
+  worker: string,
+  now: Date,
+  outcome: string,
+): Promise<boolean> {
   const { rowCount } = await q.query(
     `UPDATE scheduled_work SET done_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
     [id, worker, now, outcome],
@@ -99,7 +111,14 @@ export async function completeWork(q: Queryable, id: number, worker: string, now
 }
 
 /** Puts an item back to run again at `at` (after a failure, or when Slack says to wait). */
-export async function retryWork(q: Queryable, id: number, worker: string, at: Date, outcome: string, options: { countAttempt?: boolean } = {}): Promise<void> {
+export async function retryWork(
+  q: Queryable,
+  id: number,
+  worker: string,
+  at: Date,
+  outcome: string,
+  options: { countAttempt?: boolean } = {},
+): Promise<void> {
   await q.query(
     `UPDATE scheduled_work SET due_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL,
             attempts = CASE WHEN $5 THEN attempts ELSE attempts - 1 END
@@ -109,7 +128,14 @@ export async function retryWork(q: Queryable, id: number, worker: string, at: Da
 }
 
 /** Cancels an incident's pending items of the given kinds (all kinds when none are given). */
-export async function cancelWork(q: Queryable, incidentId: number, kinds: readonly string[] | undefined, now: Date, outcome: string, filter?: { payloadKey: string; value: string }): Promise<number> {
+export async function cancelWork(
+  q: Queryable,
+  incidentId: number,
+  kinds: readonly string[] | undefined,
+  now: Date,
+  outcome: string,
+  filter?: { payloadKey: string; value: string },
+): Promise<number> {
   const { rowCount } = await q.query(
     `UPDATE scheduled_work SET done_at = $2, outcome = $3, locked_by = NULL, locked_until = NULL
       WHERE incident_id = $1 AND done_at IS NULL
@@ -130,6 +156,8 @@ export async function pendingWork(q: Queryable, incidentId: number): Promise<Wor
 
 /** The earliest due time of pending work: the playground shows what is coming. */
 export async function nextDueAt(q: Queryable): Promise<Date | undefined> {
-  const { rows } = await q.query<{ due_at: Date | null }>('SELECT min(due_at) AS due_at FROM scheduled_work WHERE done_at IS NULL');
+  const { rows } = await q.query<{ due_at: Date | null }>(
+    'SELECT min(due_at) AS due_at FROM scheduled_work WHERE done_at IS NULL',
+  );
   return rows[0]?.due_at ? new Date(rows[0].due_at) : undefined;
 }

@@ -45,7 +45,8 @@ export function errorCode(error: unknown): string {
     candidates.push(code, name);
   }
   for (const candidate of candidates) {
-    if (typeof candidate === 'string' && candidate !== 'Error' && /^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(candidate)) return candidate;
+    if (typeof candidate === 'string' && candidate !== 'Error' && /^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(candidate))
+      return candidate;
   }
   return 'unknown error';
 }

@@ -26,7 +26,10 @@ export interface CoordinateOptions<T> {
  * holder failed or died), then check again under the lock before running
  * `work` themselves. Bounded by `budgetMs`.
  */
-export async function coordinate<T, V>(options: CoordinateOptions<T>, work: () => Promise<V>): Promise<Coordinated<T, V>> {
+export async function coordinate<T, V>(
+  options: CoordinateOptions<T>,
+  work: () => Promise<V>,
+): Promise<Coordinated<T, V>> {
   const { coord, signal, satisfied } = options;
   const deadline = performance.now() + options.budgetMs;
   for (let waited = false; ; waited = true) {

@@ -11,8 +11,19 @@ import { TokenUnavailableError, UnknownProviderError, errorCode } from './errors
 import { obtainToken } from './obtain.js';
 import { lockBudget } from './retry.js';
 import {
-  type CachedToken, type RefreshOutcome, type RefreshStatus, type TokenState,
-  cacheKey, decodeStatus, decodeToken, describeState, isDue, isUsable, lockName, newer, statusKey,
+  type CachedToken,
+  type RefreshOutcome,
+  type RefreshStatus,
+  type TokenState,
+  cacheKey,
+  decodeStatus,
+  decodeToken,
+  describeState,
+  isDue,
+  isUsable,
+  lockName,
+  newer,
+  statusKey,
 } from './state.js';
 
 export interface TokenManagerDeps {
@@ -30,7 +41,10 @@ export interface TokenManagerDeps {
 
 /** Why a flight runs: `force` wants a token newer than the one it saw; the others any token that is usable or not yet due. */
 type Need = 'force' | 'usable' | 'due';
-interface Flight { outcome: RefreshOutcome; token?: CachedToken }
+interface Flight {
+  outcome: RefreshOutcome;
+  token?: CachedToken;
+}
 type Done = (outcome: Omit<RefreshOutcome, 'provider' | 'durationMs'>, token?: CachedToken) => Promise<Flight>;
 
 const STATUS_TTL_MS = 7 * 86_400_000;
@@ -98,7 +112,14 @@ export class TokenManager {
     const config = this.configs.get(provider);
     if (!config) return undefined;
     const counts = this.counts.get(provider) ?? { hits: 0, misses: 0 };
-    return describeState({ provider, config, token: this.tokens.get(provider), status: this.statuses.get(provider), counts, now: this.nowMs() });
+    return describeState({
+      provider,
+      config,
+      token: this.tokens.get(provider),
+      status: this.statuses.get(provider),
+      counts,
+      now: this.nowMs(),
+    });
   }
 
   /** Fresh from the shared cache, so a refresh by another replica shows. */
@@ -106,7 +127,8 @@ export class TokenManager {
     for (const provider of this.configs.keys()) {
       await this.known(provider);
       const shared = decodeStatus(await this.deps.coord.get(statusKey(provider)));
-      if (shared && (shared.lastRefreshAt ?? 0) >= (this.statuses.get(provider)?.lastRefreshAt ?? 0)) this.statuses.set(provider, shared);
+      if (shared && (shared.lastRefreshAt ?? 0) >= (this.statuses.get(provider)?.lastRefreshAt ?? 0))
+        this.statuses.set(provider, shared);
     }
     return this.providers().flatMap((provider) => this.state(provider) ?? []);
   }
@@ -157,10 +179,17 @@ export class TokenManager {
   private async run(provider: string, need: Need): Promise<Flight> {
     const config = this.config(provider);
     const started = performance.now();
-    const done: Done = (outcome, token) => this.finish({ provider, ...outcome, durationMs: Math.round(performance.now() - started) }, token);
+    const done: Done = (outcome, token) =>
+      this.finish({ provider, ...outcome, durationMs: Math.round(performance.now() - started) }, token);
     try {
       const missing = [...config.client_id.missing, ...config.client_secret.missing];
-      if (missing.length > 0) return await done({ ok: false, attempts: 0, by: 'this-process', error: new MissingSecretError(missing).userMessage });
+      if (missing.length > 0)
+        return await done({
+          ok: false,
+          attempts: 0,
+          by: 'this-process',
+          error: new MissingSecretError(missing).userMessage,
+        });
       const seen = need === 'force' ? (await this.known(provider))?.id : undefined;
       const satisfied = (token: CachedToken | undefined): token is CachedToken => {
         if (!token) return false;
@@ -169,7 +198,14 @@ export class TokenManager {
       };
       const budget = lockBudget(config);
       const result = await coordinate(
-        { coord: this.deps.coord, lock: lockName(provider), budgetMs: budget, signal: this.stop.signal, read: () => this.known(provider), satisfied },
+        {
+          coord: this.deps.coord,
+          lock: lockName(provider),
+          budgetMs: budget,
+          signal: this.stop.signal,
+          read: () => this.known(provider),
+          satisfied,
+        },
         () => this.refreshHolding(provider, config, done),
       );
       switch (result.kind) {
@@ -180,13 +216,23 @@ export class TokenManager {
           return await done({ ok: true, expiresAt: new Date(result.found.expiresAt), attempts: 0, by }, result.found);
         }
         case 'timed-out':
-          return await done({ ok: false, attempts: 0, by: 'another-replica', error: `another replica has been refreshing the token for more than ${formatDuration(budget)}; try again` });
+          return await done({
+            ok: false,
+            attempts: 0,
+            by: 'another-replica',
+            error: `another replica has been refreshing the token for more than ${formatDuration(budget)}; try again`,
+          });
         case 'stopped':
           return await done({ ok: false, attempts: 0, by: 'this-process', error: 'the token manager has stopped' });
       }
     } catch (error) {
       this.deps.log.error({ provider, err: error }, 'token refresh crashed');
-      return done({ ok: false, attempts: 0, by: 'this-process', error: `the refresh failed unexpectedly (${errorCode(error)})` });
+      return done({
+        ok: false,
+        attempts: 0,
+        by: 'this-process',
+        error: `the refresh failed unexpectedly (${errorCode(error)})`,
+      });
     }
   }
 
@@ -194,18 +240,47 @@ export class TokenManager {
   private async refreshHolding(provider: string, config: TokenProviderConfig, done: Done): Promise<Flight> {
     const { clock, coord, log, redisUrl } = this.deps;
     const random = this.deps.random ?? Math.random;
-    const result = await obtainToken(provider, config, { coord, clock, log, redisUrl, random, fetch: this.fetch, sleep: this.sleep, signal: this.stop.signal });
+    const result = await obtainToken(provider, config, {
+      coord,
+      clock,
+      log,
+      redisUrl,
+      random,
+      fetch: this.fetch,
+      sleep: this.sleep,
+      signal: this.stop.signal,
+    });
     if (result.token) this.tokens.set(provider, result.token);
     const expiresAt = result.token ? { expiresAt: new Date(result.token.expiresAt) } : {};
-    return done({ ok: result.ok, attempts: result.attempts, by: 'this-process', ...expiresAt, ...(result.error ? { error: result.error } : {}) }, result.token);
+    return done(
+      {
+        ok: result.ok,
+        attempts: result.attempts,
+        by: 'this-process',
+        ...expiresAt,
+        ...(result.error ? { error: result.error } : {}),
+      },
+      result.token,
+    );
   }
 
   /** Records the outcome: state, the shared status (when this process called the URL), metrics and one log line. */
   private async finish(outcome: RefreshOutcome, token?: CachedToken): Promise<Flight> {
     const { provider } = outcome;
-    const status: RefreshStatus = { lastRefreshAt: outcome.ok && token ? token.obtainedAt : this.nowMs(), ...(outcome.error ? { lastError: outcome.error } : {}) };
+    const status: RefreshStatus = {
+      lastRefreshAt: outcome.ok && token ? token.obtainedAt : this.nowMs(),
+      ...(outcome.error ? { lastError: outcome.error } : {}),
+    };
     this.statuses.set(provider, status);
-    const fields = { provider, ok: outcome.ok, by: outcome.by, attempts: outcome.attempts, durationMs: outcome.durationMs, expiresAt: outcome.expiresAt?.toISOString(), error: outcome.error };
+    const fields = {
+      provider,
+      ok: outcome.ok,
+      by: outcome.by,
+      attempts: outcome.attempts,
+      durationMs: outcome.durationMs,
+      expiresAt: outcome.expiresAt?.toISOString(),
+      error: outcome.error,
+    };
     if (outcome.by === 'this-process') {
       await this.deps.coord.set(statusKey(provider), JSON.stringify(status), STATUS_TTL_MS);
       this.deps.metrics?.tokenRefreshes.inc({ provider, outcome: outcome.ok ? 'ok' : 'failed' });

@@ -15,7 +15,8 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-export type TokenResult = { ok: true; token: IssuedToken; attempts: number } | { ok: false; error: string; attempts: number };
+export type TokenResult =
+  { ok: true; token: IssuedToken; attempts: number } | { ok: false; error: string; attempts: number };
 
 export interface OAuthDeps {
   fetch: typeof fetch;
@@ -61,7 +62,10 @@ export async function requestToken(config: TokenProviderConfig, deps: OAuthDeps)
 function requestInit(config: TokenProviderConfig, signal: AbortSignal): RequestInit {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (config.scope) form.set('scope', config.scope);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
   if (config.auth_style === 'basic') {
     // RFC 6749 §2.3.1: each part form-encoded, then joined with a colon.
     const encode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
@@ -82,7 +86,12 @@ async function attempt(config: TokenProviderConfig, deps: OAuthDeps): Promise<At
     if (response.ok) return parseToken(text, config, deps.clock);
     const status = response.status;
     if (status === 429 || status >= 500) {
-      return { ok: false, retry: true, error: `the token URL answered ${status}`, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), deps.clock.now()) };
+      return {
+        ok: false,
+        retry: true,
+        error: `the token URL answered ${status}`,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after'), deps.clock.now()),
+      };
     }
     const code = oauthErrorCode(text);
     const detail = code ? `${status} ${code}` : `${status}`;
@@ -91,7 +100,8 @@ async function attempt(config: TokenProviderConfig, deps: OAuthDeps): Promise<At
     }
     return { ok: false, retry: false, error: `the token URL rejected the token request (${detail})` };
   } catch (error) {
-    if (deps.signal?.aborted) return { ok: false, retry: false, error: 'the token manager stopped before the token URL answered' };
+    if (deps.signal?.aborted)
+      return { ok: false, retry: false, error: 'the token manager stopped before the token URL answered' };
     if (error instanceof Error && error.name === 'TimeoutError') {
       return { ok: false, retry: true, error: `the token URL did not answer within ${formatDuration(config.timeout)}` };
     }

@@ -38,22 +38,40 @@ export async function obtainToken(provider: string, config: TokenProviderConfig,
     sleep: deps.sleep,
     random: deps.random,
     signal: deps.signal,
-    onRetry: ({ attempt, delayMs, error }) => deps.log.info({ provider, attempt, delayMs, error }, 'token request failed; retrying'),
+    onRetry: ({ attempt, delayMs, error }) =>
+      deps.log.info({ provider, attempt, delayMs, error }, 'token request failed; retrying'),
   });
   if (!result.ok) return { ok: false, attempts: result.attempts, error: result.error };
   const now = deps.clock.now().getTime();
   const { accessToken, tokenType, instanceUrl, issuedAt, expiresAt } = result.token;
-  const token: CachedToken = { id: randomUUID(), accessToken, tokenType, ...(instanceUrl ? { instanceUrl } : {}), issuedAt: issuedAt.getTime(), expiresAt: expiresAt.getTime(), obtainedAt: now };
+  const token: CachedToken = {
+    id: randomUUID(),
+    accessToken,
+    tokenType,
+    ...(instanceUrl ? { instanceUrl } : {}),
+    issuedAt: issuedAt.getTime(),
+    expiresAt: expiresAt.getTime(),
+    obtainedAt: now,
+  };
   await deps.coord.set(cacheKey(provider), encodeToken(token), Math.max(1, token.expiresAt - now));
   if (!isUsable(token, now, config)) {
-    deps.log.warn({ provider, lifetimeMs: token.expiresAt - now, bufferMs: config.buffer }, 'the new token lives less than the buffer, so every request refreshes it');
+    deps.log.warn(
+      { provider, lifetimeMs: token.expiresAt - now, bufferMs: config.buffer },
+      'the new token lives less than the buffer, so every request refreshes it',
+    );
   }
   if (!config.sink) return { ok: true, attempts: result.attempts, token };
   try {
-    await writeSink(config.sink, token, { now: new Date(now), timeoutMs: config.timeout, fetch: deps.fetch, redisUrl: deps.redisUrl });
+    await writeSink(config.sink, token, {
+      now: new Date(now),
+      timeoutMs: config.timeout,
+      fetch: deps.fetch,
+      redisUrl: deps.redisUrl,
+    });
     return { ok: true, attempts: result.attempts, token };
   } catch (error) {
-    const reason = error instanceof SinkError ? error.message : `the ${config.sink.kind} sink failed (${errorCode(error)})`;
+    const reason =
+      error instanceof SinkError ? error.message : `the ${config.sink.kind} sink failed (${errorCode(error)})`;
     return { ok: false, attempts: result.attempts, token, error: `the token was refreshed, but ${reason}` };
   }
 }

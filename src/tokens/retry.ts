@@ -36,7 +36,10 @@ export async function withRetries<T>(
     const result = await attempt(n);
     if (result.ok || !result.retry || n > options.retries || options.stopped?.()) return { result, attempts: n };
     // A server's Retry-After is honoured, up to the longest wait the policy allows.
-    const delayMs = Math.max(backoffDelay(n, options.backoff, options.random), Math.min(result.retryAfterMs ?? 0, options.backoff.max));
+    const delayMs = Math.max(
+      backoffDelay(n, options.backoff, options.random),
+      Math.min(result.retryAfterMs ?? 0, options.backoff.max),
+    );
     options.onRetry?.({ attempt: n, delayMs, error: result.error });
     await options.sleep(delayMs);
     if (options.stopped?.()) return { result, attempts: n };
@@ -54,6 +57,7 @@ export function retryAfterMs(header: string | null, now: Date): number | undefin
 /** How long one refresh may hold the lock: every attempt timing out, every backoff at its longest, and the sink. */
 export function lockBudget(config: TokenProviderConfig): number {
   let backoff = 0;
-  for (let retry = 1; retry <= config.retries; retry++) backoff += backoffDelay(retry, { ...config.backoff, jitter: false });
+  for (let retry = 1; retry <= config.retries; retry++)
+    backoff += backoffDelay(retry, { ...config.backoff, jitter: false });
   return (config.retries + 2) * config.timeout + backoff + 5_000;
 }

@@ -95,7 +95,13 @@ async function syncDirectory(dir: string): Promise<void> {
   await handle.close();
 }
 
-async function writeRedis(key: string, url: string | undefined, body: string, ttlMs: number, timeoutMs: number): Promise<void> {
+async function writeRedis(
+  key: string,
+  url: string | undefined,
+  body: string,
+  ttlMs: number,
+  timeoutMs: number,
+): Promise<void> {
   if (!url) throw new SinkError('the redis sink has no url and the bot has no Redis (REDIS_URL is not set)');
   const client = new Redis(url, {
     lazyConnect: true,
@@ -118,12 +124,21 @@ async function writeRedis(key: string, url: string | undefined, body: string, tt
   }
 }
 
-async function writeHttp(sink: Extract<TokenSinkConfig, { kind: 'http' }>, body: string, deps: SinkDeps): Promise<void> {
+async function writeHttp(
+  sink: Extract<TokenSinkConfig, { kind: 'http' }>,
+  body: string,
+  deps: SinkDeps,
+): Promise<void> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   for (const [name, value] of Object.entries(sink.headers)) headers[name] = reveal('http', value) ?? '';
   let response: Response;
   try {
-    response = await deps.fetch(sink.url, { method: sink.method, headers, body, signal: AbortSignal.timeout(deps.timeoutMs) });
+    response = await deps.fetch(sink.url, {
+      method: sink.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(deps.timeoutMs),
+    });
   } catch (error) {
     const reason = error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : errorCode(error);
     throw new SinkError(`could not reach the http sink (${reason})`);

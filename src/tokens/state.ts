@@ -62,7 +62,15 @@ const cachedSchema = z.object({
 
 export function encodeToken(token: CachedToken): string {
   const { id, accessToken, tokenType, instanceUrl, issuedAt, expiresAt, obtainedAt } = token;
-  return JSON.stringify({ id, access_token: accessToken, token_type: tokenType, instance_url: instanceUrl, issued_at: issuedAt, expires_at: expiresAt, obtained_at: obtainedAt });
+  return JSON.stringify({
+    id,
+    access_token: accessToken,
+    token_type: tokenType,
+    instance_url: instanceUrl,
+    issued_at: issuedAt,
+    expires_at: expiresAt,
+    obtained_at: obtainedAt,
+  });
 }
 
 /** Undefined for anything that is not a token this module wrote. */
@@ -72,7 +80,15 @@ export function decodeToken(text: string | undefined): CachedToken | undefined {
     const parsed = cachedSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return undefined;
     const t = parsed.data;
-    return { id: t.id, accessToken: t.access_token, tokenType: t.token_type, ...(t.instance_url ? { instanceUrl: t.instance_url } : {}), issuedAt: t.issued_at, expiresAt: t.expires_at, obtainedAt: t.obtained_at };
+    return {
+      id: t.id,
+      accessToken: t.access_token,
+      tokenType: t.token_type,
+      ...(t.instance_url ? { instanceUrl: t.instance_url } : {}),
+      issuedAt: t.issued_at,
+      expiresAt: t.expires_at,
+      obtainedAt: t.obtained_at,
+    };
   } catch {
     return undefined;
   }
@@ -107,7 +123,11 @@ export function isDue(token: CachedToken, now: number, config: Pick<TokenProvide
   return token.expiresAt - now <= config.proactive.window;
 }
 
-export function tokenStatus(token: CachedToken | undefined, now: number, config: Pick<TokenProviderConfig, 'buffer' | 'alert_before'>): TokenState['status'] {
+export function tokenStatus(
+  token: CachedToken | undefined,
+  now: number,
+  config: Pick<TokenProviderConfig, 'buffer' | 'alert_before'>,
+): TokenState['status'] {
   if (!token) return 'missing';
   if (!isUsable(token, now, config)) return 'expired';
   if (token.expiresAt - now <= config.alert_before) return 'expiring';
@@ -127,7 +147,13 @@ export function describeState(input: {
     provider,
     title: config.title ?? provider,
     status: tokenStatus(token, now, config),
-    ...(token ? { expiresAt: new Date(token.expiresAt), obtainedAt: new Date(token.obtainedAt), ageMs: Math.max(0, now - token.obtainedAt) } : {}),
+    ...(token
+      ? {
+          expiresAt: new Date(token.expiresAt),
+          obtainedAt: new Date(token.obtainedAt),
+          ageMs: Math.max(0, now - token.obtainedAt),
+        }
+      : {}),
     ...(status?.lastRefreshAt !== undefined ? { lastRefreshAt: new Date(status.lastRefreshAt) } : {}),
     ...(status?.lastError ? { lastError: status.lastError } : {}),
     cacheHits: counts.hits,

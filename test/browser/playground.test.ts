@@ -16,11 +16,22 @@ import { REPO, type Started, freePort, newUserEnv, start, stop } from './process
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING the playground browser test: no Chromium at ${CHROMIUM}.\n!! Install it with: apt-get install -y chromium (or set CHROMIUM_PATH)\n${'!'.repeat(78)}\n`);
+  console.warn(
+    `\n${'!'.repeat(78)}\n!! SKIPPING the playground browser test: no Chromium at ${CHROMIUM}.\n!! Install it with: apt-get install -y chromium (or set CHROMIUM_PATH)\n${'!'.repeat(78)}\n`,
+  );
 }
 
 const SHOTS = resolve(REPO, 'test-results');
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const READY = /^Playground: (http:\/\/localhost:\d+\/)$/;
 
 let workdir: string;
@@ -30,11 +41,20 @@ let browser: Browser;
 let page: Page;
 const outputs: string[] = [];
 
-const launch = () => start('npm', ['start'], { cwd: REPO, env: newUserEnv({ PORT: String(port), DATA_DIR: workdir, LOG_LEVEL: process.env.TEST_BOT_LOG_LEVEL ?? 'warn' }), ready: READY, timeoutMs: 120_000 });
+const launch = () =>
+  start('npm', ['start'], {
+    cwd: REPO,
+    env: newUserEnv({ PORT: String(port), DATA_DIR: workdir, LOG_LEVEL: process.env.TEST_BOT_LOG_LEVEL ?? 'warn' }),
+    ready: READY,
+    timeoutMs: 120_000,
+  });
 const url = () => READY.exec(bot.line)![1]!;
 const channelPane = () => page.getByRole('main');
 const thread = () => page.getByRole('complementary', { name: 'Thread' });
-const liveMessage = (key: string) => channelPane().getByRole('article').filter({ has: page.getByRole('heading', { name: new RegExp(`${key} · `) }) });
+const liveMessage = (key: string) =>
+  channelPane()
+    .getByRole('article')
+    .filter({ has: page.getByRole('heading', { name: new RegExp(`${key} · `) }) });
 const actAs = (name: string) => page.getByLabel('Acting as').selectOption({ label: name });
 
 async function type(text: string): Promise<void> {
@@ -73,7 +93,8 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.TEST_BOT_LOG) await writeFile(process.env.TEST_BOT_LOG, [...outputs, bot?.output() ?? ''].join('\n=== restart ===\n'));
+    if (process.env.TEST_BOT_LOG)
+      await writeFile(process.env.TEST_BOT_LOG, [...outputs, bot?.output() ?? ''].join('\n=== restart ===\n'));
     await browser?.close();
     if (bot) await stop(bot);
     if (workdir) await rm(workdir, { recursive: true, force: true });
@@ -103,12 +124,14 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     const before = await live.elementHandle();
     await live.getByRole('button', { name: 'Done', exact: true }).first().click();
     await shows(live, 'Done by @Ada Lovelace');
-    expect(await before!.evaluate((el) => el.isConnected && el.textContent?.includes('Done by'))).toBe(true);
+    expect(await before.evaluate((el) => el.isConnected && el.textContent?.includes('Done by'))).toBe(true);
   });
 
   // The page posts' text is "Paging level n (…) for INC-1"; their blocks, which Slack shows, say "you are paged … level n".
   it('opens the thread, where level 1 was paged', async () => {
-    await liveMessage('INC-1').getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+    await liveMessage('INC-1')
+      .getByRole('button', { name: /^\d+ repl(y|ies)$/ })
+      .click();
     await visible(thread());
     await shows(thread(), /you are paged for INC-1 .* level 1, Authentication issues/);
   });
@@ -129,7 +152,10 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
 
   it('shows /incident timeline only to the person who asked', async () => {
     await type('/incident timeline');
-    const timeline = channelPane().getByRole('article').filter({ hasText: 'Only visible to you' }).filter({ hasText: 'Timeline of INC-1' });
+    const timeline = channelPane()
+      .getByRole('article')
+      .filter({ hasText: 'Only visible to you' })
+      .filter({ hasText: 'Timeline of INC-1' });
     await visible(timeline);
     await shows(timeline, 'acknowledged');
     await shows(timeline, /\(\+15m \d+s\) incident-bot escalated level 1 → 2/); // the simulated time
@@ -156,7 +182,10 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     await visible(approve);
     await actAs('Grace Hopper');
     await approve.click();
-    await page.getByRole('dialog').getByRole('button', { name: /^Approve/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^Approve/ })
+      .click();
     await shows(thread(), 'Approved by @Grace Hopper');
     await shows(thread(), /Roll back the database package dry run finished: nothing ran/);
     await shot('playground-3-rollback');

@@ -22,7 +22,12 @@ export function freePort(): Promise<number> {
 export function newUserEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|INIT_CWD$|SLACK_|DATABASE_URL$|REDIS_URL$|DATA_DIR$|INCIDENTBOT_CONFIG$|PLAYBOOKS_DIR$|PORT$|LOG_|VITEST|NODE_OPTIONS$)/.test(key)) continue;
+    if (
+      /^(npm_|INIT_CWD$|SLACK_|DATABASE_URL$|REDIS_URL$|DATA_DIR$|INCIDENTBOT_CONFIG$|PLAYBOOKS_DIR$|PORT$|LOG_|VITEST|NODE_OPTIONS$)/.test(
+        key,
+      )
+    )
+      continue;
     env[key] = value;
   }
   return { ...env, ...extra };
@@ -38,15 +43,22 @@ export interface Started {
 }
 
 /** Spawns `command <args>` and resolves once stdout prints a line matching `ready`; rejects if it exits first or takes too long. */
-export function start(command: string, args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number }): Promise<Started> {
+export function start(
+  command: string,
+  args: string[],
+  o: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number },
+): Promise<Started> {
   const child = spawn(command, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no line matching ${o.ready} within ${o.timeoutMs ?? 60_000} ms:\n${out}\n${err}`)), o.timeoutMs ?? 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(
+      () => fail(new Error(`no line matching ${o.ready} within ${o.timeoutMs ?? 60_000} ms:\n${out}\n${err}`)),
+      o.timeoutMs ?? 60_000,
+    );
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => o.ready.test(l));
       if (line) {

@@ -24,19 +24,69 @@ describe('rollbacks from buttons', () => {
 
   beforeAll(async () => {
     clock = new ManualClock(new Date());
-    deploy = await FakeService.start({ 'POST /deployments/rollback': () => ({ status: 202, body: { accepted: true } }) });
+    deploy = await FakeService.start({
+      'POST /deployments/rollback': () => ({ status: 202, body: { accepted: true } }),
+    });
     dir = await mkdtemp(join(tmpdir(), 'actions-'));
     h = await startHarness({
       clock,
-      config: (base) => overrideConfig(base, {
-        actions: {
-          'redis-rollback': { kind: 'command', title: 'Roll back Redis connection logic', argv: [process.execPath, '-e', writeArg, join(dir, 'redis-rollback'), '{incident.key}'], allowed: { usergroups: ['S0ROLLBACK'] }, target_time: '5m', timeout: '10s' },
-          'database-rollback': { kind: 'http', title: 'Roll back the database package', url: `${deploy.url}/deployments/rollback`, body: '{"incident": "{incident.key}", "by": "{requester}"}', headers: { Authorization: 'Bearer ${DEPLOY_TOKEN}' }, allowed: { usergroups: ['S0ROLLBACK'] }, approval: 'required', approval_expires: '10m', target_time: '15m' },
-          'webhook-rollback': { kind: 'command', title: 'Roll back webhook initialisation', argv: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], allowed: { users: [ADA] }, timeout: '500ms', target_time: '200ms' },
-          'cache-disable': { kind: 'command', title: 'Turn the cache off', argv: [process.execPath, '-e', "require('fs').writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)))", join(dir, 'argv'), '--reason={incident.summary}', '{incident.summary}', '{requester}'], allowed: { users: [ADA] } },
-          'telemetry-rollback': { kind: 'command', title: 'Re-enable FluentBit', argv: [process.execPath, '-e', writeArg, join(dir, 'telemetry'), 'ran'], allowed: { users: [ADA] }, dry_run: true },
-        },
-      }, { DEPLOY_TOKEN: 'deploy-token-secret-77' }),
+      config: (base) =>
+        overrideConfig(
+          base,
+          {
+            actions: {
+              'redis-rollback': {
+                kind: 'command',
+                title: 'Roll back Redis connection logic',
+                argv: [process.execPath, '-e', writeArg, join(dir, 'redis-rollback'), '{incident.key}'],
+                allowed: { usergroups: ['S0ROLLBACK'] },
+                target_time: '5m',
+                timeout: '10s',
+              },
+              'database-rollback': {
+                kind: 'http',
+                title: 'Roll back the database package',
+                url: `${deploy.url}/deployments/rollback`,
+                body: '{"incident": "{incident.key}", "by": "{requester}"}',
+                headers: { Authorization: 'Bearer ${DEPLOY_TOKEN}' },
+                allowed: { usergroups: ['S0ROLLBACK'] },
+                approval: 'required',
+                approval_expires: '10m',
+                target_time: '15m',
+              },
+              'webhook-rollback': {
+                kind: 'command',
+                title: 'Roll back webhook initialisation',
+                argv: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'],
+                allowed: { users: [ADA] },
+                timeout: '500ms',
+                target_time: '200ms',
+              },
+              'cache-disable': {
+                kind: 'command',
+                title: 'Turn the cache off',
+                argv: [
+                  process.execPath,
+                  '-e',
+                  "require('fs').writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)))",
+                  join(dir, 'argv'),
+                  '--reason={incident.summary}',
+                  '{incident.summary}',
+                  '{requester}',
+                ],
+                allowed: { users: [ADA] },
+              },
+              'telemetry-rollback': {
+                kind: 'command',
+                title: 'Re-enable FluentBit',
+                argv: [process.execPath, '-e', writeArg, join(dir, 'telemetry'), 'ran'],
+                allowed: { users: [ADA] },
+                dry_run: true,
+              },
+            },
+          },
+          { DEPLOY_TOKEN: 'deploy-token-secret-77' },
+        ),
     });
     replica = await h.startReplica();
   });
@@ -45,12 +95,17 @@ describe('rollbacks from buttons', () => {
     await deploy.close();
   });
 
-  const kinds = async (key: string) => (await timelineOf(h.db, key)).filter((e) => e.kind.startsWith('action.')).map((e) => `${e.kind}:${e.actor}`);
-  const approvalIn = (channel: string, ts: string) => h.slack.thread(channel, ts).find((m) => m.text.startsWith('Approval needed'))!;
+  const kinds = async (key: string) =>
+    (await timelineOf(h.db, key)).filter((e) => e.kind.startsWith('action.')).map((e) => `${e.kind}:${e.actor}`);
+  const approvalIn = (channel: string, ts: string) =>
+    h.slack.thread(channel, ts).find((m) => m.text.startsWith('Approval needed'))!;
 
   it('puts a confirm dialog on the rollback button saying what runs, where and the target time', async () => {
     const { channel, ts } = await h.open('redis-down confirm dialog');
-    const button = JSON.stringify(h.slack.message(channel, ts)!.blocks).match(/"action_id":"action\.request\.redis-rollback".*?"confirm":\{.*?\}\}/)?.[0] ?? '';
+    const button =
+      JSON.stringify(h.slack.message(channel, ts)!.blocks).match(
+        /"action_id":"action\.request\.redis-rollback".*?"confirm":\{.*?\}\}/,
+      )?.[0] ?? '';
     expect(button).toContain('Run \\"Roll back Redis connection logic\\"?');
     expect(button).toContain('within 5m');
     expect(button).toContain('redis-rollback');
@@ -62,8 +117,17 @@ describe('rollbacks from buttons', () => {
     await h.settle();
     expect(await readFile(join(dir, 'redis-rollback'), 'utf8')).toBe(key);
     const thread = h.slack.thread(channel, ts).map((m) => m.text);
-    expect(thread).toEqual(expect.arrayContaining(['Roll back Redis connection logic started', 'Roll back Redis connection logic: succeeded']));
-    expect(await kinds(key)).toEqual(['action.requested:U0ONCALL01', 'action.started:U0ONCALL01', 'action.finished:system']);
+    expect(thread).toEqual(
+      expect.arrayContaining([
+        'Roll back Redis connection logic started',
+        'Roll back Redis connection logic: succeeded',
+      ]),
+    );
+    expect(await kinds(key)).toEqual([
+      'action.requested:U0ONCALL01',
+      'action.started:U0ONCALL01',
+      'action.finished:system',
+    ]);
     const finished = (await timelineOf(h.db, key)).find((e) => e.kind === 'action.finished')!;
     expect(finished.data).toMatchObject({ outcome: 'succeeded', targetMs: 5 * MINUTE, targetMissed: false });
   });
@@ -72,7 +136,11 @@ describe('rollbacks from buttons', () => {
     const { key, channel, ts } = await h.open('redis-down refused');
     await h.slack.click({ user: TOM, channel, ts, actionId: 'action.request.redis-rollback' });
     await h.settle();
-    expect(h.slack.ephemerals({ user: TOM }).some((e) => e.text.includes('You are not allowed to run *Roll back Redis connection logic*'))).toBe(true);
+    expect(
+      h.slack
+        .ephemerals({ user: TOM })
+        .some((e) => e.text.includes('You are not allowed to run *Roll back Redis connection logic*')),
+    ).toBe(true);
     expect(await kinds(key)).toEqual(['action.refused:U0VIEWER04']);
   });
 
@@ -92,7 +160,13 @@ describe('rollbacks from buttons', () => {
     expect(calls).toHaveLength(1);
     expect(JSON.parse(calls[0]!.body)).toEqual({ incident: key, by: ADA });
     expect(calls[0]!.headers.authorization).toBe('Bearer deploy-token-secret-77');
-    expect(await kinds(key)).toEqual(['action.requested:U0ONCALL01', 'action.refused:U0ONCALL01', 'action.approved:U0SECOND02', 'action.started:U0SECOND02', 'action.finished:system']);
+    expect(await kinds(key)).toEqual([
+      'action.requested:U0ONCALL01',
+      'action.refused:U0ONCALL01',
+      'action.approved:U0SECOND02',
+      'action.started:U0SECOND02',
+      'action.finished:system',
+    ]);
     expect(JSON.stringify(h.slack.message(channel, approval.ts)!.blocks)).toContain(`Approved by <@${GRACE}>`);
     expect(JSON.stringify(h.slack.calls)).not.toContain('deploy-token-secret-77');
   });
@@ -106,7 +180,9 @@ describe('rollbacks from buttons', () => {
     clock.advance(11 * MINUTE);
     await h.settle();
     expect(JSON.stringify(h.slack.message(channel, approval.ts)!.blocks)).toContain('The request expired');
-    await h.slack.click({ user: GRACE, channel, ts: approval.ts, actionId: `action.approve.${runId}` }).catch(() => undefined);
+    await h.slack
+      .click({ user: GRACE, channel, ts: approval.ts, actionId: `action.approve.${runId}` })
+      .catch(() => undefined);
     await h.settle();
     expect(await kinds(key)).toEqual(['action.requested:U0ONCALL01', 'action.expired:system']);
   });
@@ -120,11 +196,16 @@ describe('rollbacks from buttons', () => {
       h.slack.click({ user: GRACE, channel, ts, actionId: 'action.request.redis-rollback' }),
     ];
     h.slack.connectBot(`${replica.url}/slack/events`);
-    clicks.push(h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback', actionTs, retryNum: 1 }));
+    clicks.push(
+      h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback', actionTs, retryNum: 1 }),
+    );
     await Promise.all(clicks);
     h.slack.connectBot(`${h.bot.url}/slack/events`);
     await h.settle();
-    const { rows } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM action_runs r JOIN incidents i ON i.id = r.incident_id WHERE i.key = $1`, [key]);
+    const { rows } = await h.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM action_runs r JOIN incidents i ON i.id = r.incident_id WHERE i.key = $1`,
+      [key],
+    );
     expect(rows[0]!.n).toBe(1);
     expect((await kinds(key)).filter((k) => k.startsWith('action.started'))).toHaveLength(1);
   });
@@ -151,7 +232,7 @@ describe('rollbacks from buttons', () => {
   });
 
   it('passes what people type into placeholders as one plain argument each, never to a shell', async () => {
-    const hostile = "; rm -rf / $(touch pwned) `id` 'quoted' \"double\" ünïcode";
+    const hostile = '; rm -rf / $(touch pwned) `id` \'quoted\' "double" ünïcode';
     const { channel, ts } = await h.open(`cache-miss ${hostile}`);
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.cache-disable' });
     await h.settle();
@@ -169,19 +250,31 @@ describe('rollbacks from buttons', () => {
 
   it('refuses forged button values and action names with shell syntax', async () => {
     const { key, channel, ts } = await h.open('redis-down forged');
-    await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback', value: `0:redis-rollback;rm -rf /` });
+    await h.slack.click({
+      user: ADA,
+      channel,
+      ts,
+      actionId: 'action.request.redis-rollback',
+      value: `0:redis-rollback;rm -rf /`,
+    });
     await h.slack.sendCommand({ text: 'rollback redis-rollback;rm -rf /', user: ADA, channel });
     await h.slack.sendCommand({ text: 'rollback $(reboot)', user: ADA, channel });
     await h.settle();
     expect(await kinds(key)).toEqual([]);
-    expect(h.slack.ephemerals({ user: ADA }).filter((e) => e.text.includes('older version') || e.text.includes('has no action')).length).toBe(3);
+    expect(
+      h.slack
+        .ephemerals({ user: ADA })
+        .filter((e) => e.text.includes('older version') || e.text.includes('has no action')).length,
+    ).toBe(3);
   });
 
-  it('lists an incident\'s rollbacks on /incident rollback and requests one by name', async () => {
+  it("lists an incident's rollbacks on /incident rollback and requests one by name", async () => {
     const { key, channel } = await h.open('redis-down by command');
     await h.slack.sendCommand({ text: 'rollback', user: ADA, channel });
     await h.settle();
-    const list = await h.slack.waitFor(() => h.slack.ephemerals({ user: ADA }).find((e) => e.text === `Rollbacks for ${key}`));
+    const list = await h.slack.waitFor(() =>
+      h.slack.ephemerals({ user: ADA }).find((e) => e.text === `Rollbacks for ${key}`),
+    );
     expect(JSON.stringify(list.blocks)).toContain('action.request.redis-rollback');
     await h.slack.sendCommand({ text: 'rollback redis-rollback', user: ADA, channel });
     await h.settle();

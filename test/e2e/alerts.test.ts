@@ -6,7 +6,10 @@ import { timelineOf } from '../support/timeline.js';
 const TOKEN = 'hook-token-placeholder-5r4e';
 
 /** An Alertmanager webhook body (version 4) with one alert. */
-function webhook(status: 'firing' | 'resolved', alert: { alertname: string; fingerprint: string; startsAt: string; summary?: string }) {
+function webhook(
+  status: 'firing' | 'resolved',
+  alert: { alertname: string; fingerprint: string; startsAt: string; summary?: string },
+) {
   return {
     version: '4',
     groupKey: '{}:{alertname="x"}',
@@ -17,15 +20,17 @@ function webhook(status: 'firing' | 'resolved', alert: { alertname: string; fing
     commonLabels: { alertname: alert.alertname, job: 'api' },
     commonAnnotations: {},
     externalURL: 'http://alertmanager.invalid',
-    alerts: [{
-      status,
-      labels: { alertname: alert.alertname, job: 'api', instance: 'api-1' },
-      annotations: alert.summary ? { summary: alert.summary } : {},
-      startsAt: alert.startsAt,
-      endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus.invalid/graph?g0.expr=up',
-      fingerprint: alert.fingerprint,
-    }],
+    alerts: [
+      {
+        status,
+        labels: { alertname: alert.alertname, job: 'api', instance: 'api-1' },
+        annotations: alert.summary ? { summary: alert.summary } : {},
+        startsAt: alert.startsAt,
+        endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.invalid/graph?g0.expr=up',
+        fingerprint: alert.fingerprint,
+      },
+    ],
   };
 }
 
@@ -43,18 +48,47 @@ describe('alerts from Alertmanager', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token ?? TOKEN}` },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const incidents = async () => (await h.db.query<{ key: string; playbook_id: string; severity: string; summary: string }>('SELECT key, playbook_id, severity, summary FROM incidents ORDER BY id')).rows;
-  const firing = { alertname: 'RedisDown', fingerprint: 'a1b2c3d4e5f60718', startsAt: '2026-11-30T03:00:00Z', summary: 'Redis <!channel> is down on cache-1' };
+  const incidents = async () =>
+    (
+      await h.db.query<{ key: string; playbook_id: string; severity: string; summary: string }>(
+        'SELECT key, playbook_id, severity, summary FROM incidents ORDER BY id',
+      )
+    ).rows;
+  const firing = {
+    alertname: 'RedisDown',
+    fingerprint: 'a1b2c3d4e5f60718',
+    startsAt: '2026-11-30T03:00:00Z',
+    summary: 'Redis <!channel> is down on cache-1',
+  };
 
   beforeAll(async () => {
-    h = await startHarness({ config: (base) => overrideConfig(base, { alerts: { token: '${AM_TOKEN}', routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }] } }, { AM_TOKEN: TOKEN }) });
+    h = await startHarness({
+      config: (base) =>
+        overrideConfig(
+          base,
+          {
+            alerts: {
+              token: '${AM_TOKEN}',
+              routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }],
+            },
+          },
+          { AM_TOKEN: TOKEN },
+        ),
+    });
     replicaUrl = (await h.startReplica()).url;
   });
   afterAll(() => h.stop());
 
   it('refuses a missing or wrong token with 401, and a body that is not a webhook with 400, opening nothing', async () => {
     expect((await send(webhook('firing', firing), { token: 'wrong' })).status).toBe(401);
-    expect((await fetch(`${h.bot.url}/hooks/alertmanager`, { method: 'POST', body: JSON.stringify(webhook('firing', firing)) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${h.bot.url}/hooks/alertmanager`, {
+          method: 'POST',
+          body: JSON.stringify(webhook('firing', firing)),
+        })
+      ).status,
+    ).toBe(401);
     expect((await send('{not json')).status).toBe(400);
     const wrongShape = await send({ version: '4', status: 'firing', receiver: 'x', alerts: [{ labels: {} }] });
     expect(wrongShape.status).toBe(400);
@@ -62,17 +96,35 @@ describe('alerts from Alertmanager', () => {
     expect(await incidents()).toEqual([]);
   });
 
-  it('opens one incident with the route\'s playbook and severity, even when the alert is sent twice to each of two replicas at once', async () => {
-    const answers = await Promise.all([send(webhook('firing', firing)), send(webhook('firing', firing)), send(webhook('firing', firing), { url: replicaUrl }), send(webhook('firing', firing), { url: replicaUrl })]);
+  it("opens one incident with the route's playbook and severity, even when the alert is sent twice to each of two replicas at once", async () => {
+    const answers = await Promise.all([
+      send(webhook('firing', firing)),
+      send(webhook('firing', firing)),
+      send(webhook('firing', firing), { url: replicaUrl }),
+      send(webhook('firing', firing), { url: replicaUrl }),
+    ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     const outcomes = (await Promise.all(answers.map((a) => a.json()))) as Array<{ opened: string[]; known: number }>;
     expect(outcomes.flatMap((o) => o.opened)).toHaveLength(1);
     await h.settle();
     const rows = await incidents();
-    expect(rows).toEqual([expect.objectContaining({ playbook_id: 'redis-down', severity: 'sev1', summary: 'Alertmanager: RedisDown: Redis <!channel> is down on cache-1' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        playbook_id: 'redis-down',
+        severity: 'sev1',
+        summary: 'Alertmanager: RedisDown: Redis <!channel> is down on cache-1',
+      }),
+    ]);
     const { key } = rows[0]!;
-    const { rows: [placed] } = await h.db.query<{ channel_id: string; message_ts: string }>('SELECT channel_id, message_ts FROM incidents WHERE key = $1', [key]);
-    const details = h.slack.thread(placed!.channel_id, placed!.message_ts).find((m) => JSON.stringify(m.blocks).includes('Opened by the Alertmanager alert'));
+    const {
+      rows: [placed],
+    } = await h.db.query<{ channel_id: string; message_ts: string }>(
+      'SELECT channel_id, message_ts FROM incidents WHERE key = $1',
+      [key],
+    );
+    const details = h.slack
+      .thread(placed!.channel_id, placed!.message_ts)
+      .find((m) => JSON.stringify(m.blocks).includes('Opened by the Alertmanager alert'));
     expect(JSON.stringify(details!.blocks)).toContain('alertname=RedisDown');
     // What the alert says is shown as text, never as a mention.
     expect(JSON.stringify(h.slack.calls)).not.toContain('<!channel>');
@@ -87,19 +139,28 @@ describe('alerts from Alertmanager', () => {
   });
 
   it('ignores alerts that no route matches', async () => {
-    const answer = await send(webhook('firing', { alertname: 'DiskSpace', fingerprint: 'ffff000011112222', startsAt: '2026-11-30T03:05:00Z' }));
+    const answer = await send(
+      webhook('firing', { alertname: 'DiskSpace', fingerprint: 'ffff000011112222', startsAt: '2026-11-30T03:05:00Z' }),
+    );
     expect(await answer.json()).toMatchObject({ opened: [], ignored: 1 });
     expect(await incidents()).toHaveLength(1);
   });
 
-  it('says the resolution in the incident\'s thread and timeline once, and leaves the incident open', async () => {
-    const [first, again] = await Promise.all([send(webhook('resolved', firing)), send(webhook('resolved', firing), { url: replicaUrl })]);
+  it("says the resolution in the incident's thread and timeline once, and leaves the incident open", async () => {
+    const [first, again] = await Promise.all([
+      send(webhook('resolved', firing)),
+      send(webhook('resolved', firing), { url: replicaUrl }),
+    ]);
     const outcomes = (await Promise.all([first.json(), again.json()])) as Array<{ resolved: string[] }>;
     const { key } = (await incidents())[0]!;
     expect(outcomes.flatMap((o) => o.resolved)).toEqual([key]);
-    const events = await timelineOf(h.db, key!);
-    expect(events.filter((e) => e.kind === 'alert.resolved')).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ alertname: 'RedisDown' }) })]);
+    const events = await timelineOf(h.db, key);
+    expect(events.filter((e) => e.kind === 'alert.resolved')).toEqual([
+      expect.objectContaining({ actor: 'system', data: expect.objectContaining({ alertname: 'RedisDown' }) }),
+    ]);
     expect(events.map((e) => e.kind)).not.toContain('incident.resolved');
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.text === 'Alert RedisDown resolved')).toHaveLength(1);
+    expect(
+      h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.text === 'Alert RedisDown resolved'),
+    ).toHaveLength(1);
   });
 });

@@ -18,7 +18,11 @@ describe('health endpoints', () => {
     expect(await (await fetch(`${h.bot.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${h.bot.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', database: { ok: true, kind: 'postgres' }, redis: { ok: true, kind: 'redis' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      database: { ok: true, kind: 'postgres' },
+      redis: { ok: true, kind: 'redis' },
+    });
   });
 
   it('serves Prometheus metrics, counting Slack requests', async () => {
@@ -42,7 +46,16 @@ describe('readiness without Redis', () => {
 
   it('answers 503 on /readyz while Redis is unreachable, and keeps /healthz at 200', async () => {
     const coord = new RedisCoordinator({ url: 'redis://127.0.0.1:1', prefix: 'x:', log: silentLogger });
-    const bot = await startBot({ env: { PORT: 0, slack: { mode: 'none', apiUrl: 'http://127.0.0.1:1/api/' } }, config: configSchema({}).parse({}), playbooks: [], db: database.db, coord, clock: systemClock, log: silentLogger, host: '127.0.0.1' });
+    const bot = await startBot({
+      env: { PORT: 0, slack: { mode: 'none', apiUrl: 'http://127.0.0.1:1/api/' } },
+      config: configSchema({}).parse({}),
+      playbooks: [],
+      db: database.db,
+      coord,
+      clock: systemClock,
+      log: silentLogger,
+      host: '127.0.0.1',
+    });
     try {
       const ready = await fetch(`${bot.url}/readyz`);
       expect(ready.status).toBe(503);

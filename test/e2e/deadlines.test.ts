@@ -17,19 +17,29 @@ describe('deadlines', () => {
   afterEach(() => h.stop());
 
   const deadlines = async (key: string) =>
-    Object.fromEntries((await h.db.query<{ name: string; state: string }>('SELECT d.name, d.state FROM deadlines d JOIN incidents i ON i.id = d.incident_id WHERE i.key = $1', [key])).rows.map((r) => [r.name, r.state]));
+    Object.fromEntries(
+      (
+        await h.db.query<{ name: string; state: string }>(
+          'SELECT d.name, d.state FROM deadlines d JOIN incidents i ON i.id = d.incident_id WHERE i.key = $1',
+          [key],
+        )
+      ).rows.map((r) => [r.name, r.state]),
+    );
 
-  it('shows the playbook\'s deadlines on the live message as due times', async () => {
+  it("shows the playbook's deadlines on the live message as due times", async () => {
     const { channel, ts } = await h.open('critical api down in all regions');
     const json = JSON.stringify(h.slack.message(channel, ts)!.blocks);
-    for (const title of ['Notify stakeholders', 'Root cause analysis', 'Incident report']) expect(json).toContain(title);
+    for (const title of ['Notify stakeholders', 'Root cause analysis', 'Incident report'])
+      expect(json).toContain(title);
     expect(json).toContain('Deadlines');
   });
 
   it('meets "stakeholders within 10 minutes" by notifying them on open, without anyone asking', async () => {
     const { key } = await h.open('critical api down in all regions');
     expect((await deadlines(key)).stakeholders).toBe('met');
-    expect((await timelineOf(h.db, key)).some((e) => e.kind === 'deadline.met' && e.data.name === 'stakeholders')).toBe(true);
+    expect((await timelineOf(h.db, key)).some((e) => e.kind === 'deadline.met' && e.data.name === 'stakeholders')).toBe(
+      true,
+    );
   });
 
   it('meets the root cause deadline when its step is done in time', async () => {
@@ -39,7 +49,9 @@ describe('deadlines', () => {
     await h.settle();
     expect((await deadlines(key))['root-cause']).toBe('met');
     await h.advance(15 * MINUTE);
-    expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'deadline.missed').map((e) => e.data.name)).not.toContain('root-cause');
+    expect(
+      (await timelineOf(h.db, key)).filter((e) => e.kind === 'deadline.missed').map((e) => e.data.name),
+    ).not.toContain('root-cause');
   });
 
   it('reminds the commander shortly before a deadline, then records it missed and says so', async () => {
@@ -53,7 +65,9 @@ describe('deadlines', () => {
     expect((await deadlines(key))['root-cause']).toBe('missed');
     expect(h.slack.thread(channel, ts).some((m) => m.text === 'Missed: Root cause analysis')).toBe(true);
     expect(JSON.stringify(h.slack.message(channel, ts)!.blocks)).toMatch(/:x: \*Root cause analysis\* — missed/);
-    const kinds = (await timelineOf(h.db, key)).filter((e) => e.kind.startsWith('deadline.')).map((e) => `${e.kind}:${e.data.name}`);
+    const kinds = (await timelineOf(h.db, key))
+      .filter((e) => e.kind.startsWith('deadline.'))
+      .map((e) => `${e.kind}:${e.data.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['deadline.reminded:root-cause', 'deadline.missed:root-cause']));
   });
 
@@ -81,14 +95,21 @@ describe('stakeholder notifications under Slack rate limits', () => {
     const { rows } = await h.db.query<{ key: string; channel_id: string }>('SELECT key, channel_id FROM incidents');
     const { key, channel_id: channel } = rows[0]!;
     const since = h.slack.calls.length;
-    h.slack.rateLimit('chat.postMessage', { times: 1, retryAfterSeconds: 30, match: (params) => params.channel === 'C0STAKEHOLD' });
+    h.slack.rateLimit('chat.postMessage', {
+      times: 1,
+      retryAfterSeconds: 30,
+      match: (params) => params.channel === 'C0STAKEHOLD',
+    });
     await h.slack.sendCommand({ text: 'severity sev1', user: ADA, channel });
     await h.settle();
     const limited = h.slack.calls.slice(since).filter((c) => c.method === 'chat.postMessage' && c.status === 429);
     expect(limited).toHaveLength(1);
-    const severityUpdates = () => (h.slack.messages('C0STAKEHOLD').concat(h.slack.messages('C0ENGINEER'), h.slack.messages('C0SUPPORT0')))
-      .flatMap((m) => [m, ...h.slack.thread(m.channel, m.ts)])
-      .filter((m) => m.text.includes('severity changed'));
+    const severityUpdates = () =>
+      h.slack
+        .messages('C0STAKEHOLD')
+        .concat(h.slack.messages('C0ENGINEER'), h.slack.messages('C0SUPPORT0'))
+        .flatMap((m) => [m, ...h.slack.thread(m.channel, m.ts)])
+        .filter((m) => m.text.includes('severity changed'));
     const deliveredBefore = severityUpdates().length;
     clock.advance(30_000);
     await h.settle();
@@ -98,7 +119,9 @@ describe('stakeholder notifications under Slack rate limits', () => {
     const perDestination = new Map<string, number>();
     for (const m of delivered) perDestination.set(m.channel, (perDestination.get(m.channel) ?? 0) + 1);
     expect([...perDestination.values()].every((n) => n === 1)).toBe(true);
-    const recorded = (await timelineOf(h.db, key)).filter((e) => e.kind === 'notification.sent' && e.data.reason === 'severity');
+    const recorded = (await timelineOf(h.db, key)).filter(
+      (e) => e.kind === 'notification.sent' && e.data.reason === 'severity',
+    );
     expect(recorded).toHaveLength(4); // leadership's channel and person, support, engineering
   });
 });

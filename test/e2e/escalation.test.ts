@@ -18,8 +18,11 @@ describe('escalation on a clock', () => {
   });
   afterEach(() => h.stop());
 
-  const level = async (key: string) => (await h.db.query<{ escalation_level: number }>('SELECT escalation_level FROM incidents WHERE key = $1', [key])).rows[0]!.escalation_level;
-  const paged = async (key: string) => (await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.paged').map((e) => e.data.level);
+  const level = async (key: string) =>
+    (await h.db.query<{ escalation_level: number }>('SELECT escalation_level FROM incidents WHERE key = $1', [key]))
+      .rows[0]!.escalation_level;
+  const paged = async (key: string) =>
+    (await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.paged').map((e) => e.data.level);
   const dmsTo = (user: string) => h.slack.callsTo('conversations.open').filter((c) => c.params.users === user).length;
 
   it('pages level 1 when the incident opens: the user group in the thread and each responder by DM', async () => {
@@ -51,7 +54,9 @@ describe('escalation on a clock', () => {
     await h.advance(60 * MINUTE);
     expect(await level(key)).toBe(1);
     expect(await paged(key)).toEqual([1]);
-    expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual(['acknowledged']);
+    expect(
+      (await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason),
+    ).toEqual(['acknowledged']);
   });
 
   it('starts over from level 1 after the last level (repeat), then stops', async () => {
@@ -66,7 +71,10 @@ describe('escalation on a clock', () => {
     await h.advance(15 * MINUTE);
     await h.advance(30 * MINUTE); // the end of round 2: repeat: 1 is used up
     expect(await paged(key)).toEqual([1, 2, 3, 1, 2, 3]);
-    expect((await timelineOf(h.db, key)).at(-1)).toMatchObject({ kind: 'escalation.stopped', data: { reason: 'exhausted' } });
+    expect((await timelineOf(h.db, key)).at(-1)).toMatchObject({
+      kind: 'escalation.stopped',
+      data: { reason: 'exhausted' },
+    });
     await h.advance(60 * MINUTE);
     expect(await paged(key)).toHaveLength(6);
   });
@@ -88,7 +96,9 @@ describe('escalation on a clock', () => {
     await h.slack.sendCommand({ text: `resolve ${key}`, user: ADA });
     await h.advance(120 * MINUTE);
     expect(await paged(key)).toEqual([1]);
-    expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual(['resolved']);
+    expect(
+      (await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason),
+    ).toEqual(['resolved']);
   });
 
   it('fires an escalation that fell due while the bot was down when it comes back, marked late', async () => {

@@ -25,7 +25,9 @@ describe('incidents in place, commanders and long timelines', () => {
     const second = await h.open('cache hit rate down', { channel: 'C0ENGINEER' });
     await h.slack.sendCommand({ text: 'ack', user: ADA, channel: 'C0ENGINEER' });
     await h.settle();
-    expect(h.slack.ephemerals({ user: ADA }).some((e) => e.text.startsWith('2 incidents are open in this channel'))).toBe(true);
+    expect(
+      h.slack.ephemerals({ user: ADA }).some((e) => e.text.startsWith('2 incidents are open in this channel')),
+    ).toBe(true);
     await h.slack.sendCommand({ text: `ack ${second.key}`, user: ADA, channel: 'C0ENGINEER' });
     await h.settle();
     expect((await timelineOf(h.db, second.key)).some((e) => e.kind === 'incident.acknowledged')).toBe(true);
@@ -36,23 +38,34 @@ describe('incidents in place, commanders and long timelines', () => {
     await h.slack.sendCommand({ text: `commander @grace ${key}`, user: ADA, channel });
     await h.settle();
     expect(JSON.stringify(h.slack.message(channel, ts)!.blocks)).toContain(`*Commander*\\n<@${GRACE}>`);
-    expect((await timelineOf(h.db, key)).find((e) => e.kind === 'incident.commander_changed')).toMatchObject({ actor: ADA, data: { from: ADA, to: GRACE } });
+    expect((await timelineOf(h.db, key)).find((e) => e.kind === 'incident.commander_changed')).toMatchObject({
+      actor: ADA,
+      data: { from: ADA, to: GRACE },
+    });
     await h.slack.sendCommand({ text: `commander @nobody-here ${key}`, user: ADA, channel });
     await h.settle();
-    expect(h.slack.ephemerals({ user: ADA }).some((e) => e.text.includes('There is nobody called @nobody-here'))).toBe(true);
+    expect(h.slack.ephemerals({ user: ADA }).some((e) => e.text.includes('There is nobody called @nobody-here'))).toBe(
+      true,
+    );
   });
 
   it('pages a long timeline with Later and Earlier buttons', async () => {
     const { key, channel } = await h.open('slow responses everywhere', { channel: 'C0SUPPORT0' });
-    for (let i = 0; i < 45; i++) await h.slack.sendCommand({ text: `note ${key} observation ${i}`, user: ADA, channel });
+    for (let i = 0; i < 45; i++)
+      await h.slack.sendCommand({ text: `note ${key} observation ${i}`, user: ADA, channel });
     await h.settle();
     await h.slack.sendCommand({ text: `timeline ${key}`, user: GRACE, channel });
     await h.settle();
-    const page1 = await h.slack.waitFor(() => h.slack.ephemerals({ user: GRACE }).find((e) => e.text === `Timeline of ${key}`));
+    const page1 = await h.slack.waitFor(() =>
+      h.slack.ephemerals({ user: GRACE }).find((e) => e.text === `Timeline of ${key}`),
+    );
     expect(JSON.stringify(page1.blocks)).toMatch(/events 1–40 of \d+/);
     await h.slack.click({ user: GRACE, channel, ts: page1.ts, actionId: 'timeline.page.later' });
     await h.settle();
-    const page2 = h.slack.ephemerals({ user: GRACE }).filter((e) => e.text === `Timeline of ${key}`).at(-1)!;
+    const page2 = h.slack
+      .ephemerals({ user: GRACE })
+      .filter((e) => e.text === `Timeline of ${key}`)
+      .at(-1)!;
     expect(JSON.stringify(page2.blocks)).toMatch(/events 41–\d+ of \d+/);
     expect(JSON.stringify(page2.blocks)).toContain('observation 44');
   });

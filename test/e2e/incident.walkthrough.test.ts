@@ -32,9 +32,13 @@ describe('an incident walked through its playbook', () => {
     expect(result.status).toBe(200);
     expect(result.json).toMatchObject({ response_type: 'ephemeral' });
     const created = await h.slack.waitForCall('conversations.create');
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>(`SELECT key, channel_id, message_ts FROM incidents`);
+    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>(
+      `SELECT key, channel_id, message_ts FROM incidents`,
+    );
     await h.slack.waitForCall('pins.add');
-    const { rows: placed } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>(`SELECT key, channel_id, message_ts FROM incidents`);
+    const { rows: placed } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>(
+      `SELECT key, channel_id, message_ts FROM incidents`,
+    );
     expect(rows).toHaveLength(1);
     ({ key, channel_id: channel, message_ts: ts } = placed[0]!);
     expect(created.params.name).toBe(`inc-${key.slice(4)}-auth-401`);
@@ -45,10 +49,18 @@ describe('an incident walked through its playbook', () => {
     expect(live()).toContain('login failing');
     expect(live()).toContain(`<@${ADA}>`);
     // The origin channel hears where the incident lives.
-    await h.slack.waitFor(() => h.slack.messages('C0INCIDENTS').find((m) => m.text.includes(key)), { what: 'the announcement in #incidents' });
+    await h.slack.waitFor(() => h.slack.messages('C0INCIDENTS').find((m) => m.text.includes(key)), {
+      what: 'the announcement in #incidents',
+    });
     // Level 1's page is due at once and may already have followed: the opening comes first, once.
     const events = await timelineOf(h.db, key);
-    expect(events[0]).toEqual(expect.objectContaining({ kind: 'incident.opened', actor: ADA, data: expect.objectContaining({ summary: 'login failing' }) }));
+    expect(events[0]).toEqual(
+      expect.objectContaining({
+        kind: 'incident.opened',
+        actor: ADA,
+        data: expect.objectContaining({ summary: 'login failing' }),
+      }),
+    );
     expect(events.slice(1).map((e) => e.kind)).not.toContain('incident.opened');
   });
 
@@ -65,7 +77,7 @@ describe('an incident walked through its playbook', () => {
     await liveAfter((j) => j.includes(`Skipped by <@${GRACE}>`));
   });
 
-  it('runs the step\'s checks from its Run check button: a running line, one result per check, the step failed with why', async () => {
+  it("runs the step's checks from its Run check button: a running line, one result per check, the step failed with why", async () => {
     await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.1' });
     await h.settle();
     const thread = h.slack.thread(channel, ts);
@@ -90,13 +102,17 @@ describe('an incident walked through its playbook', () => {
     expect(JSON.stringify(note.blocks)).not.toContain('<!channel>');
   });
 
-  it('escalates again from the live message\'s Escalate button', async () => {
+  it("escalates again from the live message's Escalate button", async () => {
     await h.slack.click({ user: GRACE, channel, ts, actionId: 'incident.escalate' });
     await liveAfter((j) => j.includes('Level 3 of 3'));
   });
 
   it('resolves, and the live message closes', async () => {
-    const result = await h.slack.sendCommand({ text: `resolve ${key} rotated the client secret`, user: ADA, channel: 'C0INCIDENTS' });
+    const result = await h.slack.sendCommand({
+      text: `resolve ${key} rotated the client secret`,
+      user: ADA,
+      channel: 'C0INCIDENTS',
+    });
     expect(result.status).toBe(200);
     const json = await liveAfter((j) => j.includes('Resolved'));
     expect(json).not.toContain('"step.done.1"');
@@ -120,17 +136,33 @@ describe('an incident walked through its playbook', () => {
       ['incident.escalated', GRACE],
       ['incident.resolved', ADA],
     ]);
-    expect(events.at(-1)!.data).toMatchObject({ summary: 'rotated the client secret', from: 'acknowledged', to: 'resolved' });
+    expect(events.at(-1)!.data).toMatchObject({
+      summary: 'rotated the client secret',
+      from: 'acknowledged',
+      to: 'resolved',
+    });
   });
 
   it('paged each level it reached and told stakeholders of each change, on its own', async () => {
     const system = (await timelineOf(h.db, key)).filter((e) => e.actor === 'system');
     expect(system.filter((e) => e.kind === 'escalation.paged').map((e) => e.data.level)).toEqual([1, 2, 3]);
     // Acknowledging stopped the acknowledgement clock; level 3's unresolved clock ran until resolve.
-    expect(system.filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual(['acknowledged', 'resolved']);
+    expect(system.filter((e) => e.kind === 'escalation.stopped').map((e) => e.data.reason)).toEqual([
+      'acknowledged',
+      'resolved',
+    ]);
     const told = system.filter((e) => e.kind === 'notification.sent').map((e) => `${e.data.reason}:${e.data.to}`);
     // engineering (the playbook's) and support (sev2) from the start; leadership too once it is sev1.
-    expect(told).toEqual(expect.arrayContaining(['opened:C0ENGINEER', 'opened:C0SUPPORT0', 'severity:C0STAKEHOLD', 'severity:U0STAKE003', 'resolved:C0STAKEHOLD', 'resolved:C0ENGINEER']));
+    expect(told).toEqual(
+      expect.arrayContaining([
+        'opened:C0ENGINEER',
+        'opened:C0SUPPORT0',
+        'severity:C0STAKEHOLD',
+        'severity:U0STAKE003',
+        'resolved:C0STAKEHOLD',
+        'resolved:C0ENGINEER',
+      ]),
+    );
     // One thread per incident in each stakeholder channel.
     const inEngineering = h.slack.messages('C0ENGINEER').filter((m) => m.text.startsWith(key));
     expect(inEngineering).toHaveLength(1);
@@ -140,7 +172,9 @@ describe('an incident walked through its playbook', () => {
   it('shows the timeline to whoever asks, and records that they looked', async () => {
     await h.slack.sendCommand({ text: 'timeline', user: GRACE, channel });
     await h.settle();
-    const shown = await h.slack.waitFor(() => h.slack.ephemerals({ user: GRACE }).find((e) => e.text.startsWith(`Timeline of ${key}`)));
+    const shown = await h.slack.waitFor(() =>
+      h.slack.ephemerals({ user: GRACE }).find((e) => e.text.startsWith(`Timeline of ${key}`)),
+    );
     const json = JSON.stringify(shown.blocks);
     expect(json).toContain('opened the incident');
     expect(json).toContain('resolved it: rotated the client secret');

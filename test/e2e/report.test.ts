@@ -26,15 +26,23 @@ describe('the incident report', () => {
       await h.settle();
     };
     await step(0, () => h.slack.sendCommand({ text: 'redis-down connections refused after deploy', user: ADA }));
-    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents');
+    const { rows } = await h.db.query<{ key: string; channel_id: string; message_ts: string }>(
+      'SELECT key, channel_id, message_ts FROM incidents',
+    );
     ({ key, channel_id: channel, message_ts: ts } = rows[0]!);
     await step(3, () => h.slack.click({ user: ADA, channel, ts, actionId: 'step.done.1' }));
     await step(5, () => h.slack.click({ user: GRACE, channel, ts, actionId: 'incident.ack' }));
-    await step(9, () => h.slack.sendCommand({ text: 'note rolled back the redis connection change', user: GRACE, channel }));
+    await step(9, () =>
+      h.slack.sendCommand({ text: 'note rolled back the redis connection change', user: GRACE, channel }),
+    );
     await step(20, () => h.slack.sendCommand({ text: 'mitigate errors back to normal', user: ADA, channel }));
-    await step(72, () => h.slack.sendCommand({ text: 'resolve reverted commit, root cause in the connection pool', user: ADA, channel }));
+    await step(72, () =>
+      h.slack.sendCommand({ text: 'resolve reverted commit, root cause in the connection pool', user: ADA, channel }),
+    );
     // Resolving offers the report: its button is in the thread.
-    const offer = h.slack.thread(channel, ts).find((m) => JSON.stringify(m.blocks ?? []).includes('"incident.report"'))!;
+    const offer = h.slack
+      .thread(channel, ts)
+      .find((m) => JSON.stringify(m.blocks ?? []).includes('"incident.report"'))!;
     await step(75, () => h.slack.click({ user: ADA, channel, ts: offer.ts, actionId: 'incident.report' }));
     const upload = h.slack.thread(channel, ts).find((m) => m.files?.length)!;
     const file = h.slack.workspace.files.find((f) => f.id === upload.files![0]!.id)!;
@@ -42,7 +50,7 @@ describe('the incident report', () => {
   });
   afterAll(() => h.stop());
 
-  it('is posted as a Markdown file in the incident\'s thread and recorded', async () => {
+  it("is posted as a Markdown file in the incident's thread and recorded", async () => {
     expect(report.startsWith(`# ${key} · Redis connection issues`)).toBe(true);
     expect((await timelineOf(h.db, key)).some((e) => e.kind === 'report.posted' && e.actor === ADA)).toBe(true);
   });
@@ -56,11 +64,21 @@ describe('the incident report', () => {
 
   it('lists every timeline event, in order', async () => {
     const events = await timelineOf(h.db, key);
-    const rows = report.slice(report.indexOf('## Timeline')).split('\n').filter((line) => /^\| 2026-/.test(line));
+    const rows = report
+      .slice(report.indexOf('## Timeline'))
+      .split('\n')
+      .filter((line) => /^\| 2026-/.test(line));
     // Everything up to the report; what posting it wrote comes after.
     expect(rows.length).toBe(events.length - 2);
-    expect(events.slice(-2).map((e) => e.kind).sort()).toEqual(['deadline.met', 'report.posted']);
-    expect(rows.filter((r) => r.includes('incident-bot')).length).toBe(events.slice(0, -2).filter((e) => e.actor === 'system').length);
+    expect(
+      events
+        .slice(-2)
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['deadline.met', 'report.posted']);
+    expect(rows.filter((r) => r.includes('incident-bot')).length).toBe(
+      events.slice(0, -2).filter((e) => e.actor === 'system').length,
+    );
     const times = rows.map((r) => r.split('|')[1]!.trim());
     expect(times).toEqual([...times].sort());
     expect(rows[0]).toContain('opened the incident: connections refused after deploy');

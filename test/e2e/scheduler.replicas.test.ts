@@ -18,7 +18,7 @@ describe('due work on two replicas, with a restart in the middle', () => {
   });
   afterAll(() => h.stop());
 
-  it('fires each escalation once and pages each person once, even when Slack\'s answers are lost', async () => {
+  it("fires each escalation once and pages each person once, even when Slack's answers are lost", async () => {
     const b = await h.startReplica();
     for (let i = 0; i < INCIDENTS; i++) {
       h.slack.connectBot(`${(i % 2 === 0 ? h.bot : b).url}/slack/events`);
@@ -29,7 +29,10 @@ describe('due work on two replicas, with a restart in the middle', () => {
     expect(opened).toHaveLength(INCIDENTS);
 
     // Three page DMs to Grace reach Slack but their answers are lost: the sender cannot know they arrived.
-    h.slack.loseResponses('chat.postMessage', { times: 3, match: (params) => String(params.channel).startsWith('D') && String(params.text).includes('level 2') });
+    h.slack.loseResponses('chat.postMessage', {
+      times: 3,
+      match: (params) => String(params.channel).startsWith('D') && String(params.text).includes('level 2'),
+    });
     clock.advance(15 * MINUTE);
     const a = h.bot;
     const draining = Promise.all([a.worker!.tick(), b.worker!.tick()]);
@@ -51,15 +54,21 @@ describe('due work on two replicas, with a restart in the middle', () => {
     expect(rows).toHaveLength(INCIDENTS);
     for (const row of rows) expect(row, row.key).toMatchObject({ level: 2, escalations: 1, pages: 1 });
 
-    const dm = h.slack.callsTo('conversations.open').find((c) => c.params.users === GRACE)!.response as { channel: { id: string } };
+    const dm = h.slack.callsTo('conversations.open').find((c) => c.params.users === GRACE)!.response as {
+      channel: { id: string };
+    };
     const pagesToGrace = h.slack.messages(dm.channel.id).filter((m) => m.text.includes('level 2'));
     const perIncident = new Map<string, number>();
-    for (const m of pagesToGrace) perIncident.set(m.text.split(':')[0]!, (perIncident.get(m.text.split(':')[0]!) ?? 0) + 1);
+    for (const m of pagesToGrace)
+      perIncident.set(m.text.split(':')[0]!, (perIncident.get(m.text.split(':')[0]!) ?? 0) + 1);
     expect(perIncident.size).toBe(INCIDENTS);
     expect([...perIncident.values()].every((n) => n === 1)).toBe(true);
     expect(h.slack.calls.filter((c) => c.status === 0)).toHaveLength(3);
 
-    const { rows: pending } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`, [clock.now()]);
+    const { rows: pending } = await h.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`,
+      [clock.now()],
+    );
     expect(pending[0]!.n).toBe(0);
   });
 });

@@ -41,10 +41,23 @@ describe('the bot in Socket Mode', () => {
     slack = await SlackEmulator.start({ socketPingIntervalMs: 1000 });
     slack.useSocketMode();
     coord = testCoordinator();
-    const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json', destination: process.stderr });
+    const log = createLogger({
+      level: process.env.TEST_LOG_LEVEL ?? 'warn',
+      format: 'json',
+      destination: process.stderr,
+    });
     bot = await startBot({
-      env: { PORT: 0, slack: { mode: 'socket', botToken: slack.botToken, appToken: slack.appToken, apiUrl: slack.apiUrl } },
-      config, playbooks, db: database.db, coord, clock: systemClock, log, host: '127.0.0.1',
+      env: {
+        PORT: 0,
+        slack: { mode: 'socket', botToken: slack.botToken, appToken: slack.appToken, apiUrl: slack.apiUrl },
+      },
+      config,
+      playbooks,
+      db: database.db,
+      coord,
+      clock: systemClock,
+      log,
+      host: '127.0.0.1',
     });
     await slack.waitForSocket();
   });
@@ -57,7 +70,10 @@ describe('the bot in Socket Mode', () => {
 
   it('connects with the URL apps.connections.open gave for the app-level token, and serves no HTTP endpoint for Slack', async () => {
     const [open] = slack.callsTo('apps.connections.open');
-    expect(open).toMatchObject({ token: slack.appToken, response: { ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/emulator\/socket\?ticket=/) } });
+    expect(open).toMatchObject({
+      token: slack.appToken,
+      response: { ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/emulator\/socket\?ticket=/) },
+    });
     expect(slack.callsTo('auth.test')[0]?.token).toBe(slack.botToken);
     expect(slack.socketConnections).toBe(1);
     expect((await fetch(`${bot.url}/slack/events`, { method: 'POST', body: 'x' })).status).toBe(404);
@@ -67,11 +83,16 @@ describe('the bot in Socket Mode', () => {
     const result = await slack.sendCommand({ text: 'auth-401 socket test', user: ADA, channel: 'C0INCIDENTS' });
     expect(result.status).toBe(200);
     expect(result.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('auth-401') });
-    expect(slack.ephemerals({ user: ADA }).at(-1)).toMatchObject({ source: 'ack', text: expect.stringContaining('Opening an incident') });
+    expect(slack.ephemerals({ user: ADA }).at(-1)).toMatchObject({
+      source: 'ack',
+      text: expect.stringContaining('Opening an incident'),
+    });
     const created = await slack.waitForCall('conversations.create');
     await slack.waitForCall('pins.add');
     await settle();
-    const { rows } = await database.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents');
+    const { rows } = await database.db.query<{ key: string; channel_id: string; message_ts: string }>(
+      'SELECT key, channel_id, message_ts FROM incidents',
+    );
     expect(rows).toHaveLength(1);
     const [{ key, channel_id, message_ts }] = rows as [{ key: string; channel_id: string; message_ts: string }];
     [channel, ts] = [channel_id, message_ts];
@@ -79,7 +100,9 @@ describe('the bot in Socket Mode', () => {
     const live = slack.message(channel, ts)!;
     expect(live.text).toContain(key);
     expect(JSON.stringify(live.blocks)).toContain('socket test');
-    await slack.waitFor(() => slack.messages('C0INCIDENTS').find((m) => m.text.includes(key)), { what: 'the announcement in #incidents' });
+    await slack.waitFor(() => slack.messages('C0INCIDENTS').find((m) => m.text.includes(key)), {
+      what: 'the announcement in #incidents',
+    });
   });
 
   it('marks a step done when its Done button is clicked over the socket', async () => {
@@ -88,7 +111,9 @@ describe('the bot in Socket Mode', () => {
     expect(click).toMatchObject({ status: 200, body: '' });
     expect((await slack.waitForCall('chat.update', { since })).params).toMatchObject({ channel, ts });
     await settle();
-    await slack.waitFor(() => JSON.stringify(slack.message(channel, ts)?.blocks ?? []).includes(`Done by <@${ADA}>`), { what: 'the step marked done' });
+    await slack.waitFor(() => JSON.stringify(slack.message(channel, ts)?.blocks ?? []).includes(`Done by <@${ADA}>`), {
+      what: 'the step marked done',
+    });
   });
 
   it('answers /incident with empty text with help, as the ack payload shown ephemerally', async () => {

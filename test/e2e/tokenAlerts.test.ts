@@ -35,9 +35,23 @@ describe('token alerts', () => {
     h = await startHarness({
       clock,
       log: silentLogger, // every refresh here fails on purpose; the alerts are what is checked
-      config: (base) => overrideConfig(base, {
-        tokens: { salesforce: { token_url: oauth.url, client_id: '${SF_ID}', client_secret: '${SF_SECRET}', lifetime: '2h', retries: 0, alert_channel: ALERTS } },
-      }, { SF_ID: 'consumer-key-placeholder', SF_SECRET: SECRET }),
+      config: (base) =>
+        overrideConfig(
+          base,
+          {
+            tokens: {
+              salesforce: {
+                token_url: oauth.url,
+                client_id: '${SF_ID}',
+                client_secret: '${SF_SECRET}',
+                lifetime: '2h',
+                retries: 0,
+                alert_channel: ALERTS,
+              },
+            },
+          },
+          { SF_ID: 'consumer-key-placeholder', SF_SECRET: SECRET },
+        ),
     });
     replica = await h.startReplica();
   });

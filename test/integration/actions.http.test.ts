@@ -21,7 +21,9 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   if (path === '/deployments/rollback') {
-    res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ rollback: 'started', echo: JSON.parse(body || '{}') }));
+    res
+      .writeHead(202, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ rollback: 'started', echo: JSON.parse(body || '{}') }));
   } else if (path === '/fail') {
     res.writeHead(500).end(`upstream broke; you sent authorization: ${req.headers.authorization ?? ''} and ${TOKEN}`);
   } else if (path === '/big') {
@@ -54,9 +56,21 @@ beforeEach(() => {
 
 const env = { DEPLOY_API_TOKEN: TOKEN };
 const http = (raw: Record<string, unknown>, e: Record<string, string> = env): ActionConfig =>
-  actionSchema(envFields(e, { lenient: true })).parse({ kind: 'http', title: 'Roll back', allowed: {}, headers: { Authorization: 'Bearer ${DEPLOY_API_TOKEN}' }, ...raw });
+  actionSchema(envFields(e, { lenient: true })).parse({
+    kind: 'http',
+    title: 'Roll back',
+    allowed: {},
+    headers: { Authorization: 'Bearer ${DEPLOY_API_TOKEN}' },
+    ...raw,
+  });
 const rollback = (e: Record<string, string> = env) =>
-  http({ url: `${base}/deployments/rollback`, body: '{"service": "webhook", "reason": "incident {incident.key}", "requested_by": "{requester}"}' }, e);
+  http(
+    {
+      url: `${base}/deployments/rollback`,
+      body: '{"service": "webhook", "reason": "incident {incident.key}", "requested_by": "{requester}"}',
+    },
+    e,
+  );
 const values = { 'incident.key': 'INC-7', requester: 'U0ONCALL01' };
 const noSecret = (value: unknown) => expect(JSON.stringify(value)).not.toContain(TOKEN);
 
@@ -66,39 +80,67 @@ describe('runAction for an HTTP request', () => {
     const result = await runAction(rollback(), { ...values, requester: hostile }, { dryRun: false });
     expect(result).toMatchObject({ outcome: 'succeeded', status: 202, summary: `POST ${base}/deployments/rollback` });
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ method: 'POST', url: '/deployments/rollback', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
-    expect(JSON.parse(requests[0]!.body)).toEqual({ service: 'webhook', reason: 'incident INC-7', requested_by: hostile });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/deployments/rollback',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    });
+    expect(JSON.parse(requests[0]!.body)).toEqual({
+      service: 'webhook',
+      reason: 'incident INC-7',
+      requested_by: hostile,
+    });
     expect(JSON.parse(result.output)).toMatchObject({ rollback: 'started' });
     noSecret(result);
   });
 
   it('sends nothing on a dry run', async () => {
     const result = await runAction(rollback(), values, { dryRun: true });
-    expect(result).toEqual({ outcome: 'dry_run', summary: `POST ${base}/deployments/rollback`, output: '', durationMs: 0 });
+    expect(result).toEqual({
+      outcome: 'dry_run',
+      summary: `POST ${base}/deployments/rollback`,
+      output: '',
+      durationMs: 0,
+    });
     expect(requests).toEqual([]);
   });
 
   it('fails on an unexpected status, keeping the body with secrets scrubbed', async () => {
     const result = await runAction(http({ url: `${base}/fail` }), {}, { dryRun: false });
-    expect(result).toMatchObject({ outcome: 'failed', status: 500, error: 'The server answered 500; the action expects 200, 201, 202, 204.' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      status: 500,
+      error: 'The server answered 500; the action expects 200, 201, 202, 204.',
+    });
     expect(result.output).toBe('upstream broke; you sent authorization: [redacted] and [redacted]');
     noSecret(result);
   });
 
   it('takes expect_status as one number or a list', async () => {
-    expect(await runAction(http({ url: `${base}/deployments/rollback`, expect_status: 200 }), {}, { dryRun: false })).toMatchObject({ outcome: 'failed', status: 202 });
-    expect(await runAction(http({ url: `${base}/nowhere`, expect_status: [404] }), {}, { dryRun: false })).toMatchObject({ outcome: 'succeeded', status: 404 });
+    expect(
+      await runAction(http({ url: `${base}/deployments/rollback`, expect_status: 200 }), {}, { dryRun: false }),
+    ).toMatchObject({ outcome: 'failed', status: 202 });
+    expect(
+      await runAction(http({ url: `${base}/nowhere`, expect_status: [404] }), {}, { dryRun: false }),
+    ).toMatchObject({ outcome: 'succeeded', status: 404 });
   });
 
   it('does not follow redirects', async () => {
     const result = await runAction(http({ url: `${base}/moved` }), {}, { dryRun: false });
-    expect(result).toMatchObject({ outcome: 'failed', status: 302, error: expect.stringContaining('redirects are not followed') });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      status: 302,
+      error: expect.stringContaining('redirects are not followed'),
+    });
     expect(requests.map((r) => r.url)).toEqual(['/moved']);
   });
 
   it('times out a request that hangs', async () => {
     const result = await runAction(http({ url: `${base}/hang`, timeout: '200ms' }), {}, { dryRun: false });
-    expect(result).toMatchObject({ outcome: 'timed_out', error: 'The request did not finish within 200 ms and was cancelled.' });
+    expect(result).toMatchObject({
+      outcome: 'timed_out',
+      error: 'The request did not finish within 200 ms and was cancelled.',
+    });
     expect(requests).toHaveLength(1);
   });
 
@@ -110,7 +152,10 @@ describe('runAction for an HTTP request', () => {
 
   it('fails without sending anything when a credential was never configured', async () => {
     const result = await runAction(rollback({}), values, { dryRun: false });
-    expect(result).toMatchObject({ outcome: 'failed', error: 'not configured: set DEPLOY_API_TOKEN in the environment' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: 'not configured: set DEPLOY_API_TOKEN in the environment',
+    });
     expect(requests).toEqual([]);
   });
 
@@ -120,7 +165,10 @@ describe('runAction for an HTTP request', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const result = await runAction(http({ url: `http://127.0.0.1:${port}/x` }), {}, { dryRun: false });
-    expect(result).toMatchObject({ outcome: 'failed', error: `The request to 127.0.0.1:${port} failed: ECONNREFUSED.` });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: `The request to 127.0.0.1:${port} failed: ECONNREFUSED.`,
+    });
   });
 
   it('URL-encodes placeholder values into the path and query', async () => {
@@ -131,7 +179,9 @@ describe('runAction for an HTTP request', () => {
   });
 
   it('rejects a refused value before sending anything', async () => {
-    await expect(runAction(rollback(), { ...values, requester: 'U1\nX-Injected: 1' }, { dryRun: false })).rejects.toBeInstanceOf(ActionInputError);
+    await expect(
+      runAction(rollback(), { ...values, requester: 'U1\nX-Injected: 1' }, { dryRun: false }),
+    ).rejects.toBeInstanceOf(ActionInputError);
     expect(requests).toEqual([]);
   });
 });

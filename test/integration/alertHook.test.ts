@@ -17,9 +17,19 @@ describe('the Alertmanager hook at its door', () => {
   const serve = async (token: Secret | undefined, deps: () => AppDeps | undefined = () => undefined) => {
     server = createHttpServer([alertHookRoute(token, deps, silentLogger)], silentLogger);
     const port = await listen(server, 0, '127.0.0.1');
-    return (body: string, auth = 'Bearer right-token') => fetch(`http://127.0.0.1:${port}${ALERT_HOOK_PATH}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
+    return (body: string, auth = 'Bearer right-token') =>
+      fetch(`http://127.0.0.1:${port}${ALERT_HOOK_PATH}`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body,
+      });
   };
-  const webhook = JSON.stringify({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, startsAt: '2026-11-30T03:00:00Z', fingerprint: 'f' }] });
+  const webhook = JSON.stringify({
+    version: '4',
+    status: 'firing',
+    receiver: 'r',
+    alerts: [{ status: 'firing', labels: { alertname: 'A' }, startsAt: '2026-11-30T03:00:00Z', fingerprint: 'f' }],
+  });
 
   it('is off (404) without alerts.token, and says which variable is missing when the example refers to one', async () => {
     const off = await (await serve(undefined))(webhook);

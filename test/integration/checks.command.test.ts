@@ -5,11 +5,15 @@ import { envFields } from '../../src/config/fields.js';
 
 const node = process.execPath;
 const schema = checkSchema(envFields({}));
-const script = (code: string, input: Record<string, unknown> = {}) => schema.parse({ kind: 'command', retries: 0, argv: [node, '-e', code], ...input });
+const script = (code: string, input: Record<string, unknown> = {}) =>
+  schema.parse({ kind: 'command', retries: 0, argv: [node, '-e', code], ...input });
 
 describe('command checks', () => {
   it('pass on the expected exit code and put the output in the details', async () => {
-    const result = await runCheck('script', script('console.log("all services healthy")', { title: 'health_check.py' }));
+    const result = await runCheck(
+      'script',
+      script('console.log("all services healthy")', { title: 'health_check.py' }),
+    );
     expect(result).toMatchObject({ title: 'health_check.py', kind: 'command', status: 'pass', attempts: 1 });
     expect(result.details[0]).toMatch(/^✓ exit code 0 in \d+ ms$/);
     expect(result.details.at(-1)).toBe('output:\nall services healthy');
@@ -28,7 +32,10 @@ describe('command checks', () => {
   it('check what the output must and must not contain', async () => {
     const expect_ = { output_contains: 'healthy', output_excludes: 'Traceback' };
     expect((await runCheck('s', script('console.log("healthy")', { expect: expect_ }))).status).toBe('pass');
-    const traceback = await runCheck('s', script('console.log("healthy"); console.log("Traceback (most recent call last):")', { expect: expect_ }));
+    const traceback = await runCheck(
+      's',
+      script('console.log("healthy"); console.log("Traceback (most recent call last):")', { expect: expect_ }),
+    );
     expect(traceback.failure).toBe('the output contains "Traceback"');
     const silent = await runCheck('s', script('process.exit(0)', { expect: expect_ }));
     expect(silent.failure).toBe('the output does not contain "healthy"');
@@ -48,19 +55,31 @@ describe('command checks', () => {
   });
 
   it('fail a program that cannot start, without retrying', async () => {
-    const result = await runCheck('s', schema.parse({ kind: 'command', retries: 2, argv: ['/nonexistent/health_check'] }), { sleep: async () => undefined });
-    expect(result).toMatchObject({ status: 'fail', attempts: 1, failure: 'ENOENT: cannot run /nonexistent/health_check' });
+    const result = await runCheck(
+      's',
+      schema.parse({ kind: 'command', retries: 2, argv: ['/nonexistent/health_check'] }),
+      { sleep: async () => undefined },
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      attempts: 1,
+      failure: 'ENOENT: cannot run /nonexistent/health_check',
+    });
   });
 
   it('pass only the allowed environment variables', async () => {
     process.env.IB_CHECK_ALLOWED = 'yes';
     process.env.IB_CHECK_HIDDEN = 'no';
-    const code = 'process.exit(process.env.IB_CHECK_ALLOWED === "yes" && process.env.IB_CHECK_HIDDEN === undefined ? 0 : 1)';
+    const code =
+      'process.exit(process.env.IB_CHECK_ALLOWED === "yes" && process.env.IB_CHECK_HIDDEN === undefined ? 0 : 1)';
     expect((await runCheck('s', script(code, { env_allow: ['IB_CHECK_ALLOWED'] }))).status).toBe('pass');
   });
 
   it('scrub credentials a command prints', async () => {
-    const result = await runCheck('s', script('console.log("Authorization: Bearer abc.def.ghi"); console.log("postgres://app:pa55word@db:5432/app")'));
+    const result = await runCheck(
+      's',
+      script('console.log("Authorization: Bearer abc.def.ghi"); console.log("postgres://app:pa55word@db:5432/app")'),
+    );
     const output = result.details.at(-1)!;
     expect(output).not.toContain('abc.def.ghi');
     expect(output).not.toContain('pa55word');

@@ -33,12 +33,23 @@ afterAll(async () => {
 function twenty(): Record<string, CheckConfig> {
   const common = { retries: 0, timeout: `${TIMEOUT}ms` };
   const checks: Record<string, CheckConfig> = {};
-  for (let i = 0; i < 14; i++) checks[`web-${i}`] = schema.parse({ kind: 'http', ...common, url: `${base}/health`, expect: { json: [{ path: 'status', equals: 'healthy' }] } });
+  for (let i = 0; i < 14; i++)
+    checks[`web-${i}`] = schema.parse({
+      kind: 'http',
+      ...common,
+      url: `${base}/health`,
+      expect: { json: [{ path: 'status', equals: 'healthy' }] },
+    });
   checks.port = schema.parse({ kind: 'tcp', ...common, host: '127.0.0.1', port: Number(new URL(base).port) });
   checks.database = schema.parse({ kind: 'postgres', ...common, url: '${PG_URL}' });
   checks.redis = schema.parse({ kind: 'redis', ...common, url: '${RD_URL}' });
   checks.script = schema.parse({ kind: 'command', ...common, argv: [process.execPath, '-e', 'console.log("ok")'] });
-  checks.metrics = schema.parse({ kind: 'metrics', ...common, url: `${base}/health`, thresholds: [{ name: 'absent', series: 'up', op: '==', value: 1 }] });
+  checks.metrics = schema.parse({
+    kind: 'metrics',
+    ...common,
+    url: `${base}/health`,
+    thresholds: [{ name: 'absent', series: 'up', op: '==', value: 1 }],
+  });
   checks.hung = schema.parse({ kind: 'http', ...common, url: `${base}/hang` });
   return checks;
 }
@@ -69,7 +80,10 @@ describe('running a group', () => {
   it('answers for every check of the shipped example, whatever is (not) running here', async () => {
     const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
     // Short timeouts and no retries: the point is that each answers, not what it finds.
-    const all = resolveTarget(config)!.checks.map(({ name, config: c }) => ({ name, config: { ...c, timeout: TIMEOUT, retries: 0 } }));
+    const all = resolveTarget(config)!.checks.map(({ name, config: c }) => ({
+      name,
+      config: { ...c, timeout: TIMEOUT, retries: 0 },
+    }));
     const started = performance.now();
     const results = await runChecks(all);
     expect(performance.now() - started).toBeLessThan(TIMEOUT * 2);
@@ -78,7 +92,9 @@ describe('running a group', () => {
       expect(['pass', 'degraded', 'fail']).toContain(result.status);
       if (result.status !== 'pass') expect(result.failure, result.name).toBeTruthy();
     }
-    expect(results.find((r) => r.name === 'salesforce-token')!.failure).toBe('token states are not available to this check run');
+    expect(results.find((r) => r.name === 'salesforce-token')!.failure).toBe(
+      'token states are not available to this check run',
+    );
   });
 
   it('answers an empty list for no checks', async () => {

@@ -10,7 +10,9 @@ const check = (input: Record<string, unknown>) => schema.parse({ kind: 'metrics'
 
 function histogram(route: string, counts: number[]): string {
   const bounds = ['0.05', '0.1', '0.2', '0.5', '1', '+Inf'];
-  return bounds.map((le, i) => `http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${counts[i]}`).join('\n');
+  return bounds
+    .map((le, i) => `http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${counts[i]}`)
+    .join('\n');
 }
 
 /** What the service of documents 003 and 004 would export when healthy. */
@@ -48,8 +50,18 @@ process_cpu_usage_ratio 0.93
 const NO_ERRORS = 'http_requests_total{status="200"} 10\n';
 
 const THRESHOLDS = [
-  { name: 'cache hit rate', ratio: { of: 'cache_hits_total', to: ['cache_hits_total', 'cache_misses_total'] }, op: '>', value: 0.8 },
-  { name: 'error rate', ratio: { of: 'http_requests_total{status=~"5.."}', to: 'http_requests_total' }, op: '<', value: 0.01 },
+  {
+    name: 'cache hit rate',
+    ratio: { of: 'cache_hits_total', to: ['cache_hits_total', 'cache_misses_total'] },
+    op: '>',
+    value: 0.8,
+  },
+  {
+    name: 'error rate',
+    ratio: { of: 'http_requests_total{status=~"5.."}', to: 'http_requests_total' },
+    op: '<',
+    value: 0.01,
+  },
   { name: 'p95 latency', quantile: { histogram: 'http_request_duration_seconds', q: 0.95 }, op: '<', value: 0.2 },
   { name: 'cpu', series: 'process_cpu_usage_ratio', op: '<=', value: 0.8 },
 ];
@@ -57,12 +69,19 @@ const THRESHOLDS = [
 let server: Server;
 let base: string;
 let hits = 0;
-const pages: Record<string, string> = { '/metrics': HEALTHY, '/troubled': TROUBLED, '/no-errors': NO_ERRORS, '/garbage': 'ok_total 1\nbroken{le="0.1" 3\n' };
+const pages: Record<string, string> = {
+  '/metrics': HEALTHY,
+  '/troubled': TROUBLED,
+  '/no-errors': NO_ERRORS,
+  '/garbage': 'ok_total 1\nbroken{le="0.1" 3\n',
+};
 
 function route(req: IncomingMessage, res: ServerResponse) {
   hits++;
   if (req.url === '/private') {
-    return req.headers.authorization === 'Bearer metrics-secret-42' ? res.writeHead(200).end(HEALTHY) : res.writeHead(401).end();
+    return req.headers.authorization === 'Bearer metrics-secret-42'
+      ? res.writeHead(200).end(HEALTHY)
+      : res.writeHead(401).end();
   }
   const page = pages[req.url ?? ''];
   if (page === undefined) return res.writeHead(500).end('boom');
@@ -96,7 +115,9 @@ describe('metrics checks', () => {
   it('fail a troubled service and name every threshold that broke', async () => {
     const result = await runCheck('metrics', check({ url: `${base}/troubled`, thresholds: THRESHOLDS }));
     expect(result.status).toBe('fail');
-    expect(result.failure).toBe('cache hit rate is 0.55, expected > 0.8; error rate is 0.05, expected < 0.01; p95 latency is 0.8125, expected < 0.2; and 1 more');
+    expect(result.failure).toBe(
+      'cache hit rate is 0.55, expected > 0.8; error rate is 0.05, expected < 0.01; p95 latency is 0.8125, expected < 0.2; and 1 more',
+    );
     expect(result.details).toContain('✗ cpu is 0.93, expected <= 0.8');
   });
 
@@ -107,27 +128,57 @@ describe('metrics checks', () => {
   });
 
   it('fail a threshold whose series is not exported, saying which', async () => {
-    const result = await runCheck('metrics', check({ url: `${base}/no-errors`, thresholds: [THRESHOLDS[0], THRESHOLDS[2], THRESHOLDS[3]] }));
-    expect(result.failure).toBe('cache hit rate: no series matches cache_hits_total + cache_misses_total; p95 latency: no buckets match http_request_duration_seconds_bucket; cpu: no series matches process_cpu_usage_ratio');
+    const result = await runCheck(
+      'metrics',
+      check({ url: `${base}/no-errors`, thresholds: [THRESHOLDS[0], THRESHOLDS[2], THRESHOLDS[3]] }),
+    );
+    expect(result.failure).toBe(
+      'cache hit rate: no series matches cache_hits_total + cache_misses_total; p95 latency: no buckets match http_request_duration_seconds_bucket; cpu: no series matches process_cpu_usage_ratio',
+    );
   });
 
   it('narrow a histogram with label matchers', async () => {
-    const result = await runCheck('metrics', check({ url: `${base}/metrics`, thresholds: [{ name: 'health p50', quantile: { histogram: 'http_request_duration_seconds{route="/health"}', q: 0.5 }, op: '<', value: 0.1 }] }));
+    const result = await runCheck(
+      'metrics',
+      check({
+        url: `${base}/metrics`,
+        thresholds: [
+          {
+            name: 'health p50',
+            quantile: { histogram: 'http_request_duration_seconds{route="/health"}', q: 0.5 },
+            op: '<',
+            value: 0.1,
+          },
+        ],
+      }),
+    );
     // Rank 160 of 320 lies in the first bucket, (0, 0.05], which holds 200: 0.05 × 160/200.
     expect(result.details[1]).toBe('✓ health p50: 0.04 (< 0.1)');
   });
 
   it('fail a bad selector once, without scraping or retrying: it is a config mistake', async () => {
     hits = 0;
-    const result = await runCheck('metrics', check({ url: `${base}/metrics`, retries: 2, thresholds: [{ name: 'typo', series: 'http_requests_total{status=~5..}', op: '<', value: 1 }] }), { sleep: async () => undefined });
+    const result = await runCheck(
+      'metrics',
+      check({
+        url: `${base}/metrics`,
+        retries: 2,
+        thresholds: [{ name: 'typo', series: 'http_requests_total{status=~5..}', op: '<', value: 1 }],
+      }),
+      { sleep: async () => undefined },
+    );
     expect(result).toMatchObject({ status: 'fail', attempts: 1 });
-    expect(result.failure).toBe('typo: bad selector `http_requests_total{status=~5..}`: expected a quoted value for status');
+    expect(result.failure).toBe(
+      'typo: bad selector `http_requests_total{status=~5..}`: expected a quoted value for status',
+    );
     expect(hits).toBe(0);
   });
 
   it('fail an endpoint that does not speak the text format, with the line', async () => {
     const result = await runCheck('metrics', check({ url: `${base}/garbage`, thresholds: [THRESHOLDS[3]] }));
-    expect(result.failure).toBe('the metrics are not in the Prometheus text format (line 2: expected , or } after label le)');
+    expect(result.failure).toBe(
+      'the metrics are not in the Prometheus text format (line 2: expected , or } after label le)',
+    );
   });
 
   it('fail an endpoint that answers an error status', async () => {
@@ -136,7 +187,14 @@ describe('metrics checks', () => {
   });
 
   it('send header credentials and keep them out of the result', async () => {
-    const result = await runCheck('metrics', check({ url: `${base}/private`, headers: { Authorization: 'Bearer ${METRICS_TOKEN}' }, thresholds: [THRESHOLDS[3]] }));
+    const result = await runCheck(
+      'metrics',
+      check({
+        url: `${base}/private`,
+        headers: { Authorization: 'Bearer ${METRICS_TOKEN}' },
+        thresholds: [THRESHOLDS[3]],
+      }),
+    );
     expect(result.status).toBe('pass');
     expect(JSON.stringify(result)).not.toContain('metrics-secret-42');
   });

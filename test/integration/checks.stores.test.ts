@@ -63,7 +63,11 @@ describe('postgres checks', () => {
     const url = new URL(DATABASE_URL);
     url.username = 'no_such_role_ib';
     url.password = 'hunter2-pg-secret';
-    const bad = checkSchema(envFields({ BAD_URL: url.toString() })).parse({ kind: 'postgres', retries: 0, url: '${BAD_URL}' });
+    const bad = checkSchema(envFields({ BAD_URL: url.toString() })).parse({
+      kind: 'postgres',
+      retries: 0,
+      url: '${BAD_URL}',
+    });
     const result = await runCheck('database', bad);
     expect(result.status).toBe('fail');
     expect(result.failure).toMatch(/no_such_role_ib/);
@@ -72,7 +76,10 @@ describe('postgres checks', () => {
 
   it('stop a query that runs past the timeout, on the server too', async () => {
     const marker = `ib_sleep_${process.pid}`;
-    const { result, elapsed } = await timed('slow-query', check({ kind: 'postgres', url: '${PG_URL}', query: `SELECT pg_sleep(10) AS ${marker}`, timeout: '300ms' }));
+    const { result, elapsed } = await timed(
+      'slow-query',
+      check({ kind: 'postgres', url: '${PG_URL}', query: `SELECT pg_sleep(10) AS ${marker}`, timeout: '300ms' }),
+    );
     expect(result.status).toBe('fail');
     expect(result.failure).toBe('no answer within 300 ms');
     expect(result.details[0]).toMatch(/^✓ connected to/);
@@ -81,24 +88,39 @@ describe('postgres checks', () => {
     const observer = new pg.Client({ connectionString: DATABASE_URL });
     await observer.connect();
     try {
-      await vi.waitFor(async () => {
-        const { rows } = await observer.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()', [`%${marker}%`]);
-        expect(rows[0].n).toBe(0);
-      }, { timeout: 5_000, interval: 50 });
+      await vi.waitFor(
+        async () => {
+          const { rows } = await observer.query(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()',
+            [`%${marker}%`],
+          );
+          expect(rows[0].n).toBe(0);
+        },
+        { timeout: 5_000, interval: 50 },
+      );
     } finally {
       await observer.end();
     }
   });
 
   it('report a failing query with the server message', async () => {
-    const result = await runCheck('q', check({ kind: 'postgres', url: '${PG_URL}', query: 'SELECT * FROM no_such_table_ib' }));
+    const result = await runCheck(
+      'q',
+      check({ kind: 'postgres', url: '${PG_URL}', query: 'SELECT * FROM no_such_table_ib' }),
+    );
     expect(result).toMatchObject({ status: 'fail', failure: 'relation "no_such_table_ib" does not exist' });
   });
 
   it('fail fast on a closed port and within the timeout on a hung one', async () => {
-    const closed = await runCheck('pg', check({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${closedPort}/x` }));
+    const closed = await runCheck(
+      'pg',
+      check({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${closedPort}/x` }),
+    );
     expect(closed.failure).toBe(`connection refused on 127.0.0.1:${closedPort}`);
-    const { result, elapsed } = await timed('pg', check({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${hungPort}/x`, timeout: '300ms' }));
+    const { result, elapsed } = await timed(
+      'pg',
+      check({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${hungPort}/x`, timeout: '300ms' }),
+    );
     expect(result.status).toBe('fail');
     expect(result.failure).toBe('no answer within 300 ms');
     expect(elapsed).toBeLessThan(2_000); // the target would hold it for 10 s or more; the margin is for a busy machine
@@ -106,20 +128,27 @@ describe('postgres checks', () => {
 
   it('say which variable to set when the URL is not configured', async () => {
     const result = await runCheck('pg', check({ kind: 'postgres', url: '${APP_DATABASE_URL_UNSET}' }));
-    expect(result).toMatchObject({ status: 'fail', attempts: 1, failure: 'not configured: set APP_DATABASE_URL_UNSET in the environment' });
+    expect(result).toMatchObject({
+      status: 'fail',
+      attempts: 1,
+      failure: 'not configured: set APP_DATABASE_URL_UNSET in the environment',
+    });
   });
 });
 
 describe('redis checks', () => {
   it('PING and compare INFO fields; this Redis has no maxmemory, and the failure says so', async () => {
-    const result = await runCheck('redis', check({
-      kind: 'redis',
-      url: '${RD_URL}',
-      info: [
-        { field: 'maxmemory', op: '>', value: 0 },
-        { field: 'evicted_keys', op: '==', value: 0 },
-      ],
-    }));
+    const result = await runCheck(
+      'redis',
+      check({
+        kind: 'redis',
+        url: '${RD_URL}',
+        info: [
+          { field: 'maxmemory', op: '>', value: 0 },
+          { field: 'evicted_keys', op: '==', value: 0 },
+        ],
+      }),
+    );
     expect(result.status).toBe('fail');
     expect(result.failure).toBe('maxmemory is 0, expected > 0');
     expect(result.details[0]).toMatch(/^✓ PING rediss?:\/\/\S+ → PONG in \d+ ms$/);
@@ -127,12 +156,25 @@ describe('redis checks', () => {
   });
 
   it('pass PING alone, and fields that hold', async () => {
-    const result = await runCheck('redis', check({ kind: 'redis', url: '${RD_URL}', info: [{ field: 'maxmemory', op: '>=', value: 0 }, { field: 'connected_clients', op: '>', value: 0 }] }));
+    const result = await runCheck(
+      'redis',
+      check({
+        kind: 'redis',
+        url: '${RD_URL}',
+        info: [
+          { field: 'maxmemory', op: '>=', value: 0 },
+          { field: 'connected_clients', op: '>', value: 0 },
+        ],
+      }),
+    );
     expect(result.status).toBe('pass');
   });
 
   it('fail on a field INFO does not have', async () => {
-    const result = await runCheck('redis', check({ kind: 'redis', url: '${RD_URL}', info: [{ field: 'no_such_field', op: '==', value: 0 }] }));
+    const result = await runCheck(
+      'redis',
+      check({ kind: 'redis', url: '${RD_URL}', info: [{ field: 'no_such_field', op: '==', value: 0 }] }),
+    );
     expect(result.failure).toBe('INFO has no field no_such_field');
   });
 
@@ -148,7 +190,10 @@ describe('redis checks', () => {
     const closed = await runCheck('redis', check({ kind: 'redis', url: `redis://127.0.0.1:${closedPort}` }));
     expect(closed.status).toBe('fail');
     expect(closed.failure).toBe(`connection refused on 127.0.0.1:${closedPort}`);
-    const { result, elapsed } = await timed('redis', check({ kind: 'redis', url: `redis://127.0.0.1:${hungPort}`, timeout: '300ms' }));
+    const { result, elapsed } = await timed(
+      'redis',
+      check({ kind: 'redis', url: `redis://127.0.0.1:${hungPort}`, timeout: '300ms' }),
+    );
     expect(result).toMatchObject({ status: 'fail', failure: 'no answer within 300 ms' });
     expect(elapsed).toBeLessThan(2_000); // the target would hold it for 10 s or more; the margin is for a busy machine
   });

@@ -28,29 +28,32 @@ describe('incidentbot check and token in a terminal', () => {
     oauth = await FakeOAuth.start();
     dir = await mkdtemp(join(tmpdir(), 'cli-'));
     config = join(dir, 'incidentbot.yml');
-    await writeFile(config, [
-      'checks:',
-      '  api:',
-      `    kind: http`,
-      `    url: ${service.url}/health`,
-      '    retries: 0',
-      '  port:',
-      '    kind: tcp',
-      '    host: 127.0.0.1',
-      `    port: ${await closedPort()}`,
-      '    retries: 0',
-      'groups:',
-      '  core:',
-      '    checks: [api, port]',
-      'tokens:',
-      '  sf:',
-      `    token_url: ${oauth.url}`,
-      '    client_id: ${SF_ID}',
-      '    client_secret: ${SF_SECRET}',
-      '    sink:',
-      '      kind: file',
-      `      path: ${join(dir, 'sf.json')}`,
-    ].join('\n'));
+    await writeFile(
+      config,
+      [
+        'checks:',
+        '  api:',
+        `    kind: http`,
+        `    url: ${service.url}/health`,
+        '    retries: 0',
+        '  port:',
+        '    kind: tcp',
+        '    host: 127.0.0.1',
+        `    port: ${await closedPort()}`,
+        '    retries: 0',
+        'groups:',
+        '  core:',
+        '    checks: [api, port]',
+        'tokens:',
+        '  sf:',
+        `    token_url: ${oauth.url}`,
+        '    client_id: ${SF_ID}',
+        '    client_secret: ${SF_SECRET}',
+        '    sink:',
+        '      kind: file',
+        `      path: ${join(dir, 'sf.json')}`,
+      ].join('\n'),
+    );
   });
   afterAll(async () => {
     await service.close();

@@ -20,12 +20,28 @@ describe('filesUploadV2', () => {
   it('uploads a Markdown report into a thread through the three Slack steps, and it can be downloaded', async () => {
     const parent = await client.chat.postMessage({ channel: incidents, text: 'INC-9 resolved' });
     const since = slack.calls.length;
-    const result = await client.filesUploadV2({ channel_id: incidents, thread_ts: parent.ts as string, filename: 'INC-9-report.md', title: 'INC-9 report', content: REPORT, initial_comment: 'Report attached' });
+    const result = await client.filesUploadV2({
+      channel_id: incidents,
+      thread_ts: parent.ts as string,
+      filename: 'INC-9-report.md',
+      title: 'INC-9 report',
+      content: REPORT,
+      initial_comment: 'Report attached',
+    });
     expect(result.ok).toBe(true);
 
-    expect(slack.calls.slice(since).map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+    expect(slack.calls.slice(since).map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
     const [reply] = slack.thread(incidents, parent.ts as string);
-    expect(reply).toMatchObject({ text: 'Report attached', user: 'U0BOT00001', files: [{ name: 'INC-9-report.md', title: 'INC-9 report', mimetype: 'text/markdown', size: Buffer.byteLength(REPORT) }] });
+    expect(reply).toMatchObject({
+      text: 'Report attached',
+      user: 'U0BOT00001',
+      files: [
+        { name: 'INC-9-report.md', title: 'INC-9 report', mimetype: 'text/markdown', size: Buffer.byteLength(REPORT) },
+      ],
+    });
 
     const fileId = reply?.files?.[0]?.id as string;
     const info = await client.files.info({ file: fileId });
@@ -41,17 +57,23 @@ describe('filesUploadV2', () => {
     const { messages } = await client.conversations.history({ channel: incidents, limit: 1 });
     expect(messages?.[0]).toMatchObject({ text: 'INC-9 resolved', reply_count: 1 });
     const thread = await client.conversations.replies({ channel: incidents, ts: messages?.[0]?.ts as string });
-    expect(thread.messages?.[1]?.files?.[0]?.url_private).toMatch(new RegExp(`^${slack.baseUrl}/emulator/files/F[A-Z0-9]{10}/INC-9-report\\.md$`));
+    expect(thread.messages?.[1]?.files?.[0]?.url_private).toMatch(
+      new RegExp(`^${slack.baseUrl}/emulator/files/F[A-Z0-9]{10}/INC-9-report\\.md$`),
+    );
   });
 
   it('answers file_not_found when completing an upload whose bytes never arrived', async () => {
     const { file_id } = await client.files.getUploadURLExternal({ filename: 'empty.md', length: 10 });
-    const error = await client.files.completeUploadExternal({ files: [{ id: file_id as string }], channel_id: incidents }).catch((e: { data: { error: string } }) => e.data.error);
+    const error = await client.files
+      .completeUploadExternal({ files: [{ id: file_id as string }], channel_id: incidents })
+      .catch((e: { data: { error: string } }) => e.data.error);
     expect(error).toBe('file_not_found');
   });
 
   it('answers not_in_channel when sharing into a channel the bot has not joined', async () => {
-    const error = await client.filesUploadV2({ channel_id: SEED.channels.support, filename: 'a.txt', content: 'a' }).catch((e: { data: { error: string } }) => e.data.error);
+    const error = await client
+      .filesUploadV2({ channel_id: SEED.channels.support, filename: 'a.txt', content: 'a' })
+      .catch((e: { data: { error: string } }) => e.data.error);
     expect(error).toBe('not_in_channel');
   });
 });

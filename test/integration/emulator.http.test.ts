@@ -25,7 +25,15 @@ beforeAll(async () => {
   bot = createServer((req, res) => {
     void readBody(req).then((body) => {
       try {
-        verifySlackRequest({ signingSecret: slack.signingSecret, body, headers: { 'x-slack-signature': String(req.headers['x-slack-signature']), 'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']) }, nowMilliseconds: clock.now().getTime() });
+        verifySlackRequest({
+          signingSecret: slack.signingSecret,
+          body,
+          headers: {
+            'x-slack-signature': String(req.headers['x-slack-signature']),
+            'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+          },
+          nowMilliseconds: clock.now().getTime(),
+        });
       } catch {
         res.writeHead(401).end();
         return;
@@ -42,7 +50,8 @@ afterAll(async () => {
   await slack.close();
 });
 
-const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('inbound requests', () => {
   it('carry exactly the content type and signature headers Slack sends', async () => {
@@ -76,7 +85,11 @@ describe('response_url', () => {
   it('shows an ephemeral by default and an in_channel message as the app, up to 5 times', async () => {
     const { responseUrl } = await slack.sendCommand({ text: 'status' });
     expect((await postJson(responseUrl, { text: 'Only you see this' })).status).toBe(200);
-    expect(slack.ephemerals({ user: ada }).at(-1)).toMatchObject({ channel: incidents, text: 'Only you see this', source: 'response_url' });
+    expect(slack.ephemerals({ user: ada }).at(-1)).toMatchObject({
+      channel: incidents,
+      text: 'Only you see this',
+      source: 'response_url',
+    });
     await postJson(responseUrl, { response_type: 'in_channel', text: 'Everyone sees this' });
     expect(slack.messages(incidents).at(-1)).toMatchObject({ text: 'Everyone sees this', user: 'U0BOT00001' });
     await postJson(responseUrl, { replace_original: true, text: 'Edited in place' });
@@ -89,9 +102,16 @@ describe('response_url', () => {
 
   it('refuses invalid blocks and expires after 30 minutes', async () => {
     const { responseUrl } = await slack.sendCommand({ text: 'status' });
-    const bad = await postJson(responseUrl, { text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] });
+    const bad = await postJson(responseUrl, {
+      text: 'x',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }],
+    });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ ok: false, error: 'invalid_blocks', errors: [expect.stringContaining('/blocks/0/text/text')] });
+    expect(await bad.json()).toMatchObject({
+      ok: false,
+      error: 'invalid_blocks',
+      errors: [expect.stringContaining('/blocks/0/text/text')],
+    });
     clock.advance(30 * 60 * 1000 + 1);
     const late = await postJson(responseUrl, { text: 'too late' });
     expect([late.status, await late.json()]).toEqual([404, { ok: false, error: 'expired_url' }]);
@@ -100,8 +120,22 @@ describe('response_url', () => {
   it('deletes the original message with delete_original', async () => {
     const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR });
     await client.conversations.join({ channel: incidents });
-    const posted = await client.chat.postMessage({ channel: incidents, text: 'Confirm?', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'confirm', text: { type: 'plain_text', text: 'Yes' } }] }] });
-    const { responseUrl } = await slack.click({ user: ada, channel: incidents, ts: posted.ts as string, actionId: 'confirm' });
+    const posted = await client.chat.postMessage({
+      channel: incidents,
+      text: 'Confirm?',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'confirm', text: { type: 'plain_text', text: 'Yes' } }],
+        },
+      ],
+    });
+    const { responseUrl } = await slack.click({
+      user: ada,
+      channel: incidents,
+      ts: posted.ts as string,
+      actionId: 'confirm',
+    });
     await postJson(responseUrl, { delete_original: true });
     expect(slack.message(incidents, posted.ts as string)).toBeUndefined();
   });
@@ -111,11 +145,17 @@ describe('playground hooks', () => {
   it('serves the workspace as JSON, without file bytes', async () => {
     const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR });
     await client.filesUploadV2({ channel_id: incidents, filename: 'a.md', content: '# a' });
-    const state = (await (await fetch(`${slack.baseUrl}/emulator/state`)).json()) as { team: { id: string }; channels: unknown[]; files: Record<string, unknown>[] };
+    const state = (await (await fetch(`${slack.baseUrl}/emulator/state`)).json()) as {
+      team: { id: string };
+      channels: unknown[];
+      files: Record<string, unknown>[];
+    };
     expect(state.team.id).toBe('T0PLAYGRND');
     expect(state.files[0]).toMatchObject({ name: 'a.md', completed: true });
     expect(state.files[0]).not.toHaveProperty('content_base64');
-    const calls = (await (await fetch(`${slack.baseUrl}/emulator/calls?since=${slack.calls.length - 1}`)).json()) as { method: string }[];
+    const calls = (await (await fetch(`${slack.baseUrl}/emulator/calls?since=${slack.calls.length - 1}`)).json()) as {
+      method: string;
+    }[];
     expect(calls.map((c) => c.method)).toEqual(['files.completeUploadExternal']);
   });
 
@@ -126,24 +166,49 @@ describe('playground hooks', () => {
     await reader.read(); // ': connected'
     slack.postAsUser({ user: ada, channel: incidents, text: 'anyone?' });
     let text = '';
-    while (!text.includes('\n\n', text.indexOf('event: change'))) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('\n\n', text.indexOf('event: change')))
+      text += new TextDecoder().decode((await reader.read()).value);
     const data = JSON.parse(/data: (.*)/.exec(text)?.[1] ?? '{}') as Record<string, unknown>;
     expect(data).toMatchObject({ type: 'message', channel: incidents, ts: slack.messages(incidents).at(-1)?.ts });
     await reader.cancel();
   });
 
   it('sends a command for the page and answers with the bot’s ack', async () => {
-    const response = await postJson(`${slack.baseUrl}/emulator/command`, { text: 'from the page', user: ada, channel: incidents });
-    expect(await response.json()).toMatchObject({ status: 200, triggerId: expect.any(String), responseUrl: expect.stringContaining('/emulator/response/') });
+    const response = await postJson(`${slack.baseUrl}/emulator/command`, {
+      text: 'from the page',
+      user: ada,
+      channel: incidents,
+    });
+    expect(await response.json()).toMatchObject({
+      status: 200,
+      triggerId: expect.any(String),
+      responseUrl: expect.stringContaining('/emulator/response/'),
+    });
     expect(new URLSearchParams(requests.at(-1)?.body).get('text')).toBe('from the page');
-    const bad = await postJson(`${slack.baseUrl}/emulator/click`, { user: ada, channel: incidents, ts: '1.000001', actionId: 'x' });
-    expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([400, `click: no message with ts 1.000001 in ${incidents}`]);
+    const bad = await postJson(`${slack.baseUrl}/emulator/click`, {
+      user: ada,
+      channel: incidents,
+      ts: '1.000001',
+      actionId: 'x',
+    });
+    expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([
+      400,
+      `click: no message with ts 1.000001 in ${incidents}`,
+    ]);
   });
 
   it('lets a person type a message for the page', async () => {
-    const response = await postJson(`${slack.baseUrl}/emulator/message`, { user: ada, channel: incidents, text: 'is it down for everyone?' });
+    const response = await postJson(`${slack.baseUrl}/emulator/message`, {
+      user: ada,
+      channel: incidents,
+      text: 'is it down for everyone?',
+    });
     expect(await response.json()).toMatchObject({ channel: incidents, user: ada, text: 'is it down for everyone?' });
-    const stranger = await postJson(`${slack.baseUrl}/emulator/message`, { user: 'U0NOBODY00', channel: incidents, text: 'hi' });
+    const stranger = await postJson(`${slack.baseUrl}/emulator/message`, {
+      user: 'U0NOBODY00',
+      channel: incidents,
+      text: 'hi',
+    });
     expect(stranger.status).toBe(400);
   });
 

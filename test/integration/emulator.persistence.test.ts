@@ -8,7 +8,8 @@ import { SEED, SlackEmulator } from '../../src/playground/emulator/index.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'emulator-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const connect = (slack: SlackEmulator) => new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR });
+const connect = (slack: SlackEmulator) =>
+  new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR });
 
 describe('persistence under a data dir', () => {
   it('keeps channels, messages, threads and files across close and start', async () => {
@@ -17,9 +18,18 @@ describe('persistence under a data dir', () => {
     const { channel } = await client.conversations.create({ name: 'inc-77-db-latency' });
     const channelId = channel?.id as string;
     await client.conversations.invite({ channel: channelId, users: SEED.users.ada });
-    const parent = await client.chat.postMessage({ channel: channelId, text: 'INC-77 opened', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*INC-77*' } }] });
+    const parent = await client.chat.postMessage({
+      channel: channelId,
+      text: 'INC-77 opened',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*INC-77*' } }],
+    });
     await client.chat.postMessage({ channel: channelId, thread_ts: parent.ts as string, text: 'checks green' });
-    await client.filesUploadV2({ channel_id: channelId, thread_ts: parent.ts as string, filename: 'notes.md', content: '# notes' });
+    await client.filesUploadV2({
+      channel_id: channelId,
+      thread_ts: parent.ts as string,
+      filename: 'notes.md',
+      content: '# notes',
+    });
     await client.conversations.join({ channel: SEED.channels.incidents });
     const before = JSON.parse(JSON.stringify(first.workspace)) as unknown;
     await first.close();

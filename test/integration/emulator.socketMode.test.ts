@@ -64,7 +64,10 @@ let slack: SlackEmulator;
 const clients: RawClient[] = [];
 
 async function openConnection(token = slack.appToken): Promise<{ ok: boolean; url?: string; error?: string }> {
-  const response = await fetch(`${slack.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' } });
+  const response = await fetch(`${slack.apiUrl}apps.connections.open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+  });
   return (await response.json()) as { ok: boolean; url?: string; error?: string };
 }
 
@@ -90,8 +93,15 @@ describe('apps.connections.open', () => {
   it('answers a single-use ws:// URL on the emulator for the app-level token, and records the call', async () => {
     const answer = await openConnection();
     expect(answer).toMatchObject({ ok: true });
-    expect(answer.url).toMatch(new RegExp(`^${slack.baseUrl.replace(/^http/, 'ws')}/emulator/socket\\?ticket=[0-9a-f]{32}&app_id=${SEED.bot.app_id}$`));
-    expect(slack.callsTo('apps.connections.open').at(-1)).toMatchObject({ token: 'xapp-playground-token', response: { ok: true } });
+    expect(answer.url).toMatch(
+      new RegExp(
+        `^${slack.baseUrl.replace(/^http/, 'ws')}/emulator/socket\\?ticket=[0-9a-f]{32}&app_id=${SEED.bot.app_id}$`,
+      ),
+    );
+    expect(slack.callsTo('apps.connections.open').at(-1)).toMatchObject({
+      token: 'xapp-playground-token',
+      response: { ok: true },
+    });
   });
 
   it('refuses a wrong or missing token, the bot token, and the token as a POST parameter', async () => {
@@ -99,12 +109,19 @@ describe('apps.connections.open', () => {
     expect(await openConnection(slack.botToken)).toEqual({ ok: false, error: 'not_allowed_token_type' });
     const unauthenticated = await fetch(`${slack.apiUrl}apps.connections.open`, { method: 'POST' });
     expect(await unauthenticated.json()).toEqual({ ok: false, error: 'not_authed' });
-    const inBody = await fetch(`${slack.apiUrl}apps.connections.open`, { method: 'POST', body: new URLSearchParams({ token: slack.appToken }) });
+    const inBody = await fetch(`${slack.apiUrl}apps.connections.open`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: slack.appToken }),
+    });
     expect(await inBody.json()).toEqual({ ok: false, error: 'invalid_auth' });
   });
 
   it('does not let the app-level token call bot methods', async () => {
-    const answer = await fetch(`${slack.apiUrl}chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${slack.appToken}` }, body: new URLSearchParams({ channel: incidents, text: 'x' }) });
+    const answer = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${slack.appToken}` },
+      body: new URLSearchParams({ channel: incidents, text: 'x' }),
+    });
     expect(await answer.json()).toEqual({ ok: false, error: 'not_allowed_token_type' });
   });
 });
@@ -112,7 +129,12 @@ describe('apps.connections.open', () => {
 describe('the WebSocket', () => {
   it('says hello with the number of connections and the app id', async () => {
     const first = await connect();
-    expect(first.received[0]).toMatchObject({ type: 'hello', num_connections: 1, connection_info: { app_id: SEED.bot.app_id }, debug_info: { host: expect.any(String) } });
+    expect(first.received[0]).toMatchObject({
+      type: 'hello',
+      num_connections: 1,
+      connection_info: { app_id: SEED.bot.app_id },
+      debug_info: { host: expect.any(String) },
+    });
     const second = await connect();
     expect(second.received[0]).toMatchObject({ type: 'hello', num_connections: 2 });
     expect(slack.socketConnections).toBe(2);
@@ -122,14 +144,20 @@ describe('the WebSocket', () => {
     const { url } = await openConnection();
     clients.push(await RawClient.open(url!));
     await expect(RawClient.open(url!)).rejects.toThrow('HTTP 401');
-    await expect(RawClient.open(`${slack.baseUrl.replace(/^http/, 'ws')}/emulator/socket?ticket=nope`)).rejects.toThrow('HTTP 401');
+    await expect(RawClient.open(`${slack.baseUrl.replace(/^http/, 'ws')}/emulator/socket?ticket=nope`)).rejects.toThrow(
+      'HTTP 401',
+    );
     await expect(RawClient.open(`${slack.baseUrl.replace(/^http/, 'ws')}/elsewhere`)).rejects.toThrow('HTTP 404');
   });
 
   it('tells the app to reconnect with a disconnect message', async () => {
     const client = await connect();
     expect(slack.disconnectSocket('warning')).toBe(1);
-    expect(await client.next((m) => m.type === 'disconnect')).toMatchObject({ type: 'disconnect', reason: 'warning', debug_info: { host: expect.any(String) } });
+    expect(await client.next((m) => m.type === 'disconnect')).toMatchObject({
+      type: 'disconnect',
+      reason: 'warning',
+      debug_info: { host: expect.any(String) },
+    });
   });
 
   it('resolves waitForSocket when the app connects and, with closed, when it goes', async () => {
@@ -147,16 +175,25 @@ describe('envelopes', () => {
     const client = await connect();
     const sent = slack.sendCommand({ text: 'help', user: ada, channel: incidents });
     const envelope = await client.envelope('slash_commands');
-    expect(envelope).toMatchObject({ accepts_response_payload: true, payload: { command: '/incident', text: 'help', user_id: ada, channel_id: incidents, api_app_id: SEED.bot.app_id } });
+    expect(envelope).toMatchObject({
+      accepts_response_payload: true,
+      payload: { command: '/incident', text: 'help', user_id: ada, channel_id: incidents, api_app_id: SEED.bot.app_id },
+    });
     expect(envelope.retry_attempt).toBeUndefined();
     client.send({ envelope_id: 'not-this-one', payload: { text: 'wrong' } });
-    client.send({ envelope_id: envelope.envelope_id, payload: { response_type: 'ephemeral', text: 'Usage: /incident <playbook>' } });
+    client.send({
+      envelope_id: envelope.envelope_id,
+      payload: { response_type: 'ephemeral', text: 'Usage: /incident <playbook>' },
+    });
     const result = await sent;
     expect(result).toMatchObject({ status: 200, json: { text: 'Usage: /incident <playbook>' } });
     expect(JSON.parse(result.body)).toEqual(result.json);
     expect(result.responseUrl).toMatch(/\/emulator\/response\//);
     expect(result.triggerId).toBe((envelope.payload as Json).trigger_id);
-    expect(slack.ephemerals({ user: ada }).at(-1)).toMatchObject({ text: 'Usage: /incident <playbook>', source: 'ack' });
+    expect(slack.ephemerals({ user: ada }).at(-1)).toMatchObject({
+      text: 'Usage: /incident <playbook>',
+      source: 'ack',
+    });
   });
 
   it('treat an ack without payload as an empty body', async () => {
@@ -170,19 +207,41 @@ describe('envelopes', () => {
 
   it('carry a button click as an interactive envelope', async () => {
     const client = await connect();
-    const message = slack.postAsUser({ user: ada, channel: incidents, text: 'pick', blocks: [{ type: 'actions', block_id: 'b', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' }, value: 'v' }] }] });
+    const message = slack.postAsUser({
+      user: ada,
+      channel: incidents,
+      text: 'pick',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'b',
+          elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' }, value: 'v' }],
+        },
+      ],
+    });
     const sent = slack.click({ user: ada, channel: incidents, ts: message.ts, actionId: 'go' });
     const envelope = await client.envelope('interactive');
-    expect(envelope).toMatchObject({ accepts_response_payload: false, payload: { type: 'block_actions', actions: [{ action_id: 'go', value: 'v' }], response_url: expect.any(String) } });
+    expect(envelope).toMatchObject({
+      accepts_response_payload: false,
+      payload: { type: 'block_actions', actions: [{ action_id: 'go', value: 'v' }], response_url: expect.any(String) },
+    });
     client.send({ envelope_id: envelope.envelope_id, payload: {} });
     expect(await sent).toMatchObject({ status: 200, body: '' });
   });
 
   it('carry an event as events_api with its retry fields', async () => {
     const client = await connect();
-    const sent = slack.sendEvent({ type: 'app_mention', user: ada, channel: incidents, text: '<@U0BOT00001> hi' }, { eventId: 'Ev0RETRY', retryNum: 1, retryReason: 'timeout' });
+    const sent = slack.sendEvent(
+      { type: 'app_mention', user: ada, channel: incidents, text: '<@U0BOT00001> hi' },
+      { eventId: 'Ev0RETRY', retryNum: 1, retryReason: 'timeout' },
+    );
     const envelope = await client.envelope('events_api');
-    expect(envelope).toMatchObject({ retry_attempt: 1, retry_reason: 'timeout', accepts_response_payload: false, payload: { type: 'event_callback', event_id: 'Ev0RETRY', event: { type: 'app_mention' } } });
+    expect(envelope).toMatchObject({
+      retry_attempt: 1,
+      retry_reason: 'timeout',
+      accepts_response_payload: false,
+      payload: { type: 'event_callback', event_id: 'Ev0RETRY', event: { type: 'app_mention' } },
+    });
     client.send({ envelope_id: envelope.envelope_id, payload: {} });
     expect((await sent).status).toBe(200);
   });

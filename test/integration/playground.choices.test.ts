@@ -35,8 +35,34 @@ beforeAll(async () => {
     channel: incidents,
     text: 'choose',
     blocks: [
-      { type: 'section', block_id: 'more', text: { type: 'mrkdwn', text: 'More' }, accessory: { type: 'overflow', action_id: 'more', options: [{ text: plain('Timeline'), value: 'timeline' }, { text: plain('Report'), value: 'report' }] } },
-      { type: 'actions', block_id: 'sev', elements: [{ type: 'static_select', action_id: 'severity', placeholder: plain('Severity'), option_groups: [{ label: plain('High'), options: [{ text: plain('SEV1'), value: 'sev1' }] }, { label: plain('Low'), options: [{ text: plain('SEV4'), value: 'sev4' }] }] }] },
+      {
+        type: 'section',
+        block_id: 'more',
+        text: { type: 'mrkdwn', text: 'More' },
+        accessory: {
+          type: 'overflow',
+          action_id: 'more',
+          options: [
+            { text: plain('Timeline'), value: 'timeline' },
+            { text: plain('Report'), value: 'report' },
+          ],
+        },
+      },
+      {
+        type: 'actions',
+        block_id: 'sev',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: 'severity',
+            placeholder: plain('Severity'),
+            option_groups: [
+              { label: plain('High'), options: [{ text: plain('SEV1'), value: 'sev1' }] },
+              { label: plain('Low'), options: [{ text: plain('SEV4'), value: 'sev4' }] },
+            ],
+          },
+        ],
+      },
     ],
   });
   ts = posted.ts as string;
@@ -47,29 +73,62 @@ afterAll(async () => {
   await slack.close();
 });
 
-const click = (body: Record<string, unknown>) => fetch(`${slack.baseUrl}/emulator/click`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: ada, channel: incidents, ts, ...body }) });
+const click = (body: Record<string, unknown>) =>
+  fetch(`${slack.baseUrl}/emulator/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: ada, channel: incidents, ts, ...body }),
+  });
 
 describe('choices in a message', () => {
   it('an overflow option arrives as an overflow action with its selected_option', async () => {
     expect((await click({ actionId: 'more', selected: 'report' })).status).toBe(200);
     const payload = payloads.at(-1)!;
-    expect(payload).toMatchObject({ type: 'block_actions', user: { id: ada }, container: { message_ts: ts, channel_id: incidents } });
-    expect(payload.actions).toEqual([{ type: 'overflow', action_id: 'more', block_id: 'more', selected_option: { text: plain('Report'), value: 'report' }, action_ts: expect.any(String) }]);
+    expect(payload).toMatchObject({
+      type: 'block_actions',
+      user: { id: ada },
+      container: { message_ts: ts, channel_id: incidents },
+    });
+    expect(payload.actions).toEqual([
+      {
+        type: 'overflow',
+        action_id: 'more',
+        block_id: 'more',
+        selected_option: { text: plain('Report'), value: 'report' },
+        action_ts: expect.any(String),
+      },
+    ]);
   });
 
   it('a select option (from an option group) arrives with its selected_option and in state.values', async () => {
     expect((await click({ actionId: 'severity', selected: 'sev4' })).status).toBe(200);
     const payload = payloads.at(-1)!;
-    expect(payload.actions).toEqual([expect.objectContaining({ type: 'static_select', action_id: 'severity', block_id: 'sev', selected_option: { text: plain('SEV4'), value: 'sev4' }, placeholder: plain('Severity') })]);
-    expect(payload.state).toEqual({ values: { sev: { severity: { type: 'static_select', selected_option: { text: plain('SEV4'), value: 'sev4' } } } } });
+    expect(payload.actions).toEqual([
+      expect.objectContaining({
+        type: 'static_select',
+        action_id: 'severity',
+        block_id: 'sev',
+        selected_option: { text: plain('SEV4'), value: 'sev4' },
+        placeholder: plain('Severity'),
+      }),
+    ]);
+    expect(payload.state).toEqual({
+      values: { sev: { severity: { type: 'static_select', selected_option: { text: plain('SEV4'), value: 'sev4' } } } },
+    });
   });
 
   it('an option or element that is not there is a clear 400, and nothing is sent', async () => {
     const before = payloads.length;
     const missing = await click({ actionId: 'severity', selected: 'sev9' });
-    expect([missing.status, await missing.json()]).toEqual([400, { ok: false, error: 'click: static_select "severity" has no option with value "sev9"' }]);
+    expect([missing.status, await missing.json()]).toEqual([
+      400,
+      { ok: false, error: 'click: static_select "severity" has no option with value "sev9"' },
+    ]);
     const none = await click({ actionId: 'nothing', selected: 'x' });
-    expect(await none.json()).toMatchObject({ ok: false, error: expect.stringContaining('no static_select or overflow "nothing"') });
+    expect(await none.json()).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('no static_select or overflow "nothing"'),
+    });
     expect(payloads.length).toBe(before);
   });
 });

@@ -26,7 +26,12 @@ let dataDir: string;
 let playground: RunningPlayground;
 
 const within = <T>(ms: number, what: string, work: Promise<T>) =>
-  Promise.race([work, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} did not finish within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    work,
+    new Promise<never>((_, fail) =>
+      setTimeout(() => fail(new Error(`${what} did not finish within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 
 beforeAll(async () => {
   db = await openEmbedded();
@@ -34,7 +39,14 @@ beforeAll(async () => {
   const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
   const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
   dataDir = await mkdtemp(join(tmpdir(), 'playground-embedded-'));
-  playground = await startPlayground({ env: parseEnv({ PORT: '0', DATA_DIR: dataDir }), config, playbooks, db, coord: new InProcessCoordinator(), log: silentLogger });
+  playground = await startPlayground({
+    env: parseEnv({ PORT: '0', DATA_DIR: dataDir }),
+    config,
+    playbooks,
+    db,
+    coord: new InProcessCoordinator(),
+    log: silentLogger,
+  });
 });
 
 afterAll(async () => {

@@ -49,7 +49,11 @@ describe('a bot connected to Slack', () => {
   });
 
   it('has no clock route, no page and no emulator routes', async () => {
-    const clock = await fetch(`http://127.0.0.1:${port}/playground/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"minutes":15}' });
+    const clock = await fetch(`http://127.0.0.1:${port}/playground/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"minutes":15}',
+    });
     expect(clock.status).toBe(404);
     for (const path of ['/', '/playground/info', '/playground/web/app.js', '/emulator/state', '/emulator/events']) {
       expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(404);

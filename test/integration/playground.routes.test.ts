@@ -28,10 +28,21 @@ let dataDir: string;
 let playground: RunningPlayground;
 
 const boot = (cfg: Config = config) =>
-  startPlayground({ env: parseEnv({ PORT: '0', DATA_DIR: dataDir }), config: cfg, playbooks, db: database.db, coord: new InProcessCoordinator(), log: silentLogger });
+  startPlayground({
+    env: parseEnv({ PORT: '0', DATA_DIR: dataDir }),
+    config: cfg,
+    playbooks,
+    db: database.db,
+    coord: new InProcessCoordinator(),
+    log: silentLogger,
+  });
 const base = () => `http://localhost:${playground.bot.port}`;
 const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base()}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${base()}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 /** A raw request, so the Host header can be anything (fetch will not let us set it). */
 function rawGet(path: string, host: string): Promise<number> {
@@ -60,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('the page', () => {
-  it('is served on the bot\'s own port, on loopback only, with a content security policy', async () => {
+  it("is served on the bot's own port, on loopback only, with a content security policy", async () => {
     expect(playground.bot.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const page = await fetch(`${base()}/`);
     expect(page.status).toBe(200);
@@ -70,15 +81,24 @@ describe('the page', () => {
   });
 
   it('serves no file outside its two folders', async () => {
-    for (const path of ['/playground/web/..%2Fstart.ts', '/playground/static/..%2F..%2Fmain.ts', '/playground/static/.hidden.css', '/playground/web/nothing.js']) {
+    for (const path of [
+      '/playground/web/..%2Fstart.ts',
+      '/playground/static/..%2F..%2Fmain.ts',
+      '/playground/static/.hidden.css',
+      '/playground/web/nothing.js',
+    ]) {
       expect((await fetch(`${base()}${path}`)).status, path).toBe(404);
     }
   });
 
-  it('answers only this machine\'s own page: another Host or another Origin is refused', async () => {
+  it("answers only this machine's own page: another Host or another Origin is refused", async () => {
     expect(await rawGet('/emulator/state', `localhost:${playground.bot.port}`)).toBe(200);
     expect(await rawGet('/emulator/state', 'attacker.example')).toBe(403);
-    const forged = await postJson('/emulator/command', { text: 'help', user: SEED.users.ada }, { origin: 'http://attacker.example' });
+    const forged = await postJson(
+      '/emulator/command',
+      { text: 'help', user: SEED.users.ada },
+      { origin: 'http://attacker.example' },
+    );
     expect(forged.status).toBe(403);
     expect((await postJson('/playground/clock', { minutes: 5 }, { origin: 'https://evil.example' })).status).toBe(403);
   });
@@ -108,10 +128,19 @@ describe('the clock', () => {
 
   it('moves 15 minutes, fires the escalation that fell due before answering, and keeps the offset on disk', async () => {
     const { emulator } = playground;
-    await emulator.sendCommand({ text: 'auth-401 login failing', user: SEED.users.ada, channel: SEED.channels.incidents });
-    const channel = await emulator.waitFor(() => emulator.channelByName('inc-1-auth-401'), { what: 'the incident channel' });
+    await emulator.sendCommand({
+      text: 'auth-401 login failing',
+      user: SEED.users.ada,
+      channel: SEED.channels.incidents,
+    });
+    const channel = await emulator.waitFor(() => emulator.channelByName('inc-1-auth-401'), {
+      what: 'the incident channel',
+    });
     const live = await emulator.waitFor(() => emulator.messages(channel.id)[0], { what: 'the live message' });
-    await emulator.waitFor(() => emulator.thread(channel.id, live.ts).some((m) => m.text.startsWith('Paging level 1')), { what: 'level 1 paged' });
+    await emulator.waitFor(
+      () => emulator.thread(channel.id, live.ts).some((m) => m.text.startsWith('Paging level 1')),
+      { what: 'level 1 paged' },
+    );
 
     const moved = await postJson('/playground/clock', { minutes: 15 });
     expect(moved.status).toBe(200);
@@ -120,8 +149,12 @@ describe('the clock', () => {
     expect(body.ran).toBeGreaterThan(0);
     expect(new Date(body.now).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
     // Answered after the due work ran: level 2 is already paged, no waiting on the next cron tick.
-    expect(emulator.thread(channel.id, live.ts).map((m) => m.text)).toContainEqual(expect.stringMatching(/^Paging level 2/));
-    expect(JSON.parse(await readFile(join(dataDir, 'playground', 'clock.json'), 'utf8'))).toEqual({ offsetMs: 15 * 60_000 });
+    expect(emulator.thread(channel.id, live.ts).map((m) => m.text)).toContainEqual(
+      expect.stringMatching(/^Paging level 2/),
+    );
+    expect(JSON.parse(await readFile(join(dataDir, 'playground', 'clock.json'), 'utf8'))).toEqual({
+      offsetMs: 15 * 60_000,
+    });
   });
 
   it('a restart keeps the clock ahead and the channels with their history', async () => {

@@ -15,7 +15,8 @@ function flaky(db: Database): Database & { up: boolean } {
   const wrapper = {
     up: false,
     kind: db.kind,
-    query: (...args: Parameters<Database['query']>) => (wrapper.up ? db.query(...args) : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))),
+    query: (...args: Parameters<Database['query']>) =>
+      wrapper.up ? db.query(...args) : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
     transaction: db.transaction.bind(db),
     close: db.close.bind(db),
   };
@@ -27,11 +28,26 @@ describe('the timeline spool', () => {
   let incidentId: number;
   beforeAll(async () => {
     test = await createTestDatabase('postgres');
-    ({ incident: { id: incidentId } } = await openIncident(test.db, { playbook: testPlaybook(), title: 't', summary: '', severity: 'sev2', openedBy: 'U1', openedAt: new Date() }));
+    ({
+      incident: { id: incidentId },
+    } = await openIncident(test.db, {
+      playbook: testPlaybook(),
+      title: 't',
+      summary: '',
+      severity: 'sev2',
+      openedBy: 'U1',
+      openedAt: new Date(),
+    }));
   });
   afterAll(() => test.drop());
 
-  const event = (n: number) => ({ incidentId, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, n)), actor: 'system', kind: 'action.finished' as const, data: { n } });
+  const event = (n: number) => ({
+    incidentId,
+    occurredAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+    actor: 'system',
+    kind: 'action.finished' as const,
+    data: { n },
+  });
 
   it('keeps events while PostgreSQL is down, in a file, and writes them in order when it answers again, even after a restart', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'spool-')), 'timeline-spool.jsonl');
@@ -52,7 +68,9 @@ describe('the timeline spool', () => {
     restarted.stop();
     expect(restarted.size).toBe(0);
     expect(await readFile(file, 'utf8')).toBe('');
-    const written = (await readTimeline(test.db, incidentId)).filter((e) => e.kind === 'action.finished').map((e) => e.data.n);
+    const written = (await readTimeline(test.db, incidentId))
+      .filter((e) => e.kind === 'action.finished')
+      .map((e) => e.data.n);
     expect(written).toEqual([1, 2, 3, 4]);
   });
 

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrate.js';
 import {
-  DuplicateRequestError, changeEscalationLevel, changeSeverity, changeStatus, findIncidentByKey,
-  getIncident, listOpenIncidents, openIncident,
+  DuplicateRequestError,
+  changeEscalationLevel,
+  changeSeverity,
+  changeStatus,
+  findIncidentByKey,
+  getIncident,
+  listOpenIncidents,
+  openIncident,
 } from '../../src/store/incidents.js';
 import { moveStep, readStepStates } from '../../src/store/steps.js';
 import { appendTimelineEvent, readTimeline } from '../../src/store/timeline.js';
@@ -19,7 +25,15 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
   afterAll(() => test.drop());
 
   const open = (overrides: { requestKey?: string; openedBy?: string } = {}) =>
-    openIncident(test.db, { playbook: testPlaybook(), title: 'Authentication errors (401/403)', summary: 'login failing', severity: 'sev2', openedBy: overrides.openedBy ?? 'U0ONCALL01', openedAt: at(0), ...overrides });
+    openIncident(test.db, {
+      playbook: testPlaybook(),
+      title: 'Authentication errors (401/403)',
+      summary: 'login failing',
+      severity: 'sev2',
+      openedBy: overrides.openedBy ?? 'U0ONCALL01',
+      openedAt: at(0),
+      ...overrides,
+    });
 
   describe('migrations', () => {
     it('apply every file once, in order, recorded in schema_migrations', async () => {
@@ -36,14 +50,22 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
     it('gives the incident an INC key and writes its first timeline event in the same transaction', async () => {
       const { incident, event } = await open();
       expect(incident.key).toMatch(/^INC-\d+$/);
-      expect(incident).toMatchObject({ status: 'open', escalationLevel: 1, commander: 'U0ONCALL01', openedBy: 'U0ONCALL01', severity: 'sev2' });
+      expect(incident).toMatchObject({
+        status: 'open',
+        escalationLevel: 1,
+        commander: 'U0ONCALL01',
+        openedBy: 'U0ONCALL01',
+        severity: 'sev2',
+      });
       expect(incident.playbook.steps).toHaveLength(3);
       expect(event).toMatchObject({ incidentId: incident.id, kind: 'incident.opened', actor: 'U0ONCALL01' });
       expect(await findIncidentByKey(test.db, incident.key.toLowerCase())).toMatchObject({ id: incident.id });
     });
 
     it('gives 50 incidents opened at once 50 distinct keys and 50 first events', async () => {
-      const opened = await Promise.all(Array.from({ length: 50 }, (_, i) => open({ openedBy: `U0LOAD${String(i).padStart(4, '0')}` })));
+      const opened = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => open({ openedBy: `U0LOAD${String(i).padStart(4, '0')}` })),
+      );
       const keys = new Set(opened.map((o) => o.incident.key));
       expect(keys.size).toBe(50);
       const { rows } = await test.db.query<{ n: number }>(
@@ -64,7 +86,11 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
   describe('status changes', () => {
     it('acknowledges once, with its time and event, however many times it is asked', async () => {
       const { incident } = await open();
-      const results = await Promise.all(['U0ONCALL01', 'U0SECOND02', 'U0ONCALL01'].map((actor) => changeStatus(test.db, { incidentId: incident.id, to: 'acknowledged', actor, at: at(5) })));
+      const results = await Promise.all(
+        ['U0ONCALL01', 'U0SECOND02', 'U0ONCALL01'].map((actor) =>
+          changeStatus(test.db, { incidentId: incident.id, to: 'acknowledged', actor, at: at(5) }),
+        ),
+      );
       expect(results.filter((r) => r.changed)).toHaveLength(1);
       const after = await getIncident(test.db, incident.id);
       expect(after).toMatchObject({ status: 'acknowledged', acknowledgedAt: at(5) });
@@ -75,20 +101,54 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
 
     it('refuses to acknowledge a resolved incident and writes nothing', async () => {
       const { incident } = await open();
-      expect((await changeStatus(test.db, { incidentId: incident.id, to: 'resolved', actor: 'U0ONCALL01', at: at(9) })).changed).toBe(true);
-      const refused = await changeStatus(test.db, { incidentId: incident.id, to: 'acknowledged', actor: 'U0ONCALL01', at: at(10) });
+      expect(
+        (await changeStatus(test.db, { incidentId: incident.id, to: 'resolved', actor: 'U0ONCALL01', at: at(9) }))
+          .changed,
+      ).toBe(true);
+      const refused = await changeStatus(test.db, {
+        incidentId: incident.id,
+        to: 'acknowledged',
+        actor: 'U0ONCALL01',
+        at: at(10),
+      });
       expect(refused).toMatchObject({ changed: false, incident: { status: 'resolved' } });
-      expect((await readTimeline(test.db, incident.id)).map((e) => e.kind)).toEqual(['incident.opened', 'incident.resolved']);
+      expect((await readTimeline(test.db, incident.id)).map((e) => e.kind)).toEqual([
+        'incident.opened',
+        'incident.resolved',
+      ]);
       expect((await listOpenIncidents(test.db, 1000)).some((i) => i.id === incident.id)).toBe(false);
     });
 
     it('changes severity and escalation level, each with its event', async () => {
       const { incident } = await open();
-      expect(await changeSeverity(test.db, { incidentId: incident.id, severity: 'sev1', actor: 'U0ONCALL01', at: at(1) })).toMatchObject({ changed: true, event: { data: { from: 'sev2', to: 'sev1' } } });
-      expect((await changeSeverity(test.db, { incidentId: incident.id, severity: 'sev1', actor: 'U0ONCALL01', at: at(2) })).changed).toBe(false);
-      expect(await changeEscalationLevel(test.db, { incidentId: incident.id, level: 2, actor: 'system', at: at(3), onlyFrom: 1 })).toMatchObject({ changed: true, incident: { escalationLevel: 2 } });
+      expect(
+        await changeSeverity(test.db, { incidentId: incident.id, severity: 'sev1', actor: 'U0ONCALL01', at: at(1) }),
+      ).toMatchObject({ changed: true, event: { data: { from: 'sev2', to: 'sev1' } } });
+      expect(
+        (await changeSeverity(test.db, { incidentId: incident.id, severity: 'sev1', actor: 'U0ONCALL01', at: at(2) }))
+          .changed,
+      ).toBe(false);
+      expect(
+        await changeEscalationLevel(test.db, {
+          incidentId: incident.id,
+          level: 2,
+          actor: 'system',
+          at: at(3),
+          onlyFrom: 1,
+        }),
+      ).toMatchObject({ changed: true, incident: { escalationLevel: 2 } });
       // A stale scheduled escalation planned from level 1 does nothing now.
-      expect((await changeEscalationLevel(test.db, { incidentId: incident.id, level: 2, actor: 'system', at: at(4), onlyFrom: 1 })).changed).toBe(false);
+      expect(
+        (
+          await changeEscalationLevel(test.db, {
+            incidentId: incident.id,
+            level: 2,
+            actor: 'system',
+            at: at(4),
+            onlyFrom: 1,
+          })
+        ).changed,
+      ).toBe(false);
       const kinds = (await readTimeline(test.db, incident.id)).map((e) => e.kind);
       expect(kinds).toEqual(['incident.opened', 'incident.severity_changed', 'incident.escalated']);
     });
@@ -97,7 +157,11 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
   describe('steps', () => {
     it('marks a step done once, even when two people click at once', async () => {
       const { incident } = await open();
-      const results = await Promise.all(['U0ONCALL01', 'U0SECOND02'].map((actor) => moveStep(test.db, { incidentId: incident.id, step: 2, to: 'done', actor, at: at(3), kind: 'step.done' })));
+      const results = await Promise.all(
+        ['U0ONCALL01', 'U0SECOND02'].map((actor) =>
+          moveStep(test.db, { incidentId: incident.id, step: 2, to: 'done', actor, at: at(3), kind: 'step.done' }),
+        ),
+      );
       expect(results.filter((r) => r.changed)).toHaveLength(1);
       const states = await readStepStates(test.db, incident.id);
       expect(states).toHaveLength(1);
@@ -107,7 +171,8 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
 
     it('lets a failed step be retried but never undoes a done one', async () => {
       const { incident } = await open();
-      const move = (to: 'failed' | 'running' | 'done' | 'pending') => moveStep(test.db, { incidentId: incident.id, step: 1, to, actor: 'system', at: at(4), kind: 'step.failed' });
+      const move = (to: 'failed' | 'running' | 'done' | 'pending') =>
+        moveStep(test.db, { incidentId: incident.id, step: 1, to, actor: 'system', at: at(4), kind: 'step.failed' });
       expect((await move('failed')).changed).toBe(true);
       expect((await move('running')).changed).toBe(true);
       expect((await move('done')).changed).toBe(true);
@@ -118,16 +183,34 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
   describe('timeline', () => {
     it('reads events in the order they happened, not the order they were written', async () => {
       const { incident } = await open();
-      await appendTimelineEvent(test.db, { incidentId: incident.id, occurredAt: at(20), actor: 'U0ONCALL01', kind: 'note.added', data: { text: 'later' } });
-      await appendTimelineEvent(test.db, { incidentId: incident.id, occurredAt: at(10), actor: 'U0ONCALL01', kind: 'note.added', data: { text: 'earlier' } });
-      const notes = (await readTimeline(test.db, incident.id)).filter((e) => e.kind === 'note.added').map((e) => e.data.text);
+      await appendTimelineEvent(test.db, {
+        incidentId: incident.id,
+        occurredAt: at(20),
+        actor: 'U0ONCALL01',
+        kind: 'note.added',
+        data: { text: 'later' },
+      });
+      await appendTimelineEvent(test.db, {
+        incidentId: incident.id,
+        occurredAt: at(10),
+        actor: 'U0ONCALL01',
+        kind: 'note.added',
+        data: { text: 'earlier' },
+      });
+      const notes = (await readTimeline(test.db, incident.id))
+        .filter((e) => e.kind === 'note.added')
+        .map((e) => e.data.text);
       expect(notes).toEqual(['earlier', 'later']);
     });
 
     it('is append-only', async () => {
       const { incident } = await open();
-      await expect(test.db.query('UPDATE timeline_events SET actor = $1 WHERE incident_id = $2', ['someone', incident.id])).rejects.toThrow(/append-only/);
-      await expect(test.db.query('DELETE FROM timeline_events WHERE incident_id = $1', [incident.id])).rejects.toThrow(/append-only/);
+      await expect(
+        test.db.query('UPDATE timeline_events SET actor = $1 WHERE incident_id = $2', ['someone', incident.id]),
+      ).rejects.toThrow(/append-only/);
+      await expect(test.db.query('DELETE FROM timeline_events WHERE incident_id = $1', [incident.id])).rejects.toThrow(
+        /append-only/,
+      );
     });
   });
 });

@@ -12,14 +12,19 @@ import { REDIS_URL, uniqueName } from '../support/env.js';
 import { testCoordinator } from '../support/redis.js';
 
 const MIN = 60_000;
-interface Answer { status?: number; body?: unknown }
+interface Answer {
+  status?: number;
+  body?: unknown;
+}
 
 /** The fake token URL. Answers can be held until the test releases them, so concurrent callers really overlap. */
 let answer: () => Answer | Promise<Answer>;
 let calls = 0;
 let issued = 0;
 const tokenValue = (n: number) => `redis-access-token-${n}-1a2b3c`;
-const standard = (): Answer => ({ body: { access_token: tokenValue(++issued), token_type: 'Bearer', expires_in: 3600 } });
+const standard = (): Answer => ({
+  body: { access_token: tokenValue(++issued), token_type: 'Bearer', expires_in: 3600 },
+});
 const server = createServer((req: IncomingMessage, res) => {
   req.resume();
   req.on('end', () => {
@@ -48,19 +53,35 @@ afterAll(async () => {
 
 const fields = envFields({ SF_ID: 'redis-client-id', SF_SECRET: 'redis-client-secret', SINK_REDIS: REDIS_URL });
 function provider(extra: Record<string, unknown> = {}) {
-  return tokenProviderSchema(fields).parse({ token_url: url, client_id: '${SF_ID}', client_secret: '${SF_SECRET}', ...extra });
+  return tokenProviderSchema(fields).parse({
+    token_url: url,
+    client_id: '${SF_ID}',
+    client_secret: '${SF_SECRET}',
+    ...extra,
+  });
 }
 
 let clock: ManualClock;
 let coords: RedisCoordinator[] = [];
 let managers: TokenManager[] = [];
 /** Replicas: TokenManagers whose RedisCoordinators share one key prefix, as two bot processes share one Redis. */
-async function replicas(count: number, providers: Record<string, ReturnType<typeof provider>>, redisUrl?: string): Promise<TokenManager[]> {
+async function replicas(
+  count: number,
+  providers: Record<string, ReturnType<typeof provider>>,
+  redisUrl?: string,
+): Promise<TokenManager[]> {
   const prefix = `${uniqueName('tokens')}:`;
   const made = Array.from({ length: count }, () => {
     const coord = testCoordinator(prefix);
     coords.push(coord);
-    const manager = new TokenManager({ providers, coord, clock, log: silentLogger, sleep: async () => undefined, ...(redisUrl ? { redisUrl } : {}) });
+    const manager = new TokenManager({
+      providers,
+      coord,
+      clock,
+      log: silentLogger,
+      sleep: async () => undefined,
+      ...(redisUrl ? { redisUrl } : {}),
+    });
     managers.push(manager);
     return manager;
   });
@@ -76,11 +97,13 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await Promise.all(managers.map((m) => m.close()));
-  await Promise.all(coords.map(async (c) => {
-    const keys = await c.client.keys(`${c.client.options.keyPrefix ?? ''}*`);
-    if (keys.length > 0) await plain.del(...keys);
-    await c.close();
-  }));
+  await Promise.all(
+    coords.map(async (c) => {
+      const keys = await c.client.keys(`${c.client.options.keyPrefix ?? ''}*`);
+      if (keys.length > 0) await plain.del(...keys);
+      await c.close();
+    }),
+  );
   coords = [];
   managers = [];
 });
@@ -128,12 +151,23 @@ describe('tokens across replicas', () => {
     expect((await b!.states())[0]?.status).toBe('missing');
     await a!.refresh('sf');
     expect(b!.state('sf')?.status).toBe('missing'); // the synchronous view is this process's last known state
-    expect(await b!.states()).toEqual([expect.objectContaining({ provider: 'sf', status: 'valid', expiresAt: new Date(clock.now().getTime() + 3_600_000), lastRefreshAt: clock.now() })]);
+    expect(await b!.states()).toEqual([
+      expect.objectContaining({
+        provider: 'sf',
+        status: 'valid',
+        expiresAt: new Date(clock.now().getTime() + 3_600_000),
+        lastRefreshAt: clock.now(),
+      }),
+    ]);
     expect(b!.state('sf')?.status).toBe('valid');
     clock.advance(MIN);
     answer = () => ({ status: 401, body: { error: 'invalid_client' } });
     await a!.refresh('sf');
-    expect((await b!.states())[0]).toMatchObject({ status: 'valid', lastError: 'the token URL refused the client credentials (401 invalid_client)', lastRefreshAt: clock.now() });
+    expect((await b!.states())[0]).toMatchObject({
+      status: 'valid',
+      lastError: 'the token URL refused the client credentials (401 invalid_client)',
+      lastRefreshAt: clock.now(),
+    });
   });
 
   it('lets the proactive refresh run once across replicas', async () => {
@@ -155,7 +189,12 @@ describe('tokens across replicas', () => {
     sinkKeys.push(key);
     const [a] = await replicas(1, { sf: provider({ sink: { kind: 'redis', key, url: '${SINK_REDIS}' } }) });
     expect(await a!.refresh('sf')).toMatchObject({ ok: true });
-    expect(JSON.parse((await plain.get(key)) ?? '{}')).toEqual({ access_token: tokenValue(issued), token_type: 'Bearer', issued_at: '2026-03-01T12:00:00.000Z', expires_at: '2026-03-01T13:00:00.000Z' });
+    expect(JSON.parse((await plain.get(key)) ?? '{}')).toEqual({
+      access_token: tokenValue(issued),
+      token_type: 'Bearer',
+      issued_at: '2026-03-01T12:00:00.000Z',
+      expires_at: '2026-03-01T13:00:00.000Z',
+    });
     const ttl = await plain.pttl(key);
     expect(ttl).toBeGreaterThan(3_500_000);
     expect(ttl).toBeLessThanOrEqual(3_600_000);
@@ -168,15 +207,26 @@ describe('tokens across replicas', () => {
     expect(await a!.refresh('sf')).toMatchObject({ ok: true });
     expect(await plain.exists(key)).toBe(1);
     const [lonely] = await replicas(1, { sf: provider({ sink: { kind: 'redis', key } }) });
-    expect(await lonely!.refresh('sf')).toMatchObject({ ok: false, error: 'the token was refreshed, but the redis sink has no url and the bot has no Redis (REDIS_URL is not set)' });
+    expect(await lonely!.refresh('sf')).toMatchObject({
+      ok: false,
+      error: 'the token was refreshed, but the redis sink has no url and the bot has no Redis (REDIS_URL is not set)',
+    });
   });
 
   it('fails the outcome, naming the key, when the sink Redis is down', async () => {
     const closedFields = envFields({ SF_ID: 'id', SF_SECRET: 'secret', SINK_REDIS: 'redis://127.0.0.1:1' });
-    const down = tokenProviderSchema(closedFields).parse({ token_url: url, client_id: '${SF_ID}', client_secret: '${SF_SECRET}', sink: { kind: 'redis', key: 'tokens:sf', url: '${SINK_REDIS}' } });
+    const down = tokenProviderSchema(closedFields).parse({
+      token_url: url,
+      client_id: '${SF_ID}',
+      client_secret: '${SF_SECRET}',
+      sink: { kind: 'redis', key: 'tokens:sf', url: '${SINK_REDIS}' },
+    });
     const [b] = await replicas(1, { sf: down });
     const outcome = await b!.refresh('sf');
-    expect(outcome).toMatchObject({ ok: false, error: 'the token was refreshed, but the redis sink could not store tokens:sf (ECONNREFUSED)' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: 'the token was refreshed, but the redis sink could not store tokens:sf (ECONNREFUSED)',
+    });
     expect(await b!.getToken('sf')).toBe(tokenValue(issued));
   });
 });

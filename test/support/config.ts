@@ -5,12 +5,20 @@ import { type Config, configSchema } from '../../src/config/schema.js';
  * settings replaced: `fragment` is written as in incidentbot.yml and parsed
  * with the real schema (with `env` for its ${VAR} references).
  */
-export function overrideConfig(base: Config, fragment: Record<string, unknown>, env: Record<string, string> = {}): Config {
+export function overrideConfig(
+  base: Config,
+  fragment: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Config {
   const parsed = configSchema(env).parse(fragment);
   const given = (key: string) => key in fragment;
   return {
     ...base,
-    ...Object.fromEntries(['incident_channel', 'channel_prefix', 'dry_run', 'playground', 'deadline_reminder'].filter(given).map((k) => [k, parsed[k as keyof Config]])),
+    ...Object.fromEntries(
+      ['incident_channel', 'channel_prefix', 'dry_run', 'playground', 'deadline_reminder']
+        .filter(given)
+        .map((k) => [k, parsed[k as keyof Config]]),
+    ),
     checks: { ...base.checks, ...parsed.checks },
     groups: { ...base.groups, ...parsed.groups },
     tokens: given('tokens') ? { ...base.tokens, ...parsed.tokens } : base.tokens,

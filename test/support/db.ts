@@ -19,7 +19,10 @@ export interface TestDatabase {
  * A fresh, empty database for one test file: its own schema in the real
  * PostgreSQL, or an in-memory embedded one. Not migrated unless asked.
  */
-export async function createTestDatabase(kind: DatabaseKind, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   let test: TestDatabase;
   if (kind === 'embedded') {
     const db = await openEmbedded();

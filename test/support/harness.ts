@@ -70,8 +70,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const coord = given ?? testCoordinator(prefix);
     coords.push(coord);
     const bot = await startBot({
-      env: { PORT: 0, slack: { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret, apiUrl: slack.apiUrl } },
-      config, playbooks, db, coord, clock: options.clock ?? systemClock, log: options.log ?? testLogger(), host: '127.0.0.1',
+      env: {
+        PORT: 0,
+        slack: { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret, apiUrl: slack.apiUrl },
+      },
+      config,
+      playbooks,
+      db,
+      coord,
+      clock: options.clock ?? systemClock,
+      log: options.log ?? testLogger(),
+      host: '127.0.0.1',
       // A test that moves the clock drives the worker itself (settle); real time keeps node-cron's ticks.
       scheduler: options.clock === undefined,
     });
@@ -83,29 +92,42 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   /** Until nothing is left to do: acked work, live-message renders and due work on every replica. */
   const settle = async () => {
     for (let round = 0; round < 50; round++) {
-      const busy = await Promise.all(bots.map(async (b) => {
-        const inflight = b.slack?.inflight.size ?? 0;
-        await b.slack?.inflight.drain();
-        await b.deps?.live.idle();
-        return inflight + ((await b.worker?.tick()) ?? 0);
-      }));
+      const busy = await Promise.all(
+        bots.map(async (b) => {
+          const inflight = b.slack?.inflight.size ?? 0;
+          await b.slack?.inflight.drain();
+          await b.deps?.live.idle();
+          return inflight + ((await b.worker?.tick()) ?? 0);
+        }),
+      );
       if (busy.every((n) => n === 0)) return;
     }
     throw new Error('the bot did not settle after 50 rounds');
   };
   const open = async (text: string, as: { user?: string; channel?: string } = {}): Promise<OpenedIncident> => {
     slack.connectBot(`${bot.url}/slack/events`);
-    const before = (await database.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM incidents')).rows[0]!.id;
+    const before = (await database.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM incidents'))
+      .rows[0]!.id;
     await slack.sendCommand({ text, user: as.user ?? 'U0ONCALL01', ...(as.channel ? { channel: as.channel } : {}) });
     await settle();
-    const { rows } = await database.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT key, channel_id, message_ts FROM incidents WHERE id > $1 ORDER BY id LIMIT 1', [before]);
+    const { rows } = await database.db.query<{ key: string; channel_id: string; message_ts: string }>(
+      'SELECT key, channel_id, message_ts FROM incidents WHERE id > $1 ORDER BY id LIMIT 1',
+      [before],
+    );
     if (!rows[0]?.message_ts) throw new Error(`"/incident ${text}" opened no incident with a live message`);
     return { key: rows[0].key, channel: rows[0].channel_id, ts: rows[0].message_ts };
   };
   return {
-    slack, bot, db: database.db, database, coord: coords[0]!, config, open,
+    slack,
+    bot,
+    db: database.db,
+    database,
+    coord: coords[0]!,
+    config,
+    open,
     async advance(ms) {
-      if (!(options.clock instanceof ManualClock)) throw new Error('advance() needs the harness started with a ManualClock');
+      if (!(options.clock instanceof ManualClock))
+        throw new Error('advance() needs the harness started with a ManualClock');
       options.clock.advance(ms);
       await settle();
     },

@@ -3,11 +3,19 @@ import { type AddressInfo, type Server as TcpServer, type Socket, createServer a
 
 /** A local HTTP service with a /health endpoint whose answer a test sets. */
 export class FakeService {
-  health: { status: number; body: unknown } = { status: 200, body: { status: 'healthy', services: { database: 'healthy', rag_service: 'healthy', memory_usage: 'healthy' } } };
+  health: { status: number; body: unknown } = {
+    status: 200,
+    body: { status: 'healthy', services: { database: 'healthy', rag_service: 'healthy', memory_usage: 'healthy' } },
+  };
   readonly requests: Array<{ method: string; url: string; headers: Record<string, unknown>; body: string }> = [];
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
-  static async start(routes: Record<string, (body: string) => { status: number; body: unknown }> = {}): Promise<FakeService> {
+  static async start(
+    routes: Record<string, (body: string) => { status: number; body: unknown }> = {},
+  ): Promise<FakeService> {
     const holder: { service?: FakeService } = {};
     const server = createServer((req, res) => {
       const service = holder.service;
@@ -16,7 +24,8 @@ export class FakeService {
       req.on('end', () => {
         service!.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
         const route = routes[`${req.method} ${req.url}`];
-        const answer = req.url === '/health' ? service!.health : route ? route(body) : { status: 404, body: { error: 'not found' } };
+        const answer =
+          req.url === '/health' ? service!.health : route ? route(body) : { status: 404, body: { error: 'not found' } };
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));
       });
@@ -68,7 +77,10 @@ export class FakeOAuth {
   now: () => number = Date.now;
   /** While set, answers wait for it: a test holds the token URL until every request it wants is waiting. */
   gate: Promise<void> | undefined;
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeOAuth> {
     const holder: { oauth?: FakeOAuth } = {};
@@ -77,22 +89,34 @@ export class FakeOAuth {
       req.resume();
       req.on('end', () => {
         oauth!.calls++;
-        void Promise.resolve(oauth!.gate).then(() => setTimeout(() => {
-          if (oauth!.failNext > 0) {
-            oauth!.failNext--;
-            res.writeHead(500, { 'content-type': 'application/json' });
-            res.end('{"error":"server_error"}');
-            return;
-          }
-          const token = `00Dfake!${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-          oauth!.issued.push(token);
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ access_token: token, instance_url: 'https://example.invalid', token_type: 'Bearer', issued_at: String(oauth!.now()) }));
-        }, oauth!.delayMs));
+        void Promise.resolve(oauth!.gate).then(() =>
+          setTimeout(() => {
+            if (oauth!.failNext > 0) {
+              oauth!.failNext--;
+              res.writeHead(500, { 'content-type': 'application/json' });
+              res.end('{"error":"server_error"}');
+              return;
+            }
+            const token = `00Dfake!${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+            oauth!.issued.push(token);
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify({
+                access_token: token,
+                instance_url: 'https://example.invalid',
+                token_type: 'Bearer',
+                issued_at: String(oauth!.now()),
+              }),
+            );
+          }, oauth!.delayMs),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    holder.oauth = new FakeOAuth(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/oauth2/token`);
+    holder.oauth = new FakeOAuth(
+      server,
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/oauth2/token`,
+    );
     return holder.oauth;
   }
 

@@ -1,5 +1,8 @@
 /** Waits for a condition that no event announces (state inside the bot), checking it every few milliseconds. */
-export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     const value = await check();

@@ -19,8 +19,36 @@ describe('shell quoting for previews', () => {
   });
 
   it('round-trips every argument through a real shell without running anything in it', () => {
-    const args = ['plain', '', ' ', "'", '"', '\\', '$(touch /tmp/never)', '`id`', '; rm -rf /', 'a\nb', 'tab\there', '${HOME}', '~', '*', '!', '#x', '{a,b}', 'ünïcødé 🚨', '\u001b[31m', "mixed 'single' \"double\" \\ $x"];
+    const args = [
+      'plain',
+      '',
+      ' ',
+      "'",
+      '"',
+      '\\',
+      '$(touch /tmp/never)',
+      '`id`',
+      '; rm -rf /',
+      'a\nb',
+      'tab\there',
+      '${HOME}',
+      '~',
+      '*',
+      '!',
+      '#x',
+      '{a,b}',
+      'ünïcødé 🚨',
+      '\u001b[31m',
+      'mixed \'single\' "double" \\ $x',
+    ];
     expect(parsedByShell(shellJoin(args))).toEqual(args);
-    expect(parsedByShell(shellJoin(args, args.map(() => true)))).toEqual(args);
+    expect(
+      parsedByShell(
+        shellJoin(
+          args,
+          args.map(() => true),
+        ),
+      ),
+    ).toEqual(args);
   });
 });

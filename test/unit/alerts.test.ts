@@ -20,11 +20,26 @@ describe('alert routes', () => {
 
 describe('alert summary', () => {
   const alert = (annotations: Record<string, string>) =>
-    alertmanagerPayload.parse({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'HighMemoryUsage' }, annotations, startsAt: '2026-11-30T03:00:00Z', fingerprint: 'f1' }] }).alerts[0]!;
+    alertmanagerPayload.parse({
+      version: '4',
+      status: 'firing',
+      receiver: 'r',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'HighMemoryUsage' },
+          annotations,
+          startsAt: '2026-11-30T03:00:00Z',
+          fingerprint: 'f1',
+        },
+      ],
+    }).alerts[0]!;
 
   it('names the alert and its summary, or its description', () => {
     expect(alertSummary(alert({ summary: 'memory > 90%' }))).toBe('Alertmanager: HighMemoryUsage: memory > 90%');
-    expect(alertSummary(alert({ description: 'api-1 uses 95%' }))).toBe('Alertmanager: HighMemoryUsage: api-1 uses 95%');
+    expect(alertSummary(alert({ description: 'api-1 uses 95%' }))).toBe(
+      'Alertmanager: HighMemoryUsage: api-1 uses 95%',
+    );
     expect(alertSummary(alert({}))).toBe('Alertmanager: HighMemoryUsage');
   });
 
@@ -38,10 +53,17 @@ describe('alert summary', () => {
 
 describe('the webhook body', () => {
   it('refuses another version, an alert without a fingerprint, and an empty batch', () => {
-    const base = { status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: {}, startsAt: '2026-11-30T03:00:00Z', fingerprint: 'f' }] };
+    const base = {
+      status: 'firing',
+      receiver: 'r',
+      alerts: [{ status: 'firing', labels: {}, startsAt: '2026-11-30T03:00:00Z', fingerprint: 'f' }],
+    };
     expect(alertmanagerPayload.safeParse({ ...base, version: '4' }).success).toBe(true);
     expect(alertmanagerPayload.safeParse({ ...base, version: '3' }).success).toBe(false);
-    expect(alertmanagerPayload.safeParse({ ...base, version: '4', alerts: [{ ...base.alerts[0], fingerprint: undefined }] }).success).toBe(false);
+    expect(
+      alertmanagerPayload.safeParse({ ...base, version: '4', alerts: [{ ...base.alerts[0], fingerprint: undefined }] })
+        .success,
+    ).toBe(false);
     expect(alertmanagerPayload.safeParse({ ...base, version: '4', alerts: [] }).success).toBe(false);
   });
 });

@@ -38,8 +38,13 @@ describe('parsePrometheusText', () => {
   });
 
   it('accepts CRLF line ends, OpenMetrics exemplars and # EOF', () => {
-    const { samples } = parsePrometheusText('a_total 1\r\nb_bucket{le="0.1"} 2 # {trace_id="abc"} 0.05 123\r\n# EOF\r\n');
-    expect(samples.map((s) => [s.name, s.value])).toEqual([['a_total', 1], ['b_bucket', 2]]);
+    const { samples } = parsePrometheusText(
+      'a_total 1\r\nb_bucket{le="0.1"} 2 # {trace_id="abc"} 0.05 123\r\n# EOF\r\n',
+    );
+    expect(samples.map((s) => [s.name, s.value])).toEqual([
+      ['a_total', 1],
+      ['b_bucket', 2],
+    ]);
   });
 
   it.each([

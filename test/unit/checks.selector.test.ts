@@ -6,11 +6,17 @@ const sample = (name: string, labels: Record<string, string>, value = 1): Sample
 
 describe('parseSelector', () => {
   it('reads a bare metric name', () => {
-    expect(parseSelector(' cache_hits_total ')).toEqual({ text: 'cache_hits_total', name: 'cache_hits_total', matchers: [] });
+    expect(parseSelector(' cache_hits_total ')).toEqual({
+      text: 'cache_hits_total',
+      name: 'cache_hits_total',
+      matchers: [],
+    });
   });
 
   it('reads all four matchers, quotes of every kind and a trailing comma', () => {
-    const selector = parseSelector(`http_requests_total{status=~"5..", method!="GET", path!~'/health.*', job = \`api\`,}`);
+    const selector = parseSelector(
+      `http_requests_total{status=~"5..", method!="GET", path!~'/health.*', job = \`api\`,}`,
+    );
     expect(selector.name).toBe('http_requests_total');
     expect(selector.matchers.map(({ label, op, value }) => [label, op, value])).toEqual([
       ['status', '=~', '5..'],

@@ -52,7 +52,16 @@ describe('suggestTargets', () => {
 });
 
 describe('overallStatus', () => {
-  const result = (status: CheckResult['status']): CheckResult => ({ name: 'x', title: 'x', kind: 'tcp', status, latencyMs: 1, attempts: 1, details: [], startedAt: new Date(0) });
+  const result = (status: CheckResult['status']): CheckResult => ({
+    name: 'x',
+    title: 'x',
+    kind: 'tcp',
+    status,
+    latencyMs: 1,
+    attempts: 1,
+    details: [],
+    startedAt: new Date(0),
+  });
 
   it('is the worst status of all', () => {
     expect(overallStatus([result('pass'), result('degraded'), result('pass')])).toBe('degraded');

@@ -5,7 +5,13 @@ import { checkSchema } from '../../src/config/checks.js';
 import { envFields } from '../../src/config/fields.js';
 
 const schema = checkSchema(envFields({}));
-const tokenCheck = schema.parse({ kind: 'token', title: 'Salesforce token', provider: 'salesforce', retries: 2, backoff: { initial: '1ms' } });
+const tokenCheck = schema.parse({
+  kind: 'token',
+  title: 'Salesforce token',
+  provider: 'salesforce',
+  retries: 2,
+  backoff: { initial: '1ms' },
+});
 const clock = new ManualClock('2026-01-01T12:00:00Z');
 const inMinutes = (m: number) => new Date(clock.now().getTime() + m * 60_000);
 
@@ -13,12 +19,19 @@ function tokens(states: Record<string, CheckTokenState>): TokenStateSource {
   return { state: (provider) => states[provider] };
 }
 
-const run = (states: Record<string, CheckTokenState>) => runCheck('salesforce-token', tokenCheck, { clock, tokens: tokens(states) });
+const run = (states: Record<string, CheckTokenState>) =>
+  runCheck('salesforce-token', tokenCheck, { clock, tokens: tokens(states) });
 
 describe('token checks', () => {
   it('pass while the token is valid', async () => {
     const result = await run({ salesforce: { status: 'valid', expiresAt: inMinutes(95) } });
-    expect(result).toMatchObject({ name: 'salesforce-token', title: 'Salesforce token', kind: 'token', status: 'pass', attempts: 1 });
+    expect(result).toMatchObject({
+      name: 'salesforce-token',
+      title: 'Salesforce token',
+      kind: 'token',
+      status: 'pass',
+      attempts: 1,
+    });
     expect(result.failure).toBeUndefined();
     expect(result.details).toEqual(['✓ token salesforce is valid, expires in 1h 35m']);
     expect(result.startedAt).toEqual(clock.now());
@@ -38,7 +51,9 @@ describe('token checks', () => {
   });
 
   it('say when an expired token is only past its safety buffer, and why the last refresh failed', async () => {
-    const result = await run({ salesforce: { status: 'expired', expiresAt: inMinutes(4), lastError: 'the token URL answered 401' } });
+    const result = await run({
+      salesforce: { status: 'expired', expiresAt: inMinutes(4), lastError: 'the token URL answered 401' },
+    });
     expect(result.failure).toBe('token salesforce is past its safety buffer (expires in 4m)');
     expect(result.details[0]).toContain('(last refresh: the token URL answered 401)');
   });

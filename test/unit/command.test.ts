@@ -14,7 +14,11 @@ const error = (text: string) => {
 
 describe('the /incident grammar', () => {
   it('opens an incident from a playbook id with the rest as its summary', () => {
-    expect(command('auth-401 login failing for everyone')).toEqual({ kind: 'open', playbook: 'auth-401', summary: 'login failing for everyone' });
+    expect(command('auth-401 login failing for everyone')).toEqual({
+      kind: 'open',
+      playbook: 'auth-401',
+      summary: 'login failing for everyone',
+    });
     expect(command('AUTH-403')).toEqual({ kind: 'open', playbook: 'auth-403', summary: '' });
   });
 
@@ -82,7 +86,11 @@ describe('the /incident grammar', () => {
   });
 
   it('passes emoji and other scripts through unchanged', () => {
-    expect(command('auth-401 🔥 ログインできない — ошибка')).toEqual({ kind: 'open', playbook: 'auth-401', summary: '🔥 ログインできない — ошибка' });
+    expect(command('auth-401 🔥 ログインできない — ошибка')).toEqual({
+      kind: 'open',
+      playbook: 'auth-401',
+      summary: '🔥 ログインできない — ошибка',
+    });
   });
 });
 

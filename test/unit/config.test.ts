@@ -27,23 +27,39 @@ async function problemsOf(text: string, env: Record<string, string> = {}): Promi
 describe('the service config', () => {
   it('accepts an empty file and fills in every default', async () => {
     const { config } = await loadConfigFile(await configFile(''), {});
-    expect(config).toMatchObject({ incident_channel: 'dedicated', channel_prefix: 'inc', dry_run: false, checks: {}, actions: {} });
+    expect(config).toMatchObject({
+      incident_channel: 'dedicated',
+      channel_prefix: 'inc',
+      dry_run: false,
+      checks: {},
+      actions: {},
+    });
     expect(config.stakeholders.update_every).toBe(30 * 60_000);
   });
 
   it('applies the source runbook defaults to a token provider', async () => {
     const { config } = await loadConfigFile(
-      await configFile('tokens:\n  salesforce:\n    token_url: https://login.example.test/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n'),
+      await configFile(
+        'tokens:\n  salesforce:\n    token_url: https://login.example.test/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n',
+      ),
       { SF_ID: 'id-1', SF_SECRET: 's3cr3t-value' },
     );
     const provider = config.tokens.salesforce!;
-    expect(provider).toMatchObject({ timeout: 60_000, retries: 3, buffer: 600_000, proactive: { every: 900_000, window: 900_000 }, alert_before: 1_200_000 });
+    expect(provider).toMatchObject({
+      timeout: 60_000,
+      retries: 3,
+      buffer: 600_000,
+      proactive: { every: 900_000, window: 900_000 },
+      alert_before: 1_200_000,
+    });
     expect(provider.client_secret.reveal()).toBe('s3cr3t-value');
   });
 
   it('never prints a resolved secret', async () => {
     const { config } = await loadConfigFile(
-      await configFile('tokens:\n  sf:\n    token_url: http://127.0.0.1/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n'),
+      await configFile(
+        'tokens:\n  sf:\n    token_url: http://127.0.0.1/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n',
+      ),
       { SF_ID: 'id-1', SF_SECRET: 'hunter2-very-secret' },
     );
     expect(JSON.stringify(config)).not.toContain('hunter2');
@@ -72,7 +88,11 @@ describe('the service config', () => {
         '    checks: [api, nope]', // 16: unknown check
       ].join('\n'),
     );
-    const at = (line: number) => problems.filter((p) => p.line === line).map((p) => p.message).join(' | ');
+    const at = (line: number) =>
+      problems
+        .filter((p) => p.line === line)
+        .map((p) => p.message)
+        .join(' | ');
     expect(at(1)).toMatch(/dedicated|in_place/);
     expect(at(5)).toContain('API_URL is not set');
     expect(at(6)).toContain('"soon" is not a duration');
@@ -92,11 +112,15 @@ describe('the service config', () => {
   it('resolves ${VAR:-default} from the environment, else the default', async () => {
     const text = 'checks:\n  api:\n    kind: tcp\n    host: ${API_HOST:-127.0.0.1}\n    port: 8000\n';
     expect((await loadConfigFile(await configFile(text), {})).config.checks.api).toMatchObject({ host: '127.0.0.1' });
-    expect((await loadConfigFile(await configFile(text), { API_HOST: '10.0.0.9' })).config.checks.api).toMatchObject({ host: '10.0.0.9' });
+    expect((await loadConfigFile(await configFile(text), { API_HOST: '10.0.0.9' })).config.checks.api).toMatchObject({
+      host: '10.0.0.9',
+    });
   });
 
   it('loads the example leniently: an unset credential is a warning that names it, and using it says what to set', async () => {
-    const file = await configFile('tokens:\n  sf:\n    token_url: http://127.0.0.1/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n');
+    const file = await configFile(
+      'tokens:\n  sf:\n    token_url: http://127.0.0.1/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n',
+    );
     const { config, warnings } = await loadConfigFile(file, {}, { isExample: true });
     expect(warnings).toEqual(['SF_ID is not set', 'SF_SECRET is not set']);
     expect(() => config.tokens.sf!.client_secret.reveal()).toThrow(/set SF_SECRET/);
@@ -131,6 +155,11 @@ describe('the environment', () => {
   });
 
   it('defaults PORT, DATA_DIR, PLAYBOOKS_DIR and LOG_LEVEL as the runtime contract says', () => {
-    expect(parseEnv({})).toMatchObject({ PORT: 3000, DATA_DIR: './data', PLAYBOOKS_DIR: './playbooks', LOG_LEVEL: 'info' });
+    expect(parseEnv({})).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      PLAYBOOKS_DIR: './playbooks',
+      LOG_LEVEL: 'info',
+    });
   });
 });

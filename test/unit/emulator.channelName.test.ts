@@ -3,7 +3,8 @@ import { MAX_CHANNEL_NAME, channelNameError } from '../../src/playground/emulato
 
 describe('channel names (conversations.create)', () => {
   it('allows lowercase letters, digits, hyphens and underscores', () => {
-    for (const name of ['inc-42-auth-401', 'incident_7', 'a', '2026-11-23-outage']) expect(channelNameError(name)).toBeUndefined();
+    for (const name of ['inc-42-auth-401', 'incident_7', 'a', '2026-11-23-outage'])
+      expect(channelNameError(name)).toBeUndefined();
   });
 
   it('answers invalid_name_required for an empty name', () => {
@@ -18,7 +19,8 @@ describe('channel names (conversations.create)', () => {
   });
 
   it('answers invalid_name_specials for upper case, spaces, dots and other characters', () => {
-    for (const name of ['INC-42', 'inc 42', 'inc.42', 'inc#42', 'café', 'inc/42']) expect(channelNameError(name)).toBe('invalid_name_specials');
+    for (const name of ['INC-42', 'inc 42', 'inc.42', 'inc#42', 'café', 'inc/42'])
+      expect(channelNameError(name)).toBe('invalid_name_specials');
   });
 
   it('answers invalid_name_punctuation for a name of punctuation only', () => {

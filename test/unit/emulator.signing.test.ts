@@ -17,11 +17,17 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/slack/signed_slash_command_te
 
 describe('request signing', () => {
   it("reproduces the signature of Slack's documented example", () => {
-    expect(slackSignature(DOCUMENTED.signing_secret, DOCUMENTED.timestamp, DOCUMENTED.raw_body)).toBe(DOCUMENTED.signature);
+    expect(slackSignature(DOCUMENTED.signing_secret, DOCUMENTED.timestamp, DOCUMENTED.raw_body)).toBe(
+      DOCUMENTED.signature,
+    );
   });
 
   it('reproduces the signature in the shared test vector fixture', () => {
-    const vector = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { signing_secret: string; raw_body: string; headers: Record<string, string> };
+    const vector = JSON.parse(readFileSync(FIXTURE, 'utf8')) as {
+      signing_secret: string;
+      raw_body: string;
+      headers: Record<string, string>;
+    };
     const timestamp = Number(vector.headers['x-slack-request-timestamp']);
     expect(signedHeaders(vector.signing_secret, timestamp, vector.raw_body)).toEqual(vector.headers);
   });

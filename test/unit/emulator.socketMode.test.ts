@@ -23,16 +23,23 @@ describe('Socket Mode tickets', () => {
     const mode = socketMode();
     const first = mode.connectionUrl('http://127.0.0.1:4000/');
     const second = mode.connectionUrl('https://slack.example');
-    expect(first).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:4000${SOCKET_PATH}\\?ticket=[0-9a-f]{32}&app_id=A0PLAYGRND$`));
+    expect(first).toMatch(
+      new RegExp(`^ws://127\\.0\\.0\\.1:4000${SOCKET_PATH}\\?ticket=[0-9a-f]{32}&app_id=A0PLAYGRND$`),
+    );
     expect(second).toMatch(/^wss:\/\/slack\.example\/emulator\/socket\?ticket=/);
-    expect(new URL(first.replace(/^ws/, 'http')).searchParams.get('ticket')).not.toBe(new URL(second.replace(/^wss/, 'https')).searchParams.get('ticket'));
+    expect(new URL(first.replace(/^ws/, 'http')).searchParams.get('ticket')).not.toBe(
+      new URL(second.replace(/^wss/, 'https')).searchParams.get('ticket'),
+    );
   });
 
   it('expire: a late connection is refused with HTTP 401', () => {
     const mode = socketMode();
     const url = mode.connectionUrl('http://127.0.0.1:4000');
     clock.advance(TICKET_TTL_MS + 1);
-    expect(upgrade(mode, url)).toEqual({ taken: true, answer: expect.stringMatching(/^HTTP\/1\.1 401 Unauthorized\r\n/) });
+    expect(upgrade(mode, url)).toEqual({
+      taken: true,
+      answer: expect.stringMatching(/^HTTP\/1\.1 401 Unauthorized\r\n/),
+    });
   });
 
   it('are refused when unknown, and upgrades elsewhere are left to other listeners', () => {
@@ -48,7 +55,9 @@ describe('Socket Mode without a connection', () => {
     expect(mode.connections).toBe(0);
     await expect(mode.send('slash_commands', { text: 'x' })).rejects.toThrow(/no Socket Mode connection/);
     expect(mode.disconnect()).toBe(0);
-    await expect(mode.waitFor({ timeoutMs: 20 })).rejects.toThrow(/waiting for the bot to open a Socket Mode connection/);
+    await expect(mode.waitFor({ timeoutMs: 20 })).rejects.toThrow(
+      /waiting for the bot to open a Socket Mode connection/,
+    );
     await mode.waitFor({ closed: true });
   });
 });

@@ -17,19 +17,35 @@ const manifestSchema = z.strictObject({
     name: z.string().min(1).max(35),
     description: z.string().max(140).optional(),
     long_description: z.string().max(4_000).optional(),
-    background_color: z.string().regex(/^#(?:[\da-fA-F]{3}){1,2}$/).optional(),
+    background_color: z
+      .string()
+      .regex(/^#(?:[\da-fA-F]{3}){1,2}$/)
+      .optional(),
   }),
   features: z.strictObject({
-    bot_user: z.strictObject({ display_name: z.string().max(80).regex(/^[\w\-.]+$/), always_online: z.boolean().optional() }),
-    slash_commands: z.array(z.strictObject({
-      command: z.string().max(32).regex(/^\/.*$/),
-      description: z.string().max(2_000),
-      should_escape: z.boolean().optional(),
-      url: z.string().optional(),
-      usage_hint: z.string().max(1_000).optional(),
-    })),
+    bot_user: z.strictObject({
+      display_name: z
+        .string()
+        .max(80)
+        .regex(/^[\w\-.]+$/),
+      always_online: z.boolean().optional(),
+    }),
+    slash_commands: z.array(
+      z.strictObject({
+        command: z
+          .string()
+          .max(32)
+          .regex(/^\/.*$/),
+        description: z.string().max(2_000),
+        should_escape: z.boolean().optional(),
+        url: z.string().optional(),
+        usage_hint: z.string().max(1_000).optional(),
+      }),
+    ),
   }),
-  oauth_config: z.strictObject({ scopes: z.strictObject({ bot: z.array(z.string()).max(255), user: z.array(z.string()).optional() }) }),
+  oauth_config: z.strictObject({
+    scopes: z.strictObject({ bot: z.array(z.string()).max(255), user: z.array(z.string()).optional() }),
+  }),
   settings: z.strictObject({
     interactivity: z.strictObject({ is_enabled: z.boolean(), request_url: z.string().optional() }),
     org_deploy_enabled: z.boolean().optional(),
@@ -73,7 +89,9 @@ describe('manifest.yml', () => {
   const manifest = manifestSchema.parse(parse(readFileSync(resolve(root, 'manifest.yml'), 'utf8')));
 
   it('declares /incident with a usage hint, interactivity and Socket Mode', () => {
-    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: '/incident', usage_hint: expect.stringContaining('<playbook>') })]);
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({ command: '/incident', usage_hint: expect.stringContaining('<playbook>') }),
+    ]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
@@ -81,7 +99,8 @@ describe('manifest.yml', () => {
   it('asks for exactly the scopes of the Web API methods the bot calls, and commands', () => {
     const called = new Set<string>();
     for (const file of sourceFiles(resolve(root, 'src'))) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/client\.((?:[a-z]+\.)+[a-zA-Z0-9]+)\(/g)) called.add(match[1]!);
+      for (const match of readFileSync(file, 'utf8').matchAll(/client\.((?:[a-z]+\.)+[a-zA-Z0-9]+)\(/g))
+        called.add(match[1]!);
       for (const match of readFileSync(file, 'utf8').matchAll(/paginate\('([a-z.]+)'/g)) called.add(match[1]!);
       if (/client\.filesUploadV2\(/.test(readFileSync(file, 'utf8'))) called.add('files.uploadV2');
     }
@@ -90,9 +109,19 @@ describe('manifest.yml', () => {
     expect(unknown, 'methods called without a known scope').toEqual([]);
     const needed = new Set(['commands', ...[...called].map((m) => SCOPE_OF[m]).filter((s): s is string => s !== null)]);
     const declared = manifest.oauth_config.scopes.bot;
-    expect([...needed].filter((s) => !declared.includes(s)), 'missing scopes').toEqual([]);
+    expect(
+      [...needed].filter((s) => !declared.includes(s)),
+      'missing scopes',
+    ).toEqual([]);
     // Direct messages are read back with im:history, the DM twin of channels:history.
-    const planned = new Set(['commands', 'im:history', ...Object.values(SCOPE_OF).filter((s): s is string => s !== null)]);
-    expect(declared.filter((s) => !planned.has(s)), 'scopes nothing uses').toEqual([]);
+    const planned = new Set([
+      'commands',
+      'im:history',
+      ...Object.values(SCOPE_OF).filter((s): s is string => s !== null),
+    ]);
+    expect(
+      declared.filter((s) => !planned.has(s)),
+      'scopes nothing uses',
+    ).toEqual([]);
   });
 });

@@ -7,14 +7,21 @@ const read = (file: string) => readFileSync(resolve(root, file), 'utf8');
 
 describe('the Dockerfile', () => {
   const dockerfile = read('Dockerfile');
-  const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n').filter((l) => /^[A-Z]+\s/.test(l));
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => /^[A-Z]+\s/.test(l));
 
   it('copies only sources that exist in the repository', () => {
     const copies = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from='));
     expect(copies.length).toBeGreaterThan(0);
     for (const line of copies) {
-      const parts = line.split(/\s+/).slice(1).filter((p) => !p.startsWith('--'));
-      for (const source of parts.slice(0, -1)) expect(existsSync(resolve(root, source)), `${source} in "${line}"`).toBe(true);
+      const parts = line
+        .split(/\s+/)
+        .slice(1)
+        .filter((p) => !p.startsWith('--'));
+      for (const source of parts.slice(0, -1))
+        expect(existsSync(resolve(root, source)), `${source} in "${line}"`).toBe(true);
     }
   });
 
@@ -35,7 +42,8 @@ describe('package.json', () => {
   it('is an ESM package for Node 20 with the scripts the README promises', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toMatch(/>=\s*20/);
-    for (const script of ['build', 'start', 'test', 'typecheck', 'lint', 'bench']) expect(pkg.scripts[script], script).toBeTruthy();
+    for (const script of ['build', 'start', 'test', 'typecheck', 'lint', 'bench'])
+      expect(pkg.scripts[script], script).toBeTruthy();
   });
 
   it('ships the incidentbot command, built by npm ci', () => {
@@ -46,7 +54,10 @@ describe('package.json', () => {
 
   it('keeps the README quick start to two commands that exist', () => {
     const readme = read('README.md');
-    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 5));
+    const quickStart = readme.slice(
+      readme.indexOf('## Quick start'),
+      readme.indexOf('\n## ', readme.indexOf('## Quick start') + 5),
+    );
     expect(quickStart).toContain('npm ci && npm start');
     expect(quickStart).toContain('npm test');
     expect(read('.ci/run')).toContain('npm test');

@@ -9,7 +9,9 @@ import { playbookJsonSchema } from '../../src/playbooks/schema.js';
 
 const config = configSchema({}).parse({
   checks: { 'app-health': { kind: 'tcp', host: '127.0.0.1', port: 8000 } },
-  actions: { 'redis-rollback': { kind: 'command', title: 'Roll back Redis', argv: ['true'], allowed: { users: ['U0ONCALL01'] } } },
+  actions: {
+    'redis-rollback': { kind: 'command', title: 'Roll back Redis', argv: ['true'], allowed: { users: ['U0ONCALL01'] } },
+  },
   escalation: { policies: { default: { levels: [{ name: 'Level 1', responders: {}, acknowledged_within: '15m' }] } } },
   stakeholders: { groups: { leadership: { channels: ['C0STAKEHOLD'] } } },
 });
@@ -34,7 +36,10 @@ async function lintFiles(files: Record<string, string>) {
 describe('playbook lint', () => {
   it('accepts a valid playbook that refers to what the config defines', async () => {
     const { problems, playbooks } = await lintFiles({
-      'ok.yml': valid('redis-down', '    check: app-health\n  - title: Roll back\n    action: redis-rollback\nescalation: default\nrollback: [redis-rollback]\nnotify: [leadership]\n'),
+      'ok.yml': valid(
+        'redis-down',
+        '    check: app-health\n  - title: Roll back\n    action: redis-rollback\nescalation: default\nrollback: [redis-rollback]\nnotify: [leadership]\n',
+      ),
     });
     expect(problems).toEqual([]);
     expect(playbooks[0]!.steps).toHaveLength(2);
@@ -54,12 +59,18 @@ describe('playbook lint', () => {
       'c.yml': valid('other') + 'aliases: [token-cache]\n',
     });
     expect(at('b.yml')[0]).toMatchObject({ line: 1, message: expect.stringContaining('"cache" is already used by') });
-    expect(at('c.yml')[0]).toMatchObject({ line: 8, message: expect.stringContaining('"token-cache" is already used') });
+    expect(at('c.yml')[0]).toMatchObject({
+      line: 8,
+      message: expect.stringContaining('"token-cache" is already used'),
+    });
   });
 
   it('reports references to checks, tokens, actions, policies and stakeholder groups the config lacks', async () => {
     const { at } = await lintFiles({
-      'refs.yml': valid('refs', '    check: nope\n  - title: Refresh\n    token: salesforce\n  - title: Undo\n    action: undo\nescalation: urgent\nrollback: [undo]\nnotify: [everyone]\n'),
+      'refs.yml': valid(
+        'refs',
+        '    check: nope\n  - title: Refresh\n    token: salesforce\n  - title: Undo\n    action: undo\nescalation: urgent\nrollback: [undo]\nnotify: [everyone]\n',
+      ),
     });
     const messages = at('refs.yml').map((p) => `${p.line} ${p.message}`);
     expect(messages).toEqual([
@@ -74,16 +85,21 @@ describe('playbook lint', () => {
 
   it('reports anything that looks like a credential', async () => {
     const { at } = await lintFiles({
-      'leaky.yml': valid('leaky', `    detail: "curl -u admin:hunter2x@db password=Sup3rS3cret!"
+      'leaky.yml': valid(
+        'leaky',
+        `    detail: "curl -u admin:hunter2x@db password=Sup3rS3cret!"
   - title: Use the key
     detail: "-----BEGIN RSA PRIVATE KEY----- abc"
   - title: Connect
     detail: "psql postgres://app:pa55word@10.0.0.1/app"
   - title: Call
     detail: "Authorization: Bearer abcdefghijklmnopqrstuvwxyz123456"
-`),
+`,
+      ),
     });
-    const found = at('leaky.yml').map((p) => `${p.line} ${p.message}`).join('\n');
+    const found = at('leaky.yml')
+      .map((p) => `${p.line} ${p.message}`)
+      .join('\n');
     expect(found).toMatch(/^8 looks like a password, secret or key value/m);
     expect(found).toMatch(/^10 looks like a private key/m);
     expect(found).toMatch(/^12 looks like a connection string with a password/m);
@@ -91,15 +107,25 @@ describe('playbook lint', () => {
   });
 
   it('does not flag placeholders', async () => {
-    const { problems } = await lintFiles({ 'clean.yml': valid('clean', '    detail: "password: <redacted-password>, token ${API_TOKEN}, Bearer YOUR_TOKEN_HERE"\n') });
+    const { problems } = await lintFiles({
+      'clean.yml': valid(
+        'clean',
+        '    detail: "password: <redacted-password>, token ${API_TOKEN}, Bearer YOUR_TOKEN_HERE"\n',
+      ),
+    });
     expect(problems).toEqual([]);
   });
 
   it('reports a step with two runners, a deadline on a missing step and a reserved id', async () => {
     const { at } = await lintFiles({
-      'steps.yml': valid('list', '    check: app-health\n    manual: true\ndeadlines:\n  - { name: rca, title: Root cause, within: 30m, met_by: { step: 9 } }\n'),
+      'steps.yml': valid(
+        'list',
+        '    check: app-health\n    manual: true\ndeadlines:\n  - { name: rca, title: Root cause, within: 30m, met_by: { step: 9 } }\n',
+      ),
     });
-    const messages = at('steps.yml').map((p) => p.message).join('\n');
+    const messages = at('steps.yml')
+      .map((p) => p.message)
+      .join('\n');
     expect(messages).toContain('at most one of `check`, `token`, `action` or `manual`');
     expect(messages).toContain('/incident subcommand');
   });
@@ -123,14 +149,20 @@ describe('incidentbot lint', () => {
 
   it('exits 0 on the shipped playbooks', async () => {
     const lines: string[] = [];
-    const code = await runCli(['lint', resolve(import.meta.dirname, '../../playbooks')], { out: (l = '') => lines.push(l), err: (l) => lines.push(l) });
+    const code = await runCli(['lint', resolve(import.meta.dirname, '../../playbooks')], {
+      out: (l = '') => lines.push(l),
+      err: (l) => lines.push(l),
+    });
     expect(lines.join('\n')).toMatch(/\d+ playbooks OK/);
     expect(code).toBe(0);
   });
 
   it('lists the playbooks with their aliases', async () => {
     const lines: string[] = [];
-    await runCli(['playbooks', resolve(import.meta.dirname, '../../playbooks')], { out: (l = '') => lines.push(l), err: (l) => lines.push(l) });
+    await runCli(['playbooks', resolve(import.meta.dirname, '../../playbooks')], {
+      out: (l = '') => lines.push(l),
+      err: (l) => lines.push(l),
+    });
     expect(lines.find((l) => l.startsWith('auth-401'))).toMatch(/auth-401\s+auth-403\s+Authentication errors/);
   });
 });
@@ -142,24 +174,45 @@ describe('playbooks/schema.json', () => {
   });
 });
 
-describe('lint of the config\'s actions', () => {
+describe("lint of the config's actions", () => {
   it('reports an action whose argv uses a placeholder that does not exist', async () => {
-    const withBadAction = configSchema({}).parse({ actions: { oops: { kind: 'command', title: 'Oops', argv: ['tool', '{incident.owner}'], allowed: { users: ['U0ONCALL01'] } } } });
+    const withBadAction = configSchema({}).parse({
+      actions: {
+        oops: {
+          kind: 'command',
+          title: 'Oops',
+          argv: ['tool', '{incident.owner}'],
+          allowed: { users: ['U0ONCALL01'] },
+        },
+      },
+    });
     const dir = await mkdtemp(join(tmpdir(), 'incidentbot-playbooks-'));
     const { problems } = await lintPlaybooks(dir, withBadAction);
-    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^actions\.oops: .*\{incident\.owner\}, which is not a placeholder/)]);
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^actions\.oops: .*\{incident\.owner\}, which is not a placeholder/),
+    ]);
   });
 });
 
-describe('lint of the config\'s alert routes', () => {
+describe("lint of the config's alert routes", () => {
   it('reports a route to a playbook that does not exist, at its line in the config file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'incidentbot-playbooks-'));
     await writeFile(join(dir, 'redis-down.yml'), valid('redis-down'));
     const configFile = join(dir, '..', `${dir.split('/').pop()}-incidentbot.yml`);
-    const text = 'alerts:\n  routes:\n    - match: { alertname: RedisDown }\n      playbook: redis-down\n    - match: { alertname: DiskFull }\n      playbook: disk-full\n';
+    const text =
+      'alerts:\n  routes:\n    - match: { alertname: RedisDown }\n      playbook: redis-down\n    - match: { alertname: DiskFull }\n      playbook: disk-full\n';
     await writeFile(configFile, text);
-    const withRoutes = configSchema({}).parse({ alerts: { routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down' }, { match: { alertname: 'DiskFull' }, playbook: 'disk-full' }] } });
+    const withRoutes = configSchema({}).parse({
+      alerts: {
+        routes: [
+          { match: { alertname: 'RedisDown' }, playbook: 'redis-down' },
+          { match: { alertname: 'DiskFull' }, playbook: 'disk-full' },
+        ],
+      },
+    });
     const { problems } = await lintPlaybooks(dir, withRoutes, configFile);
-    expect(problems.map((p) => `${p.line} ${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^6 alerts\.routes\.1\.playbook: no playbook "disk-full"/)]);
+    expect(problems.map((p) => `${p.line} ${p.path}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^6 alerts\.routes\.1\.playbook: no playbook "disk-full"/),
+    ]);
   });
 });

@@ -18,7 +18,31 @@ describe('the shipped playbooks and example config', () => {
     const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
     const { playbooks } = await lintPlaybooks(playbooksDir, config);
     const ids = new Set(playbooks.flatMap((p) => [p.id, ...p.aliases]));
-    for (const id of ['auth-401', 'auth-403', 'timeout', 'cache', 'asyncio', 'redis-down', 'telemetry', 'webhooks', 'database', 'jobs-stopped', 'critical', 'deploy-failed', 'slow', 'hanging', 'redis-wont-start', 'cache-init', 'slow-queries', 'cache-miss', 'tests-failing', 'docker-build', 'cannot-connect', 'high-memory', 'slow-responses']) {
+    for (const id of [
+      'auth-401',
+      'auth-403',
+      'timeout',
+      'cache',
+      'asyncio',
+      'redis-down',
+      'telemetry',
+      'webhooks',
+      'database',
+      'jobs-stopped',
+      'critical',
+      'deploy-failed',
+      'slow',
+      'hanging',
+      'redis-wont-start',
+      'cache-init',
+      'slow-queries',
+      'cache-miss',
+      'tests-failing',
+      'docker-build',
+      'cannot-connect',
+      'high-memory',
+      'slow-responses',
+    ]) {
       expect(ids, `playbook ${id}`).toContain(id);
     }
     const documents = new Set(playbooks.map((p) => p.source.document));

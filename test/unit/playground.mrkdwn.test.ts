@@ -29,7 +29,9 @@ describe('mrkdwn', () => {
 
   it('renders inline code and code blocks without formatting inside them', () => {
     expect(md('run `python3 *x*.py`')).toBe('run <code class="mk-code">python3 *x*.py</code>');
-    expect(md('```\nline *one*\n<b>two</b>\n```')).toBe('<pre class="mk-pre">line *one*\n&lt;b&gt;two&lt;/b&gt;\n</pre>');
+    expect(md('```\nline *one*\n<b>two</b>\n```')).toBe(
+      '<pre class="mk-pre">line *one*\n&lt;b&gt;two&lt;/b&gt;\n</pre>',
+    );
   });
 
   it('shows user, channel and user-group mentions as names', () => {
@@ -41,20 +43,26 @@ describe('mrkdwn', () => {
   });
 
   it('renders <!here>, <!channel> and <!everyone> as broadcasts', () => {
-    expect(md('<!here> and <!channel>')).toBe('<span class="mention mention-broadcast">@here</span> and <span class="mention mention-broadcast">@channel</span>');
+    expect(md('<!here> and <!channel>')).toBe(
+      '<span class="mention mention-broadcast">@here</span> and <span class="mention mention-broadcast">@channel</span>',
+    );
   });
 
   it('renders links with labels, and refuses scripts as links', () => {
-    expect(md('<https://example.com/a?b=1&amp;c=2|the docs>')).toBe('<a href="https://example.com/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">the docs</a>');
+    expect(md('<https://example.com/a?b=1&amp;c=2|the docs>')).toBe(
+      '<a href="https://example.com/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">the docs</a>',
+    );
     expect(md('<mailto:ops@example.com>')).toContain('href="mailto:ops@example.com"');
     expect(md('<javascript:alert(1)|click>')).toBe('click');
   });
 
   it('formats text around mentions and links', () => {
-    expect(md('*<@U0SECOND02> approved*')).toBe('<strong><span class="mention mention-user">@Grace Hopper</span> approved</strong>');
+    expect(md('*<@U0SECOND02> approved*')).toBe(
+      '<strong><span class="mention mention-user">@Grace Hopper</span> approved</strong>',
+    );
   });
 
-  it('renders <!date^…> in the reader\'s zone, with the fallback when the date is unusable', () => {
+  it("renders <!date^…> in the reader's zone, with the fallback when the date is unusable", () => {
     expect(md(`<!date^${AT}^{date_short_pretty} {time}|2026-03-14 15:09 UTC>`)).toBe(
       `<time datetime="2026-03-14T15:09:26.000Z" title="2026-03-14 15:09 UTC">Today 3:09 PM</time>`,
     );
@@ -66,9 +74,11 @@ describe('mrkdwn', () => {
     expect(md(':white_check_mark: Done :no_such_emoji:')).toBe('✅ Done :no_such_emoji:');
   });
 
-  it('escapes everything people typed, keeping Slack\'s own escapes as the characters they stand for', () => {
+  it("escapes everything people typed, keeping Slack's own escapes as the characters they stand for", () => {
     expect(md('<script>alert(1)</script>')).not.toContain('<script');
-    expect(md('&lt;img src=x onerror=alert(1)&gt; "quoted" & \'single\'')).toBe('&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;');
+    expect(md('&lt;img src=x onerror=alert(1)&gt; "quoted" & \'single\'')).toBe(
+      '&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;',
+    );
     expect(md('<@U0ONCALL01|"><img src=x>>')).not.toContain('<img');
   });
 
@@ -106,7 +116,7 @@ describe('date tokens', () => {
     expect(format('at {unknown}')).toBe('at {unknown}');
   });
 
-  it('says Today, Yesterday and Tomorrow relative to the bot\'s clock', () => {
+  it("says Today, Yesterday and Tomorrow relative to the bot's clock", () => {
     const day = 86_400_000;
     expect(format('{date_pretty}')).toBe('Today');
     expect(format('{date_pretty}', new Date(ctx.now.getTime() + day))).toBe('Yesterday');
@@ -115,7 +125,7 @@ describe('date tokens', () => {
     expect(format('{ago}', new Date(AT * 1000 - 120_000))).toBe('in 2 minutes');
   });
 
-  it('uses the reader\'s time zone', () => {
+  it("uses the reader's time zone", () => {
     expect(formatSlackDate(AT, '{time}', { ...ctx, timeZone: 'America/New_York' })).toBe('11:09 AM');
   });
 });

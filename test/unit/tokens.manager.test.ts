@@ -17,7 +17,10 @@ const CLIENT_ID = 'client-id-3MVG9mgr';
 const CLIENT_SECRET = 'client-secret-5c3e8f1a7b';
 const MIN = 60_000;
 
-interface Answer { status?: number; body?: unknown }
+interface Answer {
+  status?: number;
+  body?: unknown;
+}
 /** The fake token URL: answers per path, numbers its tokens, and can hold answers until released. */
 let answer: (path: string, call: number) => Answer | Promise<Answer>;
 const received: string[] = [];
@@ -33,7 +36,9 @@ const server = createServer((req: IncomingMessage, res) => {
     });
   });
 });
-const standard = (expiresIn = 3600): Answer => ({ body: { access_token: tokenValue(++issued), token_type: 'Bearer', expires_in: expiresIn } });
+const standard = (expiresIn = 3600): Answer => ({
+  body: { access_token: tokenValue(++issued), token_type: 'Bearer', expires_in: expiresIn },
+});
 let base = '';
 
 beforeAll(async () => {
@@ -54,10 +59,18 @@ beforeEach(() => {
 
 const fields = envFields({ SF_ID: CLIENT_ID, SF_SECRET: CLIENT_SECRET });
 function provider(path: string, extra: Record<string, unknown> = {}) {
-  return tokenProviderSchema(fields).parse({ token_url: `${base}/${path}`, client_id: '${SF_ID}', client_secret: '${SF_SECRET}', ...extra });
+  return tokenProviderSchema(fields).parse({
+    token_url: `${base}/${path}`,
+    client_id: '${SF_ID}',
+    client_secret: '${SF_SECRET}',
+    ...extra,
+  });
 }
 
-function manager(providers: Record<string, ReturnType<typeof provider>>, options: { log?: Logger; coord?: InProcessCoordinator } = {}) {
+function manager(
+  providers: Record<string, ReturnType<typeof provider>>,
+  options: { log?: Logger; coord?: InProcessCoordinator } = {},
+) {
   const metrics = createMetrics();
   const tokens = new TokenManager({
     providers,
@@ -91,7 +104,12 @@ describe('TokenManager', () => {
     const refreshes = await metrics.tokenRefreshes.get();
     expect(refreshes.values).toEqual([{ labels: { provider: 'sf', outcome: 'ok' }, value: 1 }]);
     const lookups = await metrics.tokenCache.get();
-    expect(lookups.values).toEqual(expect.arrayContaining([{ labels: { provider: 'sf', result: 'miss' }, value: 1_000 }, { labels: { provider: 'sf', result: 'hit' }, value: 1 }]));
+    expect(lookups.values).toEqual(
+      expect.arrayContaining([
+        { labels: { provider: 'sf', result: 'miss' }, value: 1_000 },
+        { labels: { provider: 'sf', result: 'hit' }, value: 1 },
+      ]),
+    );
   });
 
   it('refreshes on getToken once the token is within the 10-minute buffer', async () => {
@@ -122,7 +140,9 @@ describe('TokenManager', () => {
     await tokens.getToken('short');
     clock.advance(14 * MIN); // short: 16 minutes left, long: 46
     received.length = 0;
-    expect(await tokens.refreshDue()).toEqual([expect.objectContaining({ provider: 'cold', ok: true, by: 'this-process' })]);
+    expect(await tokens.refreshDue()).toEqual([
+      expect.objectContaining({ provider: 'cold', ok: true, by: 'this-process' }),
+    ]);
     clock.advance(MIN); // short: 15 minutes left
     const outcomes = await tokens.refreshDue();
     expect(outcomes.map((o) => o.provider)).toEqual(['short']);
@@ -131,24 +151,45 @@ describe('TokenManager', () => {
 
   it('reports valid, expiring (alert at 20 minutes), expired (inside the buffer) and missing', async () => {
     const { tokens } = manager({ sf: provider('sf', { title: 'Salesforce Models API' }), other: provider('other') });
-    expect(tokens.state('sf')).toEqual({ provider: 'sf', title: 'Salesforce Models API', status: 'missing', cacheHits: 0, cacheMisses: 0 });
+    expect(tokens.state('sf')).toEqual({
+      provider: 'sf',
+      title: 'Salesforce Models API',
+      status: 'missing',
+      cacheHits: 0,
+      cacheMisses: 0,
+    });
     await tokens.getToken('sf');
     const obtainedAt = clock.now();
-    expect(tokens.state('sf')).toMatchObject({ status: 'valid', obtainedAt, lastRefreshAt: obtainedAt, expiresAt: new Date(obtainedAt.getTime() + 3_600_000), ageMs: 0 });
+    expect(tokens.state('sf')).toMatchObject({
+      status: 'valid',
+      obtainedAt,
+      lastRefreshAt: obtainedAt,
+      expiresAt: new Date(obtainedAt.getTime() + 3_600_000),
+      ageMs: 0,
+    });
     clock.advance(40 * MIN);
     expect(tokens.state('sf')).toMatchObject({ status: 'expiring', ageMs: 40 * MIN });
     clock.advance(10 * MIN);
     expect(tokens.state('sf')?.status).toBe('expired');
     const states = await tokens.states();
-    expect(states.map((s) => [s.provider, s.status])).toEqual([['sf', 'expired'], ['other', 'missing']]);
+    expect(states.map((s) => [s.provider, s.status])).toEqual([
+      ['sf', 'expired'],
+      ['other', 'missing'],
+    ]);
     expect(tokens.state('nope')).toBeUndefined();
   });
 
   it('keeps the last error as a sentence and clears it on the next success', async () => {
     answer = () => ({ status: 401, body: { error: 'invalid_client' } });
     const { tokens } = manager({ sf: provider('sf') });
-    await expect(tokens.getToken('sf')).rejects.toThrow(new TokenUnavailableError('sf', 'the token URL refused the client credentials (401 invalid_client)'));
-    expect(tokens.state('sf')).toMatchObject({ status: 'missing', lastError: 'the token URL refused the client credentials (401 invalid_client)', lastRefreshAt: clock.now() });
+    await expect(tokens.getToken('sf')).rejects.toThrow(
+      new TokenUnavailableError('sf', 'the token URL refused the client credentials (401 invalid_client)'),
+    );
+    expect(tokens.state('sf')).toMatchObject({
+      status: 'missing',
+      lastError: 'the token URL refused the client credentials (401 invalid_client)',
+      lastRefreshAt: clock.now(),
+    });
     answer = () => standard();
     expect((await tokens.refresh('sf')).ok).toBe(true);
     expect(tokens.state('sf')?.lastError).toBeUndefined();
@@ -156,10 +197,20 @@ describe('TokenManager', () => {
 
   it('fails a provider whose secret is not set without calling the URL', async () => {
     const lenient = tokenProviderSchema(envFields({ SALESFORCE_CLIENT_ID: 'id' }, { lenient: true }));
-    const sf = lenient.parse({ token_url: `${base}/sf`, client_id: '${SALESFORCE_CLIENT_ID}', client_secret: '${SALESFORCE_CLIENT_SECRET}' });
+    const sf = lenient.parse({
+      token_url: `${base}/sf`,
+      client_id: '${SALESFORCE_CLIENT_ID}',
+      client_secret: '${SALESFORCE_CLIENT_SECRET}',
+    });
     const { tokens } = manager({ sf });
-    expect(await tokens.refresh('sf')).toMatchObject({ ok: false, attempts: 0, error: 'not configured: set SALESFORCE_CLIENT_SECRET in the environment' });
-    await expect(tokens.getToken('sf')).rejects.toThrow('not configured: set SALESFORCE_CLIENT_SECRET in the environment');
+    expect(await tokens.refresh('sf')).toMatchObject({
+      ok: false,
+      attempts: 0,
+      error: 'not configured: set SALESFORCE_CLIENT_SECRET in the environment',
+    });
+    await expect(tokens.getToken('sf')).rejects.toThrow(
+      'not configured: set SALESFORCE_CLIENT_SECRET in the environment',
+    );
     expect(received).toHaveLength(0);
   });
 
@@ -178,11 +229,19 @@ describe('TokenManager', () => {
     const path = join(dir, 'blocker', 'salesforce.json');
     const { tokens, metrics } = manager({ sf: provider('sf', { sink: { kind: 'file', path } }) });
     const outcome = await tokens.refresh('sf');
-    expect(outcome).toMatchObject({ ok: false, by: 'this-process', attempts: 1, expiresAt: new Date(clock.now().getTime() + 3_600_000), error: `the token was refreshed, but the file sink could not write ${path} (EEXIST)` });
+    expect(outcome).toMatchObject({
+      ok: false,
+      by: 'this-process',
+      attempts: 1,
+      expiresAt: new Date(clock.now().getTime() + 3_600_000),
+      error: `the token was refreshed, but the file sink could not write ${path} (EEXIST)`,
+    });
     expect(await tokens.getToken('sf')).toBe(tokenValue(issued));
     expect(received).toHaveLength(1);
     expect(tokens.state('sf')).toMatchObject({ status: 'valid', lastError: outcome.error });
-    expect((await metrics.tokenRefreshes.get()).values).toEqual([{ labels: { provider: 'sf', outcome: 'failed' }, value: 1 }]);
+    expect((await metrics.tokenRefreshes.get()).values).toEqual([
+      { labels: { provider: 'sf', outcome: 'failed' }, value: 1 },
+    ]);
   });
 
   it('waits for a refresh under way elsewhere and shares its token', async () => {
@@ -202,7 +261,9 @@ describe('TokenManager', () => {
     expect(await first).toMatchObject({ ok: true, by: 'this-process', attempts: 1 });
     expect(await second).toMatchObject({ ok: true, by: 'another-replica', attempts: 0 });
     expect(received).toHaveLength(1);
-    expect((await b.metrics.tokenRefreshes.get()).values).toEqual([{ labels: { provider: 'sf', outcome: 'shared' }, value: 1 }]);
+    expect((await b.metrics.tokenRefreshes.get()).values).toEqual([
+      { labels: { provider: 'sf', outcome: 'shared' }, value: 1 },
+    ]);
   });
 
   it('refreshes itself when the lock comes free without a new token (the holder failed or died)', async () => {
@@ -224,7 +285,11 @@ describe('TokenManager', () => {
     const pending = tokens.refresh('sf');
     await vi.waitFor(() => expect(received).toHaveLength(1));
     await tokens.close();
-    expect(await pending).toMatchObject({ ok: false, attempts: 1, error: 'the token manager stopped before the token URL answered' });
+    expect(await pending).toMatchObject({
+      ok: false,
+      attempts: 1,
+      error: 'the token manager stopped before the token URL answered',
+    });
     server.closeAllConnections();
   });
 
@@ -232,12 +297,23 @@ describe('TokenManager', () => {
     const { log, text } = captureLogs();
     const dir = await mkdtemp(join(tmpdir(), 'tokens-leak-'));
     await writeFile(join(dir, 'blocker'), '');
-    const { tokens } = manager({ sf: provider('sf'), sunk: provider('sunk', { sink: { kind: 'file', path: join(dir, 'blocker', 'x.json') } }) }, { log });
+    const { tokens } = manager(
+      { sf: provider('sf'), sunk: provider('sunk', { sink: { kind: 'file', path: join(dir, 'blocker', 'x.json') } }) },
+      { log },
+    );
     const seen: unknown[] = [];
     const firstIssued = issued + 1;
-    answer = (_path, call) => (call === 1 ? { status: 500, body: { error: 'server_error', echo: CLIENT_SECRET } } : standard());
-    seen.push(await tokens.refresh('sf'), await tokens.getToken('sf').then(() => 'got it'), await tokens.refresh('sunk'));
-    answer = () => ({ status: 401, body: { error: 'invalid_client', error_description: `secret ${CLIENT_SECRET} is wrong` } });
+    answer = (_path, call) =>
+      call === 1 ? { status: 500, body: { error: 'server_error', echo: CLIENT_SECRET } } : standard();
+    seen.push(
+      await tokens.refresh('sf'),
+      await tokens.getToken('sf').then(() => 'got it'),
+      await tokens.refresh('sunk'),
+    );
+    answer = () => ({
+      status: 401,
+      body: { error: 'invalid_client', error_description: `secret ${CLIENT_SECRET} is wrong` },
+    });
     seen.push(await tokens.refresh('sf'));
     seen.push(await tokens.states(), tokens.state('sf'), tokens.state('sunk'));
     answer = () => ({ status: 400, body: `${CLIENT_SECRET}` });

@@ -9,7 +9,9 @@ const policy = { initial: 1_000, factor: 2, max: 30_000, jitter: false };
 
 describe('backoff', () => {
   it('doubles from the first wait up to the longest', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffDelay(retry, policy))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffDelay(retry, policy))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+    ]);
   });
 
   it('draws a jittered wait between half and all of it', () => {
@@ -24,7 +26,10 @@ describe('backoff', () => {
     const options = { retries: 3, backoff: policy, random: () => 0, sleep: async (ms: number) => void sleeps.push(ms) };
     const permanent = await withRetries(async () => ({ ok: false as const, retry: false, error: 'no' }), options);
     expect(permanent.attempts).toBe(1);
-    const transient = await withRetries(async () => ({ ok: false as const, retry: true, error: 'later', retryAfterMs: 1_500 }), options);
+    const transient = await withRetries(
+      async () => ({ ok: false as const, retry: true, error: 'later', retryAfterMs: 1_500 }),
+      options,
+    );
     expect(transient.attempts).toBe(4);
     expect(sleeps).toEqual([1_500, 2_000, 4_000]);
   });
@@ -38,7 +43,11 @@ describe('backoff', () => {
   });
 
   it('holds the refresh lock for every attempt timing out plus every wait', () => {
-    const config = tokenProviderSchema(envFields({ A: 'a' })).parse({ token_url: 'http://127.0.0.1/token', client_id: '${A}', client_secret: '${A}' });
+    const config = tokenProviderSchema(envFields({ A: 'a' })).parse({
+      token_url: 'http://127.0.0.1/token',
+      client_id: '${A}',
+      client_secret: '${A}',
+    });
     // The runbook defaults: 60 s timeout, 3 retries, waits of 1 s, 2 s and 4 s; one more timeout for the sink, 5 s spare.
     expect(lockBudget(config)).toBe(5 * 60_000 + 7_000 + 5_000);
   });

@@ -61,7 +61,9 @@ describe('the file sink', () => {
     await mkdir(path); // a directory where the file should go: the rename fails
     const error = await writeSink({ kind: 'file', path, mode: 0o600 }, token, deps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinkError);
-    expect((error as Error).message).toMatch(new RegExp(`^the file sink could not write ${path} \\((EISDIR|EEXIST|ENOTEMPTY)\\)$`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^the file sink could not write ${path} \\((EISDIR|EEXIST|ENOTEMPTY)\\)$`),
+    );
     expect(await readdir(dir)).toEqual(['token.json']);
   });
 
@@ -91,14 +93,23 @@ describe('the http sink', () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  const sink = (): TokenSinkConfig => ({ kind: 'http', url, method: 'PUT', headers: { Authorization: new Secret('Bearer sink-credential'), 'X-Source': new Secret('incident-bot') } });
+  const sink = (): TokenSinkConfig => ({
+    kind: 'http',
+    url,
+    method: 'PUT',
+    headers: { Authorization: new Secret('Bearer sink-credential'), 'X-Source': new Secret('incident-bot') },
+  });
 
   it('sends the token JSON with the configured method and headers', async () => {
     status = 204;
     await writeSink(sink(), token, deps);
     const [request] = received;
     expect(request?.method).toBe('PUT');
-    expect(request?.headers).toMatchObject({ authorization: 'Bearer sink-credential', 'x-source': 'incident-bot', 'content-type': 'application/json' });
+    expect(request?.headers).toMatchObject({
+      authorization: 'Bearer sink-credential',
+      'x-source': 'incident-bot',
+      'content-type': 'application/json',
+    });
     expect(JSON.parse(request?.body ?? '')).toEqual(expected);
   });
 
@@ -108,8 +119,15 @@ describe('the http sink', () => {
   });
 
   it('fails when a header credential is not configured', async () => {
-    const missing: TokenSinkConfig = { kind: 'http', url, method: 'POST', headers: { Authorization: new Secret('', ['TOKEN_SINK_TOKEN']) } };
-    await expect(writeSink(missing, token, deps)).rejects.toThrow('the http sink is not configured: set TOKEN_SINK_TOKEN in the environment');
+    const missing: TokenSinkConfig = {
+      kind: 'http',
+      url,
+      method: 'POST',
+      headers: { Authorization: new Secret('', ['TOKEN_SINK_TOKEN']) },
+    };
+    await expect(writeSink(missing, token, deps)).rejects.toThrow(
+      'the http sink is not configured: set TOKEN_SINK_TOKEN in the environment',
+    );
   });
 
   it('fails when the sink cannot be reached', async () => {
@@ -117,7 +135,12 @@ describe('the http sink', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const unreachable: TokenSinkConfig = { kind: 'http', url: `http://127.0.0.1:${port}/`, method: 'POST', headers: {} };
+    const unreachable: TokenSinkConfig = {
+      kind: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      method: 'POST',
+      headers: {},
+    };
     await expect(writeSink(unreachable, token, deps)).rejects.toThrow('could not reach the http sink (ECONNREFUSED)');
   });
 });

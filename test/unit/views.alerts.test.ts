@@ -7,20 +7,27 @@ const startsAt = new Date('2026-11-30T03:00:00Z');
 describe('alert posts in the thread', () => {
   it('shows the labels, the annotations and a link to the source, escaped', () => {
     const { text, blocks } = threadMessage({
-      kind: 'alert-firing', alertname: 'RedisDown', startsAt, generatorUrl: 'http://prometheus.invalid/graph?g0.expr=up',
-      labels: { alertname: 'RedisDown', instance: 'cache-1' }, annotations: { summary: 'Redis <!channel> is down `now`' },
+      kind: 'alert-firing',
+      alertname: 'RedisDown',
+      startsAt,
+      generatorUrl: 'http://prometheus.invalid/graph?g0.expr=up',
+      labels: { alertname: 'RedisDown', instance: 'cache-1' },
+      annotations: { summary: 'Redis <!channel> is down `now`' },
     });
     const shown = JSON.stringify(blocks);
     expect(text).toBe('Alert RedisDown firing');
     expect(shown).toContain('`alertname=RedisDown`');
     expect(shown).toContain('Redis &lt;!channel&gt; is down');
     expect(shown).toContain('<http://prometheus.invalid/graph?g0.expr=up|Source>');
-    expect(validateBlocks(blocks!, 'message')).toEqual([]);
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
   it('never turns a source that is not a plain http(s) URL into a link', () => {
     for (const generatorUrl of ['javascript:alert(1)', 'http://x.invalid/|<!channel>', 'http://x.invalid/ <@U1>']) {
-      const shown = JSON.stringify(threadMessage({ kind: 'alert-firing', alertname: 'A', startsAt, labels: {}, annotations: {}, generatorUrl }).blocks);
+      const shown = JSON.stringify(
+        threadMessage({ kind: 'alert-firing', alertname: 'A', startsAt, labels: {}, annotations: {}, generatorUrl })
+          .blocks,
+      );
       expect(shown).not.toContain('Source>');
       expect(shown).not.toContain('<!channel>');
     }
@@ -31,7 +38,7 @@ describe('alert posts in the thread', () => {
     const labels = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`label_${i}`, long]));
     const annotations = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`note_${i}`, long]));
     const { blocks } = threadMessage({ kind: 'alert-firing', alertname: long, startsAt, labels, annotations });
-    expect(validateBlocks(blocks!, 'message')).toEqual([]);
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
   it('says a resolution, and whether the incident stays open', () => {

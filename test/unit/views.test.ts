@@ -12,16 +12,44 @@ import { testPlaybook } from '../support/playbooks.js';
 const openedAt = new Date('2026-11-23T03:00:00Z');
 
 function incident(overrides: Partial<Incident> = {}, stepCount = 3): Incident {
-  const steps = Array.from({ length: stepCount }, (_, i) => ({ title: `Step number ${i + 1} with a reasonably long title`, detail: 'Do the thing described in the runbook, carefully. '.repeat(8), ...(i % 3 === 0 ? { check: 'app-health' } : {}) }));
+  const steps = Array.from({ length: stepCount }, (_, i) => ({
+    title: `Step number ${i + 1} with a reasonably long title`,
+    detail: 'Do the thing described in the runbook, carefully. '.repeat(8),
+    ...(i % 3 === 0 ? { check: 'app-health' } : {}),
+  }));
   return {
-    id: 7, number: 7, key: 'INC-7', playbookId: 'auth-401', title: 'Authentication errors (401/403)', summary: 'login failing',
-    severity: 'sev2', status: 'open', escalationLevel: 1, commander: 'U0ONCALL01', channelId: 'C0INC7', messageTs: '1.000001',
-    openedBy: 'U0ONCALL01', openedAt, acknowledgedAt: null, mitigatedAt: null, resolvedAt: null,
-    playbook: testPlaybook({ steps }), version: 1, escalationPolicy: null, escalationPolicyName: null, escalationCycle: 0, ...overrides,
+    id: 7,
+    number: 7,
+    key: 'INC-7',
+    playbookId: 'auth-401',
+    title: 'Authentication errors (401/403)',
+    summary: 'login failing',
+    severity: 'sev2',
+    status: 'open',
+    escalationLevel: 1,
+    commander: 'U0ONCALL01',
+    channelId: 'C0INC7',
+    messageTs: '1.000001',
+    openedBy: 'U0ONCALL01',
+    openedAt,
+    acknowledgedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    playbook: testPlaybook({ steps }),
+    version: 1,
+    escalationPolicy: null,
+    escalationPolicyName: null,
+    escalationCycle: 0,
+    ...overrides,
   };
 }
 
-const snapshot = (i: Incident, recorded: IncidentSnapshot['steps'] = []): IncidentSnapshot => ({ incident: i, steps: stepBoard(i.playbook.steps.length, recorded), levelName: 'Authentication issues', levelCount: 3 });
+const snapshot = (i: Incident, recorded: IncidentSnapshot['steps'] = []): IncidentSnapshot => ({
+  incident: i,
+  steps: stepBoard(i.playbook.steps.length, recorded),
+  levelName: 'Authentication issues',
+  levelCount: 3,
+});
 const buttons = (blocks: unknown[]) => JSON.stringify(blocks).match(/"action_id":"[^"]+"/g) ?? [];
 
 describe('the live incident message', () => {
@@ -29,15 +57,37 @@ describe('the live incident message', () => {
     const { blocks, text } = incidentMessage(snapshot(incident()));
     const json = JSON.stringify(blocks);
     expect(json).toContain('INC-7 · Authentication errors (401/403)');
-    for (const part of ['SEV2 major', 'Open', 'Level 1 of 3 · Authentication issues', '<@U0ONCALL01>', '<!date^', 'login failing']) expect(json).toContain(part);
-    expect(buttons(blocks)).toEqual(expect.arrayContaining(['"action_id":"step.done.1"', '"action_id":"step.skip.1"', '"action_id":"step.run.1"', '"action_id":"step.done.2"', '"action_id":"incident.ack"', '"action_id":"incident.escalate"', '"action_id":"incident.resolve"']));
+    for (const part of [
+      'SEV2 major',
+      'Open',
+      'Level 1 of 3 · Authentication issues',
+      '<@U0ONCALL01>',
+      '<!date^',
+      'login failing',
+    ])
+      expect(json).toContain(part);
+    expect(buttons(blocks)).toEqual(
+      expect.arrayContaining([
+        '"action_id":"step.done.1"',
+        '"action_id":"step.skip.1"',
+        '"action_id":"step.run.1"',
+        '"action_id":"step.done.2"',
+        '"action_id":"incident.ack"',
+        '"action_id":"incident.escalate"',
+        '"action_id":"incident.resolve"',
+      ]),
+    );
     expect(buttons(blocks)).not.toContain('"action_id":"step.run.2"'); // step 2 is manual
     expect(text).toContain('INC-7');
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
   it('shows who finished a step and when, and drops its buttons', () => {
-    const { blocks } = incidentMessage(snapshot(incident(), [{ step: 1, state: 'done', actor: 'U0SECOND02', changedAt: new Date('2026-11-23T03:05:00Z'), detail: null }]));
+    const { blocks } = incidentMessage(
+      snapshot(incident(), [
+        { step: 1, state: 'done', actor: 'U0SECOND02', changedAt: new Date('2026-11-23T03:05:00Z'), detail: null },
+      ]),
+    );
     const json = JSON.stringify(blocks);
     expect(json).toMatch(/Done by <@U0SECOND02>/);
     expect(buttons(blocks)).not.toContain('"action_id":"step.done.1"');
@@ -50,9 +100,15 @@ describe('the live incident message', () => {
     expect(json).toContain('&lt;!channel&gt;');
   });
 
-  it('fits Slack\'s limits with a 40-step playbook, collapsing finished steps and summarising the rest', () => {
+  it("fits Slack's limits with a 40-step playbook, collapsing finished steps and summarising the rest", () => {
     const big = incident({}, 40);
-    const done = Array.from({ length: 12 }, (_, i) => ({ step: i + 1, state: 'done' as const, actor: 'U0ONCALL01', changedAt: openedAt, detail: null }));
+    const done = Array.from({ length: 12 }, (_, i) => ({
+      step: i + 1,
+      state: 'done' as const,
+      actor: 'U0ONCALL01',
+      changedAt: openedAt,
+      detail: null,
+    }));
     const { blocks } = incidentMessage(snapshot(big, done));
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(validateBlocks(blocks, 'message')).toEqual([]);
@@ -63,13 +119,27 @@ describe('the live incident message', () => {
   });
 
   it('offers Timeline and Report once resolved, and no step buttons', () => {
-    const { blocks } = incidentMessage(snapshot(incident({ status: 'resolved', resolvedAt: new Date('2026-11-23T04:12:00Z') })));
+    const { blocks } = incidentMessage(
+      snapshot(incident({ status: 'resolved', resolvedAt: new Date('2026-11-23T04:12:00Z') })),
+    );
     expect(buttons(blocks)).toEqual(['"action_id":"incident.timeline"', '"action_id":"incident.report"']);
     expect(JSON.stringify(blocks)).toContain('after 1h 12m');
   });
 
   it('puts a confirm dialog on every rollback button', () => {
-    const s = { ...snapshot(incident()), rollbacks: [{ name: 'redis-rollback', title: 'Roll back Redis connection logic', target: 'production', targetTimeMs: 300_000, approval: false, description: './scripts/rollback.sh redis' }] };
+    const s = {
+      ...snapshot(incident()),
+      rollbacks: [
+        {
+          name: 'redis-rollback',
+          title: 'Roll back Redis connection logic',
+          target: 'production',
+          targetTimeMs: 300_000,
+          approval: false,
+          description: './scripts/rollback.sh redis',
+        },
+      ],
+    };
     const { blocks } = incidentMessage(s);
     const rollback = JSON.stringify(blocks.find((b) => (b as { block_id?: string }).block_id === 'incident.rollback'));
     expect(rollback).toContain('"confirm"');
@@ -79,7 +149,14 @@ describe('the live incident message', () => {
 });
 
 describe('the timeline', () => {
-  const event = (i: number): TimelineEvent => ({ id: i, incidentId: 7, occurredAt: new Date(openedAt.getTime() + i * 60_000), actor: 'U0ONCALL01', kind: 'note.added', data: { text: `note ${i} ${'x'.repeat(200)}` } });
+  const event = (i: number): TimelineEvent => ({
+    id: i,
+    incidentId: 7,
+    occurredAt: new Date(openedAt.getTime() + i * 60_000),
+    actor: 'U0ONCALL01',
+    kind: 'note.added',
+    data: { text: `note ${i} ${'x'.repeat(200)}` },
+  });
 
   it('pages long timelines within the limits, with Earlier and Later buttons', () => {
     const events = Array.from({ length: 40 }, (_, i) => event(i + 41));

@@ -11,24 +11,61 @@ import type { AppDeps } from '../deps.js';
 import type { WorkResult } from './types.js';
 
 /** Opening starts the playbook's deadlines: a reminder shortly before each, and the check when it falls due. */
-export async function startDeadlines(tx: Transaction, deps: Pick<AppDeps, 'config'>, incident: Incident, at: Date): Promise<void> {
+export async function startDeadlines(
+  tx: Transaction,
+  deps: Pick<AppDeps, 'config'>,
+  incident: Incident,
+  at: Date,
+): Promise<void> {
   const planned = planDeadlines(incident.playbook.deadlines, incident.openedAt);
   await insertDeadlines(tx, incident.id, planned);
   const work: NewWork[] = planned.flatMap((d) => {
     const remind = reminderAt(d.dueAt, deps.config.deadline_reminder, at);
     return [
-      ...(remind ? [{ kind: 'deadline.remind', incidentId: incident.id, dueAt: remind, payload: { name: d.name }, dedupeKey: `deadline.remind:${incident.id}:${d.name}` }] : []),
-      { kind: 'deadline.check', incidentId: incident.id, dueAt: d.dueAt, payload: { name: d.name }, dedupeKey: `deadline.check:${incident.id}:${d.name}` },
+      ...(remind
+        ? [
+            {
+              kind: 'deadline.remind',
+              incidentId: incident.id,
+              dueAt: remind,
+              payload: { name: d.name },
+              dedupeKey: `deadline.remind:${incident.id}:${d.name}`,
+            },
+          ]
+        : []),
+      {
+        kind: 'deadline.check',
+        incidentId: incident.id,
+        dueAt: d.dueAt,
+        payload: { name: d.name },
+        dedupeKey: `deadline.check:${incident.id}:${d.name}`,
+      },
     ];
   });
   await scheduleWork(tx, work, at);
 }
 
 /** Settles the deadlines a step or event meets, with a timeline event each; returns how many. */
-export async function meetDeadlinesIn(tx: Transaction, incidentId: number, trigger: DeadlineTrigger, at: Date): Promise<number> {
+export async function meetDeadlinesIn(
+  tx: Transaction,
+  incidentId: number,
+  trigger: DeadlineTrigger,
+  at: Date,
+): Promise<number> {
   const met = await meetDeadlines(tx, incidentId, trigger, at);
   for (const deadline of met) {
-    await appendTimelineEvent(tx, { incidentId, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'deadline.met', data: { name: deadline.name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), ...(deadline.late ? { late: true } : {}) } });
+    await appendTimelineEvent(tx, {
+      incidentId,
+      occurredAt: at,
+      actor: SYSTEM_ACTOR,
+      kind: 'deadline.met',
+      data: {
+        name: deadline.name,
+        title: deadline.title,
+        dueAt: deadline.dueAt.toISOString(),
+        ...(deadline.late ? { late: true } : {}),
+      },
+    });
   }
   return met.length;
 }
@@ -41,8 +78,30 @@ export async function remindDue(deps: AppDeps, work: Work, worker: string): Prom
   const deadline = (await readDeadlines(deps.db, work.incidentId!)).find((d) => d.name === name);
   if (!incident || !deadline || deadline.state !== 'pending') return { done: 'already settled' };
   await deps.db.transaction(async (tx) => {
-    await scheduleWork(tx, [{ kind: 'deliver', incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `remind:${work.id}`, payload: { thread: 'incident', message: deadlineReminder(incident.commander, deadline.title, deadline.dueAt) } }], now);
-    await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: 'deadline.reminded', data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), commander: incident.commander } });
+    await scheduleWork(
+      tx,
+      [
+        {
+          kind: 'deliver',
+          incidentId: incident.id,
+          dueAt: now,
+          lane: `thread:${incident.id}`,
+          dedupeKey: `remind:${work.id}`,
+          payload: {
+            thread: 'incident',
+            message: deadlineReminder(incident.commander, deadline.title, deadline.dueAt),
+          },
+        },
+      ],
+      now,
+    );
+    await appendTimelineEvent(tx, {
+      incidentId: incident.id,
+      occurredAt: now,
+      actor: SYSTEM_ACTOR,
+      kind: 'deadline.reminded',
+      data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), commander: incident.commander },
+    });
     await completeWork(tx, work.id, worker, now, 'reminded');
   });
   deps.wake();
@@ -58,8 +117,30 @@ export async function checkDeadlineDue(deps: AppDeps, work: Work, worker: string
   const missed = await deps.db.transaction(async (tx) => {
     const deadline = await missDeadline(tx, incident.id, name, now);
     if (deadline) {
-      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: 'deadline.missed', data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString() } });
-      await scheduleWork(tx, [{ kind: 'deliver', incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `missed:${work.id}`, payload: { thread: 'incident', message: deadlineMissed(incident.commander, deadline.title, deadline.dueAt) } }], now);
+      await appendTimelineEvent(tx, {
+        incidentId: incident.id,
+        occurredAt: now,
+        actor: SYSTEM_ACTOR,
+        kind: 'deadline.missed',
+        data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString() },
+      });
+      await scheduleWork(
+        tx,
+        [
+          {
+            kind: 'deliver',
+            incidentId: incident.id,
+            dueAt: now,
+            lane: `thread:${incident.id}`,
+            dedupeKey: `missed:${work.id}`,
+            payload: {
+              thread: 'incident',
+              message: deadlineMissed(incident.commander, deadline.title, deadline.dueAt),
+            },
+          },
+        ],
+        now,
+      );
     }
     await completeWork(tx, work.id, worker, now, deadline ? 'missed' : 'met in time');
     return deadline !== undefined;

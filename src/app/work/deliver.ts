@@ -25,19 +25,30 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
   const now = deps.clock.now();
   const payload = work.payload as unknown as DeliverPayload;
   // A direct message with nothing to record (a page) needs no incident row: one query fewer per person paged.
-  const needsIncident = work.incidentId !== null && (payload.thread !== undefined || payload.record !== undefined || payload.meets !== undefined);
+  const needsIncident =
+    work.incidentId !== null &&
+    (payload.thread !== undefined || payload.record !== undefined || payload.meets !== undefined);
   const incident = needsIncident ? await getIncident(deps.db, work.incidentId!) : undefined;
   let to = payload.to;
   let threadTs: string | undefined;
   if (payload.thread === 'incident') {
-    if (!incident?.channelId || !incident.messageTs) return { retryAt: new Date(now.getTime() + 2_000), reason: 'the incident message is not posted yet', countAttempt: work.attempts < 30 };
+    if (!incident?.channelId || !incident.messageTs)
+      return {
+        retryAt: new Date(now.getTime() + 2_000),
+        reason: 'the incident message is not posted yet',
+        countAttempt: work.attempts < 30,
+      };
     to = incident.channelId;
     threadTs = incident.messageTs;
   } else if (payload.thread === 'stakeholder' && incident && to) {
     threadTs = await findStakeholderThread(deps.db, incident.id, to);
   }
   if (!to) return { done: 'no destination' };
-  const delivered = await deliver(deps.slackApi, { to, ...(threadTs ? { threadTs } : {}), message: payload.message, key: `work-${work.id}` }, { retried: work.attempts > 1 });
+  const delivered = await deliver(
+    deps.slackApi,
+    { to, ...(threadTs ? { threadTs } : {}), message: payload.message, key: `work-${work.id}` },
+    { retried: work.attempts > 1 },
+  );
   const outcome = delivered.reused ? 'already delivered' : 'delivered';
   const firstInStakeholderThread = payload.thread === 'stakeholder' && !threadTs;
   if (!incident || (!firstInStakeholderThread && !payload.record && !payload.meets)) {
@@ -48,7 +59,13 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
   const met = await deps.db.transaction(async (tx) => {
     if (firstInStakeholderThread) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
     if (payload.record) {
-      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: payload.record.kind, data: { ...payload.record.data, ts: delivered.ts } });
+      await appendTimelineEvent(tx, {
+        incidentId: incident.id,
+        occurredAt: now,
+        actor: SYSTEM_ACTOR,
+        kind: payload.record.kind,
+        data: { ...payload.record.data, ts: delivered.ts },
+      });
     }
     const settled = payload.meets ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
     await completeWork(tx, work.id, worker, now, outcome);

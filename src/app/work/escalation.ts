@@ -14,16 +14,36 @@ import type { WorkResult } from './types.js';
  * level's clock, due when its time runs out (if that clock runs in the
  * incident's current status). `because` makes both unique to this moment.
  */
-export function levelWork(incident: Incident, level: number, cycle: number, because: string, at: Date, late?: { byMs: number }): NewWork[] {
+export function levelWork(
+  incident: Incident,
+  level: number,
+  cycle: number,
+  because: string,
+  at: Date,
+  late?: { byMs: number },
+): NewWork[] {
   const policy = incident.escalationPolicy;
   const spec = policy && levelOf(policy, level);
   if (!spec) return [];
   const clock = clockOf(spec);
   const work: NewWork[] = [
-    { kind: 'page', incidentId: incident.id, dueAt: at, payload: { level, cycle, ...(late ? { lateByMs: late.byMs } : {}) }, lane: `page:${incident.id}`, dedupeKey: `page:${incident.id}:${because}` },
+    {
+      kind: 'page',
+      incidentId: incident.id,
+      dueAt: at,
+      payload: { level, cycle, ...(late ? { lateByMs: late.byMs } : {}) },
+      lane: `page:${incident.id}`,
+      dedupeKey: `page:${incident.id}:${because}`,
+    },
   ];
   if (clockRuns(clock.kind, incident.status)) {
-    work.push({ kind: 'escalate', incidentId: incident.id, dueAt: new Date(at.getTime() + clock.ms), payload: { level, cycle, clock: clock.kind }, dedupeKey: `escalate:${incident.id}:${because}` });
+    work.push({
+      kind: 'escalate',
+      incidentId: incident.id,
+      dueAt: new Date(at.getTime() + clock.ms),
+      payload: { level, cycle, clock: clock.kind },
+      dedupeKey: `escalate:${incident.id}:${because}`,
+    });
   }
   return work;
 }
@@ -35,14 +55,31 @@ export async function startEscalation(tx: Transaction, incident: Incident, at: D
 
 /** Acknowledge stops acknowledgement clocks; unresolved clocks keep running. */
 export async function stopAcknowledgementClock(tx: Transaction, incident: Incident, at: Date): Promise<void> {
-  const stopped = await cancelWork(tx, incident.id, ['escalate'], at, 'acknowledged', { payloadKey: 'clock', value: 'ack' satisfies ClockKind });
-  if (stopped > 0) await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'escalation.stopped', data: { reason: 'acknowledged', level: incident.escalationLevel } });
+  const stopped = await cancelWork(tx, incident.id, ['escalate'], at, 'acknowledged', {
+    payloadKey: 'clock',
+    value: 'ack' satisfies ClockKind,
+  });
+  if (stopped > 0)
+    await appendTimelineEvent(tx, {
+      incidentId: incident.id,
+      occurredAt: at,
+      actor: SYSTEM_ACTOR,
+      kind: 'escalation.stopped',
+      data: { reason: 'acknowledged', level: incident.escalationLevel },
+    });
 }
 
 /** Resolve stops everything that would page someone. */
 export async function stopEscalation(tx: Transaction, incident: Incident, at: Date): Promise<void> {
   const stopped = await cancelWork(tx, incident.id, ['escalate', 'page'], at, 'resolved');
-  if (stopped > 0) await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: at, actor: SYSTEM_ACTOR, kind: 'escalation.stopped', data: { reason: 'resolved' } });
+  if (stopped > 0)
+    await appendTimelineEvent(tx, {
+      incidentId: incident.id,
+      occurredAt: at,
+      actor: SYSTEM_ACTOR,
+      kind: 'escalation.stopped',
+      data: { reason: 'resolved' },
+    });
 }
 
 /** A level was set by hand: the old clock stops, the new level is paged and its clock starts. */
@@ -61,7 +98,12 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
   const { level, cycle, clock } = work.payload as { level: number; cycle: number; clock: ClockKind };
   const changed = await deps.db.transaction(async (tx) => {
     const incident = await lockIncident(tx, work.incidentId!);
-    const stale = !incident || !incident.escalationPolicy || incident.escalationLevel !== level || incident.escalationCycle !== cycle || !clockRuns(clock, incident.status);
+    const stale =
+      !incident ||
+      !incident.escalationPolicy ||
+      incident.escalationLevel !== level ||
+      incident.escalationCycle !== cycle ||
+      !clockRuns(clock, incident.status);
     if (stale) {
       await completeWork(tx, work.id, worker, now, 'stale');
       return undefined;
@@ -69,21 +111,47 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
     const next = nextAfter(incident.escalationPolicy!, level, cycle);
     const late = lateness(work.dueAt, now);
     if (next.kind === 'stop') {
-      await appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: 'escalation.stopped', data: { reason: 'exhausted', level } });
+      await appendTimelineEvent(tx, {
+        incidentId: incident.id,
+        occurredAt: now,
+        actor: SYSTEM_ACTOR,
+        kind: 'escalation.stopped',
+        data: { reason: 'exhausted', level },
+      });
       await completeWork(tx, work.id, worker, now, 'exhausted');
       return undefined;
     }
     const change = await changeEscalationLevel(tx, {
-      incidentId: incident.id, level: next.level, cycle: next.cycle, onlyFrom: level, actor: SYSTEM_ACTOR, at: now,
-      data: { clock, dueAt: work.dueAt.toISOString(), ...(late.late ? { late: true, lateByMs: late.byMs } : {}), ...(next.cycle !== cycle ? { repeat: next.cycle } : {}) },
+      incidentId: incident.id,
+      level: next.level,
+      cycle: next.cycle,
+      onlyFrom: level,
+      actor: SYSTEM_ACTOR,
+      at: now,
+      data: {
+        clock,
+        dueAt: work.dueAt.toISOString(),
+        ...(late.late ? { late: true, lateByMs: late.byMs } : {}),
+        ...(next.cycle !== cycle ? { repeat: next.cycle } : {}),
+      },
     });
     if (!change.changed) {
       await completeWork(tx, work.id, worker, now, 'stale');
       return undefined;
     }
-    await scheduleWork(tx, levelWork(change.incident, next.level, next.cycle, `event-${change.event.id}`, now, late.late ? late : undefined), now);
+    await scheduleWork(
+      tx,
+      levelWork(change.incident, next.level, next.cycle, `event-${change.event.id}`, now, late.late ? late : undefined),
+      now,
+    );
     const spec = levelOf(incident.escalationPolicy!, next.level);
-    await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'escalated', level: next.level, ...(spec ? { levelName: spec.name } : {}) }, now);
+    await enqueueStatusUpdate(
+      tx,
+      deps,
+      change.incident,
+      { kind: 'escalated', level: next.level, ...(spec ? { levelName: spec.name } : {}) },
+      now,
+    );
     await completeWork(tx, work.id, worker, now, `escalated to level ${next.level}`);
     return change.incident;
   });

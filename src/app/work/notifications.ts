@@ -25,7 +25,9 @@ export function factsOf(incident: Incident): IncidentFacts {
 
 /** The stakeholder groups of an incident: the playbook's and its severity's. */
 export function stakeholderGroups(deps: Pick<AppDeps, 'config'>, incident: Incident): string[] {
-  return [...new Set([...incident.playbook.notify, ...(deps.config.stakeholders.by_severity[incident.severity] ?? [])])];
+  return [
+    ...new Set([...incident.playbook.notify, ...(deps.config.stakeholders.by_severity[incident.severity] ?? [])]),
+  ];
 }
 
 /**
@@ -33,7 +35,13 @@ export function stakeholderGroups(deps: Pick<AppDeps, 'config'>, incident: Incid
  * the same transaction as the change it reports. Each destination is a lane:
  * its updates go out in order, in one thread per incident.
  */
-export async function enqueueStatusUpdate(tx: Transaction, deps: Pick<AppDeps, 'config'>, incident: Incident, reason: UpdateReason, at: Date): Promise<number> {
+export async function enqueueStatusUpdate(
+  tx: Transaction,
+  deps: Pick<AppDeps, 'config'>,
+  incident: Incident,
+  reason: UpdateReason,
+  at: Date,
+): Promise<number> {
   const next = new Date(at.getTime() + deps.config.stakeholders.update_every);
   const message = statusUpdate(factsOf(incident), reason, next);
   const work: NewWork[] = [];
@@ -48,7 +56,13 @@ export async function enqueueStatusUpdate(tx: Transaction, deps: Pick<AppDeps, '
         incidentId: incident.id,
         dueAt: at,
         lane: `notify:${incident.id}:${to}`,
-        payload: { to, thread: 'stakeholder', message, record: { kind: 'notification.sent', data: { reason: reason.kind, group, to } }, meets: 'stakeholders_notified' },
+        payload: {
+          to,
+          thread: 'stakeholder',
+          message,
+          record: { kind: 'notification.sent', data: { reason: reason.kind, group, to } },
+          meets: 'stakeholders_notified',
+        },
       });
     }
   }

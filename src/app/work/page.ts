@@ -21,19 +21,49 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
   if (!incident || !spec || incident.status === 'resolved') return { done: 'nothing to page' };
   const people = await peopleOf(deps, spec.responders);
   const facts: PageFacts = {
-    key: incident.key, title: incident.title, level, levelName: spec.name, channelId: incident.channelId,
-    usergroups: spec.responders.usergroups, users: spec.responders.users, playbooks: spec.playbooks, steps: spec.steps,
+    key: incident.key,
+    title: incident.title,
+    level,
+    levelName: spec.name,
+    channelId: incident.channelId,
+    usergroups: spec.responders.usergroups,
+    users: spec.responders.users,
+    playbooks: spec.playbooks,
+    steps: spec.steps,
     ...(lateByMs ? { late: { byMs: lateByMs } } : {}),
   };
   const deliveries: NewWork[] = [
-    { kind: 'deliver', incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `page:${work.id}:thread`, payload: { thread: 'incident', message: pageInThread(facts) } },
-    ...people.map((user) => ({ kind: 'deliver', incidentId: incident.id, dueAt: now, dedupeKey: `page:${work.id}:${user}`, payload: { to: user, message: pageByDirectMessage(facts) } })),
+    {
+      kind: 'deliver',
+      incidentId: incident.id,
+      dueAt: now,
+      lane: `thread:${incident.id}`,
+      dedupeKey: `page:${work.id}:thread`,
+      payload: { thread: 'incident', message: pageInThread(facts) },
+    },
+    ...people.map((user) => ({
+      kind: 'deliver',
+      incidentId: incident.id,
+      dueAt: now,
+      dedupeKey: `page:${work.id}:${user}`,
+      payload: { to: user, message: pageByDirectMessage(facts) },
+    })),
   ];
   await deps.db.transaction(async (tx) => {
     await scheduleWork(tx, deliveries, now);
     await appendTimelineEvent(tx, {
-      incidentId: incident.id, occurredAt: now, actor: SYSTEM_ACTOR, kind: 'escalation.paged',
-      data: { level, cycle, name: spec.name, usergroups: spec.responders.usergroups, users: people, ...(lateByMs ? { late: true, lateByMs } : {}) },
+      incidentId: incident.id,
+      occurredAt: now,
+      actor: SYSTEM_ACTOR,
+      kind: 'escalation.paged',
+      data: {
+        level,
+        cycle,
+        name: spec.name,
+        usergroups: spec.responders.usergroups,
+        users: people,
+        ...(lateByMs ? { late: true, lateByMs } : {}),
+      },
     });
     await completeWork(tx, work.id, worker, now, `paged ${people.length} people`);
   });

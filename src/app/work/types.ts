@@ -6,8 +6,6 @@ import type { Work } from '../../store/work.js';
  * it done with `done`, or puts it back to run at `retryAt`.
  */
 export type WorkResult =
-  | { completed: true }
-  | { done: string }
-  | { retryAt: Date; reason: string; countAttempt?: boolean };
+  { completed: true } | { done: string } | { retryAt: Date; reason: string; countAttempt?: boolean };
 
 export type WorkHandler = (work: Work, worker: string) => Promise<WorkResult>;

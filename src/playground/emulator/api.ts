@@ -80,21 +80,41 @@ export class WebApi {
       this.options.onCall(call);
       return;
     }
-    const call: RecordedCall = { method, params, token, at: this.options.now(), status: answer.status, response: answer.body };
+    const call: RecordedCall = {
+      method,
+      params,
+      token,
+      at: this.options.now(),
+      status: answer.status,
+      response: answer.body,
+    };
     this.calls.push(call);
     const text = JSON.stringify(answer.body);
-    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...answer.headers });
+    res.writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...answer.headers,
+    });
     res.end(text);
     this.options.onCall(call);
   }
 
-  private async answer(method: string, params: Record<string, unknown>, token: string | undefined, inHeader: boolean): Promise<Answer> {
+  private async answer(
+    method: string,
+    params: Record<string, unknown>,
+    token: string | undefined,
+    inHeader: boolean,
+  ): Promise<Answer> {
     const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
     if (!run) return { status: 200, body: { ok: false, error: 'unknown_method' } };
     const limited = this.rateLimits.get(method);
     if (limited && limited.times > 0 && (!limited.match || limited.match(params))) {
       limited.times -= 1;
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(limited.retryAfterSeconds) } };
+      return {
+        status: 429,
+        body: { ok: false, error: 'ratelimited' },
+        headers: { 'retry-after': String(limited.retryAfterSeconds) },
+      };
     }
     const failure = this.failures.get(method)?.[0];
     if (failure) {
@@ -109,7 +129,14 @@ export class WebApi {
     } catch (error) {
       if (error instanceof ApiError) return { status: 200, body: { ok: false, error: error.error, ...error.extra } };
       // An emulator bug: answered the way Slack answers its own (HTTP 200, so WebClient does not retry).
-      return { status: 200, body: { ok: false, error: 'internal_error', emulator_error: error instanceof Error ? error.stack ?? error.message : String(error) } };
+      return {
+        status: 200,
+        body: {
+          ok: false,
+          error: 'internal_error',
+          emulator_error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        },
+      };
     }
   }
 

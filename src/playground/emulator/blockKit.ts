@@ -36,13 +36,49 @@ export const LIMITS = {
   markdown: 12_000,
 } as const;
 
-const BLOCK_TYPES = new Set(['actions', 'call', 'context', 'context_actions', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table', 'video']);
+const BLOCK_TYPES = new Set([
+  'actions',
+  'call',
+  'context',
+  'context_actions',
+  'divider',
+  'file',
+  'header',
+  'image',
+  'input',
+  'markdown',
+  'rich_text',
+  'section',
+  'table',
+  'video',
+]);
 
 const ELEMENT_TYPES = new Set([
-  'button', 'checkboxes', 'datepicker', 'datetimepicker', 'email_text_input', 'file_input', 'image', 'number_input', 'overflow',
-  'plain_text_input', 'radio_buttons', 'rich_text_input', 'static_select', 'external_select', 'users_select', 'conversations_select',
-  'channels_select', 'multi_static_select', 'multi_external_select', 'multi_users_select', 'multi_conversations_select',
-  'multi_channels_select', 'timepicker', 'url_text_input', 'workflow_button',
+  'button',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'email_text_input',
+  'file_input',
+  'image',
+  'number_input',
+  'overflow',
+  'plain_text_input',
+  'radio_buttons',
+  'rich_text_input',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'multi_static_select',
+  'multi_external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'timepicker',
+  'url_text_input',
+  'workflow_button',
 ]);
 
 type Obj = Record<string, unknown>;
@@ -57,7 +93,15 @@ function fail(r: Report, pointer: string, rule: string): void {
   r.errors.push(`${r.where}: ${rule} [json-pointer:${pointer}]`);
 }
 
-function string(r: Report, value: unknown, pointer: string, name: string, max: number, required = false, min = required ? 1 : 0): void {
+function string(
+  r: Report,
+  value: unknown,
+  pointer: string,
+  name: string,
+  max: number,
+  required = false,
+  min = required ? 1 : 0,
+): void {
   if (value === undefined) {
     if (required) fail(r, pointer, `${name} is required`);
     return;
@@ -67,7 +111,12 @@ function string(r: Report, value: unknown, pointer: string, name: string, max: n
   else if (value.length > max) fail(r, pointer, `${name} must be at most ${max} characters (got ${value.length})`);
 }
 
-function text(r: Report, value: unknown, pointer: string, o: { name: string; max: number; plain?: boolean; required?: boolean }): void {
+function text(
+  r: Report,
+  value: unknown,
+  pointer: string,
+  o: { name: string; max: number; plain?: boolean; required?: boolean },
+): void {
   if (value === undefined) {
     if (o.required) fail(r, pointer, `${o.name} is required`);
     return;
@@ -77,8 +126,10 @@ function text(r: Report, value: unknown, pointer: string, o: { name: string; max
     return;
   }
   if (o.plain && value.type !== 'plain_text') fail(r, `${pointer}/type`, `${o.name} must be plain_text`);
-  if (typeof value.text !== 'string' || value.text.length === 0) fail(r, `${pointer}/text`, `${o.name} must not be empty`);
-  else if (value.text.length > o.max) fail(r, `${pointer}/text`, `${o.name} must be at most ${o.max} characters (got ${value.text.length})`);
+  if (typeof value.text !== 'string' || value.text.length === 0)
+    fail(r, `${pointer}/text`, `${o.name} must not be empty`);
+  else if (value.text.length > o.max)
+    fail(r, `${pointer}/text`, `${o.name} must be at most ${o.max} characters (got ${value.text.length})`);
 }
 
 function array(r: Report, value: unknown, pointer: string, name: string, min: number, max: number): unknown[] {
@@ -86,7 +137,8 @@ function array(r: Report, value: unknown, pointer: string, name: string, min: nu
     fail(r, pointer, `${name} must be an array`);
     return [];
   }
-  if (value.length < min) fail(r, pointer, `${name} must have at least ${min} item${min === 1 ? '' : 's'} (got ${value.length})`);
+  if (value.length < min)
+    fail(r, pointer, `${name} must have at least ${min} item${min === 1 ? '' : 's'} (got ${value.length})`);
   if (value.length > max) fail(r, pointer, `${name} must have at most ${max} items (got ${value.length})`);
   return value;
 }
@@ -94,10 +146,25 @@ function array(r: Report, value: unknown, pointer: string, name: string, min: nu
 function confirm(r: Report, value: unknown, pointer: string): void {
   if (value === undefined) return;
   if (!isObj(value)) return fail(r, pointer, 'confirm must be an object');
-  text(r, value.title, `${pointer}/title`, { name: 'confirm title', max: LIMITS.confirmTitle, plain: true, required: true });
+  text(r, value.title, `${pointer}/title`, {
+    name: 'confirm title',
+    max: LIMITS.confirmTitle,
+    plain: true,
+    required: true,
+  });
   text(r, value.text, `${pointer}/text`, { name: 'confirm text', max: LIMITS.confirmText, required: true });
-  text(r, value.confirm, `${pointer}/confirm`, { name: 'confirm button text', max: LIMITS.confirmButton, plain: true, required: true });
-  text(r, value.deny, `${pointer}/deny`, { name: 'deny button text', max: LIMITS.confirmButton, plain: true, required: true });
+  text(r, value.confirm, `${pointer}/confirm`, {
+    name: 'confirm button text',
+    max: LIMITS.confirmButton,
+    plain: true,
+    required: true,
+  });
+  text(r, value.deny, `${pointer}/deny`, {
+    name: 'deny button text',
+    max: LIMITS.confirmButton,
+    plain: true,
+    required: true,
+  });
 }
 
 function option(r: Report, value: unknown, pointer: string, plain: boolean): void {
@@ -118,19 +185,28 @@ function element(r: Report, value: unknown, pointer: string, actionIds: Set<stri
   if (!ELEMENT_TYPES.has(type)) return fail(r, `${pointer}/type`, `unknown element type "${type}"`);
   string(r, value.action_id, `${pointer}/action_id`, 'action_id', LIMITS.id, false, 1);
   if (typeof value.action_id === 'string') {
-    if (actionIds.has(value.action_id)) fail(r, `${pointer}/action_id`, `duplicate action_id "${value.action_id}" in the block`);
+    if (actionIds.has(value.action_id))
+      fail(r, `${pointer}/action_id`, `duplicate action_id "${value.action_id}" in the block`);
     actionIds.add(value.action_id);
   }
   confirm(r, value.confirm, `${pointer}/confirm`);
   if (type === 'button') {
-    text(r, value.text, `${pointer}/text`, { name: 'button text', max: LIMITS.buttonText, plain: true, required: true });
+    text(r, value.text, `${pointer}/text`, {
+      name: 'button text',
+      max: LIMITS.buttonText,
+      plain: true,
+      required: true,
+    });
     string(r, value.value, `${pointer}/value`, 'button value', LIMITS.buttonValue);
     string(r, value.url, `${pointer}/url`, 'button url', LIMITS.url);
-    if (value.style !== undefined && value.style !== 'primary' && value.style !== 'danger') fail(r, `${pointer}/style`, 'style must be primary or danger');
+    if (value.style !== undefined && value.style !== 'primary' && value.style !== 'danger')
+      fail(r, `${pointer}/style`, 'style must be primary or danger');
   } else if (type === 'static_select' || type === 'multi_static_select') {
-    if (value.options === undefined && value.option_groups === undefined) fail(r, pointer, 'options or option_groups is required');
+    if (value.options === undefined && value.option_groups === undefined)
+      fail(r, pointer, 'options or option_groups is required');
     if (value.options !== undefined) options(r, value.options, `${pointer}/options`, 1, LIMITS.selectOptions);
-    if (value.option_groups !== undefined) array(r, value.option_groups, `${pointer}/option_groups`, 'option_groups', 1, LIMITS.selectOptions);
+    if (value.option_groups !== undefined)
+      array(r, value.option_groups, `${pointer}/option_groups`, 'option_groups', 1, LIMITS.selectOptions);
   } else if (type === 'overflow') {
     options(r, value.options, `${pointer}/options`, LIMITS.overflowOptions.min, LIMITS.overflowOptions.max);
   } else if (type === 'checkboxes' || type === 'radio_buttons') {
@@ -154,8 +230,9 @@ function block(r: Report, b: Obj, pointer: string, blockIds: Set<string>): void 
       if (b.text === undefined && b.fields === undefined) fail(r, pointer, 'section needs text or fields');
       text(r, b.text, `${pointer}/text`, { name: 'section text', max: LIMITS.sectionText });
       if (b.fields !== undefined) {
-        array(r, b.fields, `${pointer}/fields`, 'fields', 1, LIMITS.sectionFields)
-          .forEach((f, i) => text(r, f, `${pointer}/fields/${i}`, { name: 'field text', max: LIMITS.sectionField, required: true }));
+        array(r, b.fields, `${pointer}/fields`, 'fields', 1, LIMITS.sectionFields).forEach((f, i) =>
+          text(r, f, `${pointer}/fields/${i}`, { name: 'field text', max: LIMITS.sectionField, required: true }),
+        );
       }
       if (b.accessory !== undefined) element(r, b.accessory, `${pointer}/accessory`, actionIds);
       break;
@@ -163,13 +240,16 @@ function block(r: Report, b: Obj, pointer: string, blockIds: Set<string>): void 
       text(r, b.text, `${pointer}/text`, { name: 'header text', max: LIMITS.header, plain: true, required: true });
       break;
     case 'actions':
-      array(r, b.elements, `${pointer}/elements`, 'elements', 1, LIMITS.actionsElements)
-        .forEach((e, i) => element(r, e, `${pointer}/elements/${i}`, actionIds));
+      array(r, b.elements, `${pointer}/elements`, 'elements', 1, LIMITS.actionsElements).forEach((e, i) =>
+        element(r, e, `${pointer}/elements/${i}`, actionIds),
+      );
       break;
     case 'context':
       array(r, b.elements, `${pointer}/elements`, 'elements', 1, LIMITS.contextElements).forEach((e, i) => {
-        if (isObj(e) && e.type === 'image') string(r, e.alt_text, `${pointer}/elements/${i}/alt_text`, 'alt_text', LIMITS.label, true);
-        else text(r, e, `${pointer}/elements/${i}`, { name: 'context element', max: LIMITS.sectionText, required: true });
+        if (isObj(e) && e.type === 'image')
+          string(r, e.alt_text, `${pointer}/elements/${i}/alt_text`, 'alt_text', LIMITS.label, true);
+        else
+          text(r, e, `${pointer}/elements/${i}`, { name: 'context element', max: LIMITS.sectionText, required: true });
       });
       break;
     case 'image':
@@ -228,6 +308,7 @@ export function validateView(view: unknown): string[] {
   string(r, view.callback_id, '/view/callback_id', 'callback_id', LIMITS.id);
   string(r, view.external_id, '/view/external_id', 'external_id', LIMITS.id);
   const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObj(b) && b.type === 'input');
-  if (modal && hasInput && view.submit === undefined) fail(r, '/view/submit', 'submit is required when the modal has input blocks');
+  if (modal && hasInput && view.submit === undefined)
+    fail(r, '/view/submit', 'submit is required when the modal has input blocks');
   return [...r.errors, ...validateBlocks(view.blocks, 'modal')];
 }

@@ -13,7 +13,9 @@ const CHOOSERS = new Set(['static_select', 'overflow']);
 function optionsOf(element: Record<string, unknown>): Record<string, unknown>[] {
   const direct = Array.isArray(element.options) ? element.options : [];
   const groups = Array.isArray(element.option_groups) ? element.option_groups : [];
-  const grouped = groups.flatMap((g) => (Array.isArray((g as { options?: unknown }).options) ? (g as { options: unknown[] }).options : []));
+  const grouped = groups.flatMap((g) =>
+    Array.isArray((g as { options?: unknown }).options) ? (g as { options: unknown[] }).options : [],
+  );
   return [...direct, ...grouped] as Record<string, unknown>[];
 }
 
@@ -22,7 +24,10 @@ export function findChoice(blocks: Block[], actionId: string, value: string, blo
   const found: FoundChoice[] = [];
   for (const block of blocks) {
     if (blockId !== undefined && block.block_id !== blockId) continue;
-    const elements = [...(Array.isArray(block.elements) ? block.elements : []), ...(block.accessory ? [block.accessory] : [])] as Record<string, unknown>[];
+    const elements = [
+      ...(Array.isArray(block.elements) ? block.elements : []),
+      ...(block.accessory ? [block.accessory] : []),
+    ] as Record<string, unknown>[];
     for (const element of elements) {
       if (!CHOOSERS.has(String(element?.type)) || element.action_id !== actionId) continue;
       const option = optionsOf(element).find((o) => o?.value === value);
@@ -30,13 +35,17 @@ export function findChoice(blocks: Block[], actionId: string, value: string, blo
       found.push({ block_id: String(block.block_id), element, option });
     }
   }
-  if (found.length === 0) throw new Error(`click: no static_select or overflow "${actionId}"${blockId ? ` in block ${blockId}` : ''}`);
+  if (found.length === 0)
+    throw new Error(`click: no static_select or overflow "${actionId}"${blockId ? ` in block ${blockId}` : ''}`);
   if (found.length > 1) throw new Error(`click: ${found.length} elements "${actionId}"; pass blockId`);
   return found[0]!;
 }
 
 /** The `actions[0]` and `state.values` Slack sends for that choice. */
-export function choicePayload(choice: FoundChoice, actionTs: string): { action: Record<string, unknown>; values: Record<string, unknown> } {
+export function choicePayload(
+  choice: FoundChoice,
+  actionTs: string,
+): { action: Record<string, unknown>; values: Record<string, unknown> } {
   const type = String(choice.element.type);
   const action = {
     type,
@@ -46,6 +55,9 @@ export function choicePayload(choice: FoundChoice, actionTs: string): { action: 
     ...(type === 'static_select' && choice.element.placeholder ? { placeholder: choice.element.placeholder } : {}),
     action_ts: actionTs,
   };
-  const values = type === 'static_select' ? { [choice.block_id]: { [String(choice.element.action_id)]: { type, selected_option: choice.option } } } : {};
+  const values =
+    type === 'static_select'
+      ? { [choice.block_id]: { [String(choice.element.action_id)]: { type, selected_option: choice.option } } }
+      : {};
   return { action, values };
 }

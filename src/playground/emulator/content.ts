@@ -9,14 +9,26 @@ export interface MessageContent {
 
 export type ContentCheck =
   | ({ ok: true } & MessageContent)
-  | { ok: false; error: 'no_text' | 'msg_too_long' | 'invalid_blocks' | 'invalid_blocks_format' | 'invalid_attachments'; errors?: string[] };
+  | {
+      ok: false;
+      error: 'no_text' | 'msg_too_long' | 'invalid_blocks' | 'invalid_blocks_format' | 'invalid_attachments';
+      errors?: string[];
+    };
 
 /**
  * The checks every message surface shares (chat.*, response_url, a command's
  * ack body): text length, Block Kit rules, and that there is something to show.
  */
-export function checkContent(input: { text?: unknown; blocks?: unknown; attachments?: unknown }, requireContent = true): ContentCheck {
-  const text = typeof input.text === 'string' ? input.text : input.text === undefined || input.text === null ? '' : String(input.text);
+export function checkContent(
+  input: { text?: unknown; blocks?: unknown; attachments?: unknown },
+  requireContent = true,
+): ContentCheck {
+  const text =
+    typeof input.text === 'string'
+      ? input.text
+      : input.text === undefined || input.text === null
+        ? ''
+        : String(input.text);
   if (text.length > MAX_MESSAGE_TEXT) return { ok: false, error: 'msg_too_long' };
   let blocks: Block[] | undefined;
   if (input.blocks !== undefined && input.blocks !== null && input.blocks !== '') {
@@ -30,7 +42,8 @@ export function checkContent(input: { text?: unknown; blocks?: unknown; attachme
     if (!Array.isArray(input.attachments)) return { ok: false, error: 'invalid_attachments' };
     attachments = input.attachments;
   }
-  if (requireContent && text.trim() === '' && !blocks?.length && !attachments?.length) return { ok: false, error: 'no_text' };
+  if (requireContent && text.trim() === '' && !blocks?.length && !attachments?.length)
+    return { ok: false, error: 'no_text' };
   return { ok: true, text, ...(blocks ? { blocks } : {}), ...(attachments ? { attachments } : {}) };
 }
 
@@ -39,6 +52,8 @@ export function contentErrorBody(check: Extract<ContentCheck, { ok: false }>): R
   return {
     ok: false,
     error: check.error,
-    ...(check.errors ? { errors: check.errors, response_metadata: { messages: check.errors.map((e) => `[ERROR] ${e}`) } } : {}),
+    ...(check.errors
+      ? { errors: check.errors, response_metadata: { messages: check.errors.map((e) => `[ERROR] ${e}`) } }
+      : {}),
   };
 }

@@ -32,7 +32,9 @@ export function snapshot(workspace: Workspace): Workspace {
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const raw = (await readRaw(req, 5_000_000)).toString('utf8');
   const type = req.headers['content-type'] ?? '';
-  const text = type.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(raw).get('payload') ?? '') : raw;
+  const text = type.startsWith('application/x-www-form-urlencoded')
+    ? (new URLSearchParams(raw).get('payload') ?? '')
+    : raw;
   try {
     return JSON.parse(text);
   } catch {
@@ -53,11 +55,33 @@ async function readUpload(req: IncomingMessage): Promise<Buffer> {
   return Buffer.from(typeof parts[0] === 'string' ? parts[0] : '');
 }
 
-const commandBody = z.object({ text: z.string(), user: z.string().optional(), channel: z.string().optional(), command: z.string().optional() });
-const clickBody = z.object({ user: z.string(), channel: z.string(), ts: z.string(), actionId: z.string(), value: z.string().optional(), blockId: z.string().optional(), selected: z.string().optional() });
-const submitBody = z.object({ user: z.string(), viewId: z.string(), values: z.record(z.string(), z.record(z.string(), z.unknown())) });
+const commandBody = z.object({
+  text: z.string(),
+  user: z.string().optional(),
+  channel: z.string().optional(),
+  command: z.string().optional(),
+});
+const clickBody = z.object({
+  user: z.string(),
+  channel: z.string(),
+  ts: z.string(),
+  actionId: z.string(),
+  value: z.string().optional(),
+  blockId: z.string().optional(),
+  selected: z.string().optional(),
+});
+const submitBody = z.object({
+  user: z.string(),
+  viewId: z.string(),
+  values: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
 const closeBody = z.object({ user: z.string(), viewId: z.string() });
-const messageBody = z.object({ user: z.string(), channel: z.string(), text: z.string().min(1), threadTs: z.string().optional() });
+const messageBody = z.object({
+  user: z.string(),
+  channel: z.string(),
+  text: z.string().min(1),
+  threadTs: z.string().optional(),
+});
 
 /**
  * The emulator's HTTP routes, under its base URL:
@@ -104,18 +128,26 @@ export class EmulatorHttp {
       }
       if (method === 'GET' && section === 'files' && id) return this.download(res, id);
       if (method === 'GET' && section === 'state') return sendJson(res, 200, snapshot(this.deps.store.workspace));
-      if (method === 'GET' && section === 'calls') return sendJson(res, 200, this.deps.api.calls.slice(Number(url.searchParams.get('since') ?? 0)));
+      if (method === 'GET' && section === 'calls')
+        return sendJson(res, 200, this.deps.api.calls.slice(Number(url.searchParams.get('since') ?? 0)));
       if (method === 'GET' && section === 'events') return this.stream(req, res);
-      if (method === 'POST' && section === 'command') return sendJson(res, 200, await this.deps.sendCommand(commandBody.parse(await readJson(req))));
-      if (method === 'POST' && section === 'click') return sendJson(res, 200, await this.deps.click(clickBody.parse(await readJson(req))));
-      if (method === 'POST' && section === 'submit') return sendJson(res, 200, await this.deps.submitView(submitBody.parse(await readJson(req))));
-      if (method === 'POST' && section === 'close-view') return sendJson(res, 200, (await this.deps.closeView(closeBody.parse(await readJson(req)))) ?? { status: 0 });
-      if (method === 'POST' && section === 'message') return sendJson(res, 200, this.deps.postAsUser(messageBody.parse(await readJson(req))));
+      if (method === 'POST' && section === 'command')
+        return sendJson(res, 200, await this.deps.sendCommand(commandBody.parse(await readJson(req))));
+      if (method === 'POST' && section === 'click')
+        return sendJson(res, 200, await this.deps.click(clickBody.parse(await readJson(req))));
+      if (method === 'POST' && section === 'submit')
+        return sendJson(res, 200, await this.deps.submitView(submitBody.parse(await readJson(req))));
+      if (method === 'POST' && section === 'close-view')
+        return sendJson(res, 200, (await this.deps.closeView(closeBody.parse(await readJson(req)))) ?? { status: 0 });
+      if (method === 'POST' && section === 'message')
+        return sendJson(res, 200, this.deps.postAsUser(messageBody.parse(await readJson(req))));
       return sendJson(res, 404, { ok: false, error: 'not_found' });
     } catch (error) {
       if (error instanceof BadRequest) return sendJson(res, 400, { ok: false, error: error.error });
-      if (error instanceof z.ZodError) return sendJson(res, 400, { ok: false, error: 'invalid_arguments', issues: error.issues });
-      if (error instanceof Error && section !== 'response' && section !== 'upload') return sendJson(res, 400, { ok: false, error: error.message });
+      if (error instanceof z.ZodError)
+        return sendJson(res, 400, { ok: false, error: 'invalid_arguments', issues: error.issues });
+      if (error instanceof Error && section !== 'response' && section !== 'upload')
+        return sendJson(res, 400, { ok: false, error: error.message });
       throw error;
     }
   }
@@ -138,7 +170,14 @@ export class EmulatorHttp {
     res.write(': connected\n\n');
     const send = (change: EmulatorChange) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
     const call = (c: RecordedCall) => {
-      const summary = { index: this.deps.api.calls.indexOf(c), method: c.method, status: c.status, ok: c.response.ok === true, error: c.response.error, at: c.at };
+      const summary = {
+        index: this.deps.api.calls.indexOf(c),
+        method: c.method,
+        status: c.status,
+        ok: c.response.ok === true,
+        error: c.response.error,
+        at: c.at,
+      };
       res.write(`event: call\ndata: ${JSON.stringify(summary)}\n\n`);
     };
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);

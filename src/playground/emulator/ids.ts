@@ -59,7 +59,8 @@ export class TsClock {
 export function withBlockIds<T extends { block_id?: string }>(blocks: T[]): T[] {
   return blocks.map((block) => {
     const copy = structuredClone(block);
-    if (copy.block_id === undefined) copy.block_id = randomBytes(4).toString('base64').replace(/[+/=]/g, '').slice(0, 5) || 'blk';
+    if (copy.block_id === undefined)
+      copy.block_id = randomBytes(4).toString('base64').replace(/[+/=]/g, '').slice(0, 5) || 'blk';
     return copy;
   });
 }

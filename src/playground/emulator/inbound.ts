@@ -72,12 +72,22 @@ export interface InboundDeps {
 
 /** An answer before the emulator adds the trigger_id and response_url it issued. */
 export type Delivered = Omit<InboundResult, 'triggerId' | 'responseUrl'>;
-export type SocketSend = (type: EnvelopeType, payload: Record<string, unknown>, retry: { retryNum?: number; retryReason?: string }) => Promise<Delivered>;
+export type SocketSend = (
+  type: EnvelopeType,
+  payload: Record<string, unknown>,
+  retry: { retryNum?: number; retryReason?: string },
+) => Promise<Delivered>;
 
 /** Slack's limit for answering a request. */
 export const ACK_TIMEOUT_MS = 3000;
 
-export async function sendSigned(deps: InboundDeps, body: string, contentType: string, headers: Record<string, string> = {}, o: SignOptions = {}): Promise<Delivered> {
+export async function sendSigned(
+  deps: InboundDeps,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+  o: SignOptions = {},
+): Promise<Delivered> {
   const timestamp = o.timestamp ?? deps.store.nowSeconds();
   const signed = signedHeaders(o.signingSecret ?? deps.signingSecret, timestamp, body);
   const all: Record<string, string> = { ...signed, 'content-type': contentType };
@@ -88,7 +98,12 @@ export async function sendSigned(deps: InboundDeps, body: string, contentType: s
   }
   Object.assign(all, headers);
   const started = performance.now();
-  const response = await fetch(deps.eventsUrl(), { method: 'POST', headers: all, body, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(deps.eventsUrl(), {
+    method: 'POST',
+    headers: all,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   const ackMs = Math.round(performance.now() - started);
   let json: unknown;
@@ -108,9 +123,18 @@ const FORM = 'application/x-www-form-urlencoded';
  * (command fields form-encoded, interactions as a `payload` form field,
  * events as JSON). The signing options only apply over HTTP.
  */
-export function deliver(deps: InboundDeps, type: EnvelopeType, payload: Record<string, unknown>, o: SignOptions = {}): Promise<Delivered> {
+export function deliver(
+  deps: InboundDeps,
+  type: EnvelopeType,
+  payload: Record<string, unknown>,
+  o: SignOptions = {},
+): Promise<Delivered> {
   const socket = deps.socket?.();
-  if (socket) return socket(type, payload, { ...(o.retryNum !== undefined ? { retryNum: o.retryNum } : {}), ...(o.retryReason !== undefined ? { retryReason: o.retryReason } : {}) });
+  if (socket)
+    return socket(type, payload, {
+      ...(o.retryNum !== undefined ? { retryNum: o.retryNum } : {}),
+      ...(o.retryReason !== undefined ? { retryReason: o.retryReason } : {}),
+    });
   if (type === 'events_api') return sendSigned(deps, JSON.stringify(payload), 'application/json', {}, o);
   const form = type === 'interactive' ? { payload: JSON.stringify(payload) } : (payload as Record<string, string>);
   return sendSigned(deps, new URLSearchParams(form).toString(), FORM, {}, o);
@@ -128,7 +152,12 @@ function channelOf(store: WorkspaceStore, id: string): Channel {
   return channel;
 }
 
-const who = (store: WorkspaceStore, user: User) => ({ id: user.id, username: user.name, name: user.name, team_id: store.workspace.team.id });
+const who = (store: WorkspaceStore, user: User) => ({
+  id: user.id,
+  username: user.name,
+  name: user.name,
+  team_id: store.workspace.team.id,
+});
 
 /** A slash command, with the form fields Slack sends; a non-empty ack body is shown to the user as Slack shows it. */
 export async function sendCommand(deps: InboundDeps, o: CommandOptions): Promise<InboundResult> {
@@ -163,12 +192,21 @@ export async function sendCommand(deps: InboundDeps, o: CommandOptions): Promise
 }
 
 /** What Slack shows for a command's answer: its ack body, or the error it failed with. */
-function showAck(deps: InboundDeps, target: ResponseTarget, command: string, result: Delivered): { ts: string; ephemeral: boolean } | undefined {
-  const failed = (error: string) => void deps.store.addEphemeral({ ...target, text: `${command} failed with the error "${error}"`, source: 'ack' });
+function showAck(
+  deps: InboundDeps,
+  target: ResponseTarget,
+  command: string,
+  result: Delivered,
+): { ts: string; ephemeral: boolean } | undefined {
+  const failed = (error: string) =>
+    void deps.store.addEphemeral({ ...target, text: `${command} failed with the error "${error}"`, source: 'ack' });
   if (result.ackMs > ACK_TIMEOUT_MS || result.status === 0) return failed('operation_timeout');
   if (result.status !== 200) return failed('dispatch_failed');
   if (result.body.trim() === '') return undefined;
-  const payload = result.json !== undefined && typeof result.json === 'object' ? (result.json as Record<string, unknown>) : { text: result.body };
+  const payload =
+    result.json !== undefined && typeof result.json === 'object'
+      ? (result.json as Record<string, unknown>)
+      : { text: result.body };
   if (payload.text === undefined && payload.blocks === undefined && payload.attachments === undefined) return undefined;
   const delivery = deps.responses.deliver(target, payload, 'ack');
   if (delivery.status !== 200) return failed(String(delivery.body.error));
@@ -183,16 +221,27 @@ interface FoundButton {
 function findButtons(blocks: Block[], actionId: string): FoundButton[] {
   const found: FoundButton[] = [];
   for (const block of blocks) {
-    const elements = [...(Array.isArray(block.elements) ? block.elements : []), ...(block.accessory ? [block.accessory] : [])] as Record<string, unknown>[];
+    const elements = [
+      ...(Array.isArray(block.elements) ? block.elements : []),
+      ...(block.accessory ? [block.accessory] : []),
+    ] as Record<string, unknown>[];
     for (const element of elements) {
-      if (element?.type === 'button' && element.action_id === actionId) found.push({ block_id: String(block.block_id), element });
+      if (element?.type === 'button' && element.action_id === actionId)
+        found.push({ block_id: String(block.block_id), element });
     }
   }
   return found;
 }
 
 function buttonIds(blocks: Block[]): string[] {
-  return blocks.flatMap((b) => [...(Array.isArray(b.elements) ? b.elements : []), ...(b.accessory ? [b.accessory] : [])] as Record<string, unknown>[])
+  return blocks
+    .flatMap(
+      (b) =>
+        [...(Array.isArray(b.elements) ? b.elements : []), ...(b.accessory ? [b.accessory] : [])] as Record<
+          string,
+          unknown
+        >[],
+    )
     .filter((e) => e?.type === 'button')
     .map((e) => String(e.action_id));
 }
@@ -204,8 +253,10 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
   const channel = channelOf(store, o.channel);
   const message = store.message(channel.id, o.ts);
   const ephemeral = message ? undefined : store.ephemeral(o.ts);
-  if (!message && (!ephemeral || ephemeral.channel !== channel.id)) throw new Error(`click: no message with ts ${o.ts} in ${channel.id}`);
-  if (ephemeral && ephemeral.user !== user.id) throw new Error(`click: the ephemeral ${o.ts} is shown to ${ephemeral.user}, not ${user.id}`);
+  if (!message && (!ephemeral || ephemeral.channel !== channel.id))
+    throw new Error(`click: no message with ts ${o.ts} in ${channel.id}`);
+  if (ephemeral && ephemeral.user !== user.id)
+    throw new Error(`click: the ephemeral ${o.ts} is shown to ${ephemeral.user}, not ${user.id}`);
   const blocks = message?.blocks ?? ephemeral?.blocks ?? [];
   const actionTs = o.actionTs ?? store.ts.next();
   if (o.selected !== undefined) {
@@ -216,8 +267,12 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
   if (o.blockId !== undefined) buttons = buttons.filter((b) => b.block_id === o.blockId);
   if (buttons.length > 1 && o.value !== undefined) buttons = buttons.filter((b) => b.element.value === o.value);
   const [button] = buttons;
-  if (!button) throw new Error(`click: message ${o.ts} in ${channel.id} has no button "${o.actionId}"${o.blockId ? ` in block ${o.blockId}` : ''} (buttons: ${buttonIds(blocks).join(', ') || 'none'})`);
-  if (buttons.length > 1) throw new Error(`click: ${buttons.length} buttons "${o.actionId}" in message ${o.ts}; pass blockId or value`);
+  if (!button)
+    throw new Error(
+      `click: message ${o.ts} in ${channel.id} has no button "${o.actionId}"${o.blockId ? ` in block ${o.blockId}` : ''} (buttons: ${buttonIds(blocks).join(', ') || 'none'})`,
+    );
+  if (buttons.length > 1)
+    throw new Error(`click: ${buttons.length} buttons "${o.actionId}" in message ${o.ts}; pass blockId or value`);
   const { element } = button;
   const action = {
     action_id: o.actionId,
@@ -238,20 +293,37 @@ interface ClickedOn {
   ephemeral: EphemeralMessage | undefined;
 }
 
-async function blockActions(deps: InboundDeps, o: ClickOptions, on: ClickedOn, action: Record<string, unknown>, values: Record<string, unknown>): Promise<InboundResult> {
+async function blockActions(
+  deps: InboundDeps,
+  o: ClickOptions,
+  on: ClickedOn,
+  action: Record<string, unknown>,
+  values: Record<string, unknown>,
+): Promise<InboundResult> {
   const { store } = deps;
   const { user, channel, message } = on;
   const threadTs = o.threadTs ?? (message && isReply(message) ? message.thread_ts : on.ephemeral?.thread_ts);
   const triggerId = o.triggerId ?? deps.triggers.issue(user.id);
   if (o.triggerId) deps.triggers.reuse(o.triggerId, user.id);
-  const responseUrl = deps.responses.issue({ channel: channel.id, user: user.id, message: { ts: o.ts, ephemeral: !message }, ...(threadTs ? { threadTs } : {}) });
+  const responseUrl = deps.responses.issue({
+    channel: channel.id,
+    user: user.id,
+    message: { ts: o.ts, ephemeral: !message },
+    ...(threadTs ? { threadTs } : {}),
+  });
   const { team, bot } = store.workspace;
   const payload = {
     type: 'block_actions',
     user: who(store, user),
     api_app_id: bot.app_id,
     token: deps.verificationToken,
-    container: { type: 'message', message_ts: o.ts, channel_id: channel.id, is_ephemeral: !message, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    container: {
+      type: 'message',
+      message_ts: o.ts,
+      channel_id: channel.id,
+      is_ephemeral: !message,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    },
     trigger_id: triggerId,
     team: { id: team.id, domain: team.domain },
     enterprise: null,
@@ -271,7 +343,11 @@ export interface EventOptions extends SignOptions {
 }
 
 /** An Events API event (app_mention, message, ...) in Slack's event_callback envelope, as JSON. */
-export async function sendEvent(deps: InboundDeps, event: { type: string } & Record<string, unknown>, o: EventOptions = {}): Promise<InboundResult> {
+export async function sendEvent(
+  deps: InboundDeps,
+  event: { type: string } & Record<string, unknown>,
+  o: EventOptions = {},
+): Promise<InboundResult> {
   const { team, bot } = deps.store.workspace;
   const ts = typeof event.ts === 'string' ? event.ts : deps.store.ts.next();
   const envelope = {
@@ -283,9 +359,10 @@ export async function sendEvent(deps: InboundDeps, event: { type: string } & Rec
     type: 'event_callback',
     event_id: o.eventId ?? `Ev${slackId('', 10)}`,
     event_time: deps.store.nowSeconds(),
-    authorizations: [{ enterprise_id: null, team_id: team.id, user_id: bot.user_id, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: team.id, user_id: bot.user_id, is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
   };
   return { ...(await deliver(deps, 'events_api', envelope, o)), triggerId: '', responseUrl: '' };
 }
-

@@ -72,12 +72,17 @@ export class SlackEmulator extends EventEmitter {
     this.appToken = options.appToken ?? 'xapp-playground-token';
     this.signingSecret = options.signingSecret ?? randomHex(16);
     this.log = options.log ?? silentLogger;
-    this.workspace = (options.dataDir ? loadWorkspace(options.dataDir) : undefined) ?? createWorkspace(options.seed ?? true);
+    this.workspace =
+      (options.dataDir ? loadWorkspace(options.dataDir) : undefined) ?? createWorkspace(options.seed ?? true);
     this.persistence = options.dataDir ? new Persistence(options.dataDir, () => this.workspace) : undefined;
     this.store = new WorkspaceStore(this.workspace, now, (change) => this.changed(change));
     this.triggers = new Triggers(now);
     this.responses = new ResponseUrls(this.store, () => this.base);
-    this.sockets = new SocketMode({ appId: () => this.workspace.bot.app_id, now, ...(options.socketPingIntervalMs !== undefined ? { pingIntervalMs: options.socketPingIntervalMs } : {}) });
+    this.sockets = new SocketMode({
+      appId: () => this.workspace.bot.app_id,
+      now,
+      ...(options.socketPingIntervalMs !== undefined ? { pingIntervalMs: options.socketPingIntervalMs } : {}),
+    });
     this.sockets.on('socket', (change: SocketChange) => this.emit('socket', change));
     this.api = new WebApi({
       botToken: this.botToken,
@@ -240,9 +245,18 @@ export class SlackEmulator extends EventEmitter {
    * Resolves with the first truthy value of `read()`, re-checked after every
    * state change and Web API call (no polling); rejects after `timeoutMs`.
    */
-  waitFor<T>(read: () => T | undefined | null | false, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+  waitFor<T>(
+    read: () => T | undefined | null | false,
+    options: { timeoutMs?: number; what?: string } = {},
+  ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? 5000;
-    return waitOn(this, ['change', 'call'], read, timeoutMs, () => `${options.what ?? 'the condition'} did not hold within ${timeoutMs} ms`);
+    return waitOn(
+      this,
+      ['change', 'call'],
+      read,
+      timeoutMs,
+      () => `${options.what ?? 'the condition'} did not hold within ${timeoutMs} ms`,
+    );
   }
 
   messages(channel: string): Message[] {
@@ -258,7 +272,9 @@ export class SlackEmulator extends EventEmitter {
   }
 
   ephemerals(filter: { user?: string; channel?: string } = {}): EphemeralMessage[] {
-    return this.workspace.ephemerals.filter((e) => (!filter.user || e.user === filter.user) && (!filter.channel || e.channel === filter.channel));
+    return this.workspace.ephemerals.filter(
+      (e) => (!filter.user || e.user === filter.user) && (!filter.channel || e.channel === filter.channel),
+    );
   }
 
   channelByName(name: string): Channel | undefined {
@@ -289,7 +305,14 @@ export { validateBlocks, validateView, LIMITS, MAX_MESSAGE_TEXT, type Surface } 
 export { channelNameError, MAX_CHANNEL_NAME } from './channelName.js';
 export type { ClickOptions, CommandOptions, EventOptions, InboundResult, SignOptions } from './inbound.js';
 export type { SubmitOptions } from './submit.js';
-export { SOCKET_ACK_TIMEOUT_MS, SOCKET_PATH, TICKET_TTL_MS, type Envelope, type EnvelopeType, type SocketChange } from './socketMode.js';
+export {
+  SOCKET_ACK_TIMEOUT_MS,
+  SOCKET_PATH,
+  TICKET_TTL_MS,
+  type Envelope,
+  type EnvelopeType,
+  type SocketChange,
+} from './socketMode.js';
 export { SEED, createWorkspace } from './seed.js';
 export { signedHeaders, slackSignature } from './signing.js';
 export type * from './state.js';

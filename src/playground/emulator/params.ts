@@ -8,7 +8,9 @@ import { z } from 'zod';
  */
 export const id = z.string().min(1);
 export const ts = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1));
-export const flag = z.union([z.boolean(), z.number(), z.string()]).transform((v) => v === true || v === 1 || v === 'true' || v === '1');
+export const flag = z
+  .union([z.boolean(), z.number(), z.string()])
+  .transform((v) => v === true || v === 1 || v === 'true' || v === '1');
 export const count = z.coerce.number().int().min(0);
 export const idList = z
   .union([z.string(), z.array(z.string())])
@@ -25,7 +27,11 @@ export class BadRequest extends Error {
   }
 }
 
-export async function decodeParams(contentType: string | undefined, raw: Buffer, query: URLSearchParams): Promise<Record<string, unknown>> {
+export async function decodeParams(
+  contentType: string | undefined,
+  raw: Buffer,
+  query: URLSearchParams,
+): Promise<Record<string, unknown>> {
   const params: Record<string, unknown> = Object.fromEntries(query);
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (raw.length > 0) {
@@ -39,7 +45,9 @@ export async function decodeParams(contentType: string | undefined, raw: Buffer,
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('invalid_json');
       Object.assign(params, body);
     } else if (type === 'multipart/form-data') {
-      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType ?? '' } }).formData();
+      const form = await new Response(new Uint8Array(raw), {
+        headers: { 'content-type': contentType ?? '' },
+      }).formData();
       form.forEach((value, key) => {
         if (typeof value === 'string') params[key] = value;
       });

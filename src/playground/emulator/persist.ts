@@ -63,10 +63,12 @@ export class Persistence {
     const text = JSON.stringify(this.snapshot());
     const tmp = `${this.file}.${process.pid}.tmp`;
     // A failed write does not stop later ones; flush() reports the latest failure.
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      await writeFile(tmp, text, 'utf8');
-      await rename(tmp, this.file);
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        await writeFile(tmp, text, 'utf8');
+        await rename(tmp, this.file);
+      });
     return this.writing;
   }
 }

@@ -47,7 +47,12 @@ export class ResponseUrls {
 
   issue(target: ResponseTarget): string {
     const id = `${Date.now().toString(36)}${randomHex(12)}`;
-    this.issued.set(id, { target, interaction: target.message !== undefined, expiresAt: this.store.now().getTime() + RESPONSE_URL_TTL_MS, uses: 0 });
+    this.issued.set(id, {
+      target,
+      interaction: target.message !== undefined,
+      expiresAt: this.store.now().getTime() + RESPONSE_URL_TTL_MS,
+      uses: 0,
+    });
     return `${this.baseUrl()}/emulator/response/${id}`;
   }
 
@@ -60,7 +65,8 @@ export class ResponseUrls {
   /** A POST to a response URL. */
   respond(id: string, body: unknown): Delivery {
     const issued = this.issued.get(id);
-    if (!issued || this.store.now().getTime() > issued.expiresAt) return { status: 404, body: { ok: false, error: 'expired_url' } };
+    if (!issued || this.store.now().getTime() > issued.expiresAt)
+      return { status: 404, body: { ok: false, error: 'expired_url' } };
     if (issued.uses >= RESPONSE_URL_MAX_USES) return { status: 404, body: { ok: false, error: 'used_url' } };
     issued.uses += 1;
     const delivery = this.deliver(issued.target, body, 'response_url');
@@ -70,26 +76,49 @@ export class ResponseUrls {
   }
 
   /** Shows a payload to the user the way Slack shows it; `posted` is what a later replace_original acts on. */
-  deliver(target: ResponseTarget, payload: unknown, source: EphemeralSource): Delivery & { posted?: { ts: string; ephemeral: boolean } } {
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { status: 400, body: { ok: false, error: 'invalid_payload' } };
+  deliver(
+    target: ResponseTarget,
+    payload: unknown,
+    source: EphemeralSource,
+  ): Delivery & { posted?: { ts: string; ephemeral: boolean } } {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return { status: 400, body: { ok: false, error: 'invalid_payload' } };
     const p = payload as Record<string, unknown>;
     const original = target.message;
     if (truthy(p.delete_original)) {
-      if (!original || !this.remove(target.channel, original)) return { status: 404, body: { ok: false, error: 'message_not_found' } };
+      if (!original || !this.remove(target.channel, original))
+        return { status: 404, body: { ok: false, error: 'message_not_found' } };
       return { status: 200, body: { ok: true } };
     }
     const check = checkContent(p);
     if (!check.ok) return { status: 400, body: contentErrorBody(check) };
     const { text, blocks } = check;
-    if (truthy(p.replace_original) && original && this.replace(target.channel, original, { text, ...(blocks ? { blocks } : {}) })) {
+    if (
+      truthy(p.replace_original) &&
+      original &&
+      this.replace(target.channel, original, { text, ...(blocks ? { blocks } : {}) })
+    ) {
       return { status: 200, body: { ok: true } };
     }
     const threadTs = typeof p.thread_ts === 'string' ? p.thread_ts : target.threadTs;
     if (p.response_type === 'in_channel') {
-      const message = this.store.post({ channel: target.channel, user: this.store.botUserId, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}) });
+      const message = this.store.post({
+        channel: target.channel,
+        user: this.store.botUserId,
+        text,
+        ...(blocks ? { blocks } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
       return { status: 200, body: { ok: true }, posted: { ts: message.ts, ephemeral: false } };
     }
-    const ephemeral = this.store.addEphemeral({ channel: target.channel, user: target.user, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), source });
+    const ephemeral = this.store.addEphemeral({
+      channel: target.channel,
+      user: target.user,
+      text,
+      ...(blocks ? { blocks } : {}),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      source,
+    });
     return { status: 200, body: { ok: true }, posted: { ts: ephemeral.ts, ephemeral: true } };
   }
 
@@ -104,7 +133,11 @@ export class ResponseUrls {
     return message !== undefined;
   }
 
-  private replace(channel: string, original: { ts: string; ephemeral: boolean }, patch: { text: string; blocks?: Block[] }): boolean {
+  private replace(
+    channel: string,
+    original: { ts: string; ephemeral: boolean },
+    patch: { text: string; blocks?: Block[] },
+  ): boolean {
     if (original.ephemeral) {
       const ephemeral = this.store.ephemeral(original.ts);
       if (ephemeral) this.store.replaceEphemeral(ephemeral, patch);

@@ -49,11 +49,31 @@ function botUser(): User {
 }
 
 function group(id: string, handle: string, name: string, description: string, users: string[]): Usergroup {
-  return { id, team_id: SEED.team.id, handle, name, description, users, created_by: SEED.users.lin, date_create: SEEDED_AT };
+  return {
+    id,
+    team_id: SEED.team.id,
+    handle,
+    name,
+    description,
+    users,
+    created_by: SEED.users.lin,
+    date_create: SEEDED_AT,
+  };
 }
 
 function publicChannel(id: string, name: string, purpose: string, members: string[]): Channel {
-  return { id, name, kind: 'public', created: SEEDED_AT, creator: SEED.users.lin, members, topic: '', purpose, is_archived: false, pins: [] };
+  return {
+    id,
+    name,
+    kind: 'public',
+    created: SEEDED_AT,
+    creator: SEED.users.lin,
+    members,
+    topic: '',
+    purpose,
+    is_archived: false,
+    pins: [],
+  };
 }
 
 /** A workspace with only the team and the bot (seed: false), or the full seeded one. */

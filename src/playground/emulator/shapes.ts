@@ -2,9 +2,22 @@ import type { Channel, FileRef, Message, StoredFile, User, Usergroup, Workspace 
 
 /** The JSON objects Slack's Web API answers with, built from the stored state. */
 
-export function apiChannel(workspace: Workspace, channel: Channel, viewer = workspace.bot.user_id): Record<string, unknown> {
+export function apiChannel(
+  workspace: Workspace,
+  channel: Channel,
+  viewer = workspace.bot.user_id,
+): Record<string, unknown> {
   if (channel.kind === 'im') {
-    return { id: channel.id, created: channel.created, is_im: true, is_org_shared: false, user: channel.im_user, is_user_deleted: false, priority: 0, is_open: true };
+    return {
+      id: channel.id,
+      created: channel.created,
+      is_im: true,
+      is_org_shared: false,
+      user: channel.im_user,
+      is_user_deleted: false,
+      priority: 0,
+      is_open: true,
+    };
   }
   return {
     id: channel.id,
@@ -88,7 +101,11 @@ export function fileUrl(baseUrl: string, file: FileRef): string {
   return `${baseUrl}/emulator/files/${file.id}/${encodeURIComponent(file.name)}`;
 }
 
-export function apiFile(workspace: Workspace, baseUrl: string, file: FileRef & Partial<StoredFile>): Record<string, unknown> {
+export function apiFile(
+  workspace: Workspace,
+  baseUrl: string,
+  file: FileRef & Partial<StoredFile>,
+): Record<string, unknown> {
   const url = fileUrl(baseUrl, file);
   const channels = file.channels ?? [];
   return {
@@ -130,12 +147,22 @@ export function apiMessage(workspace: Workspace, baseUrl: string, message: Messa
     team: workspace.team.id,
     ...(files ? { files: files.map((f) => apiFile(workspace, baseUrl, stored(f))), upload: true } : {}),
     ...(message.bot_id
-      ? { bot_profile: { id: message.bot_id, app_id: workspace.bot.app_id, name: workspace.bot.name, deleted: false, team_id: workspace.team.id } }
+      ? {
+          bot_profile: {
+            id: message.bot_id,
+            app_id: workspace.bot.app_id,
+            name: workspace.bot.name,
+            deleted: false,
+            team_id: workspace.team.id,
+          },
+        }
       : {}),
   };
 }
 
 export function permalink(workspace: Workspace, message: Message): string {
   const base = `https://${workspace.team.domain}.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}`;
-  return message.thread_ts && message.thread_ts !== message.ts ? `${base}?thread_ts=${message.thread_ts}&cid=${message.channel}` : base;
+  return message.thread_ts && message.thread_ts !== message.ts
+    ? `${base}?thread_ts=${message.thread_ts}&cid=${message.channel}`
+    : base;
 }

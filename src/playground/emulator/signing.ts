@@ -9,7 +9,11 @@ export function slackSignature(signingSecret: string, timestampSeconds: number |
 }
 
 /** The headers Slack sends with every request to an app's Request URL. */
-export function signedHeaders(signingSecret: string, timestampSeconds: number, rawBody: string): Record<string, string> {
+export function signedHeaders(
+  signingSecret: string,
+  timestampSeconds: number,
+  rawBody: string,
+): Record<string, string> {
   return {
     'content-type': 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestampSeconds),

@@ -145,8 +145,13 @@ export class SocketMode extends EventEmitter {
     if (index < 0) return;
     this.open.splice(index, 1);
     // Envelopes waiting on this connection will never be acked.
-    for (const pending of [...this.pending.values()]) if (pending.connection === connection) pending.finish(undefined, false);
-    this.emit('socket', { type: 'closed', connection: connection.number, open: this.open.length } satisfies SocketChange);
+    for (const pending of [...this.pending.values()])
+      if (pending.connection === connection) pending.finish(undefined, false);
+    this.emit('socket', {
+      type: 'closed',
+      connection: connection.number,
+      open: this.open.length,
+    } satisfies SocketChange);
   }
 
   /** An ack from the app: `{ envelope_id, payload? }`; anything else is ignored, as Slack ignores it. */
@@ -162,7 +167,12 @@ export class SocketMode extends EventEmitter {
     const { envelope_id: id, payload } = message as { envelope_id?: unknown; payload?: unknown };
     const pending = typeof id === 'string' ? this.pending.get(id) : undefined;
     if (!pending) return;
-    pending.finish(typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined, true);
+    pending.finish(
+      typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+        ? (payload as Record<string, unknown>)
+        : undefined,
+      true,
+    );
   }
 
   /**
@@ -170,15 +180,30 @@ export class SocketMode extends EventEmitter {
    * them) and waits for its ack: status 200 with the ack payload as the body,
    * or status 0 when no ack came within the timeout or the connection closed.
    */
-  send(type: EnvelopeType, payload: Record<string, unknown>, retry: { retryNum?: number; retryReason?: string } = {}): Promise<Delivered> {
+  send(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    retry: { retryNum?: number; retryReason?: string } = {},
+  ): Promise<Delivered> {
     const connection = this.open[this.turn++ % Math.max(this.open.length, 1)];
-    if (!connection) return Promise.reject(new Error('the emulator has no Socket Mode connection from the bot: start it with an app token and await waitForSocket()'));
+    if (!connection)
+      return Promise.reject(
+        new Error(
+          'the emulator has no Socket Mode connection from the bot: start it with an app token and await waitForSocket()',
+        ),
+      );
     const envelope: Envelope = {
       envelope_id: randomUUID(),
       type,
       payload,
-      accepts_response_payload: type === 'slash_commands' || (type === 'interactive' && payload.type === 'view_submission'),
-      ...(type === 'events_api' || retry.retryNum !== undefined ? { retry_attempt: retry.retryNum ?? 0, retry_reason: retry.retryNum !== undefined ? (retry.retryReason ?? 'timeout') : '' } : {}),
+      accepts_response_payload:
+        type === 'slash_commands' || (type === 'interactive' && payload.type === 'view_submission'),
+      ...(type === 'events_api' || retry.retryNum !== undefined
+        ? {
+            retry_attempt: retry.retryNum ?? 0,
+            retry_reason: retry.retryNum !== undefined ? (retry.retryReason ?? 'timeout') : '',
+          }
+        : {}),
     };
     const started = performance.now();
     return new Promise((resolve) => {
@@ -207,7 +232,9 @@ export class SocketMode extends EventEmitter {
     const timeoutMs = options.timeoutMs ?? 5000;
     const ready = () => (options.closed ? this.open.length === 0 : this.open.length > 0);
     const what = options.closed ? 'every Socket Mode connection to close' : 'the bot to open a Socket Mode connection';
-    return waitOn(this, ['socket'], ready, timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${what}`).then(() => undefined);
+    return waitOn(this, ['socket'], ready, timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${what}`).then(
+      () => undefined,
+    );
   }
 
   /** Drops every connection (the app sees its socket die, not a close handshake) and every unused ticket. */

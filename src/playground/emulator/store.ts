@@ -1,5 +1,16 @@
 import { TsClock, slackId, withBlockIds } from './ids.js';
-import type { Block, Channel, ChannelKind, EmulatorChange, EphemeralMessage, EphemeralSource, FileRef, Message, User, Workspace } from './state.js';
+import type {
+  Block,
+  Channel,
+  ChannelKind,
+  EmulatorChange,
+  EphemeralMessage,
+  EphemeralSource,
+  FileRef,
+  Message,
+  User,
+  Workspace,
+} from './state.js';
 
 export interface NewMessage {
   channel: string;
@@ -166,7 +177,12 @@ export class WorkspaceStore {
       }
     }
     this.list(input.channel).push(message);
-    this.announce({ type: 'message', channel: input.channel, ts, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) });
+    this.announce({
+      type: 'message',
+      channel: input.channel,
+      ts,
+      ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+    });
     return message;
   }
 
@@ -176,8 +192,15 @@ export class WorkspaceStore {
     if (!channel) throw new Error(`no channel ${o.channel} in the emulated workspace`);
     if (!this.user(o.user)) throw new Error(`no user ${o.user} in the emulated workspace`);
     if (!this.isMember(channel, o.user)) throw new Error(`${o.user} is not a member of ${channel.id}`);
-    if (o.threadTs && !this.message(channel.id, o.threadTs)) throw new Error(`no message ${o.threadTs} in ${channel.id} to reply to`);
-    return this.post({ channel: channel.id, user: o.user, text: o.text, ...(o.blocks ? { blocks: o.blocks } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
+    if (o.threadTs && !this.message(channel.id, o.threadTs))
+      throw new Error(`no message ${o.threadTs} in ${channel.id} to reply to`);
+    return this.post({
+      channel: channel.id,
+      user: o.user,
+      text: o.text,
+      ...(o.blocks ? { blocks: o.blocks } : {}),
+      ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
+    });
   }
 
   update(message: Message, patch: MessagePatch, editor: string): Message {
@@ -207,7 +230,14 @@ export class WorkspaceStore {
 
   // --- ephemerals ---------------------------------------------------------
 
-  addEphemeral(o: { channel: string; user: string; text: string; blocks?: Block[]; thread_ts?: string; source: EphemeralSource }): EphemeralMessage {
+  addEphemeral(o: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks?: Block[];
+    thread_ts?: string;
+    source: EphemeralSource;
+  }): EphemeralMessage {
     const ephemeral: EphemeralMessage = {
       ts: this.ts.next(),
       channel: o.channel,

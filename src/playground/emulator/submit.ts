@@ -20,7 +20,8 @@ export async function submitView(deps: InboundDeps, o: SubmitOptions): Promise<I
   if (!user) throw new Error(`no user ${o.user} in the emulated workspace`);
   const stored = store.workspace.views.find((v) => v.id === o.viewId);
   if (!stored || !stored.open) throw new Error(`submitView: no open view ${o.viewId}`);
-  if (stored.user !== user.id) throw new Error(`submitView: view ${o.viewId} is open for ${stored.user}, not ${user.id}`);
+  if (stored.user !== user.id)
+    throw new Error(`submitView: view ${o.viewId} is open for ${stored.user}, not ${user.id}`);
   stored.view.state = { values: o.values };
   const triggerId = deps.triggers.issue(user.id, stored.id);
   const { team, bot } = store.workspace;
@@ -66,9 +67,11 @@ function applyViewAck(store: WorkspaceStore, stored: StoredView, ack: unknown): 
   }
 }
 
-
 /** The user dismisses a modal (Cancel / ×): closed, and a view_closed payload sent when the view asked for it. */
-export async function dismissView(deps: InboundDeps, o: { user: string; viewId: string }): Promise<InboundResult | undefined> {
+export async function dismissView(
+  deps: InboundDeps,
+  o: { user: string; viewId: string },
+): Promise<InboundResult | undefined> {
   const { store } = deps;
   const stored = store.workspace.views.find((v) => v.id === o.viewId && v.open);
   if (!stored) throw new Error(`closeView: no open view ${o.viewId}`);

@@ -11,7 +11,9 @@ interface Issued {
   viewId?: string;
 }
 
-export type TriggerResult = { ok: true; user: string; viewId?: string } | { ok: false; error: 'invalid_trigger_id' | 'expired_trigger_id' | 'exchanged_trigger_id' };
+export type TriggerResult =
+  | { ok: true; user: string; viewId?: string }
+  | { ok: false; error: 'invalid_trigger_id' | 'expired_trigger_id' | 'exchanged_trigger_id' };
 
 export class Triggers {
   private readonly issued = new Map<string, Issued>();

@@ -20,7 +20,10 @@ export interface ClockState {
 export class RequestFailed extends Error {}
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+  });
   const text = await response.text();
   let body: unknown;
   try {
@@ -29,7 +32,10 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
     body = text;
   }
   if (!response.ok) {
-    const error = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${response.status}`;
+    const error =
+      typeof body === 'object' && body !== null && 'error' in body
+        ? String((body).error)
+        : `HTTP ${response.status}`;
     throw new RequestFailed(error);
   }
   return body as T;
@@ -37,4 +43,5 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const getState = () => call<Workspace>('/emulator/state');
 export const getInfo = () => call<PlaygroundInfo>('/playground/info');
-export const post = <T = unknown>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+export const post = <T = unknown>(path: string, body: unknown) =>
+  call<T>(path, { method: 'POST', body: JSON.stringify(body) });

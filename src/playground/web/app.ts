@@ -48,7 +48,11 @@ const page: Page = {
     try {
       return await work();
     } catch (error) {
-      toast(error instanceof RequestFailed ? `The emulator said: ${error.message}` : `Something went wrong: ${String(error)}`);
+      toast(
+        error instanceof RequestFailed
+          ? `The emulator said: ${error.message}`
+          : `Something went wrong: ${String(error)}`,
+      );
       return undefined;
     }
   },
@@ -65,7 +69,11 @@ function refresh(): void {
   }
   reading = getState()
     .then((workspace) => {
-      page.since ??= workspace.ephemerals.map((e) => e.ts).sort((a, b) => byTs({ ts: a }, { ts: b })).at(-1) ?? '0.000000';
+      page.since ??=
+        workspace.ephemerals
+          .map((e) => e.ts)
+          .sort((a, b) => byTs({ ts: a }, { ts: b }))
+          .at(-1) ?? '0.000000';
       page.workspace = workspace;
       render();
     })
@@ -82,7 +90,12 @@ function refresh(): void {
 function renderUsers(workspace: Workspace): void {
   const select = byId<HTMLSelectElement>('user');
   const humans = workspace.users.filter((u) => !u.is_bot && !u.deleted);
-  const html = humans.map((u) => `<option value="${escapeHtml(u.id)}"${u.id === page.user ? ' selected' : ''}>${escapeHtml(u.real_name)}</option>`).join('');
+  const html = humans
+    .map(
+      (u) =>
+        `<option value="${escapeHtml(u.id)}"${u.id === page.user ? ' selected' : ''}>${escapeHtml(u.real_name)}</option>`,
+    )
+    .join('');
   if (select.dataset.html !== html) {
     select.innerHTML = html;
     select.dataset.html = html;
@@ -95,7 +108,10 @@ function renderClock(): void {
   const now = new Date(Date.now() + page.clock.offsetMs);
   const ahead = Math.round(page.clock.offsetMs / 60_000);
   const time = now.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
-  byId('clock-now').textContent = ahead > 0 ? `Bot clock ${time} (+${ahead >= 60 ? `${Math.floor(ahead / 60)} h ${ahead % 60} min` : `${ahead} min`})` : `Bot clock ${time}`;
+  byId('clock-now').textContent =
+    ahead > 0
+      ? `Bot clock ${time} (+${ahead >= 60 ? `${Math.floor(ahead / 60)} h ${ahead % 60} min` : `${ahead} min`})`
+      : `Bot clock ${time}`;
 }
 
 let shownView = '';
@@ -107,7 +123,12 @@ function renderModal(workspace: Workspace, ctx: RenderContext): void {
   const signature = open ? JSON.stringify([open.id, open.view.hash, open.errors ?? {}]) : '';
   if (signature === shownView) return;
   shownView = signature;
-  root.innerHTML = open ? renderView({ id: open.id, view: open.view, ...(open.errors ? { errors: open.errors } : {}) } satisfies ViewOnScreen, ctx) : '';
+  root.innerHTML = open
+    ? renderView(
+        { id: open.id, view: open.view, ...(open.errors ? { errors: open.errors } : {}) } satisfies ViewOnScreen,
+        ctx,
+      )
+    : '';
   root.querySelector<HTMLElement>('input, textarea, select')?.focus();
 }
 
@@ -117,15 +138,27 @@ function render(): void {
   renderUsers(workspace);
   renderClock();
   const visible = workspace.channels.filter((c) => c.kind !== 'im' || c.im_user === page.user);
-  if (!visible.some((c) => c.id === page.channel)) page.channel = workspace.channels.find((c) => c.name === 'incidents')?.id ?? visible[0]?.id;
+  if (!visible.some((c) => c.id === page.channel))
+    page.channel = workspace.channels.find((c) => c.name === 'incidents')?.id ?? visible[0]?.id;
   const channel = workspace.channels.find((c) => c.id === page.channel);
   const ctx = page.ctx();
   setHtml(byId('sidebar'), sidebarHtml(workspace, page.user, page.channel));
-  const label = channel ? (channel.kind === 'im' ? ctx.channels[channel.id] ?? channel.name : `#${channel.name}`) : '';
+  const label = channel
+    ? channel.kind === 'im'
+      ? (ctx.channels[channel.id] ?? channel.name)
+      : `#${channel.name}`
+    : '';
   byId('channel-title').textContent = label;
   byId('channel-purpose').textContent = channel?.topic || channel?.purpose || '';
   byId<HTMLTextAreaElement>('message').placeholder = `Message ${label} — try /incident auth-401 login failing`;
-  const items = paneItems(workspace, { user: page.user, channel: page.channel ?? '', ...(page.threadTs ? { threadTs: page.threadTs } : {}), dismissed: page.dismissed, ...(page.since ? { since: page.since } : {}), ctx });
+  const items = paneItems(workspace, {
+    user: page.user,
+    channel: page.channel ?? '',
+    ...(page.threadTs ? { threadTs: page.threadTs } : {}),
+    dismissed: page.dismissed,
+    ...(page.since ? { since: page.since } : {}),
+    ctx,
+  });
   followLatest(byId('messages'), items.channel, `channel:${page.channel ?? ''}`);
   byId('thread-pane').hidden = !items.parent;
   if (!items.parent) page.threadTs = undefined;
@@ -154,7 +187,9 @@ async function moveClock(minutes: number): Promise<void> {
   const clock = await page.act(() => post<ClockState>('/playground/clock', { minutes }));
   if (!clock) return;
   page.clock = clock;
-  toast(`The bot's clock moved ${minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`} forward; ${clock.ran ?? 0} due item${clock.ran === 1 ? '' : 's'} ran.`);
+  toast(
+    `The bot's clock moved ${minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`} forward; ${clock.ran ?? 0} due item${clock.ran === 1 ? '' : 's'} ran.`,
+  );
   render();
 }
 

@@ -22,20 +22,38 @@ interface Parts {
 function partsOf(date: Date, timeZone: string | undefined): Parts {
   const read = (options: Intl.DateTimeFormatOptions) => {
     const out: Record<string, string> = {};
-    for (const part of new Intl.DateTimeFormat('en-US', { ...options, timeZone }).formatToParts(date)) out[part.type] = part.value;
+    for (const part of new Intl.DateTimeFormat('en-US', { ...options, timeZone }).formatToParts(date))
+      out[part.type] = part.value;
     return out;
   };
-  const named = read({ year: 'numeric', month: 'long', day: 'numeric', weekday: 'long', hour: 'numeric', minute: '2-digit', second: '2-digit', hour12: true });
+  const named = read({
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    weekday: 'long',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: true,
+  });
   const numeric = read({ month: '2-digit', day: '2-digit' });
   return {
-    year: named.year ?? '', month: named.month ?? '', monthNum: numeric.month ?? '', day: named.day ?? '', weekday: named.weekday ?? '',
-    hour: named.hour ?? '', minute: named.minute ?? '', second: named.second ?? '', dayPeriod: named.dayPeriod ?? '',
+    year: named.year ?? '',
+    month: named.month ?? '',
+    monthNum: numeric.month ?? '',
+    day: named.day ?? '',
+    weekday: named.weekday ?? '',
+    hour: named.hour ?? '',
+    minute: named.minute ?? '',
+    second: named.second ?? '',
+    dayPeriod: named.dayPeriod ?? '',
   };
 }
 
 function ordinal(day: string): string {
   const n = Number(day);
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  const suffix =
+    n % 100 >= 11 && n % 100 <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 
@@ -44,7 +62,11 @@ const ymd = (p: Parts) => `${p.year}-${p.monthNum}-${p.day.padStart(2, '0')}`;
 function relativeDay(date: Date, ctx: RenderContext): string | undefined {
   const day = ymd(partsOf(date, ctx.timeZone));
   const DAY = 86_400_000;
-  const names: Array<[number, string]> = [[0, 'Today'], [-DAY, 'Yesterday'], [DAY, 'Tomorrow']];
+  const names: Array<[number, string]> = [
+    [0, 'Today'],
+    [-DAY, 'Yesterday'],
+    [DAY, 'Tomorrow'],
+  ];
   return names.find(([shift]) => ymd(partsOf(new Date(ctx.now.getTime() + shift), ctx.timeZone)) === day)?.[1];
 }
 
@@ -52,7 +74,13 @@ function ago(date: Date, now: Date): string {
   const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
   const size = Math.abs(seconds);
   if (size < 60) return 'just now';
-  const units: Array<[number, string]> = [[86_400 * 365, 'year'], [86_400 * 30, 'month'], [86_400, 'day'], [3_600, 'hour'], [60, 'minute']];
+  const units: Array<[number, string]> = [
+    [86_400 * 365, 'year'],
+    [86_400 * 30, 'month'],
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
   const [length, unit] = units.find(([n]) => size >= n)!;
   const count = Math.floor(size / length);
   const phrase = `${count} ${unit}${count === 1 ? '' : 's'}`;

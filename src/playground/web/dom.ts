@@ -46,7 +46,8 @@ export function syncChildren(container: HTMLElement, items: Array<{ key: string;
       template.innerHTML = item.html;
       const fresh = template.content.firstElementChild;
       if (fresh) {
-        for (const attr of Array.from(element.attributes)) if (attr.name !== 'data-key' && !fresh.hasAttribute(attr.name)) element.removeAttribute(attr.name);
+        for (const attr of Array.from(element.attributes))
+          if (attr.name !== 'data-key' && !fresh.hasAttribute(attr.name)) element.removeAttribute(attr.name);
         for (const attr of Array.from(fresh.attributes)) element.setAttribute(attr.name, attr.value);
         element.replaceChildren(...Array.from(fresh.childNodes));
       }

@@ -33,11 +33,15 @@ export function optionsOf(element: Json): Option[] {
 }
 
 function optionTags(options: unknown[], selected: string | ReadonlySet<string> | undefined): string {
-  const isSelected = (value: string) => (typeof selected === 'string' ? value === selected : (selected?.has(value) ?? false));
+  const isSelected = (value: string) =>
+    typeof selected === 'string' ? value === selected : (selected?.has(value) ?? false);
   return options
     .map(asObject)
     .filter((o): o is Json => o !== undefined && typeof o.value === 'string')
-    .map((o) => `<option value="${escapeHtml(String(o.value))}"${isSelected(String(o.value)) ? ' selected' : ''}>${textHtml(o.text)}</option>`)
+    .map(
+      (o) =>
+        `<option value="${escapeHtml(String(o.value))}"${isSelected(String(o.value)) ? ' selected' : ''}>${textHtml(o.text)}</option>`,
+    )
     .join('');
 }
 
@@ -46,7 +50,9 @@ export function optionList(element: Json, selected: string | ReadonlySet<string>
   const groups = asArray(element.option_groups)
     .map(asObject)
     .filter((g): g is Json => g !== undefined)
-    .map((g) => `<optgroup label="${escapeHtml(textOf(g.label))}">${optionTags(asArray(g.options), selected)}</optgroup>`)
+    .map(
+      (g) => `<optgroup label="${escapeHtml(textOf(g.label))}">${optionTags(asArray(g.options), selected)}</optgroup>`,
+    )
     .join('');
   return `${optionTags(asArray(element.options), selected)}${groups}`;
 }
@@ -59,7 +65,9 @@ export function selectOptions(element: Json, placeholder: string, selected?: str
 
 /** The option list of a users/conversations/channels select, from the workspace. */
 export function directoryOptions(type: string, ctx: RenderContext): unknown[] {
-  const entries = type.includes('users') ? Object.entries(ctx.users) : Object.entries(ctx.channels).map(([id, name]) => [id, `#${name}`] as const);
+  const entries = type.includes('users')
+    ? Object.entries(ctx.users)
+    : Object.entries(ctx.channels).map(([id, name]) => [id, `#${name}`] as const);
   return entries.map(([value, text]) => ({ value, text: { type: 'plain_text', text } }));
 }
 
@@ -86,19 +94,29 @@ export function renderElement(element: unknown, blockId: string, ctx: RenderCont
     case 'conversations_select':
     case 'channels_select': {
       const placeholder = textOf(e.placeholder) || 'Select an item';
-      const source = type === 'static_select' || type === 'external_select' ? e : { options: directoryOptions(type, ctx) };
-      const initial = asString(asObject(e.initial_option)?.value) ?? asString(e.initial_user) ?? asString(e.initial_conversation) ?? asString(e.initial_channel);
+      const source =
+        type === 'static_select' || type === 'external_select' ? e : { options: directoryOptions(type, ctx) };
+      const initial =
+        asString(asObject(e.initial_option)?.value) ??
+        asString(e.initial_user) ??
+        asString(e.initial_conversation) ??
+        asString(e.initial_channel);
       return `<select class="bk-select" aria-label="${escapeHtml(placeholder)}"${dataAttrs({ kind: 'select', type, ...ids })}>${selectOptions(source, placeholder, initial)}</select>`;
     }
     case 'overflow': {
       const items = optionsOf(e)
-        .map((o) => `<button type="button" role="menuitem"${dataAttrs({ kind: 'overflow', ...ids, value: o.value })}>${plainText(o.text)}</button>`)
+        .map(
+          (o) =>
+            `<button type="button" role="menuitem"${dataAttrs({ kind: 'overflow', ...ids, value: o.value })}>${plainText(o.text)}</button>`,
+        )
         .join('');
       return `<span class="bk-overflow"><button type="button" class="bk-button bk-overflow-toggle" aria-haspopup="menu" aria-expanded="false" aria-label="More actions"${dataAttrs({ kind: 'overflow-toggle' })}>⋯</button><span class="bk-menu" role="menu" hidden>${items}</span></span>`;
     }
     case 'image': {
       const src = safeUrl(asString(e.image_url) ?? '');
-      return src ? `<img class="bk-accessory-image" src="${src}" alt="${escapeHtml(asString(e.alt_text) ?? '')}" loading="lazy">` : unsupported('image', 'image without a URL');
+      return src
+        ? `<img class="bk-accessory-image" src="${src}" alt="${escapeHtml(asString(e.alt_text) ?? '')}" loading="lazy">`
+        : unsupported('image', 'image without a URL');
     }
     default:
       return unsupported('element', type);

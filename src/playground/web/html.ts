@@ -46,7 +46,8 @@ export function emptyContext(now = new Date(0)): RenderContext {
 
 // Loose readers for Block Kit JSON, which arrives untyped from the emulator.
 export type Json = Record<string, unknown>;
-export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 export const asObject = (value: unknown): Json | undefined => (isObject(value) ? value : undefined);
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

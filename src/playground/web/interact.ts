@@ -23,7 +23,11 @@ function findMessage(page: Page, channel: string, ts: string): Message | Ephemer
 }
 
 /** The element JSON behind a control, found by block and action id in the message it sits in. */
-function elementOf(message: Message | EphemeralMessage | undefined, blockId: string, actionId: string): Json | undefined {
+function elementOf(
+  message: Message | EphemeralMessage | undefined,
+  blockId: string,
+  actionId: string,
+): Json | undefined {
   const block = (message?.blocks ?? []).find((b) => b.block_id === blockId);
   if (!block) return undefined;
   const elements = [...asArray(block.elements), block.accessory].map(asObject);
@@ -53,7 +57,9 @@ async function send(page: Page, input: HTMLTextAreaElement, threadTs?: string): 
   if (slash) {
     await page.act(() => post('/emulator/command', { ...slash, user: page.user, channel: page.channel }));
   } else {
-    await page.act(() => post('/emulator/message', { user: page.user, channel: page.channel, text, ...(threadTs ? { threadTs } : {}) }));
+    await page.act(() =>
+      post('/emulator/message', { user: page.user, channel: page.channel, text, ...(threadTs ? { threadTs } : {}) }),
+    );
   }
 }
 
@@ -82,14 +88,21 @@ function readInputs(form: HTMLFormElement, view: StoredView): Record<string, Rec
     if (!control || !element) continue;
     const checked = Array.from(control.querySelectorAll<HTMLInputElement>('input:checked')).map((i) => i.value);
     const raw: RawInput =
-      control instanceof HTMLSelectElement && control.multiple ? Array.from(control.selectedOptions).map((o) => o.value)
-      : control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement || control instanceof HTMLSelectElement ? control.value
-      : checked;
+      control instanceof HTMLSelectElement && control.multiple
+        ? Array.from(control.selectedOptions).map((o) => o.value)
+        : control instanceof HTMLInputElement ||
+            control instanceof HTMLTextAreaElement ||
+            control instanceof HTMLSelectElement
+          ? control.value
+          : checked;
     const empty = raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0);
     wrapper.querySelector('.bk-error.local')?.remove();
     if (empty && wrapper.dataset.optional !== 'true') {
       missing = true;
-      wrapper.insertAdjacentHTML('beforeend', '<p class="bk-error local" role="alert">Please complete this required field.</p>');
+      wrapper.insertAdjacentHTML(
+        'beforeend',
+        '<p class="bk-error local" role="alert">Please complete this required field.</p>',
+      );
     }
     values[blockId] = { [control.dataset.actionId ?? '']: stateValue(element, raw) };
   }

@@ -16,7 +16,9 @@ export interface Shown {
 
 function clock(ts: string, ctx: RenderContext): string {
   const date = new Date(Number(ts.split('.')[0]) * 1000);
-  const text = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: ctx.timeZone }).format(date);
+  const text = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: ctx.timeZone }).format(
+    date,
+  );
   return `<time class="msg-time" datetime="${date.toISOString()}">${escapeHtml(text)}</time>`;
 }
 
@@ -41,20 +43,26 @@ function author(id: string, ctx: RenderContext, isBot: boolean): string {
 export function renderMessage(m: Message, ctx: RenderContext, shown: Shown = {}): string {
   const edited = m.edited ? ' <span class="msg-edited">(edited)</span>' : '';
   const broadcast = m.subtype === 'thread_broadcast' ? '<div class="msg-note">replied to a thread</div>' : '';
-  const replies = !shown.inThread && m.reply_count
-    ? `<button type="button" class="msg-replies"${dataAttrs({ kind: 'open-thread', ts: m.ts })}>${m.reply_count} ${m.reply_count === 1 ? 'reply' : 'replies'}</button>`
-    : '';
-  const reply = !shown.inThread && !m.reply_count && m.thread_ts === undefined
-    ? `<button type="button" class="msg-reply-link" aria-label="Reply in thread"${dataAttrs({ kind: 'open-thread', ts: m.ts })}>Reply</button>`
-    : '';
-  return `<article class="msg"${dataAttrs({ ts: m.ts, channel: m.channel })}>`
-    + `<div class="msg-head">${author(m.user, ctx, m.bot_id !== undefined)} ${clock(m.ts, ctx)}${edited}</div>`
-    + `${broadcast}${body(m.text, m.blocks, ctx)}${files(m.files)}${replies}${reply}</article>`;
+  const replies =
+    !shown.inThread && m.reply_count
+      ? `<button type="button" class="msg-replies"${dataAttrs({ kind: 'open-thread', ts: m.ts })}>${m.reply_count} ${m.reply_count === 1 ? 'reply' : 'replies'}</button>`
+      : '';
+  const reply =
+    !shown.inThread && !m.reply_count && m.thread_ts === undefined
+      ? `<button type="button" class="msg-reply-link" aria-label="Reply in thread"${dataAttrs({ kind: 'open-thread', ts: m.ts })}>Reply</button>`
+      : '';
+  return (
+    `<article class="msg"${dataAttrs({ ts: m.ts, channel: m.channel })}>` +
+    `<div class="msg-head">${author(m.user, ctx, m.bot_id !== undefined)} ${clock(m.ts, ctx)}${edited}</div>` +
+    `${broadcast}${body(m.text, m.blocks, ctx)}${files(m.files)}${replies}${reply}</article>`
+  );
 }
 
 export function renderEphemeral(e: EphemeralMessage, botUser: string, ctx: RenderContext): string {
-  return `<article class="msg msg-ephemeral"${dataAttrs({ ts: e.ts, channel: e.channel, ephemeral: 'true' })}>`
-    + `<div class="msg-head">${author(botUser, ctx, true)} ${clock(e.ts, ctx)} <span class="msg-only-you">Only visible to you</span></div>`
-    + `${body(e.text, e.blocks, ctx)}`
-    + `<button type="button" class="msg-dismiss"${dataAttrs({ kind: 'dismiss', ts: e.ts })}>Dismiss</button></article>`;
+  return (
+    `<article class="msg msg-ephemeral"${dataAttrs({ ts: e.ts, channel: e.channel, ephemeral: 'true' })}>` +
+    `<div class="msg-head">${author(botUser, ctx, true)} ${clock(e.ts, ctx)} <span class="msg-only-you">Only visible to you</span></div>` +
+    `${body(e.text, e.blocks, ctx)}` +
+    `<button type="button" class="msg-dismiss"${dataAttrs({ kind: 'dismiss', ts: e.ts })}>Dismiss</button></article>`
+  );
 }

@@ -31,17 +31,26 @@ function inputControl(element: Json, id: string, ctx: RenderContext): string {
         ? `<textarea id="${id}" rows="3"${ph}${max}${ids}>${escapeHtml(initial)}</textarea>`
         : `<input id="${id}" type="text" value="${escapeHtml(initial)}"${ph}${max}${ids}>`;
     }
-    case 'number_input': return `<input id="${id}" type="number" step="${element.is_decimal_allowed ? 'any' : '1'}" value="${escapeHtml(initial)}"${ph}${ids}>`;
-    case 'email_text_input': return `<input id="${id}" type="email" value="${escapeHtml(initial)}"${ph}${ids}>`;
-    case 'url_text_input': return `<input id="${id}" type="url" value="${escapeHtml(initial)}"${ph}${ids}>`;
-    case 'datepicker': return `<input id="${id}" type="date" value="${escapeHtml(asString(element.initial_date) ?? '')}"${ids}>`;
-    case 'timepicker': return `<input id="${id}" type="time" value="${escapeHtml(asString(element.initial_time) ?? '')}"${ids}>`;
+    case 'number_input':
+      return `<input id="${id}" type="number" step="${element.is_decimal_allowed ? 'any' : '1'}" value="${escapeHtml(initial)}"${ph}${ids}>`;
+    case 'email_text_input':
+      return `<input id="${id}" type="email" value="${escapeHtml(initial)}"${ph}${ids}>`;
+    case 'url_text_input':
+      return `<input id="${id}" type="url" value="${escapeHtml(initial)}"${ph}${ids}>`;
+    case 'datepicker':
+      return `<input id="${id}" type="date" value="${escapeHtml(asString(element.initial_date) ?? '')}"${ids}>`;
+    case 'timepicker':
+      return `<input id="${id}" type="time" value="${escapeHtml(asString(element.initial_time) ?? '')}"${ids}>`;
     case 'static_select':
     case 'users_select':
     case 'conversations_select':
     case 'channels_select': {
       const source = type === 'static_select' ? element : { options: directoryOptions(type, ctx) };
-      const initialValue = asString(asObject(element.initial_option)?.value) ?? asString(element.initial_user) ?? asString(element.initial_conversation) ?? asString(element.initial_channel);
+      const initialValue =
+        asString(asObject(element.initial_option)?.value) ??
+        asString(element.initial_user) ??
+        asString(element.initial_conversation) ??
+        asString(element.initial_channel);
       return `<select id="${id}"${ids}>${selectOptions(source, placeholder || 'Select an item', initialValue)}</select>`;
     }
     case 'multi_static_select':
@@ -49,15 +58,25 @@ function inputControl(element: Json, id: string, ctx: RenderContext): string {
     case 'multi_conversations_select':
     case 'multi_channels_select': {
       const source = type === 'multi_static_select' ? element : { options: directoryOptions(type, ctx) };
-      const initial = [...asArray(element.initial_options).map((o) => asObject(o)?.value), ...asArray(element.initial_users), ...asArray(element.initial_conversations), ...asArray(element.initial_channels)];
+      const initial = [
+        ...asArray(element.initial_options).map((o) => asObject(o)?.value),
+        ...asArray(element.initial_users),
+        ...asArray(element.initial_conversations),
+        ...asArray(element.initial_channels),
+      ];
       const chosen = new Set(initial.map(asString).filter((v): v is string => v !== undefined));
       return `<select id="${id}" multiple size="4"${ids}>${optionList(source, chosen)}</select>`;
     }
     case 'checkboxes':
     case 'radio_buttons': {
       const input = type === 'checkboxes' ? 'checkbox' : 'radio';
-      const chosen = new Set([...asArray(element.initial_options), element.initial_option].map((o) => asString(asObject(o)?.value)));
-      const boxes = optionsOf(element).map((o) => `<label class="bk-choice"><input type="${input}" name="${id}" value="${escapeHtml(o.value)}"${chosen.has(o.value) ? ' checked' : ''}> ${plainText(o.text)}</label>`);
+      const chosen = new Set(
+        [...asArray(element.initial_options), element.initial_option].map((o) => asString(asObject(o)?.value)),
+      );
+      const boxes = optionsOf(element).map(
+        (o) =>
+          `<label class="bk-choice"><input type="${input}" name="${id}" value="${escapeHtml(o.value)}"${chosen.has(o.value) ? ' checked' : ''}> ${plainText(o.text)}</label>`,
+      );
       return `<div id="${id}" role="group"${ids}>${boxes.join('')}</div>`;
     }
     default:
@@ -85,12 +104,16 @@ export function renderView(screen: ViewOnScreen, ctx: RenderContext): string {
     return b?.type === 'input' ? inputBlock(id, b, errors[asString(b.block_id) ?? ''], ctx) : renderBlock(block, ctx);
   });
   const general = errors[''] ? `<p class="bk-error" role="alert">${escapeHtml(errors[''])}</p>` : '';
-  const submit = view.submit ? `<button type="submit" class="bk-button bk-primary">${plainText(textOf(view.submit))}</button>` : '';
-  return `<div class="modal" role="dialog" aria-modal="true" aria-labelledby="${titleId}"><form class="modal-form"${dataAttrs({ 'view-id': id })}>`
-    + `<header class="modal-head"><h2 id="${titleId}">${plainText(textOf(view.title))}</h2></header>`
-    + `<div class="modal-body">${general}${body.join('')}</div>`
-    + `<footer class="modal-foot"><button type="button" class="bk-button"${dataAttrs({ kind: 'view-close' })}>${plainText(textOf(view.close) || 'Cancel')}</button>${submit}</footer>`
-    + '</form></div>';
+  const submit = view.submit
+    ? `<button type="submit" class="bk-button bk-primary">${plainText(textOf(view.submit))}</button>`
+    : '';
+  return (
+    `<div class="modal" role="dialog" aria-modal="true" aria-labelledby="${titleId}"><form class="modal-form"${dataAttrs({ 'view-id': id })}>` +
+    `<header class="modal-head"><h2 id="${titleId}">${plainText(textOf(view.title))}</h2></header>` +
+    `<div class="modal-body">${general}${body.join('')}</div>` +
+    `<footer class="modal-foot"><button type="button" class="bk-button"${dataAttrs({ kind: 'view-close' })}>${plainText(textOf(view.close) || 'Cancel')}</button>${submit}</footer>` +
+    '</form></div>'
+  );
 }
 
 /** What the form holds for one input: a string, the checked values, or undefined when empty. */
@@ -108,17 +131,28 @@ export function stateValue(element: Json, raw: RawInput): Record<string, unknown
   };
   switch (type) {
     case 'static_select':
-    case 'radio_buttons': return { type, selected_option: empty ? null : option(one) };
+    case 'radio_buttons':
+      return { type, selected_option: empty ? null : option(one) };
     case 'checkboxes':
-    case 'multi_static_select': return { type, selected_options: many.map(option).filter(Boolean) };
-    case 'multi_users_select': return { type, selected_users: many };
-    case 'multi_conversations_select': return { type, selected_conversations: many };
-    case 'multi_channels_select': return { type, selected_channels: many };
-    case 'users_select': return { type, selected_user: empty ? null : one };
-    case 'conversations_select': return { type, selected_conversation: empty ? null : one };
-    case 'channels_select': return { type, selected_channel: empty ? null : one };
-    case 'datepicker': return { type, selected_date: empty ? null : one };
-    case 'timepicker': return { type, selected_time: empty ? null : one };
-    default: return { type, value: empty ? null : one };
+    case 'multi_static_select':
+      return { type, selected_options: many.map(option).filter(Boolean) };
+    case 'multi_users_select':
+      return { type, selected_users: many };
+    case 'multi_conversations_select':
+      return { type, selected_conversations: many };
+    case 'multi_channels_select':
+      return { type, selected_channels: many };
+    case 'users_select':
+      return { type, selected_user: empty ? null : one };
+    case 'conversations_select':
+      return { type, selected_conversation: empty ? null : one };
+    case 'channels_select':
+      return { type, selected_channel: empty ? null : one };
+    case 'datepicker':
+      return { type, selected_date: empty ? null : one };
+    case 'timepicker':
+      return { type, selected_time: empty ? null : one };
+    default:
+      return { type, value: empty ? null : one };
   }
 }

@@ -32,13 +32,16 @@ export function renderEntity(inner: string, ctx: RenderContext): string {
   const bar = inner.indexOf('|');
   const target = bar >= 0 ? inner.slice(0, bar) : inner;
   const label = bar >= 0 ? unescapeSlack(inner.slice(bar + 1)) : undefined;
-  if (/^@[UW][A-Z0-9]+$/.test(target)) return mention('user', `@${ctx.users[target.slice(1)] ?? label ?? target.slice(1)}`);
-  if (/^#[CGD][A-Z0-9]+$/.test(target)) return mention('channel', `#${ctx.channels[target.slice(1)] ?? label ?? target.slice(1)}`);
+  if (/^@[UW][A-Z0-9]+$/.test(target))
+    return mention('user', `@${ctx.users[target.slice(1)] ?? label ?? target.slice(1)}`);
+  if (/^#[CGD][A-Z0-9]+$/.test(target))
+    return mention('channel', `#${ctx.channels[target.slice(1)] ?? label ?? target.slice(1)}`);
   if (target.startsWith('!subteam^')) {
     const id = target.slice('!subteam^'.length);
     return mention('usergroup', `@${ctx.usergroups[id] ?? label?.replace(/^@/, '') ?? id}`);
   }
-  if (target === '!here' || target === '!channel' || target === '!everyone') return mention('broadcast', `@${target.slice(1)}`);
+  if (target === '!here' || target === '!channel' || target === '!everyone')
+    return mention('broadcast', `@${target.slice(1)}`);
   if (target.startsWith('!date^')) return renderDate(target, label ?? '', ctx);
   if (target.startsWith('!')) return escapeHtml(label ?? target.slice(1));
   const url = unescapeSlack(target);
@@ -67,7 +70,8 @@ const styles: Array<[RegExp, string]> = [
 
 function formatLine(line: string): string {
   let html = replaceEmoji(escapeHtml(unescapeSlack(line)));
-  for (const [pattern, tag] of styles) html = html.replace(pattern, (_m, before: string, inner: string) => `${before}<${tag}>${inner}</${tag}>`);
+  for (const [pattern, tag] of styles)
+    html = html.replace(pattern, (_m, before: string, inner: string) => `${before}<${tag}>${inner}</${tag}>`);
   return html;
 }
 
@@ -75,8 +79,12 @@ export function mrkdwn(text: string, ctx: RenderContext): string {
   const held: string[] = [];
   const hold = (html: string) => `\uE000${held.push(html) - 1}\uE000`;
   let source = text.replace(/\uE000/g, '');
-  source = source.replace(/```([\s\S]*?)```/g, (_m, code: string) => hold(`<pre class="mk-pre">${escapeHtml(unescapeSlack(code.replace(/^\n/, '')))}</pre>`));
-  source = source.replace(/`([^`\n]+)`/g, (_m, code: string) => hold(`<code class="mk-code">${escapeHtml(unescapeSlack(code))}</code>`));
+  source = source.replace(/```([\s\S]*?)```/g, (_m, code: string) =>
+    hold(`<pre class="mk-pre">${escapeHtml(unescapeSlack(code.replace(/^\n/, '')))}</pre>`),
+  );
+  source = source.replace(/`([^`\n]+)`/g, (_m, code: string) =>
+    hold(`<code class="mk-code">${escapeHtml(unescapeSlack(code))}</code>`),
+  );
   source = source.replace(/<([^<>\n]+)>/g, (_m, inner: string) => hold(renderEntity(inner, ctx)));
   const out: string[] = [];
   let quote: string[] = [];

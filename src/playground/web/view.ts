@@ -17,18 +17,27 @@ export function contextOf(workspace: Workspace, now: Date): RenderContext {
   return { users, channels, usergroups, now };
 }
 
-const tsKey = (ts: string) => ts.split('.').map((part) => part.padStart(10, '0')).join('.');
-export const byTs = (a: { ts: string }, b: { ts: string }) => (tsKey(a.ts) < tsKey(b.ts) ? -1 : tsKey(a.ts) > tsKey(b.ts) ? 1 : 0);
+const tsKey = (ts: string) =>
+  ts
+    .split('.')
+    .map((part) => part.padStart(10, '0'))
+    .join('.');
+export const byTs = (a: { ts: string }, b: { ts: string }) =>
+  tsKey(a.ts) < tsKey(b.ts) ? -1 : tsKey(a.ts) > tsKey(b.ts) ? 1 : 0;
 
 /** Channels in the sidebar: the shared ones, then the acting user's DM with the bot. */
 export function sidebarHtml(workspace: Workspace, user: string, current: string | undefined): string {
   const link = (c: Channel, label: string, prefix: string) =>
     `<li><a href="#${escapeHtml(c.id)}"${dataAttrs({ kind: 'channel', channel: c.id })}${c.id === current ? ' aria-current="page"' : ''}><span class="chan-prefix" aria-hidden="true">${prefix}</span>${escapeHtml(label)}</a></li>`;
-  const shared = workspace.channels.filter((c) => (c.kind === 'public' || (c.kind === 'private' && c.members.includes(user))) && !c.is_archived);
+  const shared = workspace.channels.filter(
+    (c) => (c.kind === 'public' || (c.kind === 'private' && c.members.includes(user))) && !c.is_archived,
+  );
   const dms = workspace.channels.filter((c) => c.kind === 'im' && c.im_user === user);
   const bot = workspace.users.find((u) => u.id === workspace.bot.user_id)?.name ?? 'incident-bot';
-  return `<h2 class="side-title">Channels</h2><ul class="side-list">${shared.map((c) => link(c, c.name, c.kind === 'private' ? '🔒' : '#')).join('')}</ul>`
-    + `<h2 class="side-title">Direct messages</h2><ul class="side-list">${dms.map((c) => link(c, bot, '●')).join('') || '<li class="side-empty">none yet</li>'}</ul>`;
+  return (
+    `<h2 class="side-title">Channels</h2><ul class="side-list">${shared.map((c) => link(c, c.name, c.kind === 'private' ? '🔒' : '#')).join('')}</ul>` +
+    `<h2 class="side-title">Direct messages</h2><ul class="side-list">${dms.map((c) => link(c, bot, '●')).join('') || '<li class="side-empty">none yet</li>'}</ul>`
+  );
 }
 
 export interface PaneItems {
@@ -38,12 +47,17 @@ export interface PaneItems {
 }
 
 /** What the channel pane and the thread pane show, for the acting user. */
-export function paneItems(workspace: Workspace, o: { user: string; channel: string; threadTs?: string; dismissed: Set<string>; since?: string; ctx: RenderContext }): PaneItems {
+export function paneItems(
+  workspace: Workspace,
+  o: { user: string; channel: string; threadTs?: string; dismissed: Set<string>; since?: string; ctx: RenderContext },
+): PaneItems {
   const all = workspace.messages[o.channel] ?? [];
   const isReply = (m: Message) => m.thread_ts !== undefined && m.thread_ts !== m.ts;
   // As in Slack, ephemerals live until the page is reloaded: only those that came after it loaded are shown.
   const fresh = (e: EphemeralMessage) => o.since === undefined || byTs(e, { ts: o.since }) > 0;
-  const mine = workspace.ephemerals.filter((e) => e.user === o.user && e.channel === o.channel && !o.dismissed.has(e.ts) && fresh(e));
+  const mine = workspace.ephemerals.filter(
+    (e) => e.user === o.user && e.channel === o.channel && !o.dismissed.has(e.ts) && fresh(e),
+  );
   const item = (x: Message | EphemeralMessage, html: string) => ({ key: x.ts, html, ts: x.ts });
   const bot = workspace.bot.user_id;
   const channel = [
@@ -55,10 +69,16 @@ export function paneItems(workspace: Workspace, o: { user: string; channel: stri
     ? [
         item(parent, renderMessage(parent, o.ctx, { inThread: true })),
         ...[
-          ...all.filter((m) => isReply(m) && m.thread_ts === parent.ts).map((m) => item(m, renderMessage(m, o.ctx, { inThread: true }))),
+          ...all
+            .filter((m) => isReply(m) && m.thread_ts === parent.ts)
+            .map((m) => item(m, renderMessage(m, o.ctx, { inThread: true }))),
           ...mine.filter((e) => e.thread_ts === parent.ts).map((e) => item(e, renderEphemeral(e, bot, o.ctx))),
         ].sort(byTs),
       ]
     : [];
-  return { channel: channel.map(({ key, html }) => ({ key, html })), thread: thread.map(({ key, html }) => ({ key, html })), parent };
+  return {
+    channel: channel.map(({ key, html }) => ({ key, html })),
+    thread: thread.map(({ key, html }) => ({ key, html })),
+    parent,
+  };
 }

@@ -15,7 +15,10 @@ export function actionMessage(post: ActionPost): SlackMessage {
       const header = `:raised_hand: ${mention(post.requester)} asks to run *${userText(post.title, 150)}*${dry}`;
       const plan = code(post.plan, 1_500);
       if (decided) {
-        const verdict = decided.state === 'expired' ? ':hourglass: The request expired; nobody approved it.' : `${decided.state === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} by ${mention(decided.by ?? 'system')}.`;
+        const verdict =
+          decided.state === 'expired'
+            ? ':hourglass: The request expired; nobody approved it.'
+            : `${decided.state === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} by ${mention(decided.by ?? 'system')}.`;
         return { text: `${post.title}: ${decided.state}`, blocks: [section(header), section(plan), context(verdict)] };
       }
       const who = post.approvers.length ? post.approvers.map(mention).join(', ') : 'someone allowed to run it';
@@ -24,25 +27,47 @@ export function actionMessage(post: ActionPost): SlackMessage {
         blocks: [
           section(header),
           section(plan),
-          context(`Needs a second person: ${who}. Expires ${slackDate(post.expiresAt, '{time}')}. The requester cannot approve their own request.`),
+          context(
+            `Needs a second person: ${who}. Expires ${slackDate(post.expiresAt, '{time}')}. The requester cannot approve their own request.`,
+          ),
           actions(`action.approval.${post.runId}`, [
-            button('Approve', `action.approve.${post.runId}`, `${post.incidentId}:${post.runId}`, { style: 'primary', confirm: { title: 'Approve and run it now?', text: `Runs ${userText(post.title, 150)} now.`, confirm: 'Approve and run' } }),
+            button('Approve', `action.approve.${post.runId}`, `${post.incidentId}:${post.runId}`, {
+              style: 'primary',
+              confirm: {
+                title: 'Approve and run it now?',
+                text: `Runs ${userText(post.title, 150)} now.`,
+                confirm: 'Approve and run',
+              },
+            }),
             button('Deny', `action.deny.${post.runId}`, `${post.incidentId}:${post.runId}`, { style: 'danger' }),
           ]),
         ],
       };
     }
     case 'action-started':
-      return { text: `${post.title} started`, blocks: [section(`:arrow_forward: ${mention(post.actor)} started *${userText(post.title, 150)}*${dry}`), section(code(post.plan, 1_500))] };
+      return {
+        text: `${post.title} started`,
+        blocks: [
+          section(`:arrow_forward: ${mention(post.actor)} started *${userText(post.title, 150)}*${dry}`),
+          section(code(post.plan, 1_500)),
+        ],
+      };
     case 'action-finished': {
       const icon = post.outcome === 'succeeded' ? ':white_check_mark:' : post.outcome === 'dry_run' ? ':memo:' : ':x:';
       const verb = post.outcome === 'dry_run' ? 'dry run finished: nothing ran' : post.outcome.replace('_', ' ');
       const missed = post.targetMs !== undefined && post.outcome !== 'dry_run' && post.durationMs > post.targetMs;
-      const target = post.targetMs === undefined ? '' : missed ? ` :warning: *Missed the ${formatDuration(post.targetMs)} time-to-rollback target* by ${formatDuration(post.durationMs - post.targetMs)}.` : ` Within its ${formatDuration(post.targetMs)} target.`;
+      const target =
+        post.targetMs === undefined
+          ? ''
+          : missed
+            ? ` :warning: *Missed the ${formatDuration(post.targetMs)} time-to-rollback target* by ${formatDuration(post.durationMs - post.targetMs)}.`
+            : ` Within its ${formatDuration(post.targetMs)} target.`;
       return {
         text: `${post.title}: ${verb}`,
         blocks: [
-          section(`${icon} *${userText(post.title, 150)}* ${verb} after ${formatDuration(post.durationMs)}.${target}${post.error ? `\n${userText(post.error, 500)}` : ''}`),
+          section(
+            `${icon} *${userText(post.title, 150)}* ${verb} after ${formatDuration(post.durationMs)}.${target}${post.error ? `\n${userText(post.error, 500)}` : ''}`,
+          ),
           ...(post.output ? [section(code(post.output, 2_800))] : []),
         ],
       };

@@ -8,13 +8,25 @@ export function alertMessage(post: AlertPost): SlackMessage {
   if (post.kind === 'alert-resolved') {
     return {
       text: `Alert ${post.alertname} resolved`,
-      blocks: [section(`:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${post.incidentOpen ? ' The incident stays open until someone resolves it.' : ''}`)],
+      blocks: [
+        section(
+          `:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${post.incidentOpen ? ' The incident stays open until someone resolves it.' : ''}`,
+        ),
+      ],
     };
   }
-  const labels = Object.entries(post.labels).slice(0, 20).map(([name, value]) => `\`${userText(`${name}=${value}`, 80).replace(/`/g, "'")}\``).join(' ');
-  const notes = Object.entries(post.annotations).slice(0, 10).map(([name, value]) => `*${userText(name, 60)}*: ${userText(value, 400)}`);
+  const labels = Object.entries(post.labels)
+    .slice(0, 20)
+    .map(([name, value]) => `\`${userText(`${name}=${value}`, 80).replace(/`/g, "'")}\``)
+    .join(' ');
+  const notes = Object.entries(post.annotations)
+    .slice(0, 10)
+    .map(([name, value]) => `*${userText(name, 60)}*: ${userText(value, 400)}`);
   // Only a plain http(s) URL becomes a link; anything else would be Slack markup.
-  const source = post.generatorUrl && /^https?:\/\/[^\s<>|]+$/.test(post.generatorUrl) && post.generatorUrl.length <= 2_000 ? `<${post.generatorUrl}|Source>` : undefined;
+  const source =
+    post.generatorUrl && /^https?:\/\/[^\s<>|]+$/.test(post.generatorUrl) && post.generatorUrl.length <= 2_000
+      ? `<${post.generatorUrl}|Source>`
+      : undefined;
   return {
     text: `Alert ${post.alertname} firing`,
     blocks: [

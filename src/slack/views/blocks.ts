@@ -39,7 +39,12 @@ export function section(text: string, extra: Partial<SectionBlock> = {}): Sectio
 }
 
 export function context(...texts: string[]): ContextBlock {
-  return { type: 'context', elements: texts.slice(0, LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text || ' ', LIMITS.sectionText) })) };
+  return {
+    type: 'context',
+    elements: texts
+      .slice(0, LIMITS.contextElements)
+      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text || ' ', LIMITS.sectionText) })),
+  };
 }
 
 export function header(text: string): KnownBlock {
@@ -48,7 +53,15 @@ export function header(text: string): KnownBlock {
 
 export const divider = (): KnownBlock => ({ type: 'divider' });
 
-export function button(text: string, actionId: string, value: string, options: { style?: 'primary' | 'danger'; confirm?: { title: string; text: string; confirm: string; deny?: string } } = {}): Button {
+export function button(
+  text: string,
+  actionId: string,
+  value: string,
+  options: {
+    style?: 'primary' | 'danger';
+    confirm?: { title: string; text: string; confirm: string; deny?: string };
+  } = {},
+): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText), emoji: true },
@@ -61,7 +74,10 @@ export function button(text: string, actionId: string, value: string, options: {
             title: { type: 'plain_text' as const, text: truncate(options.confirm.title, LIMITS.confirmTitle) },
             text: { type: 'mrkdwn' as const, text: truncate(options.confirm.text, LIMITS.confirmText) },
             confirm: { type: 'plain_text' as const, text: truncate(options.confirm.confirm, LIMITS.confirmButton) },
-            deny: { type: 'plain_text' as const, text: truncate(options.confirm.deny ?? 'Cancel', LIMITS.confirmButton) },
+            deny: {
+              type: 'plain_text' as const,
+              text: truncate(options.confirm.deny ?? 'Cancel', LIMITS.confirmButton),
+            },
             ...(options.style === 'danger' ? { style: 'danger' as const } : {}),
           },
         }
@@ -70,7 +86,11 @@ export function button(text: string, actionId: string, value: string, options: {
 }
 
 export function actions(blockId: string, elements: Button[]): KnownBlock {
-  return { type: 'actions', block_id: blockId.slice(0, LIMITS.id), elements: elements.slice(0, LIMITS.actionsElements) };
+  return {
+    type: 'actions',
+    block_id: blockId.slice(0, LIMITS.id),
+    elements: elements.slice(0, LIMITS.actionsElements),
+  };
 }
 
 /** A message: blocks plus the plain `text` Slack shows in notifications and screen readers. */

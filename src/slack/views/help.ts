@@ -11,7 +11,7 @@ const COMMANDS = [
   ['`/incident escalate [level]`', 'page the next (or a named) escalation level'],
   ['`/incident severity <sev1..sev4>`', 'change the severity'],
   ['`/incident note <text>`', 'add a note to the timeline and the thread'],
-  ['`/incident step <n> done|skip`', 'the keyboard twin of a step\'s buttons'],
+  ['`/incident step <n> done|skip`', "the keyboard twin of a step's buttons"],
   ['`/incident mitigate [summary]`', 'the impact has stopped'],
   ['`/incident resolve [summary]`', 'close the incident'],
   ['`/incident commander @someone`', 'hand the incident over'],
@@ -24,13 +24,16 @@ export function helpMessage(): SlackMessage {
     text: 'How to use /incident',
     blocks: [
       section(`*How to use \`/incident\`*\n${COMMANDS.map(([cmd, what]) => `${cmd} — ${what}`).join('\n')}`),
-      context('Inside an incident\'s channel the incident is implied; elsewhere name it: `/incident ack INC-42`.'),
+      context("Inside an incident's channel the incident is implied; elsewhere name it: `/incident ack INC-42`."),
     ],
   };
 }
 
 export function playbooksMessage(playbooks: readonly Playbook[]): SlackMessage {
-  const lines = playbooks.map((p) => `\`${p.id}\`${p.aliases.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : ''} — ${userText(p.title, 80)} · ${p.severity}`);
+  const lines = playbooks.map(
+    (p) =>
+      `\`${p.id}\`${p.aliases.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : ''} — ${userText(p.title, 80)} · ${p.severity}`,
+  );
   const chunks: string[] = [];
   let current = '';
   for (const line of lines) {
@@ -43,6 +46,9 @@ export function playbooksMessage(playbooks: readonly Playbook[]): SlackMessage {
   if (current) chunks.push(current);
   return {
     text: `${playbooks.length} playbooks`,
-    blocks: [section(`*${playbooks.length} playbooks* — open one with \`/incident <id> [summary]\``), ...chunks.slice(0, 45).map((c) => section(c))],
+    blocks: [
+      section(`*${playbooks.length} playbooks* — open one with \`/incident <id> [summary]\``),
+      ...chunks.slice(0, 45).map((c) => section(c)),
+    ],
   };
 }

@@ -4,7 +4,20 @@ import { formatDuration } from '../../config/duration.js';
 import type { IncidentStatus } from '../../domain/incident.js';
 import { severityLabel } from '../../domain/severity.js';
 import { type StepStatus, progress, runnerOf } from '../../domain/steps.js';
-import { LIMITS, type Blocks, type SlackMessage, actions, button, context, divider, header, mention, section, slackDate, userText } from './blocks.js';
+import {
+  LIMITS,
+  type Blocks,
+  type SlackMessage,
+  actions,
+  button,
+  context,
+  divider,
+  header,
+  mention,
+  section,
+  slackDate,
+  userText,
+} from './blocks.js';
 
 const STATUS: Record<IncidentStatus, string> = {
   open: ':red_circle: Open',
@@ -13,7 +26,12 @@ const STATUS: Record<IncidentStatus, string> = {
   resolved: ':white_check_mark: Resolved',
 };
 
-const SEVERITY_ICON = { sev1: ':rotating_light:', sev2: ':warning:', sev3: ':small_orange_diamond:', sev4: ':small_blue_diamond:' } as const;
+const SEVERITY_ICON = {
+  sev1: ':rotating_light:',
+  sev2: ':warning:',
+  sev3: ':small_orange_diamond:',
+  sev4: ':small_blue_diamond:',
+} as const;
 
 const STEP_STATE: Record<StepStatus['state'], string> = {
   pending: ':white_large_square: Pending',
@@ -44,21 +62,36 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
       fields: [
         { type: 'mrkdwn', text: `*Severity*\n${SEVERITY_ICON[incident.severity]} ${severityLabel(incident.severity)}` },
         { type: 'mrkdwn', text: `*Status*\n${STATUS[incident.status]}` },
-        { type: 'mrkdwn', text: `*Escalation*\nLevel ${incident.escalationLevel}${snapshot.levelCount ? ` of ${snapshot.levelCount}` : ''}${snapshot.levelName ? ` · ${userText(snapshot.levelName, 80)}` : ''}` },
+        {
+          type: 'mrkdwn',
+          text: `*Escalation*\nLevel ${incident.escalationLevel}${snapshot.levelCount ? ` of ${snapshot.levelCount}` : ''}${snapshot.levelName ? ` · ${userText(snapshot.levelName, 80)}` : ''}`,
+        },
         { type: 'mrkdwn', text: `*Commander*\n${mention(incident.commander)}` },
         { type: 'mrkdwn', text: `*Opened*\n${slackDate(incident.openedAt)} by ${mention(incident.openedBy)}` },
-        { type: 'mrkdwn', text: resolved && incident.resolvedAt ? `*Resolved*\nafter ${formatDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())}` : `*Steps*\n${finished} of ${total} finished` },
-        ...(incident.summary ? [{ type: 'mrkdwn' as const, text: `*Summary*\n${userText(incident.summary, 500)}` }] : []),
+        {
+          type: 'mrkdwn',
+          text:
+            resolved && incident.resolvedAt
+              ? `*Resolved*\nafter ${formatDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())}`
+              : `*Steps*\n${finished} of ${total} finished`,
+        },
+        ...(incident.summary
+          ? [{ type: 'mrkdwn' as const, text: `*Summary*\n${userText(incident.summary, 500)}` }]
+          : []),
       ],
     },
-    context(`Playbook \`${incident.playbookId}\` · source: document ${incident.playbook.source.document}, ${userText(incident.playbook.source.section, 200)}`),
+    context(
+      `Playbook \`${incident.playbookId}\` · source: document ${incident.playbook.source.document}, ${userText(incident.playbook.source.section, 200)}`,
+    ),
     divider(),
     ...stepBlocks(snapshot, LIMITS.messageBlocks - RESERVED_BLOCKS),
     divider(),
     ...deadlineBlocks(snapshot),
     ...rollbackBlocks(snapshot),
     actions('incident.bar', barButtons(snapshot)),
-    context(`${resolved ? 'Closed' : 'Live'} · updated to version ${incident.version} · \`/incident help\` for commands`),
+    context(
+      `${resolved ? 'Closed' : 'Live'} · updated to version ${incident.version} · \`/incident help\` for commands`,
+    ),
   ];
   const text = `${incident.key} ${incident.title}: ${incident.status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
   return { text, blocks: blocks.slice(0, LIMITS.messageBlocks) };
@@ -82,7 +115,9 @@ function stepBlocks(snapshot: IncidentSnapshot, budget: number): Blocks {
   const finished = steps.filter(isFinished);
   if (!full && finished.length > 0) {
     // Collapse the finished steps into one block so the open ones keep their buttons.
-    const lines = finished.map((s) => `${s.step}. ${userText(incident.playbook.steps[s.step - 1]!.title, 80)} — ${stepLine(snapshot, s)}`);
+    const lines = finished.map(
+      (s) => `${s.step}. ${userText(incident.playbook.steps[s.step - 1]!.title, 80)} — ${stepLine(snapshot, s)}`,
+    );
     blocks.push(section(`*Finished (${finished.length})*\n${lines.join('\n')}`));
     used = 1;
   }
@@ -95,11 +130,20 @@ function stepBlocks(snapshot: IncidentSnapshot, budget: number): Blocks {
     }
     const step = incident.playbook.steps[s.step - 1]!;
     const detail = step.detail ? `\n${userText(step.detail, 1_200)}` : '';
-    blocks.push(section(`*${s.step}. ${userText(step.title, 150)}*${detail}\n${stepLine(snapshot, s)}`, { block_id: `step.${s.step}` }));
+    blocks.push(
+      section(`*${s.step}. ${userText(step.title, 150)}*${detail}\n${stepLine(snapshot, s)}`, {
+        block_id: `step.${s.step}`,
+      }),
+    );
     if (!isFinished(s)) blocks.push(actions(`step.${s.step}.actions`, stepButtons(snapshot, s)));
     used += cost(s);
   }
-  if (hidden > 0) blocks.push(context(`…and ${hidden} more step${hidden === 1 ? '' : 's'}. Finish the ones above, or use \`/incident step <n> done\` for any step.`));
+  if (hidden > 0)
+    blocks.push(
+      context(
+        `…and ${hidden} more step${hidden === 1 ? '' : 's'}. Finish the ones above, or use \`/incident step <n> done\` for any step.`,
+      ),
+    );
   return blocks;
 }
 
@@ -107,15 +151,22 @@ function stepButtons(snapshot: IncidentSnapshot, s: StepStatus): Button[] {
   const value = `${snapshot.incident.id}:${s.step}`;
   const step = snapshot.incident.playbook.steps[s.step - 1]!;
   const runner = runnerOf(step);
-  const buttons = [button('Done', `step.done.${s.step}`, value, { style: 'primary' }), button('Skip', `step.skip.${s.step}`, value)];
-  if (runner.kind !== 'manual' && s.state !== 'running') buttons.push(button(`${RUN_LABEL[runner.kind]}: ${runner.name}`, `step.run.${s.step}`, value));
+  const buttons = [
+    button('Done', `step.done.${s.step}`, value, { style: 'primary' }),
+    button('Skip', `step.skip.${s.step}`, value),
+  ];
+  if (runner.kind !== 'manual' && s.state !== 'running')
+    buttons.push(button(`${RUN_LABEL[runner.kind]}: ${runner.name}`, `step.run.${s.step}`, value));
   return buttons;
 }
 
 function deadlineBlocks(snapshot: IncidentSnapshot): Blocks {
   if (!snapshot.deadlines?.length) return [];
   const icon = { pending: ':alarm_clock:', met: ':white_check_mark:', missed: ':x:' } as const;
-  const lines = snapshot.deadlines.map((d) => `${icon[d.state]} *${userText(d.title, 80)}* — ${d.state === 'pending' ? `due ${slackDate(d.dueAt, '{time}')}` : `${d.state} ${d.at ? slackDate(d.at, '{time}') : ''}`}`);
+  const lines = snapshot.deadlines.map(
+    (d) =>
+      `${icon[d.state]} *${userText(d.title, 80)}* — ${d.state === 'pending' ? `due ${slackDate(d.dueAt, '{time}')}` : `${d.state} ${d.at ? slackDate(d.at, '{time}') : ''}`}`,
+  );
   return [section(`*Deadlines*\n${lines.join('\n')}`)];
 }
 
@@ -137,14 +188,26 @@ function rollbackBlocks(snapshot: IncidentSnapshot): Blocks {
 function barButtons(snapshot: IncidentSnapshot): Button[] {
   const { incident } = snapshot;
   const value = String(incident.id);
-  if (incident.status === 'resolved') return [button('Timeline', 'incident.timeline', value), button('Report', 'incident.report', value)];
+  if (incident.status === 'resolved')
+    return [button('Timeline', 'incident.timeline', value), button('Report', 'incident.report', value)];
   const buttons: Button[] = [];
   if (incident.status === 'open') buttons.push(button('Acknowledge', 'incident.ack', value, { style: 'primary' }));
   const next = incident.escalationLevel + 1;
   if (!snapshot.levelCount || next <= snapshot.levelCount) {
-    buttons.push(button('Escalate', 'incident.escalate', value, { confirm: { title: `Escalate to level ${next}?`, text: `This pages level ${next} of ${incident.key} now.`, confirm: 'Escalate' } }));
+    buttons.push(
+      button('Escalate', 'incident.escalate', value, {
+        confirm: {
+          title: `Escalate to level ${next}?`,
+          text: `This pages level ${next} of ${incident.key} now.`,
+          confirm: 'Escalate',
+        },
+      }),
+    );
   }
   if (incident.status !== 'mitigated') buttons.push(button('Mitigated', 'incident.mitigate', value));
-  buttons.push(button('Resolve', 'incident.resolve', value, { style: 'danger' }), button('Timeline', 'incident.timeline', value));
+  buttons.push(
+    button('Resolve', 'incident.resolve', value, { style: 'danger' }),
+    button('Timeline', 'incident.timeline', value),
+  );
   return buttons;
 }

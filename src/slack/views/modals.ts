@@ -15,7 +15,9 @@ export function resolveModal(incident: Incident): View {
     submit: { type: 'plain_text', text: 'Resolve' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`*${incident.key}* · ${userText(incident.title, 150)}\nResolving stops every clock of the incident and tells its stakeholders.`),
+      section(
+        `*${incident.key}* · ${userText(incident.title, 150)}\nResolving stops every clock of the incident and tells its stakeholders.`,
+      ),
       {
         type: 'input',
         block_id: 'summary',

@@ -9,18 +9,37 @@ import type { TokenView } from '../../app/replies.js';
 
 function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMessage {
   const blocks = reply.actions.slice(0, 20).flatMap((a) => [
-    section(`*${userText(a.title, 150)}*${a.dryRun ? ' _(dry run)_' : ''}\n\`${userText(a.plan, 300)}\`${a.target ? ` on ${userText(a.target, 100)}` : ''}${a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : ''}${a.approval ? ' · needs approval' : ''}`),
-    actions(`rollback.${a.name}`, [button(a.approval ? 'Request approval' : 'Run', `action.request.${a.name}`, `${reply.incident.id}:${a.name}`, {
-      style: 'danger',
-      confirm: { title: `Run "${a.title}"?`, text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${a.plan}\`${a.target ? ` on ${a.target}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`, confirm: a.approval ? 'Request approval' : 'Run it' },
-    })]),
+    section(
+      `*${userText(a.title, 150)}*${a.dryRun ? ' _(dry run)_' : ''}\n\`${userText(a.plan, 300)}\`${a.target ? ` on ${userText(a.target, 100)}` : ''}${a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : ''}${a.approval ? ' · needs approval' : ''}`,
+    ),
+    actions(`rollback.${a.name}`, [
+      button(a.approval ? 'Request approval' : 'Run', `action.request.${a.name}`, `${reply.incident.id}:${a.name}`, {
+        style: 'danger',
+        confirm: {
+          title: `Run "${a.title}"?`,
+          text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${a.plan}\`${a.target ? ` on ${a.target}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`,
+          confirm: a.approval ? 'Request approval' : 'Run it',
+        },
+      }),
+    ]),
   ]);
-  return { text: `Rollbacks for ${reply.incident.key}`, blocks: [section(`*Actions for ${reply.incident.key}*`), ...blocks] };
+  return {
+    text: `Rollbacks for ${reply.incident.key}`,
+    blocks: [section(`*Actions for ${reply.incident.key}*`), ...blocks],
+  };
 }
 
 function tokensMessage(tokens: TokenView[]): SlackMessage {
-  const icon: Record<string, string> = { valid: ':large_green_circle:', expiring: ':large_yellow_circle:', expired: ':red_circle:', missing: ':white_circle:' };
-  const lines = tokens.map((t) => `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : ''}${t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : ''}${t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : ''}${t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : ''} · cache ${t.cacheHits} hits / ${t.cacheMisses} misses`);
+  const icon: Record<string, string> = {
+    valid: ':large_green_circle:',
+    expiring: ':large_yellow_circle:',
+    expired: ':red_circle:',
+    missing: ':white_circle:',
+  };
+  const lines = tokens.map(
+    (t) =>
+      `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : ''}${t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : ''}${t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : ''}${t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : ''} · cache ${t.cacheHits} hits / ${t.cacheMisses} misses`,
+  );
   return { text: 'Token status', blocks: [section(`*Tokens*\n${lines.join('\n')}`)] };
 }
 
@@ -34,9 +53,22 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'playbooks':
       return playbooksMessage(reply.playbooks);
     case 'list': {
-      if (reply.incidents.length === 0) return { text: 'No open incidents.', blocks: [section(':white_check_mark: No open incidents.')] };
-      const lines = reply.incidents.slice(0, 40).map((i) => `*${i.key}* ${userText(i.title, 80)} · ${severityLabel(i.severity)} · ${i.status} · ${mention(i.commander)}${i.channelId ? ` · <#${i.channelId}>` : ''} · opened ${slackDate(i.openedAt)}`);
-      return { text: `${reply.incidents.length} open incidents`, blocks: [section(`*${reply.incidents.length} open incident${reply.incidents.length === 1 ? '' : 's'}*`), section(lines.join('\n')), context('`/incident ack INC-n` and the other commands take the key.')] };
+      if (reply.incidents.length === 0)
+        return { text: 'No open incidents.', blocks: [section(':white_check_mark: No open incidents.')] };
+      const lines = reply.incidents
+        .slice(0, 40)
+        .map(
+          (i) =>
+            `*${i.key}* ${userText(i.title, 80)} · ${severityLabel(i.severity)} · ${i.status} · ${mention(i.commander)}${i.channelId ? ` · <#${i.channelId}>` : ''} · opened ${slackDate(i.openedAt)}`,
+        );
+      return {
+        text: `${reply.incidents.length} open incidents`,
+        blocks: [
+          section(`*${reply.incidents.length} open incident${reply.incidents.length === 1 ? '' : 's'}*`),
+          section(lines.join('\n')),
+          context('`/incident ack INC-n` and the other commands take the key.'),
+        ],
+      };
     }
     case 'timeline':
       return timelineMessage(reply.incident, reply.events, reply.offset, reply.total, reply.pageSize);

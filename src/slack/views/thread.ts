@@ -8,20 +8,31 @@ import { type SlackMessage, actions, button, context, mention, section, userText
 export function threadMessage(post: ThreadPost): SlackMessage {
   switch (post.kind) {
     case 'note':
-      return { text: `Note: ${post.text}`, blocks: [section(`:memo: ${mention(post.actor)}: ${userText(post.text, 2_900)}`)] };
+      return {
+        text: `Note: ${post.text}`,
+        blocks: [section(`:memo: ${mention(post.actor)}: ${userText(post.text, 2_900)}`)],
+      };
     case 'status':
       return { text: post.text, blocks: [context(`${mention(post.actor)} ${post.text}`)] };
     case 'step-not-configured':
       return {
         text: `Step ${post.step}: ${post.runner} ${post.name} is not configured`,
-        blocks: [section(`:information_source: ${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*): the ${post.runner} \`${userText(post.name, 60)}\` is not configured in this bot yet, so nothing ran. The request is in the timeline.`)],
+        blocks: [
+          section(
+            `:information_source: ${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*): the ${post.runner} \`${userText(post.name, 60)}\` is not configured in this bot yet, so nothing ran. The request is in the timeline.`,
+          ),
+        ],
       };
     case 'resolved':
       return {
         text: `${post.key} is resolved`,
         blocks: [
-          section(`:white_check_mark: ${mention(post.actor)} resolved ${post.key}${post.summary ? `: ${userText(post.summary, 500)}` : '.'} The report is ready when you are.`),
-          actions('incident.resolved', [button('Post the incident report', 'incident.report', String(post.incidentId), { style: 'primary' })]),
+          section(
+            `:white_check_mark: ${mention(post.actor)} resolved ${post.key}${post.summary ? `: ${userText(post.summary, 500)}` : '.'} The report is ready when you are.`,
+          ),
+          actions('incident.resolved', [
+            button('Post the incident report', 'incident.report', String(post.incidentId), { style: 'primary' }),
+          ]),
         ],
       };
     case 'text':

@@ -3,7 +3,15 @@ import { flag, id, text, ts } from '../params.js';
 import { apiMessage, permalink } from '../shapes.js';
 import type { Message } from '../state.js';
 import { isReply } from '../store.js';
-import { type MethodContext, type MethodRun, content, defineMethod, fail, memberChannel, visibleChannel } from './method.js';
+import {
+  type MethodContext,
+  type MethodRun,
+  content,
+  defineMethod,
+  fail,
+  memberChannel,
+  visibleChannel,
+} from './method.js';
 
 const body = {
   text: text.optional(),
@@ -18,7 +26,13 @@ function existing(ctx: MethodContext, channel: string, messageTs: string): Messa
 }
 
 const postMessage = defineMethod(
-  z.object({ channel: id, ...body, thread_ts: ts.optional(), reply_broadcast: flag.optional(), metadata: z.unknown().optional() }),
+  z.object({
+    channel: id,
+    ...body,
+    thread_ts: ts.optional(),
+    reply_broadcast: flag.optional(),
+    metadata: z.unknown().optional(),
+  }),
   (ctx, p) => {
     const channel = memberChannel(ctx, p.channel);
     const checked = content(p);
@@ -122,7 +136,13 @@ const pinsList = defineMethod(
     const items = channel.pins
       .map((pinned) => ctx.store.message(channel.id, pinned))
       .filter((m): m is Message => m !== undefined)
-      .map((m) => ({ type: 'message', created: Math.floor(Number(m.ts)), created_by: ctx.store.botUserId, channel: channel.id, message: apiMessage(ctx.workspace, ctx.baseUrl, m) }));
+      .map((m) => ({
+        type: 'message',
+        created: Math.floor(Number(m.ts)),
+        created_by: ctx.store.botUserId,
+        channel: channel.id,
+        message: apiMessage(ctx.workspace, ctx.baseUrl, m),
+      }));
     return { items };
   },
   { channel: 'channel_not_found' },

@@ -3,21 +3,31 @@ import { channelNameError } from '../channelName.js';
 import { count, flag, id, idList, text, ts } from '../params.js';
 import { apiChannel, apiMessage } from '../shapes.js';
 import type { Channel, Message } from '../state.js';
-import { type MethodContext, type MethodRun, defineMethod, fail, memberChannel, page, visibleChannel } from './method.js';
+import {
+  type MethodContext,
+  type MethodRun,
+  defineMethod,
+  fail,
+  memberChannel,
+  page,
+  visibleChannel,
+} from './method.js';
 
 const channelAnswer = (ctx: MethodContext, channel: Channel) => apiChannel(ctx.workspace, channel);
 
-const create = defineMethod(
-  z.object({ name: z.string().optional(), is_private: flag.optional() }),
-  (ctx, p) => {
-    const error = channelNameError(p.name);
-    if (error) fail(error);
-    const name = p.name as string;
-    if (ctx.workspace.channels.some((c) => c.name === name && c.kind !== 'im')) fail('name_taken');
-    const channel = ctx.store.addChannel({ prefix: 'C', kind: p.is_private ? 'private' : 'public', name, members: [ctx.store.botUserId] });
-    return { channel: channelAnswer(ctx, channel) };
-  },
-);
+const create = defineMethod(z.object({ name: z.string().optional(), is_private: flag.optional() }), (ctx, p) => {
+  const error = channelNameError(p.name);
+  if (error) fail(error);
+  const name = p.name as string;
+  if (ctx.workspace.channels.some((c) => c.name === name && c.kind !== 'im')) fail('name_taken');
+  const channel = ctx.store.addChannel({
+    prefix: 'C',
+    kind: p.is_private ? 'private' : 'public',
+    name,
+    members: [ctx.store.botUserId],
+  });
+  return { channel: channelAnswer(ctx, channel) };
+});
 
 const invite = defineMethod(
   z.object({ channel: id, users: idList, force: flag.optional() }),
@@ -28,7 +38,14 @@ const invite = defineMethod(
     if (p.users.length === 0) fail('no_user');
     const problems: { user: string; ok: false; error: string }[] = [];
     for (const user of p.users) {
-      const error = user === ctx.store.botUserId ? 'cant_invite_self' : !ctx.store.user(user) ? 'user_not_found' : ctx.store.isMember(channel, user) ? 'already_in_channel' : undefined;
+      const error =
+        user === ctx.store.botUserId
+          ? 'cant_invite_self'
+          : !ctx.store.user(user)
+            ? 'user_not_found'
+            : ctx.store.isMember(channel, user)
+              ? 'already_in_channel'
+              : undefined;
       if (error) problems.push({ user, ok: false, error });
     }
     const first = problems[0];
@@ -74,17 +91,32 @@ const open = defineMethod(
       const before = ctx.workspace.channels.length;
       const im = ctx.store.openIm(only);
       const reopened = ctx.workspace.channels.length === before;
-      return { ...(reopened ? { no_op: true, already_open: true } : {}), channel: p.return_im ? channelAnswer(ctx, im) : { id: im.id } };
+      return {
+        ...(reopened ? { no_op: true, already_open: true } : {}),
+        channel: p.return_im ? channelAnswer(ctx, im) : { id: im.id },
+      };
     }
     if (users.length === 0) fail('not_enough_users');
     const members = [ctx.store.botUserId, ...users].sort();
-    const existing = ctx.workspace.channels.find((c) => c.kind === 'mpim' && [...c.members].sort().join() === members.join());
-    const mpim = existing ?? ctx.store.addChannel({ prefix: 'G', kind: 'mpim', name: `mpdm-${members.map((m) => ctx.store.user(m)?.name ?? m).join('--')}-1`, members });
+    const existing = ctx.workspace.channels.find(
+      (c) => c.kind === 'mpim' && [...c.members].sort().join() === members.join(),
+    );
+    const mpim =
+      existing ??
+      ctx.store.addChannel({
+        prefix: 'G',
+        kind: 'mpim',
+        name: `mpdm-${members.map((m) => ctx.store.user(m)?.name ?? m).join('--')}-1`,
+        members,
+      });
     return { channel: p.return_im ? channelAnswer(ctx, mpim) : { id: mpim.id } };
   },
 );
 
-function window(messages: Message[], p: { oldest?: string | undefined; latest?: string | undefined; inclusive?: boolean | undefined }): Message[] {
+function window(
+  messages: Message[],
+  p: { oldest?: string | undefined; latest?: string | undefined; inclusive?: boolean | undefined },
+): Message[] {
   const oldest = Number(p.oldest ?? 0);
   const latest = p.latest ? Number(p.latest) : Number.POSITIVE_INFINITY;
   return messages.filter((m) => {
@@ -93,7 +125,13 @@ function window(messages: Message[], p: { oldest?: string | undefined; latest?: 
   });
 }
 
-const readArgs = { cursor: z.string().optional(), limit: count.optional(), oldest: ts.optional(), latest: ts.optional(), inclusive: flag.optional() };
+const readArgs = {
+  cursor: z.string().optional(),
+  limit: count.optional(),
+  oldest: ts.optional(),
+  latest: ts.optional(),
+  inclusive: flag.optional(),
+};
 
 const history = defineMethod(
   z.object({ channel: id, ...readArgs }),
@@ -116,24 +154,47 @@ const replies = defineMethod(
   (ctx, p) => {
     const channel = memberChannel(ctx, p.channel);
     const message = ctx.store.message(channel.id, p.ts) ?? fail('thread_not_found');
-    const parent = message.thread_ts && message.thread_ts !== message.ts ? ctx.store.message(channel.id, message.thread_ts) ?? message : message;
+    const parent =
+      message.thread_ts && message.thread_ts !== message.ts
+        ? (ctx.store.message(channel.id, message.thread_ts) ?? message)
+        : message;
     const thread = [parent, ...window(ctx.store.thread(channel.id, parent.ts), p)];
     const { items, next_cursor } = page(thread, p.cursor, p.limit, 1000);
-    return { messages: items.map((m) => apiMessage(ctx.workspace, ctx.baseUrl, m)), has_more: next_cursor !== '', response_metadata: { next_cursor } };
+    return {
+      messages: items.map((m) => apiMessage(ctx.workspace, ctx.baseUrl, m)),
+      has_more: next_cursor !== '',
+      response_metadata: { next_cursor },
+    };
   },
   { channel: 'channel_not_found', ts: 'thread_not_found' },
 );
 
-const TYPE_OF: Record<string, Channel['kind']> = { public_channel: 'public', private_channel: 'private', im: 'im', mpim: 'mpim' };
+const TYPE_OF: Record<string, Channel['kind']> = {
+  public_channel: 'public',
+  private_channel: 'private',
+  im: 'im',
+  mpim: 'mpim',
+};
 
 const list = defineMethod(
-  z.object({ types: text.optional(), exclude_archived: flag.optional(), cursor: z.string().optional(), limit: count.optional() }),
+  z.object({
+    types: text.optional(),
+    exclude_archived: flag.optional(),
+    cursor: z.string().optional(),
+    limit: count.optional(),
+  }),
   (ctx, p) => {
-    const names = (p.types ?? 'public_channel').split(',').map((t) => t.trim()).filter(Boolean);
+    const names = (p.types ?? 'public_channel')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const kinds = names.map((t) => TYPE_OF[t] ?? fail('invalid_types'));
     const bot = ctx.store.botUserId;
     const visible = ctx.workspace.channels.filter(
-      (c) => kinds.includes(c.kind) && (c.kind === 'public' || c.members.includes(bot)) && !(p.exclude_archived && c.is_archived),
+      (c) =>
+        kinds.includes(c.kind) &&
+        (c.kind === 'public' || c.members.includes(bot)) &&
+        !(p.exclude_archived && c.is_archived),
     );
     const { items, next_cursor } = page(visible, p.cursor, p.limit, 1000);
     return { channels: items.map((c) => channelAnswer(ctx, c)), response_metadata: { next_cursor } };

@@ -46,7 +46,13 @@ export function receiveUpload(store: WorkspaceStore, fileId: string, bytes: Buff
 }
 
 const getUploadURLExternal = defineMethod(
-  z.object({ filename: z.string().min(1), length: count, alt_txt: z.string().optional(), alt_text: z.string().optional(), snippet_type: z.string().optional() }),
+  z.object({
+    filename: z.string().min(1),
+    length: count,
+    alt_txt: z.string().optional(),
+    alt_text: z.string().optional(),
+    snippet_type: z.string().optional(),
+  }),
   (ctx, p) => {
     const fileId = slackId('F', 10, (candidate) => ctx.workspace.files.some((f) => f.id === candidate));
     const altText = p.alt_txt ?? p.alt_text;
@@ -98,7 +104,13 @@ const completeUploadExternal = defineMethod(
       if (channel && !stored.channels.includes(channel.id)) stored.channels.push(channel.id);
     }
     if (channel && checked) {
-      ctx.store.post({ channel: channel.id, user: ctx.store.botUserId, ...checked, files: files.map((f) => fileRef(f.stored)), ...(threadTs ? { thread_ts: threadTs } : {}) });
+      ctx.store.post({
+        channel: channel.id,
+        user: ctx.store.botUserId,
+        ...checked,
+        files: files.map((f) => fileRef(f.stored)),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
       for (const { stored } of files) ctx.store.changed({ type: 'file_shared', id: stored.id, channel: channel.id });
     }
     return { files: files.map(({ stored }) => ({ id: stored.id, title: stored.title })) };
@@ -112,7 +124,9 @@ const info = defineMethod(
     const textual = file.mimetype.startsWith('text/') || file.mimetype === 'application/json';
     return {
       file: apiFile(ctx.workspace, ctx.baseUrl, file),
-      ...(textual && file.content_base64 !== undefined ? { content: Buffer.from(file.content_base64, 'base64').toString('utf8') } : {}),
+      ...(textual && file.content_base64 !== undefined
+        ? { content: Buffer.from(file.content_base64, 'base64').toString('utf8') }
+        : {}),
       comments: [],
       response_metadata: { next_cursor: '' },
     };

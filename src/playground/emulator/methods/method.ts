@@ -52,7 +52,9 @@ export function defineMethod<S extends z.ZodType<Record<string, unknown>>>(
         if (error && (raw[key] === undefined || raw[key] === '')) fail(error);
       }
       fail('invalid_arguments', {
-        response_metadata: { messages: parsed.error.issues.map((i) => `[ERROR] ${i.message} [json-pointer:/${i.path.join('/')}]`) },
+        response_metadata: {
+          messages: parsed.error.issues.map((i) => `[ERROR] ${i.message} [json-pointer:/${i.path.join('/')}]`),
+        },
       });
     }
     return handle(ctx, parsed.data);
@@ -60,7 +62,10 @@ export function defineMethod<S extends z.ZodType<Record<string, unknown>>>(
 }
 
 /** Message content checked as Slack checks it, or the matching ok:false answer. */
-export function content(input: { text?: unknown; blocks?: unknown; attachments?: unknown }, requireContent = true): MessageContent {
+export function content(
+  input: { text?: unknown; blocks?: unknown; attachments?: unknown },
+  requireContent = true,
+): MessageContent {
   const check: ContentCheck = checkContent(input, requireContent);
   if (!check.ok) {
     const { ok: _ok, error, ...extra } = contentErrorBody(check);
@@ -87,10 +92,19 @@ export function memberChannel(ctx: MethodContext, ref: string | undefined): Chan
 }
 
 /** Opaque cursors over a list, as Slack's `response_metadata.next_cursor`. */
-export function page<T>(items: T[], cursor: string | undefined, limit: number | undefined, max = 1000): { items: T[]; next_cursor: string } {
+export function page<T>(
+  items: T[],
+  cursor: string | undefined,
+  limit: number | undefined,
+  max = 1000,
+): { items: T[]; next_cursor: string } {
   let start = 0;
   if (cursor) {
-    const decoded = Number(Buffer.from(cursor, 'base64').toString('utf8').replace(/^offset:/, ''));
+    const decoded = Number(
+      Buffer.from(cursor, 'base64')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    );
     if (!Number.isInteger(decoded) || decoded < 0) fail('invalid_cursor');
     start = decoded;
   }

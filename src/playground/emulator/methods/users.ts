@@ -29,7 +29,9 @@ const usersList = defineMethod(z.object({ cursor: z.string().optional(), limit: 
 
 const lookupByEmail = defineMethod(
   z.object({ email: z.string().min(1) }),
-  (ctx, p) => ({ user: apiUser(ctx.workspace.users.find((u) => u.profile.email === p.email) ?? fail('users_not_found')) }),
+  (ctx, p) => ({
+    user: apiUser(ctx.workspace.users.find((u) => u.profile.email === p.email) ?? fail('users_not_found')),
+  }),
   { email: 'users_not_found' },
 );
 
@@ -40,7 +42,9 @@ const usergroupsList = defineMethod(
 
 const usergroupsUsersList = defineMethod(
   z.object({ usergroup: id, include_disabled: flag.optional() }),
-  (ctx, p) => ({ users: [...(ctx.workspace.usergroups.find((g) => g.id === p.usergroup) ?? fail('no_such_subteam')).users] }),
+  (ctx, p) => ({
+    users: [...(ctx.workspace.usergroups.find((g) => g.id === p.usergroup) ?? fail('no_such_subteam')).users],
+  }),
   { usergroup: 'no_such_subteam' },
 );
 

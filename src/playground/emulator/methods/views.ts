@@ -21,7 +21,11 @@ function hash(store: WorkspaceStore): string {
   return `${store.nowSeconds()}.${randomHex(4)}`;
 }
 
-function viewObject(store: WorkspaceStore, input: ViewInput, o: { id: string; root: string; previous: string | null }): ViewObject {
+function viewObject(
+  store: WorkspaceStore,
+  input: ViewInput,
+  o: { id: string; root: string; previous: string | null },
+): ViewObject {
   const { team, bot } = store.workspace;
   return {
     id: o.id,
@@ -48,7 +52,11 @@ function viewObject(store: WorkspaceStore, input: ViewInput, o: { id: string; ro
 
 export function createView(store: WorkspaceStore, user: string, input: ViewInput, below?: StoredView): StoredView {
   const viewId = slackId('V', 10, (candidate) => store.workspace.views.some((v) => v.id === candidate));
-  const view = viewObject(store, input, { id: viewId, root: below ? String(below.view.root_view_id) : viewId, previous: below?.id ?? null });
+  const view = viewObject(store, input, {
+    id: viewId,
+    root: below ? String(below.view.root_view_id) : viewId,
+    previous: below?.id ?? null,
+  });
   const stored: StoredView = { id: viewId, user, open: true, view };
   store.workspace.views.push(stored);
   store.changed({ type: 'view_opened', id: viewId, user });
@@ -56,7 +64,11 @@ export function createView(store: WorkspaceStore, user: string, input: ViewInput
 }
 
 export function replaceView(store: WorkspaceStore, stored: StoredView, input: ViewInput): void {
-  stored.view = viewObject(store, input, { id: stored.id, root: String(stored.view.root_view_id), previous: (stored.view.previous_view_id as string | null) ?? null });
+  stored.view = viewObject(store, input, {
+    id: stored.id,
+    root: String(stored.view.root_view_id),
+    previous: (stored.view.previous_view_id as string | null) ?? null,
+  });
   delete stored.errors;
   store.changed({ type: 'view_updated', id: stored.id, user: stored.user });
 }
@@ -68,24 +80,36 @@ export function closeView(store: WorkspaceStore, stored: StoredView): void {
 
 /** Views answer schema problems with `invalid_arguments` and the `[ERROR] ... [json-pointer:/view/...]` lines. */
 function checkedView(ctx: MethodContext, view: unknown, except?: StoredView): ViewInput {
-  if (typeof view === 'string') fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] view must be JSON [json-pointer:/view]'] } });
+  if (typeof view === 'string')
+    fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] view must be JSON [json-pointer:/view]'] } });
   const errors = validateView(view);
-  if (errors.length > 0) fail('invalid_arguments', { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+  if (errors.length > 0)
+    fail('invalid_arguments', { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
   if (JSON.stringify(view).length > MAX_VIEW_BYTES) fail('view_too_large');
   const input = view as ViewInput;
   const external = input.external_id;
-  if (typeof external === 'string' && external !== '' && ctx.workspace.views.some((v) => v !== except && v.view.external_id === external)) fail('duplicate_external_id');
+  if (
+    typeof external === 'string' &&
+    external !== '' &&
+    ctx.workspace.views.some((v) => v !== except && v.view.external_id === external)
+  )
+    fail('duplicate_external_id');
   return input;
 }
 
 function exchange(ctx: MethodContext, trigger: string | undefined): { user: string; viewId?: string } {
-  if (!trigger) fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+  if (!trigger)
+    fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
   const result = ctx.triggers.exchange(trigger);
   if (!result.ok) fail(result.error);
   return result;
 }
 
-const triggerArgs = { trigger_id: z.string().optional(), interactivity_pointer: z.string().optional(), view: z.unknown() };
+const triggerArgs = {
+  trigger_id: z.string().optional(),
+  interactivity_pointer: z.string().optional(),
+  view: z.unknown(),
+};
 
 const open = defineMethod(z.object(triggerArgs), (ctx, p) => {
   const input = checkedView(ctx, p.view);
@@ -105,7 +129,11 @@ const push = defineMethod(z.object(triggerArgs), (ctx, p) => {
 const update = defineMethod(
   z.object({ view_id: id.optional(), external_id: id.optional(), hash: z.string().optional(), view: z.unknown() }),
   (ctx, p) => {
-    const stored = ctx.workspace.views.find((v) => v.open && (p.view_id ? v.id === p.view_id : p.external_id !== undefined && v.view.external_id === p.external_id));
+    const stored = ctx.workspace.views.find(
+      (v) =>
+        v.open &&
+        (p.view_id ? v.id === p.view_id : p.external_id !== undefined && v.view.external_id === p.external_id),
+    );
     if (!stored) fail('not_found');
     if (p.hash && p.hash !== stored.view.hash) fail('hash_conflict');
     replaceView(ctx.store, stored, checkedView(ctx, p.view, stored));
