@@ -21,7 +21,8 @@ import {
  * from its scheduled send time (no coordinated omission) in an HDR histogram.
  */
 
-type Part = string | typeof TRIGGER_ID | typeof ACTION_TS | typeof RESPONSE_URL;
+/** Literal text, or one of the placeholders (TRIGGER_ID, ACTION_TS, RESPONSE_URL) filled in per request. */
+type Part = string;
 const PLACEHOLDER = new RegExp(`(${TRIGGER_ID}|${ACTION_TS}|${RESPONSE_URL})`);
 
 interface Prepared {
@@ -161,7 +162,10 @@ function run(plan: LoadRun): Promise<LoadResult> {
       live.set(i, req);
       req.end(body);
     };
-    /** Sends what is due while fewer than maxInFlight are out; `onTime` marks the timer's own sends (the generator's lag). */
+    /**
+     * Sends what is due while fewer than maxInFlight are out; `onTime` marks the timer's own sends (the
+     * generator's lag).
+     */
     const pump = (onTime: boolean) => {
       const now = performance.now();
       while (becameDue < total && due(becameDue) <= now) becameDue++;

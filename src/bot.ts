@@ -117,7 +117,8 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
         wakeQueued = true;
         setImmediate(() => {
           wakeQueued = false;
-          void worker?.tick();
+          // tick() logs and survives its own failures (PostgreSQL away); this catch is the last word.
+          worker?.tick().catch((error: unknown) => parts.log.error({ err: error }, 'due-work tick failed'));
         });
       };
       const tokens = new TokenManager({

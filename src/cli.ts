@@ -32,8 +32,8 @@ const USAGE = `incidentbot <command>
 The config file is INCIDENTBOT_CONFIG, else ./incidentbot.yml, else the shipped example.`;
 
 export interface Io {
-  out(line?: string): void;
-  err(line: string): void;
+  out: (line?: string) => void;
+  err: (line: string) => void;
 }
 
 type Command = (args: string[], io: Io) => Promise<number>;

@@ -71,8 +71,14 @@ async function main(): Promise<void> {
     await db.close();
     log.info('stopped');
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  const stopOn = (signal: string) => () => {
+    shutdown(signal).catch((error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exitCode = 1;
+    });
+  };
+  process.once('SIGTERM', stopOn('SIGTERM'));
+  process.once('SIGINT', stopOn('SIGINT'));
 }
 
 main().catch((error: unknown) => {

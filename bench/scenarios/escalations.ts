@@ -38,7 +38,8 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
   });
   const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
   const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
-  // The bot's own Web API client for durable work has no logger and writes Slack's warnings to the console: keep them in the log.
+  // The bot's own Web API client for durable work has no logger and writes Slack's warnings to the console: keep
+  // them in the log.
   const consoleLines = muteConsole(join(ctx.logDir, 'bots-escalations.console.log'));
   const coords: Coordinator[] = [];
   const dbs: Database[] = [];

@@ -23,7 +23,7 @@ interface Ready {
   info: unknown;
 }
 
-export type Handlers = Record<string, (params: never) => Promise<unknown> | unknown>;
+export type Handlers = Record<string, (params: never) => unknown>;
 
 /** Child side: answer calls; `info` goes to the parent once, when the child is ready. */
 export function serve(handlers: Handlers, info: unknown): void {

@@ -24,7 +24,10 @@ export interface LoadSetup {
   url: string;
   signingSecret: string;
   requests: PreparedRequest[];
-  /** At most this many requests in flight; the rest wait, and their wait counts (latency is from the scheduled time). */
+  /**
+   * At most this many requests in flight; the rest wait, and their wait counts (latency is from the scheduled
+   * time).
+   */
   maxInFlight: number;
 }
 
@@ -61,7 +64,10 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** Milliseconds from the scheduled send time to the complete answer. */
   latency: LatencySummary;
-  /** How late the generator itself sent requests it was free to send (its timer, not the app): the floor of `latency`. */
+  /**
+   * How late the generator itself sent requests it was free to send (its timer, not the app): the floor of
+   * `latency`.
+   */
   sendLagP99Ms: number;
   /** Measured requests answered per second of the measured window. */
   achievedRate: number;

@@ -36,7 +36,10 @@ export interface Stack {
   factory: RequestFactory;
   watcher: PostWatcher;
   logFile: string;
-  /** Opens incidents through Slack (the emulator sends `/incident <playbook> <marker>`) and waits for each live message. */
+  /**
+   * Opens incidents through Slack (the emulator sends `/incident <playbook> <marker>`) and waits for each live
+   * message.
+   */
   openIncidents(count: number, playbooks: readonly string[]): Promise<Opened[]>;
   /** Done and Skip clicks on the first steps of each incident's live message. */
   stepClicks(incidents: readonly Opened[], steps: readonly number[], weight?: number): Promise<Template[]>;

@@ -70,7 +70,8 @@ export async function runHttp(
   if (signal?.aborted) return result('failed', { error: 'The run was cancelled before it started.' });
 
   const controller = new AbortController();
-  let timedOut = false;
+  // Set by the timer's callback, which the compiler's narrowing cannot see.
+  let timedOut = false as boolean;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();

@@ -23,14 +23,18 @@ export function contentTypeOf(config: HttpActionConfig): string | undefined {
   return entry[1].reveal();
 }
 
-function bodyMode(body: string, contentType: string | undefined): BodyMode | string {
+function bodyMode(body: string, contentType: string | undefined): BodyMode | { problem: string } {
   const hasPlaceholder = new RegExp(PLACEHOLDER.source).test(body);
   try {
     JSON.parse(body.replace(PLACEHOLDER, 'x'));
     return 'json';
   } catch {
     if (hasPlaceholder && (/^\s*[[{]/.test(body) || /json/i.test(contentType ?? ''))) {
-      return 'The body looks like JSON but is not valid JSON with its placeholders filled in: put each placeholder inside a JSON string, e.g. "reason": "incident {incident.key}".';
+      return {
+        problem:
+          'The body looks like JSON but is not valid JSON with its placeholders filled in: ' +
+          'put each placeholder inside a JSON string, e.g. "reason": "incident {incident.key}".',
+      };
     }
   }
   return /x-www-form-urlencoded/i.test(contentType ?? '') ? 'form' : 'text';
@@ -54,7 +58,7 @@ export function httpProblems(config: HttpActionConfig): string[] {
   if (config.body !== undefined) {
     if (config.method === 'GET') problems.push('A GET request cannot have a body.');
     const mode = bodyMode(config.body, contentTypeOf(config));
-    if (mode !== 'json' && mode !== 'form' && mode !== 'text') problems.push(mode);
+    if (typeof mode === 'object') problems.push(mode.problem);
   }
   return problems;
 }
@@ -109,8 +113,14 @@ export function buildHttp(
   const url = new URL(substitute(config.url, placeholders, encodeUrlValue, options.allowMissing).text);
   let body: string | undefined;
   if (config.body !== undefined) {
-    const mode = bodyMode(config.body, contentTypeOf(config)) as BodyMode;
-    body = substitute(config.body, placeholders, BODY_ENCODERS[mode], options.allowMissing).text;
+    const mode = bodyMode(config.body, contentTypeOf(config));
+    // A body with a problem never passes lint; filled in anyway, it is plain text.
+    body = substitute(
+      config.body,
+      placeholders,
+      BODY_ENCODERS[typeof mode === 'object' ? 'text' : mode],
+      options.allowMissing,
+    ).text;
   }
   const shown = displayUrl(url);
   return {

@@ -21,7 +21,10 @@ export interface AppDeps {
   config: Config;
   catalog: PlaybookCatalog;
   slack: SlackPort;
-  /** The Web API client notify/ delivers through; it reports rate limits instead of waiting, so durable work is rescheduled. */
+  /**
+   * The Web API client notify/ delivers through; it reports rate limits instead of waiting, so durable work is
+   * rescheduled.
+   */
   slackApi: WebClient;
   live: LiveMessage;
   /** Asks the due-work worker to look now (new work is due at once). */

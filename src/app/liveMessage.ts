@@ -31,7 +31,10 @@ export class LiveMessage {
     const run = this.renderWhileDirty(incidentId).finally(() => {
       this.running.delete(incidentId);
       // A request that arrived between the last check and now still gets its render.
-      if (this.dirty.has(incidentId)) void this.refresh(incidentId);
+      if (this.dirty.has(incidentId))
+        this.refresh(incidentId).catch((error: unknown) =>
+          this.deps.log.warn({ err: error, incidentId }, 'live message refresh failed'),
+        );
     });
     this.running.set(incidentId, run);
     return run;

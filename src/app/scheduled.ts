@@ -106,7 +106,10 @@ async function runAndRecordInto(
   });
 }
 
-/** Proactive token refresh: every token within its window is refreshed before anyone needs it; one that cannot be is alerted. */
+/**
+ * Proactive token refresh: every token within its window is refreshed before anyone needs it; one that cannot be
+ * is alerted.
+ */
 export async function refreshTokensDue(deps: AppDeps): Promise<string> {
   const outcomes = await deps.tokens.refreshDue();
   const alerts = await alertTokens(deps, outcomes, await deps.tokens.states());

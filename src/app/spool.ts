@@ -34,7 +34,7 @@ export class TimelineSpool {
         .split('\n')
         .filter(Boolean)
         .map((line) => {
-          const event = JSON.parse(line) as KeyedEvent & { occurredAt: string };
+          const event = JSON.parse(line) as Omit<KeyedEvent, 'key'> & { key?: string; occurredAt: string };
           // A line from before keys existed gets one now.
           return { ...event, key: event.key ?? randomUUID(), occurredAt: new Date(event.occurredAt) };
         });
@@ -80,7 +80,9 @@ export class TimelineSpool {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.flush().then(() => this.pending.length && this.schedule());
+      this.flush()
+        .catch((error: unknown) => this.log.warn({ err: error }, 'spooled timeline events: flush failed'))
+        .finally(() => this.pending.length && this.schedule());
     }, this.retryMs);
     this.timer.unref();
   }

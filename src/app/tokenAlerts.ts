@@ -1,7 +1,10 @@
 import type { RefreshOutcome, TokenState } from '../tokens/state.js';
 import type { AppDeps } from './deps.js';
 
-/** How long one token's failure is remembered: a token without an expiry (never obtained) is alerted again after this. */
+/**
+ * How long one token's failure is remembered: a token without an expiry (never obtained) is alerted again after
+ * this.
+ */
 const ALERT_ONCE_MS = 3_600_000;
 /** How long "this provider is alerted" is kept, so the recovery is said once the refresh works again. */
 const ALERTED_MS = 7 * 24 * 3_600_000;
@@ -38,7 +41,10 @@ export async function alertTokens(deps: AppDeps, outcomes: RefreshOutcome[], sta
   return posted;
 }
 
-/** Posts unless `key` was claimed already ('unknown', Redis down, posts: a second alert beats none); a post that fails frees the key for the next run. */
+/**
+ * Posts unless `key` was claimed already ('unknown', Redis down, posts: a second alert beats none); a post that
+ * fails frees the key for the next run.
+ */
 async function postOnce(
   deps: AppDeps,
   key: string,

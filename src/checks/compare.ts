@@ -26,7 +26,9 @@ export function formatNumber(value: number): string {
 
 /** A JSON value as it would appear in the body: strings quoted, long values cut. */
 export function formatValue(value: unknown): string {
-  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
+  // JSON.stringify answers undefined for a function or symbol, whatever its type says.
+  const json = JSON.stringify(value) as string | undefined;
+  const text = value === undefined ? 'missing' : (json ?? typeof value);
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 

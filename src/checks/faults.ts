@@ -37,6 +37,8 @@ export function describeError(error: unknown): { failure: string; retryable: boo
       return { failure: `connection timed out${where}`, retryable: true };
     case 'UND_ERR_SOCKET':
       return { failure: 'the connection closed before an answer', retryable: true };
+    default:
+      break;
   }
   return { failure: firstLine(e.message ?? String(error)), retryable: true };
 }
@@ -50,7 +52,7 @@ function rootCause(error: unknown): NetworkError {
     if (Array.isArray(aggregate) && aggregate.length > 0) current = aggregate[0] as NetworkError;
     else current = current.cause as NetworkError | undefined;
   }
-  return (error ?? {});
+  return error ?? {};
 }
 
 function firstLine(text: string): string {

@@ -18,7 +18,10 @@ export function alertsSchema(f: Fields) {
     severity: z.enum(SEVERITIES).optional(),
   });
   return z.strictObject({
-    /** The bearer token Alertmanager sends (`http_config.authorization.credentials`). Without it the hook answers 404. */
+    /**
+     * The bearer token Alertmanager sends (`http_config.authorization.credentials`). Without it the hook answers
+     * 404.
+     */
     token: f.secret.optional(),
     routes: z.array(route).default([]),
   });

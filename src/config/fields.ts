@@ -74,7 +74,10 @@ export function envFields(env: Env, options: EnvOptions = {}) {
     .refine(isPureReference, { message: 'secrets must be a ${ENV_VAR} reference, not a literal value' })
     .transform(resolveSecret);
 
-  /** A string that may carry a credential inside (a header, a connection string): literal text and references mix, and the result is a Secret. */
+  /**
+   * A string that may carry a credential inside (a header, a connection string): literal text and references
+   * mix, and the result is a Secret.
+   */
   const sensitive = z.string().transform((raw, ctx) => (hasReference(raw) ? resolveSecret(raw, ctx) : new Secret(raw)));
 
   return { text, secret, sensitive };

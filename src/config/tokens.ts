@@ -53,7 +53,10 @@ export function tokenProviderSchema(f: Fields) {
       })
       .prefault({}),
     alert_before: duration.default(20 * 60_000),
-    /** Told when a refresh fails while the token is within `alert_before` of expiry (or expired, or never obtained), and when it works again. */
+    /**
+     * Told when a refresh fails while the token is within `alert_before` of expiry (or expired, or never
+     * obtained), and when it works again.
+     */
     alert_channel: slackChannelId.optional(),
     sink: sink.optional(),
   });

@@ -9,7 +9,7 @@ export interface YamlFile<T> {
   value?: T;
   problems: SourceProblem[];
   /** A problem located at `path` in this file (the nearest node that exists). */
-  problemAt(path: Array<string | number>, message: string): SourceProblem;
+  problemAt: (path: Array<string | number>, message: string) => SourceProblem;
   /** Every string scalar with its location: for scans such as the credential check. */
   strings(): Array<{ text: string; path: string; line: number; column: number }>;
 }

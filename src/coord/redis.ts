@@ -103,7 +103,8 @@ export class RedisCoordinator implements Coordinator {
 
   async ping(): Promise<boolean> {
     try {
-      return (await this.client.ping()) === 'PONG';
+      await this.client.ping();
+      return true;
     } catch {
       return false;
     }

@@ -47,7 +47,9 @@ export function buildReport({ incident, steps, deadlines, events, now }: ReportI
     '## Summary',
     '',
     incident.summary || '_No summary was given when the incident opened._',
-    ...(resolved?.data.summary ? ['', `**Resolution:** ${String(resolved.data.summary)}`] : []),
+    ...(typeof resolved?.data.summary === 'string' && resolved.data.summary
+      ? ['', `**Resolution:** ${resolved.data.summary}`]
+      : []),
     '',
     '## Deadlines',
     '',

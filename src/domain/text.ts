@@ -10,10 +10,13 @@ export const MAX_NOTE = 2_500;
 export function cleanText(text: string, options: { multiline?: boolean } = {}): string {
   const normalized = text.normalize('NFC');
   // C0/C1 controls, and the invisible bidi overrides that can disguise text.
-   
+
+  // Control characters are exactly what this pattern is for.
+  /* eslint-disable no-control-regex */
   const controls = options.multiline
     ? /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
     : /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+  /* eslint-enable no-control-regex */
   const stripped = normalized.replace(controls, options.multiline ? '' : ' ');
   return (options.multiline ? stripped.replace(/[ \t]+\n/g, '\n') : stripped.replace(/\s+/g, ' ')).trim();
 }

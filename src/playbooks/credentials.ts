@@ -5,7 +5,10 @@
  */
 const PATTERNS: Array<{ what: string; pattern: RegExp }> = [
   { what: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
-  { what: 'a connection string with a password', pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?!<|\$\{|\*{3})[^\s@/]+@/i },
+  {
+    what: 'a connection string with a password',
+    pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?!<|\$\{|\*{3})[^\s@/]+@/i,
+  },
   { what: 'a Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
   { what: 'an AWS access key', pattern: /\bAKIA[0-9A-Z]{16}\b/ },
   { what: 'a GitHub token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/ },
@@ -14,7 +17,8 @@ const PATTERNS: Array<{ what: string; pattern: RegExp }> = [
   { what: 'a bearer token', pattern: /\bBearer\s+(?!<|\$\{|YOUR_|TOKEN\b)[A-Za-z0-9._~+/-]{16,}/ },
   {
     what: 'a password, secret or key value',
-    pattern: /\b(password|passwd|pwd|secret|client_secret|consumer_secret|consumer_key|api[_-]?key|access[_-]?token|auth[_-]?token)\b["']?\s*[:=]\s*["']?(?!<|\$\{|\*{3}|["']?\s*$)[^\s"',}]{6,}/i,
+    pattern:
+      /\b(password|passwd|pwd|secret|client_secret|consumer_secret|consumer_key|api[_-]?key|access[_-]?token|auth[_-]?token)\b["']?\s*[:=]\s*["']?(?!<|\$\{|\*{3}|["']?\s*$)[^\s"',}]{6,}/i,
   },
 ];
 

@@ -16,13 +16,31 @@ export async function lintPlaybooks(dir: string, config: Config, configFile?: st
   const result = await loadPlaybooks(dir, referencesOf(config));
   const catalog = new PlaybookCatalog(result.playbooks);
   const found: Array<{ path: Array<string | number>; message: string }> = [
-    ...Object.entries(config.groups).filter(([, group]) => group.playbook && !catalog.find(group.playbook)).map(([name, group]) => ({ path: ['groups', name, 'playbook'], message: `no playbook "${group.playbook}" in ${dir}` })),
-    ...config.alerts.routes.flatMap((route, i) => (catalog.find(route.playbook) ? [] : [{ path: ['alerts', 'routes', i, 'playbook'], message: `no playbook "${route.playbook}" in ${dir}` }])),
-    ...Object.entries(config.actions).flatMap(([name, action]) => actionProblems(action).map((message) => ({ path: ['actions', name], message }))),
+    ...Object.entries(config.groups)
+      .filter(([, group]) => group.playbook && !catalog.find(group.playbook))
+      .map(([name, group]) => ({
+        path: ['groups', name, 'playbook'],
+        message: `no playbook "${group.playbook}" in ${dir}`,
+      })),
+    ...config.alerts.routes.flatMap((route, i) =>
+      catalog.find(route.playbook)
+        ? []
+        : [{ path: ['alerts', 'routes', i, 'playbook'], message: `no playbook "${route.playbook}" in ${dir}` }],
+    ),
+    ...Object.entries(config.actions).flatMap(([name, action]) =>
+      actionProblems(action).map((message) => ({ path: ['actions', name], message })),
+    ),
   ];
   if (found.length > 0) {
-    const locate = configFile ? parseYaml(configFile, await readFile(configFile, 'utf8'), z.unknown()).problemAt : undefined;
-    for (const { path, message } of found) result.problems.push(locate ? locate(path, message) : { file: configFile ?? 'config', line: 1, column: 1, path: path.join('.'), message });
+    const locate = configFile
+      ? parseYaml(configFile, await readFile(configFile, 'utf8'), z.unknown()).problemAt
+      : undefined;
+    for (const { path, message } of found)
+      result.problems.push(
+        locate
+          ? locate(path, message)
+          : { file: configFile ?? 'config', line: 1, column: 1, path: path.join('.'), message },
+      );
   }
   return result;
 }

@@ -40,7 +40,18 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
   try {
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (cause) {
-    return { playbooks: [], problems: [{ file: dir, line: 1, column: 1, path: '', message: `cannot read the playbooks folder: ${(cause as Error).message}` }] };
+    return {
+      playbooks: [],
+      problems: [
+        {
+          file: dir,
+          line: 1,
+          column: 1,
+          path: '',
+          message: `cannot read the playbooks folder: ${(cause as Error).message}`,
+        },
+      ],
+    };
   }
   const problems: SourceProblem[] = [];
   const playbooks: Playbook[] = [];
@@ -52,7 +63,13 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
     problems.push(...parsed.problems);
     for (const s of parsed.strings()) {
       for (const what of findCredentials(s.text)) {
-        problems.push({ file, line: s.line, column: s.column, path: s.path, message: `looks like ${what}: keep credentials in the environment and refer to config instead` });
+        problems.push({
+          file,
+          line: s.line,
+          column: s.column,
+          path: s.path,
+          message: `looks like ${what}: keep credentials in the environment and refer to config instead`,
+        });
       }
     }
     // Ids are checked even in a file the schema rejected, so every problem shows in one run.
@@ -66,7 +83,12 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
     if (refs) problems.push(...checkReferences(playbook, refs, parsed.problemAt));
     playbook.deadlines.forEach((d, i) => {
       if ('step' in d.met_by && d.met_by.step > playbook.steps.length) {
-        problems.push(parsed.problemAt(['deadlines', i, 'met_by', 'step'], `step ${d.met_by.step} does not exist: this playbook has ${playbook.steps.length} steps`));
+        problems.push(
+          parsed.problemAt(
+            ['deadlines', i, 'met_by', 'step'],
+            `step ${d.met_by.step} does not exist: this playbook has ${playbook.steps.length} steps`,
+          ),
+        );
       }
     });
     playbooks.push(playbook);
@@ -77,8 +99,10 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
 
 function claimedKeys(raw: unknown): Array<{ key: string; where: Array<string | number> }> {
   const { id, aliases } = (raw ?? {}) as { id?: unknown; aliases?: unknown };
-  const keys: Array<{ key: string; where: Array<string | number> }> = typeof id === 'string' ? [{ key: id, where: ['id'] }] : [];
-  if (Array.isArray(aliases)) aliases.forEach((alias, i) => typeof alias === 'string' && keys.push({ key: alias, where: ['aliases', i] }));
+  const keys: Array<{ key: string; where: Array<string | number> }> =
+    typeof id === 'string' ? [{ key: id, where: ['id'] }] : [];
+  if (Array.isArray(aliases))
+    aliases.forEach((alias, i) => typeof alias === 'string' && keys.push({ key: alias, where: ['aliases', i] }));
   return keys;
 }
 

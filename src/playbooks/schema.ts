@@ -5,14 +5,35 @@ import { SEVERITIES } from '../domain/severity.js';
 
 /** Words that follow `/incident` as subcommands: no playbook may be called one of them. */
 export const RESERVED_WORDS = [
-  'list', 'playbooks', 'help', 'health', 'token', 'ack', 'acknowledge', 'escalate', 'severity',
-  'note', 'step', 'resolve', 'mitigate', 'timeline', 'report', 'rollback', 'commander', 'status',
+  'list',
+  'playbooks',
+  'help',
+  'health',
+  'token',
+  'ack',
+  'acknowledge',
+  'escalate',
+  'severity',
+  'note',
+  'step',
+  'resolve',
+  'mitigate',
+  'timeline',
+  'report',
+  'rollback',
+  'commander',
+  'status',
 ] as const;
 
 export const playbookId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{1,31}$/, 'ids are short and typeable: lowercase letters, digits and -, 2 to 32 characters, starting with a letter')
-  .refine((id) => !(RESERVED_WORDS as readonly string[]).includes(id), { message: 'this word is an /incident subcommand' });
+  .regex(
+    /^[a-z][a-z0-9-]{1,31}$/,
+    'ids are short and typeable: lowercase letters, digits and -, 2 to 32 characters, starting with a letter',
+  )
+  .refine((id) => !(RESERVED_WORDS as readonly string[]).includes(id), {
+    message: 'this word is an /incident subcommand',
+  });
 
 const stepSchema = z
   .strictObject({
@@ -31,7 +52,13 @@ const stepSchema = z
   });
 
 /** Events that can meet a deadline, besides completing a step. */
-export const DEADLINE_EVENTS = ['stakeholders_notified', 'acknowledged', 'mitigated', 'resolved', 'report_posted'] as const;
+export const DEADLINE_EVENTS = [
+  'stakeholders_notified',
+  'acknowledged',
+  'mitigated',
+  'resolved',
+  'report_posted',
+] as const;
 
 const deadlineSchema = z.strictObject({
   name,

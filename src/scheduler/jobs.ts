@@ -1,7 +1,6 @@
 import type { AppDeps } from '../app/deps.js';
 import { housekeeping, refreshTokensDue, runScheduledGroup } from '../app/scheduled.js';
 import { withLock } from '../coord/coordinator.js';
-import type { Database } from '../store/db.js';
 import { claimTick } from '../store/jobs.js';
 import type { CronJob } from './cron.js';
 import type { DueWorker } from './worker.js';
@@ -23,7 +22,7 @@ async function exclusive(
     await withLock(deps.coord, `job:${name}`, { ttlMs, waitMs: 0 }, run);
     return;
   }
-  await (deps.db).transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ locked: boolean }>(
       `SELECT pg_try_advisory_xact_lock(hashtext('incidentbot.job:' || $1)) AS locked`,
       [name],

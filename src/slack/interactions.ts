@@ -1,10 +1,4 @@
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  RespondFn,
-  SlackActionMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Actor, AppDeps } from '../app/deps.js';
 import { incidentFor } from '../app/context.js';

@@ -84,7 +84,7 @@ export const toIncident = (row: IncidentRow): Incident => ({
   version: row.version,
   escalationPolicy: row.escalation_policy ?? null,
   escalationPolicyName: row.escalation_policy_name ?? null,
-  escalationCycle: row.escalation_cycle ?? 0,
+  escalationCycle: row.escalation_cycle,
 });
 
 /** The outcome of a guarded change: `changed` is false when the guard held it back. */

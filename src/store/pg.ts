@@ -2,9 +2,10 @@ import pg from 'pg';
 import type { Database, QueryResult, Transaction } from './db.js';
 
 // bigint ids fit comfortably in a JS number; Postgres sends them as text by default.
+const INT8: number = pg.types.builtins.INT8;
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === INT8
       ? (value: string) => Number(value)
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };

@@ -16,7 +16,7 @@ const toEvent = (row: EventRow): TimelineEvent => ({
   occurredAt: new Date(row.occurred_at),
   actor: row.actor,
   kind: row.kind as TimelineKind,
-  data: row.data ?? {},
+  data: row.data,
 });
 
 export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent): Promise<TimelineEvent> {

@@ -35,7 +35,7 @@ const toWork = (row: WorkRow): Work => ({
   kind: row.kind,
   incidentId: row.incident_id === null ? null : Number(row.incident_id),
   dueAt: new Date(row.due_at),
-  payload: row.payload ?? {},
+  payload: row.payload,
   lane: row.lane,
   attempts: row.attempts,
 });

@@ -39,7 +39,10 @@ export interface TokenManagerDeps {
   redisUrl?: string;
 }
 
-/** Why a flight runs: `force` wants a token newer than the one it saw; the others any token that is usable or not yet due. */
+/**
+ * Why a flight runs: `force` wants a token newer than the one it saw; the others any token that is usable or not
+ * yet due.
+ */
 type Need = 'force' | 'usable' | 'due';
 interface Flight {
   outcome: RefreshOutcome;
@@ -75,7 +78,10 @@ export class TokenManager {
     return [...this.configs.keys()];
   }
 
-  /** A token valid for at least `buffer` more; refreshes (single-flight) when the cached one is not. Counts a cache hit or miss. */
+  /**
+   * A token valid for at least `buffer` more; refreshes (single-flight) when the cached one is not. Counts a
+   * cache hit or miss.
+   */
   async getToken(provider: string): Promise<string> {
     const config = this.config(provider);
     const local = this.tokens.get(provider);
@@ -133,7 +139,10 @@ export class TokenManager {
     return this.providers().flatMap((provider) => this.state(provider) ?? []);
   }
 
-  /** Stops retries and waits, and lets refreshes under way finish (failed). The Coordinator is the caller's to close. */
+  /**
+   * Stops retries and waits, and lets refreshes under way finish (failed). The Coordinator is the caller's to
+   * close.
+   */
   async close(): Promise<void> {
     this.stop.abort();
     await Promise.allSettled([...this.flights.values()]);

@@ -25,7 +25,10 @@ export interface RefreshOutcome {
   attempts: number;
   durationMs: number;
   error?: string;
-  /** Who called the token URL: this process, another replica (we waited for it), or nobody (the cache already had one). */
+  /**
+   * Who called the token URL: this process, another replica (we waited for it), or nobody (the cache already had
+   * one).
+   */
   by: 'this-process' | 'another-replica' | 'cache';
 }
 

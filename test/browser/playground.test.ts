@@ -127,7 +127,8 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     expect(await before.evaluate((el) => el.isConnected && el.textContent?.includes('Done by'))).toBe(true);
   });
 
-  // The page posts' text is "Paging level n (…) for INC-1"; their blocks, which Slack shows, say "you are paged … level n".
+  // The page posts' text is "Paging level n (…) for INC-1"; their blocks, which Slack shows, say "you are paged
+  // … level n".
   it('opens the thread, where level 1 was paged', async () => {
     await liveMessage('INC-1')
       .getByRole('button', { name: /^\d+ repl(y|ies)$/ })

@@ -42,7 +42,10 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-/** Spawns `command <args>` and resolves once stdout prints a line matching `ready`; rejects if it exits first or takes too long. */
+/**
+ * Spawns `command <args>` and resolves once stdout prints a line matching `ready`; rejects if it exits first or
+ * takes too long.
+ */
 export function start(
   command: string,
   args: string[],

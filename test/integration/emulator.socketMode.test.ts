@@ -19,7 +19,7 @@ class RawClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.received.push(JSON.parse(String(data)) as Json);
+      this.received.push(JSON.parse((data as Buffer).toString('utf8')) as Json);
       for (const wake of this.waiters.splice(0)) wake();
     });
   }

@@ -73,7 +73,10 @@ export class FakeOAuth {
   issued: string[] = [];
   delayMs = 50;
   failNext = 0;
-  /** The token server's clock, sent as Salesforce's `issued_at` (a test that moves the bot's clock moves this one too). */
+  /**
+   * The token server's clock, sent as Salesforce's `issued_at` (a test that moves the bot's clock moves this one
+   * too).
+   */
   now: () => number = Date.now;
   /** While set, answers wait for it: a test holds the token URL until every request it wants is waiting. */
   gate: Promise<void> | undefined;

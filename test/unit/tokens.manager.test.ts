@@ -272,7 +272,8 @@ describe('TokenManager', () => {
     const { tokens } = manager({ sf: provider('sf') }, { coord });
     const foreign = await coord.tryLock('token:sf', 60_000);
     const pending = tokens.refresh('sf');
-    await vi.waitFor(() => expect(tryLock.mock.calls.length).toBeGreaterThanOrEqual(3)); // the test's, the manager's first, one more while it waits
+    // The test's, the manager's first, one more while it waits.
+    await vi.waitFor(() => expect(tryLock.mock.calls.length).toBeGreaterThanOrEqual(3));
     expect(received).toHaveLength(0);
     await foreign?.release();
     expect(await pending).toMatchObject({ ok: true, by: 'this-process', attempts: 1 });

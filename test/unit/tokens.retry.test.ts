@@ -48,7 +48,8 @@ describe('backoff', () => {
       client_id: '${A}',
       client_secret: '${A}',
     });
-    // The runbook defaults: 60 s timeout, 3 retries, waits of 1 s, 2 s and 4 s; one more timeout for the sink, 5 s spare.
+    // The runbook defaults: 60 s timeout, 3 retries, waits of 1 s, 2 s and 4 s; one more timeout for the sink, 5
+    // s spare.
     expect(lockBudget(config)).toBe(5 * 60_000 + 7_000 + 5_000);
   });
 });

@@ -1,4 +1,4 @@
-import type { Block } from './state.js';
+import { type Block, elementsOf } from './state.js';
 
 /** A choice made in a static select or an overflow menu of a stored message. */
 export interface FoundChoice {
@@ -11,12 +11,11 @@ export interface FoundChoice {
 const CHOOSERS = new Set(['static_select', 'overflow']);
 
 function optionsOf(element: Record<string, unknown>): Record<string, unknown>[] {
-  const direct = Array.isArray(element.options) ? element.options : [];
-  const groups = Array.isArray(element.option_groups) ? element.option_groups : [];
-  const grouped = groups.flatMap((g) =>
-    Array.isArray((g as { options?: unknown }).options) ? (g as { options: unknown[] }).options : [],
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+  const grouped = list(element.option_groups).flatMap((g) => list((g as { options?: unknown }).options));
+  return [...list(element.options), ...grouped].filter(
+    (o): o is Record<string, unknown> => typeof o === 'object' && o !== null,
   );
-  return [...direct, ...grouped] as Record<string, unknown>[];
 }
 
 /** Finds the select or overflow `actionId` and its option `value`; throws, as a click on a missing button does. */
@@ -24,13 +23,9 @@ export function findChoice(blocks: Block[], actionId: string, value: string, blo
   const found: FoundChoice[] = [];
   for (const block of blocks) {
     if (blockId !== undefined && block.block_id !== blockId) continue;
-    const elements = [
-      ...(Array.isArray(block.elements) ? block.elements : []),
-      ...(block.accessory ? [block.accessory] : []),
-    ] as Record<string, unknown>[];
-    for (const element of elements) {
-      if (!CHOOSERS.has(String(element?.type)) || element.action_id !== actionId) continue;
-      const option = optionsOf(element).find((o) => o?.value === value);
+    for (const element of elementsOf(block)) {
+      if (!CHOOSERS.has(String(element.type)) || element.action_id !== actionId) continue;
+      const option = optionsOf(element).find((o) => o.value === value);
       if (!option) throw new Error(`click: ${String(element.type)} "${actionId}" has no option with value "${value}"`);
       found.push({ block_id: String(block.block_id), element, option });
     }

@@ -28,7 +28,10 @@ export function checkContent(
       ? input.text
       : input.text === undefined || input.text === null
         ? ''
-        : String(input.text);
+        : // Slack coerces a number or boolean `text` the same way; an object becomes its JSON.
+          typeof input.text === 'object'
+          ? JSON.stringify(input.text)
+          : `${input.text as number | boolean}`;
   if (text.length > MAX_MESSAGE_TEXT) return { ok: false, error: 'msg_too_long' };
   let blocks: Block[] | undefined;
   if (input.blocks !== undefined && input.blocks !== null && input.blocks !== '') {
@@ -47,7 +50,10 @@ export function checkContent(
   return { ok: true, text, ...(blocks ? { blocks } : {}), ...(attachments ? { attachments } : {}) };
 }
 
-/** The body Slack answers an invalid_blocks with: the error, readable `errors`, and the `[ERROR]` lines WebClient logs. */
+/**
+ * The body Slack answers an invalid_blocks with: the error, readable `errors`, and the `[ERROR]` lines WebClient
+ * logs.
+ */
 export function contentErrorBody(check: Extract<ContentCheck, { ok: false }>): Record<string, unknown> {
   return {
     ok: false,

@@ -4,7 +4,7 @@ import { slackId } from './ids.js';
 import { apiMessage } from './shapes.js';
 import { signedHeaders } from './signing.js';
 import type { EnvelopeType } from './socketMode.js';
-import type { Block, Channel, EphemeralMessage, Message, User } from './state.js';
+import { type Block, type Channel, type EphemeralMessage, type Message, type User, elementsOf } from './state.js';
 import { type WorkspaceStore, isReply } from './store.js';
 import type { Triggers } from './triggers.js';
 
@@ -221,12 +221,8 @@ interface FoundButton {
 function findButtons(blocks: Block[], actionId: string): FoundButton[] {
   const found: FoundButton[] = [];
   for (const block of blocks) {
-    const elements = [
-      ...(Array.isArray(block.elements) ? block.elements : []),
-      ...(block.accessory ? [block.accessory] : []),
-    ] as Record<string, unknown>[];
-    for (const element of elements) {
-      if (element?.type === 'button' && element.action_id === actionId)
+    for (const element of elementsOf(block)) {
+      if (element.type === 'button' && element.action_id === actionId)
         found.push({ block_id: String(block.block_id), element });
     }
   }
@@ -235,18 +231,15 @@ function findButtons(blocks: Block[], actionId: string): FoundButton[] {
 
 function buttonIds(blocks: Block[]): string[] {
   return blocks
-    .flatMap(
-      (b) =>
-        [...(Array.isArray(b.elements) ? b.elements : []), ...(b.accessory ? [b.accessory] : [])] as Record<
-          string,
-          unknown
-        >[],
-    )
-    .filter((e) => e?.type === 'button')
+    .flatMap(elementsOf)
+    .filter((e) => e.type === 'button')
     .map((e) => String(e.action_id));
 }
 
-/** A button press (or, with `selected`, a choice in a select or overflow menu) on a stored message or an ephemeral, as a block_actions payload. */
+/**
+ * A button press (or, with `selected`, a choice in a select or overflow menu)
+ * on a stored message or an ephemeral, as a block_actions payload.
+ */
 export async function click(deps: InboundDeps, o: ClickOptions): Promise<InboundResult> {
   const { store } = deps;
   const user = userOf(store, o.user);

@@ -151,7 +151,10 @@ export class SlackEmulator extends EventEmitter {
     this.api.rateLimit(method, options.times ?? 1, options.retryAfterSeconds ?? 1, options.match);
   }
 
-  /** The next matching calls take effect but their answers are lost (the connection drops): the worst case for "exactly once". */
+  /**
+   * The next matching calls take effect but their answers are lost (the connection drops): the worst case for
+   * "exactly once".
+   */
   loseResponses(method: string, options: { times?: number; match?: ParamsMatch } = {}): void {
     this.api.loseResponses(method, options.times ?? 1, options.match);
   }
@@ -168,7 +171,10 @@ export class SlackEmulator extends EventEmitter {
     this.overSocket = false;
   }
 
-  /** Sends the bot's requests as Socket Mode envelopes; results keep the HTTP shape (200 once acked, 0 after 3 s without an ack). */
+  /**
+   * Sends the bot's requests as Socket Mode envelopes; results keep the HTTP shape (200 once acked, 0 after 3 s
+   * without an ack).
+   */
   useSocketMode(): void {
     this.overSocket = true;
   }
@@ -281,7 +287,10 @@ export class SlackEmulator extends EventEmitter {
     return this.store.channelByName(name);
   }
 
-  /** Ends the page's event streams (the page reconnects), so a server they are mounted on can close without waiting for them. */
+  /**
+   * Ends the page's event streams (the page reconnects), so a server they are mounted on can close without
+   * waiting for them.
+   */
   closeStreams(): void {
     this.http.closeStreams();
   }

@@ -44,7 +44,8 @@ export class Persistence {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.write();
+      // A failure is kept in `writing` and reported by flush(); nothing is left unhandled meanwhile.
+      this.write().catch(() => undefined);
     }, this.delayMs);
     this.timer.unref();
   }

@@ -221,7 +221,10 @@ export class SocketMode extends EventEmitter {
     });
   }
 
-  /** Slack's `disconnect` message (`refresh_requested`, `warning`, `link_disabled`) on every open connection; the app is expected to reconnect. */
+  /**
+   * Slack's `disconnect` message (`refresh_requested`, `warning`, `link_disabled`) on every open connection; the
+   * app is expected to reconnect.
+   */
   disconnect(reason = 'refresh_requested'): number {
     for (const { ws, host } of this.open) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host } }));
     return this.open.length;

@@ -7,6 +7,13 @@
 /** A Block Kit block as sent by the bot: checked by `validateBlocks`, stored as given. */
 export type Block = { type: string; block_id?: string } & Record<string, unknown>;
 
+/** A block's interactive elements: its `elements` (actions, context) and its accessory (section). */
+export function elementsOf(block: Block): Record<string, unknown>[] {
+  const elements: unknown[] = Array.isArray(block.elements) ? (block.elements as unknown[]) : [];
+  const all = block.accessory ? [...elements, block.accessory] : elements;
+  return all.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null);
+}
+
 export interface Team {
   id: string;
   domain: string;
@@ -154,7 +161,10 @@ export interface Workspace {
 /** One Web API call as the emulator received and answered it. */
 export interface RecordedCall {
   method: string;
-  /** Decoded params; `blocks`, `attachments`, `view`, `files` and `metadata` parsed from JSON. The token is not among them. */
+  /**
+   * Decoded params; `blocks`, `attachments`, `view`, `files` and `metadata` parsed from JSON. The token is not
+   * among them.
+   */
   params: Record<string, unknown>;
   token: string | undefined;
   at: Date;

@@ -33,9 +33,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   }
   if (!response.ok) {
     const error =
-      typeof body === 'object' && body !== null && 'error' in body
-        ? String((body).error)
-        : `HTTP ${response.status}`;
+      typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : `HTTP ${response.status}`;
     throw new RequestFailed(error);
   }
   return body as T;

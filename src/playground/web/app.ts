@@ -168,7 +168,10 @@ function render(): void {
 
 const showing = new WeakMap<HTMLElement, string>();
 
-/** Updates a message list and, as Slack does, keeps it at the newest message when it was there, something new came, or it was just opened. */
+/**
+ * Updates a message list and, as Slack does, keeps it at the newest message when it was there, something new
+ * came, or it was just opened.
+ */
 function followLatest(list: HTMLElement, items: Array<{ key: string; html: string }>, what: string): void {
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const before = list.childElementCount;

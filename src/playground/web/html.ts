@@ -11,7 +11,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** A URL a link or image may point at: http(s), mailto, or a path on this server. Anything else (javascript:, data:) is refused. */
+/**
+ * A URL a link or image may point at: http(s), mailto, or a path on this server. Anything else (javascript:,
+ * data:) is refused.
+ */
 export function safeUrl(url: string): string | undefined {
   const trimmed = url.trim();
   if (/^(https?:\/\/|mailto:)/i.test(trimmed) || /^\/(?!\/)/.test(trimmed)) return escapeHtml(trimmed);

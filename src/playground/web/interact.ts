@@ -95,7 +95,7 @@ function readInputs(form: HTMLFormElement, view: StoredView): Record<string, Rec
             control instanceof HTMLSelectElement
           ? control.value
           : checked;
-    const empty = raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0);
+    const empty = raw === '' || (Array.isArray(raw) && raw.length === 0);
     wrapper.querySelector('.bk-error.local')?.remove();
     if (empty && wrapper.dataset.optional !== 'true') {
       missing = true;

@@ -59,7 +59,8 @@ function renderDate(target: string, fallback: string, ctx: RenderContext): strin
   return href ? `<a href="${href}" target="_blank" rel="noopener noreferrer">${time}</a>` : time;
 }
 
-// A marker opens after a start, space or punctuation and closes before one; the content neither starts nor ends with a space.
+// A marker opens after a start, space or punctuation and closes before one; the content neither starts nor ends
+// with a space.
 const OPEN = String.raw`(^|[^\p{L}\p{N}])`;
 const CLOSE = String.raw`(?![\p{L}\p{N}])`;
 const styles: Array<[RegExp, string]> = [

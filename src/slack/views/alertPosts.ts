@@ -3,7 +3,10 @@ import { type SlackMessage, context, section, slackDate, userText } from './bloc
 
 type AlertPost = Extract<ThreadPost, { kind: 'alert-firing' | 'alert-resolved' }>;
 
-/** What an Alertmanager alert looks like in the thread of the incident it opened. Alert text is shown, never acted on. */
+/**
+ * What an Alertmanager alert looks like in the thread of the incident it opened. Alert text is shown, never
+ * acted on.
+ */
 export function alertMessage(post: AlertPost): SlackMessage {
   if (post.kind === 'alert-resolved') {
     return {
