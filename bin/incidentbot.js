@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The package's bin. `npm ci` builds dist/ (the `prepare` script), so this only loads the compiled CLI.
+// `incidentbot playground` is the bot itself (dist/main.js), asked to run the local playground.
+const entry = process.argv[2] === 'playground' ? '../dist/main.js' : '../dist/cli.js';
 let cli;
 try {
-  cli = await import('../dist/cli.js');
+  cli = await import(entry);
 } catch (error) {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist')) {
     console.error('incidentbot is not built yet: run `npm run build` (npm ci does it for you).');
@@ -10,4 +12,4 @@ try {
   }
   throw error;
 }
-process.exitCode = await cli.runCli(process.argv.slice(2));
+if (entry.endsWith('cli.js')) process.exitCode = await cli.runCli(process.argv.slice(2));

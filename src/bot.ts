@@ -46,12 +46,18 @@ export interface BotParts {
   redisUrl?: string;
   /** Where timeline events wait while PostgreSQL is unreachable (under DATA_DIR); memory only when unset. */
   spoolFile?: string;
+  /** METRICS_PORT (then /metrics is served there only, on all interfaces unless `host` says otherwise) and METRICS_TOKEN. */
+  metrics?: { port?: number; host?: string; token?: string };
+  /** How often HTTP mode checks auth.test for /readyz (30 s). */
+  slackCheckMs?: number;
 }
 
 export interface RunningBot {
   port: number;
   url: string;
   metrics: Metrics;
+  /** Where /metrics is served: `url`, or the METRICS_PORT server's. */
+  metricsUrl: string;
   server: Server;
   deps?: AppDeps;
   slack?: SlackSurface;
@@ -71,9 +77,17 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   let cron: { stop(): Promise<void> } | undefined;
   // The server listens first (its URL may be Slack's, in the playground); Slack's requests get a 503
   // for the moment between listening and the token check, and Slack retries them.
+  const metricsOwnPort = parts.metrics?.port !== undefined;
   const routes: Route[] = [
-    ...healthRoutes({ db: parts.db, coord: parts.coord, accepting: () => accepting && (slack === undefined || ready) }),
-    metricsRoute(metrics),
+    ...healthRoutes({
+      db: parts.db,
+      coord: parts.coord,
+      accepting: () => accepting,
+      // Starting, or the socket / auth.test is down: not ready. A bot without Slack has no such dependency.
+      slack: () => (resolved.mode === 'none' ? undefined : ready && slack !== undefined && slack.connected()),
+      log: parts.log,
+    }),
+    ...(metricsOwnPort ? [] : [metricsRoute(metrics, parts.metrics?.token)]),
     alertHookRoute(parts.config.alerts.token, () => (ready ? deps : undefined), parts.log),
     {
       method: 'POST',
@@ -95,11 +109,26 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   const host = parts.host ?? '0.0.0.0';
   const port = await listen(server, parts.env.PORT, host);
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  let metricsServer: Server | undefined;
+  let metricsUrl = url;
+  if (parts.metrics?.port !== undefined) {
+    metricsServer = createHttpServer([metricsRoute(metrics, parts.metrics.token)], parts.log);
+    const metricsHost = parts.metrics.host ?? host;
+    try {
+      const bound = await listen(metricsServer, parts.metrics.port, metricsHost);
+      metricsUrl = `http://${metricsHost === '0.0.0.0' ? '127.0.0.1' : metricsHost}:${bound}`;
+    } catch (error) {
+      await closeServer(server, 1_000);
+      throw error;
+    }
+  }
   const connection = typeof parts.env.slack === 'function' ? parts.env.slack(url) : parts.env.slack;
   resolved.mode = connection.mode;
   try {
     if (connection.mode !== 'none') {
-      slack = createSlackSurface(connection, parts.log);
+      slack = createSlackSurface(connection, parts.log, {
+        ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
+      });
       const port = new SlackWebPort(slack.client, parts.log);
       // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
       // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
@@ -168,12 +197,14 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
     }
   } catch (error) {
     await closeServer(server, 1_000);
+    if (metricsServer) await closeServer(metricsServer, 1_000);
     throw error;
   }
   return {
     port,
     url,
     metrics,
+    metricsUrl,
     server,
     ...(deps ? { deps } : {}),
     ...(slack ? { slack } : {}),
@@ -181,6 +212,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
     async stop() {
       accepting = false;
       await closeServer(server);
+      if (metricsServer) await closeServer(metricsServer, 1_000);
       await cron?.stop();
       await slack?.stop();
       await worker?.stop();

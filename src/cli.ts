@@ -19,6 +19,7 @@ import { migrate } from './store/migrate.js';
 
 const USAGE = `incidentbot <command>
 
+  playground              run the bot against the local playground (a Slack in the browser), as INCIDENTBOT_PLAYGROUND=1 does
   lint [dir]              check the playbooks in dir (default: PLAYBOOKS_DIR or ./playbooks) against the config
   playbooks [dir]         list the playbooks: id, aliases, title
   migrate                 apply the database migrations (DATABASE_URL, else the embedded database)

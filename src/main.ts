@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { systemClock } from './clock.js';
-import { SLACK_VARIABLES_HINT, parseEnv } from './config/env.js';
+import { SLACK_VARIABLES_HINT, parseEnv, startMode } from './config/env.js';
 import { loadConfig } from './config/load.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { InProcessCoordinator } from './coord/memory.js';
@@ -13,11 +13,17 @@ import { describeDatabase, openDatabase } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 import { startPlayground } from './playground/start.js';
 
-/** The composition root: read the environment and config, build the adapters, start, stop on a signal. */
+/**
+ * The composition root: read the environment and config, build the adapters, start, stop on a signal.
+ * `node dist/main.js playground` (what `incidentbot playground` runs) asks for the local playground.
+ */
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
+  // Refusals come first, as one sentence on stderr: nothing half-starts.
+  const mode = startMode(env, process.argv.slice(2).includes('playground'));
+  const production = env.NODE_ENV === 'production';
   const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
-  const { config, file, isExample, warnings } = await loadConfig(process.env);
+  const { config, file, isExample, warnings } = await loadConfig(process.env, process.cwd(), { production });
   log.info({ file, example: isExample }, isExample ? 'no incidentbot.yml: using the example config' : 'config loaded');
   if (warnings.length)
     log.warn(
@@ -37,9 +43,13 @@ async function main(): Promise<void> {
     : new InProcessCoordinator();
   if (!env.REDIS_URL) log.info('REDIS_URL is not set: coordinating in this process (run one replica)');
 
-  // Without Slack credentials: the local playground (a Slack emulator and its page) on the same port.
+  // The local playground (a Slack emulator and its page) on the same port: asked for, or nothing at all was set.
   const playground =
-    env.slack.mode === 'none' ? await startPlayground({ env, config, playbooks, db, coord, log }) : undefined;
+    mode.kind === 'playground' ? await startPlayground({ env, config, playbooks, db, coord, log }) : undefined;
+  const metrics = {
+    ...(env.METRICS_PORT !== undefined ? { port: env.METRICS_PORT, host: '0.0.0.0' } : {}),
+    ...(env.METRICS_TOKEN !== undefined ? { token: env.METRICS_TOKEN } : {}),
+  };
   const bot =
     playground?.bot ??
     (await startBot({
@@ -52,11 +62,17 @@ async function main(): Promise<void> {
       log,
       spoolFile: resolve(env.DATA_DIR, 'timeline-spool.jsonl'),
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      metrics,
     }));
   log.info({ port: bot.port, playbooks: playbooks.length }, `incident-bot listening on ${bot.url}`);
+  if (bot.metricsUrl !== bot.url) log.info(`metrics on ${bot.metricsUrl}/metrics`);
   if (playground) {
+    const why =
+      mode.kind === 'playground' && mode.asked
+        ? 'asked for'
+        : `no Slack credentials, DATABASE_URL or REDIS_URL are set; ${SLACK_VARIABLES_HINT}`;
     log.warn(
-      `Not connected to Slack (${SLACK_VARIABLES_HINT}): running the local playground${playground.dryRun ? ', actions as dry runs' : ''}.`,
+      `Not connected to Slack (${why}): running the local playground${playground.dryRun ? ', actions as dry runs' : ''}.`,
     );
     process.stdout.write(`Playground: ${playground.url}\n`);
   }

@@ -22,6 +22,20 @@ const envSchema = z.object({
     z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   ),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  /** `production` makes every missing piece a refusal at start (Slack credentials, a config file of its own). */
+  NODE_ENV: optional(z.string()),
+  /** `1`: run the local playground (the same as `incidentbot playground`). */
+  INCIDENTBOT_PLAYGROUND: z.preprocess(
+    blankIsUnset,
+    z
+      .enum(['1', 'true', 'yes', '0', 'false', 'no'], 'must be 1 or 0')
+      .optional()
+      .transform((v) => v === '1' || v === 'true' || v === 'yes'),
+  ),
+  /** Serve `/metrics` on this port (all interfaces) instead of PORT. */
+  METRICS_PORT: optional(z.coerce.number().int().min(1).max(65_535)),
+  /** `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 });
 
 /** How the bot reaches Slack, decided once from the environment. */
@@ -56,7 +70,11 @@ export function parseEnv(env: Env): RuntimeEnv {
   let slack: SlackConnection;
   if (!botToken) {
     if (signingSecret || appToken)
-      throw new BotError('config_invalid', `invalid environment: SLACK_BOT_TOKEN is not set; ${SLACK_VARIABLES_HINT}`);
+      throw new BotError(
+        'config_invalid',
+        `Refusing to start: ${appToken ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'} is set but SLACK_BOT_TOKEN is not set; ` +
+          'the bot needs its bot token (xoxb-) too.',
+      );
     slack = { mode: 'none', apiUrl };
   } else if (appToken) {
     slack = { mode: 'socket', botToken, appToken, apiUrl };
@@ -65,8 +83,45 @@ export function parseEnv(env: Env): RuntimeEnv {
   } else {
     throw new BotError(
       'config_invalid',
-      `invalid environment: SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)`,
+      'Refusing to start: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not set (HTTP mode) ' +
+        'and neither is SLACK_APP_TOKEN (Socket Mode).',
     );
   }
+  if (rest.METRICS_PORT !== undefined && rest.METRICS_PORT === rest.PORT)
+    throw new BotError('config_invalid', `invalid environment: METRICS_PORT must differ from PORT (${rest.PORT})`);
   return { ...rest, SLACK_API_URL: apiUrl, slack };
+}
+
+/** What `main.ts` starts: the bot connected to Slack, or the local playground (asked for, or the new user's default). */
+export type StartMode = { kind: 'bot' } | { kind: 'playground'; asked: boolean };
+
+/**
+ * Decides what starts, or refuses in one sentence. The playground runs when asked for (`incidentbot playground`,
+ * `INCIDENTBOT_PLAYGROUND=1`) or, for someone trying the bot, when nothing at all is set; a process that looks
+ * deployed (NODE_ENV=production, a shared DATABASE_URL or REDIS_URL) without Slack credentials never falls back to
+ * it, since a playground on a shared database would claim real due work and answer ready.
+ */
+export function startMode(env: RuntimeEnv, playgroundAsked: boolean): StartMode {
+  const production = env.NODE_ENV === 'production';
+  if (playgroundAsked || env.INCIDENTBOT_PLAYGROUND) {
+    if (production)
+      throw new BotError(
+        'config_invalid',
+        'Refusing to start the playground: NODE_ENV is production; the playground is for trying the bot on one machine.',
+      );
+    return { kind: 'playground', asked: true };
+  }
+  if (env.slack.mode !== 'none') return { kind: 'bot' };
+  const deployed = [
+    ...(production ? ['NODE_ENV is production'] : []),
+    ...(env.DATABASE_URL ? ['DATABASE_URL is set'] : []),
+    ...(env.REDIS_URL ? ['REDIS_URL is set'] : []),
+  ];
+  if (deployed.length === 0) return { kind: 'playground', asked: false };
+  throw new BotError(
+    'config_invalid',
+    `Refusing to start: SLACK_BOT_TOKEN is not set (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) while ${deployed.join(
+      ' and ',
+    )}; set the Slack credentials${production ? '' : ', or run `incidentbot playground` for the local playground'}.`,
+  );
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProblemsError } from '../errors.js';
+import { BotError, ProblemsError } from '../errors.js';
 import { referenceProblems } from './references.js';
 import { type Config, configSchema } from './schema.js';
 import type { Env } from './secret.js';
@@ -59,7 +59,21 @@ export async function loadConfigFile(
   return { config: parsed.value, file, isExample: options.isExample === true, warnings: [...new Set(warnings)] };
 }
 
-export async function loadConfig(env: Env, cwd = process.cwd()): Promise<LoadedConfig> {
+/**
+ * Loads the config. With `production`, the shipped example is refused: its Slack ids, targets and
+ * responders are someone else's, and a deployed bot acting on them would page the wrong people.
+ */
+export async function loadConfig(
+  env: Env,
+  cwd = process.cwd(),
+  options: { production?: boolean } = {},
+): Promise<LoadedConfig> {
   const { file, isExample } = locateConfig(env.INCIDENTBOT_CONFIG, cwd);
+  if (isExample && options.production)
+    throw new BotError(
+      'config_invalid',
+      `Refusing to start: NODE_ENV is production and there is no config file; set INCIDENTBOT_CONFIG or put ` +
+        `incidentbot.yml in ${cwd} (the shipped example is for trying the bot).`,
+    );
   return loadConfigFile(file, env, { isExample });
 }

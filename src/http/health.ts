@@ -1,4 +1,5 @@
 import type { Coordinator } from '../coord/coordinator.js';
+import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
 import { type Route, sendJson } from './server.js';
 
@@ -13,27 +14,46 @@ export interface Readiness {
   coord: Coordinator;
   /** False while shutting down: the load balancer should stop sending work. */
   accepting: () => boolean;
+  /** Whether Slack is reachable (socket open, or auth.test passing); undefined for a bot without Slack. */
+  slack?: () => boolean | undefined;
+  log?: Logger;
 }
 
-/** `/healthz`: the process is alive. `/readyz`: the database and Redis answer (503 otherwise). */
+type State = 'ok' | 'down';
+
+/**
+ * `/healthz`: the process is alive. `/readyz`: each dependency `ok` or `down`
+ * (`{"status":"not_ready","database":"ok","redis":"down","slack":"ok"}`), 503
+ * unless all are ok. The body never carries an error's text (it may name a
+ * host or a user); the log does.
+ */
 export function healthRoutes(readiness: Readiness): Route[] {
+  const logDown = (what: string, error: unknown) => readiness.log?.warn({ err: error }, `readiness: ${what} is down`);
   return [
     { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {
       method: 'GET',
       path: '/readyz',
       handler: async (_req, res) => {
-        const database = await withTimeout(readiness.db.query('SELECT 1'), 2_000).then(
-          () => ({ ok: true, kind: readiness.db.kind }),
-          (error: Error) => ({ ok: false, kind: readiness.db.kind, error: error.message }),
+        const database: State = await withTimeout(readiness.db.query('SELECT 1'), 2_000).then(
+          () => 'ok',
+          (error: unknown) => (logDown('the database', error), 'down'),
         );
-        const redis =
-          readiness.coord.kind === 'redis'
-            ? { ok: await withTimeout(readiness.coord.ping(), 2_000).catch(() => false), kind: 'redis' }
-            : { ok: true, kind: 'in-process' };
+        const redis: State =
+          readiness.coord.kind !== 'redis' ||
+          (await withTimeout(readiness.coord.ping(), 2_000).catch((error: unknown) => (logDown('Redis', error), false)))
+            ? 'ok'
+            : 'down';
+        const connected = readiness.slack?.();
+        const slack: State | undefined = connected === undefined ? undefined : connected ? 'ok' : 'down';
         const accepting = readiness.accepting();
-        const ready = database.ok && redis.ok && accepting;
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', database, redis, accepting });
+        const ready = database === 'ok' && redis === 'ok' && slack !== 'down' && accepting;
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? 'ready' : accepting ? 'not_ready' : 'stopping',
+          database,
+          redis,
+          ...(slack ? { slack } : {}),
+        });
       },
     },
   ];

@@ -1,5 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Route } from './server.js';
+import { type Route, sendJson } from './server.js';
 
 /** The bot's Prometheus metrics, one registry per bot so tests can run several. */
 export function createMetrics() {
@@ -61,14 +63,26 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function metricsRoute(metrics: Metrics): Route {
+/** `GET /metrics`; with a token, only for `Authorization: Bearer <token>` (401 otherwise). */
+export function metricsRoute(metrics: Metrics, token?: string): Route {
   return {
     method: 'GET',
     path: '/metrics',
-    handler: async (_req, res) => {
+    handler: async (req, res) => {
+      if (token !== undefined && !bearerMatches(req, token)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <METRICS_TOKEN>' });
+      }
       const text = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(text);
     },
   };
+}
+
+/** Compares in constant time, so the answer's timing says nothing about how much of the token was right. */
+export function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

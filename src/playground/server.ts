@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -18,6 +19,8 @@ export interface PlaygroundRoutesOptions {
   /** Runs the bot's due work once; answers how many items ran. */
   tick(): Promise<number>;
   dryRun: boolean;
+  /** This run's token: written into the page, required on the page's POSTs (see `localOnly`). */
+  token: string;
   /** dist/playground/public (index.html, style.css) and dist/playground/web (the page's modules). */
   publicDir: string;
   webDir: string;
@@ -36,7 +39,10 @@ const TYPES: Record<string, string> = {
 const CSP =
   "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-async function sendFile(res: ServerResponse, dir: string, name: string): Promise<void> {
+/** The page's placeholder for this run's token (index.html: `<meta name="playground-token" content="">`). */
+const TOKEN_META = '<meta name="playground-token" content="">';
+
+async function sendFile(res: ServerResponse, dir: string, name: string, token?: string): Promise<void> {
   // One plain file name: no separators, no dot-dot, no hidden files.
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name) || !(extname(name) in TYPES))
     return sendJson(res, 404, { error: 'not_found' });
@@ -46,6 +52,10 @@ async function sendFile(res: ServerResponse, dir: string, name: string): Promise
   } catch {
     return sendJson(res, 404, { error: 'not_found' });
   }
+  if (token !== undefined)
+    bytes = Buffer.from(
+      bytes.toString('utf8').replace(TOKEN_META, `<meta name="playground-token" content="${token}">`),
+    );
   res.writeHead(200, {
     'content-type': TYPES[extname(name)]!,
     'content-length': bytes.length,
@@ -86,7 +96,7 @@ async function moveClock(o: PlaygroundRoutesOptions, req: IncomingMessage, res: 
 
 export function playgroundRoutes(o: PlaygroundRoutesOptions): Route[] {
   return [
-    { method: 'GET', path: '/', handler: (_req, res) => sendFile(res, o.publicDir, 'index.html') },
+    { method: 'GET', path: '/', handler: (_req, res) => sendFile(res, o.publicDir, 'index.html', o.token) },
     {
       method: 'GET',
       path: '/playground/static/*',
@@ -109,12 +119,22 @@ export function playgroundRoutes(o: PlaygroundRoutesOptions): Route[] {
   ];
 }
 
+/** The header the page sends its token in; a custom header also makes a cross-origin fetch need a preflight. */
+export const TOKEN_HEADER = 'x-playground-token';
+
+/** POSTs the bot itself makes to the emulator (response URLs, file uploads, the Web API): no page token. */
+const botPaths = /^\/(api|emulator\/response|emulator\/upload)\//;
+
 /**
- * Only this machine's browser may drive the playground: the Host must be a
- * loopback name (against DNS rebinding) and a browser's Origin, when sent,
- * must be the page's own (against another site posting commands).
+ * Only this machine's browser may drive the playground:
+ * - the Host must be a loopback name (against DNS rebinding);
+ * - a browser's Origin, when sent, must be the page's own, and `Sec-Fetch-Site`, when sent, `same-origin` or
+ *   `none` (against another site posting commands, or loading `/api/…?token=` in an image);
+ * - the page's POSTs (commands, clicks, the clock) carry this run's token, which only the page has (it is in
+ *   its HTML, which another origin cannot read), so no cross-site request can create a channel or move the clock.
  */
-export function localOnly(route: Route): Route {
+export function localOnly(route: Route, token: string): Route {
+  const wanted = Buffer.from(token);
   return {
     ...route,
     handler: (req, res, url) => {
@@ -123,8 +143,15 @@ export function localOnly(route: Route): Route {
       const loopback = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
       const origin = req.headers.origin;
       const sameOrigin = origin === undefined || origin === `http://${host}`;
-      if (!loopback || !sameOrigin)
+      const site = req.headers['sec-fetch-site'];
+      const sameSite = site === undefined || site === 'same-origin' || site === 'none';
+      if (!loopback || !sameOrigin || !sameSite)
         return sendJson(res, 403, { error: 'the playground only answers its own page on this machine' });
+      if (req.method === 'POST' && !botPaths.test(url.pathname)) {
+        const given = Buffer.from(String(req.headers[TOKEN_HEADER] ?? ''));
+        if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
+          return sendJson(res, 403, { error: 'reload the page: this request does not carry the playground token' });
+      }
       return route.handler(req, res, url);
     },
   };

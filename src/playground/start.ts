@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
@@ -26,6 +27,8 @@ export interface RunningPlayground {
   emulator: SlackEmulator;
   /** What to open: http://localhost:<port>/ */
   url: string;
+  /** This run's token: the page's POSTs carry it (header `x-playground-token`). */
+  token: string;
   dryRun: boolean;
   stop(): Promise<void>;
 }
@@ -44,7 +47,13 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
   const clock = new AdjustableClock();
   clock.restore(await readClockOffset(dir));
   // The emulator keeps real time: Bolt checks request signatures against the wall clock.
-  const emulator = new SlackEmulator({ dataDir: dir, log: parts.log.child({ component: 'emulator' }) });
+  // A bot token of this run only: the Web API takes it in a query string, which another site could otherwise guess.
+  const emulator = new SlackEmulator({
+    dataDir: dir,
+    log: parts.log.child({ component: 'emulator' }),
+    botToken: `xoxb-playground-${randomBytes(12).toString('hex')}`,
+  });
+  const token = randomBytes(24).toString('base64url');
 
   const dryRun = parts.config.dry_run || !parts.config.playground.run_actions;
   let bot: RunningBot | undefined;
@@ -53,6 +62,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     saveOffset: (offsetMs) => writeClockOffset(dir, offsetMs),
     tick: async () => (await bot?.worker?.tick()) ?? 0,
     dryRun,
+    token,
     publicDir: resolve(here, 'public'),
     webDir: resolve(here, 'web'),
   });
@@ -79,7 +89,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       log: parts.log,
       host: '127.0.0.1',
       spoolFile: resolve(dir, 'timeline-spool.jsonl'),
-      routes: [...routes, ...emulator.routes()].map(localOnly),
+      routes: [...routes, ...emulator.routes()].map((route) => localOnly(route, token)),
     });
   } catch (error) {
     await emulator.close();
@@ -91,6 +101,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     bot: running,
     emulator,
     url: `http://localhost:${running.port}/`,
+    token,
     dryRun,
     async stop() {
       // Open event streams would hold the bot's server open for its whole grace period.

@@ -1,8 +1,9 @@
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../app/deps.js';
 import type { SlackConnection } from '../config/env.js';
 import type { Route } from '../http/server.js';
+import { SLACK_BODY_LIMIT, guardSlackRequest } from '../http/slackRequests.js';
 import type { Logger } from '../log.js';
 import { type CommandRoutes, commandListener } from './commands.js';
 import { InFlight } from './inflight.js';
@@ -27,6 +28,8 @@ export interface SlackSurface {
   inflight: InFlight;
   /** Connects (Socket Mode) and checks the token with auth.test. */
   start(): Promise<void>;
+  /** Whether Slack is reachable now: the Socket Mode socket is open, or (HTTP mode) the last auth.test passed. */
+  connected(): boolean;
   /** Waits for work already acked, then disconnects. */
   stop(): Promise<void>;
 }
@@ -38,7 +41,11 @@ export type SlackConnected = Exclude<SlackConnection, { mode: 'none' }>;
  * pointed at SLACK_API_URL. Listeners are added by `listen` once the use
  * cases' dependencies exist (they need this app's client).
  */
-export function createSlackSurface(connection: SlackConnected, log: Logger): SlackSurface {
+export function createSlackSurface(
+  connection: SlackConnected,
+  log: Logger,
+  options: { authCheckMs?: number } = {},
+): SlackSurface {
   const logger = boltLogger(log);
   const clientOptions = {
     slackApiUrl: connection.apiUrl,
@@ -49,6 +56,9 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
     logger,
   };
   const inflight = new InFlight();
+  let socketOpen = false;
+  let authOk = false;
+  let authTimer: NodeJS.Timeout | undefined;
   let app: App;
   let routes: Route[] = [];
   if (connection.mode === 'http') {
@@ -58,6 +68,8 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
       processBeforeResponse: false,
       logger,
       unhandledRequestTimeoutMillis: 2_900,
+      // Also enforced (with a drained 413) by guardSlackRequest before Bolt reads the body.
+      bodyLimit: SLACK_BODY_LIMIT,
     });
     // convoStore: false — nothing here reads Bolt's conversation store, and it costs CPU on every request.
     app = new App({
@@ -68,11 +80,25 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
       deferInitialization: true,
       convoStore: false,
     });
-    routes = [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }];
+    const guard = guardSlackRequest((req, res) => receiver.requestListener(req, res), log);
+    routes = [{ method: 'POST', path: '/slack/events', handler: guard }];
   } else {
+    // Built here rather than by App, to see its socket open and close (readiness).
+    const receiver = new SocketModeReceiver({
+      appToken: connection.appToken,
+      logger,
+      installerOptions: { clientOptions },
+    });
+    receiver.client.on('connected', () => {
+      socketOpen = true;
+    });
+    for (const state of ['disconnected', 'reconnecting', 'connecting'])
+      receiver.client.on(state, () => {
+        socketOpen = false;
+      });
     app = new App({
       token: connection.botToken,
-      appToken: connection.appToken,
+      receiver,
       socketMode: true,
       clientOptions,
       logger,
@@ -87,9 +113,30 @@ export function createSlackSurface(connection: SlackConnected, log: Logger): Sla
     inflight,
     async start() {
       await app.init();
-      if (connection.mode === 'socket') await app.start();
+      if (connection.mode === 'socket') {
+        await app.start();
+        return;
+      }
+      // HTTP mode has no connection to watch: auth.test at start (init) and every authCheckMs says Slack answers.
+      authOk = true;
+      const check = () => {
+        app.client.auth.test().then(
+          () => {
+            if (!authOk) log.info('auth.test passes again: ready for Slack');
+            authOk = true;
+          },
+          (error: unknown) => {
+            if (authOk) log.warn({ err: error }, 'auth.test failed: not ready until Slack answers it');
+            authOk = false;
+          },
+        );
+      };
+      authTimer = setInterval(check, options.authCheckMs ?? 30_000);
+      authTimer.unref();
     },
+    connected: () => (connection.mode === 'socket' ? socketOpen : authOk),
     async stop() {
+      clearInterval(authTimer);
       await inflight.drain();
       if (connection.mode === 'socket') await app.stop();
     },

@@ -40,17 +40,20 @@ const base = () => `http://localhost:${playground.bot.port}`;
 const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base()}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'x-playground-token': playground.token, ...headers },
     body: JSON.stringify(body),
   });
 
 /** A raw request, so the Host header can be anything (fetch will not let us set it). */
-function rawGet(path: string, host: string): Promise<number> {
+function rawGet(path: string, host: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port: playground.bot.port, path, headers: { host } }, (res) => {
-      res.resume();
-      done(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: '127.0.0.1', port: playground.bot.port, path, headers: { host, ...headers } },
+      (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      },
+    );
     req.on('error', fail);
     req.end();
   });
@@ -101,6 +104,42 @@ describe('the page', () => {
     );
     expect(forged.status).toBe(403);
     expect((await postJson('/playground/clock', { minutes: 5 }, { origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  it("gives the page this run's token in its HTML, and takes the page's POSTs only with it", async () => {
+    const html = await (await fetch(`${base()}/`)).text();
+    expect(playground.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(html).toContain(`<meta name="playground-token" content="${playground.token}">`);
+    const channels = playground.emulator.workspace.channels.length;
+    for (const token of [undefined, '', 'x'.repeat(32)]) {
+      const forged = await fetch(`${base()}/emulator/command`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token === undefined ? {} : { 'x-playground-token': token }),
+        },
+        body: JSON.stringify({ text: 'auth-401 forged', user: SEED.users.ada, channel: SEED.channels.incidents }),
+      });
+      expect(forged.status, String(token)).toBe(403);
+    }
+    const clock = await fetch(`${base()}/playground/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"minutes":60}',
+    });
+    expect(clock.status).toBe(403);
+    expect(playground.emulator.workspace.channels.length).toBe(channels);
+    expect(playground.emulator.calls.some((c) => c.method === 'conversations.create')).toBe(false);
+  });
+
+  it('refuses a cross-site GET of the Web API (an image or a link on another site), even with the bot token', async () => {
+    const token = playground.emulator.botToken;
+    expect(token).toMatch(/^xoxb-playground-[0-9a-f]{24}$/);
+    const path = `/api/conversations.create?name=pwned&token=${token}`;
+    const host = `localhost:${playground.bot.port}`;
+    expect(await rawGet(path, host, { 'sec-fetch-site': 'cross-site' })).toBe(403);
+    expect(await rawGet(path, host, { 'sec-fetch-site': 'same-site' })).toBe(403);
+    expect(playground.emulator.channelByName('pwned')).toBeUndefined();
   });
 });
 

@@ -19,10 +19,13 @@ export interface ClockState {
 /** A failed request, with the server's error text for the toast. */
 export class RequestFailed extends Error {}
 
+/** This run's token, written into the page by the server: every POST carries it. */
+const token = document.querySelector<HTMLMetaElement>('meta[name="playground-token"]')?.content ?? '';
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+    headers: { 'content-type': 'application/json', 'x-playground-token': token, ...(init?.headers ?? {}) },
   });
   const text = await response.text();
   let body: unknown;
