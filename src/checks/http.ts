@@ -1,4 +1,5 @@
 import { Secret } from '../config/secret.js';
+import { sameOriginRedirects } from '../http/redirects.js';
 import { formatMs } from './compare.js';
 import { checkJsonBody, joinFailures } from './expectations.js';
 import { ConfigFault, safeUrl } from './faults.js';
@@ -40,8 +41,10 @@ export async function request(
     url.username = '';
     url.password = '';
   }
+  // A check that sends credentials (configured headers, a password in the URL) follows redirects only within its origin.
+  const credentials = Object.keys(options.headers).length > 0 || headers.has('authorization');
   const started = performance.now();
-  const response = await fetch(url, {
+  const response = await (credentials ? sameOriginRedirects(fetch) : fetch)(url, {
     method: options.method,
     headers,
     body: options.body,

@@ -5,6 +5,7 @@ import { MissingSecretError } from '../config/secret.js';
 import type { TokenProviderConfig } from '../config/tokens.js';
 import { errorCode } from './errors.js';
 import { type Attempt, type RetryOptions, retryAfterMs, withRetries } from './retry.js';
+import { CrossOriginRedirectError, sameOriginRedirects } from '../http/redirects.js';
 
 /** A token as the token URL issued it. `accessToken` never leaves this module's callers except to a sink. */
 export interface IssuedToken {
@@ -81,7 +82,11 @@ function requestInit(config: TokenProviderConfig, signal: AbortSignal): RequestI
 async function attempt(config: TokenProviderConfig, deps: OAuthDeps): Promise<Attempt<IssuedToken>> {
   const signals = [AbortSignal.timeout(config.timeout), ...(deps.signal ? [deps.signal] : [])];
   try {
-    const response = await deps.fetch(config.token_url, requestInit(config, AbortSignal.any(signals)));
+    // The request carries the client secret: a redirect is followed only within the token URL's origin.
+    const response = await sameOriginRedirects(deps.fetch)(
+      config.token_url,
+      requestInit(config, AbortSignal.any(signals)),
+    );
     const text = await response.text();
     if (response.ok) return parseToken(text, config, deps.clock);
     const status = response.status;
@@ -105,6 +110,7 @@ async function attempt(config: TokenProviderConfig, deps: OAuthDeps): Promise<At
     if (error instanceof Error && error.name === 'TimeoutError') {
       return { ok: false, retry: true, error: `the token URL did not answer within ${formatDuration(config.timeout)}` };
     }
+    if (error instanceof CrossOriginRedirectError) return { ok: false, retry: false, error: error.message };
     return { ok: false, retry: true, error: `could not reach the token URL (${errorCode(error)})` };
   }
 }

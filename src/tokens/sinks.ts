@@ -6,6 +6,7 @@ import { MissingSecretError, type Secret } from '../config/secret.js';
 import type { TokenSinkConfig } from '../config/tokens.js';
 import { SinkError, errorCode } from './errors.js';
 import type { CachedToken } from './state.js';
+import { sameOriginRedirects } from '../http/redirects.js';
 
 /** What every sink receives: the token and when it was issued and expires (ISO 8601). */
 export interface SinkPayload {
@@ -133,7 +134,8 @@ async function writeHttp(
   for (const [name, value] of Object.entries(sink.headers)) headers[name] = reveal('http', value) ?? '';
   let response: Response;
   try {
-    response = await deps.fetch(sink.url, {
+    // The body is the token: a redirect is followed only within the sink's origin.
+    response = await sameOriginRedirects(deps.fetch)(sink.url, {
       method: sink.method,
       headers,
       body,
