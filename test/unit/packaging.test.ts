@@ -25,6 +25,38 @@ describe('the Dockerfile', () => {
     }
   });
 
+  it('builds on Node 22 LTS, pinned by digest, in every stage that has Node', () => {
+    const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? '';
+    expect(image).toMatch(/^node:22(\.\d+)*-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    const froms = instructions.filter((l) => l.startsWith('FROM '));
+    for (const from of froms) expect(from, from).toMatch(/^FROM (\$\{NODE_IMAGE\}|scratch) AS [a-z-]+$/);
+  });
+
+  it('has no npm, npx, corepack or yarn in the image it runs: the final stage is node and the app only', () => {
+    const stages = dockerfile
+      .replace(/\\\n/g, ' ')
+      .split(/^FROM /m)
+      .slice(1);
+    const final = stages.at(-1)!;
+    expect(final).toMatch(/^scratch AS runtime/);
+    // The final stage runs nothing (so no package manager) and takes the system only from the node-only stage.
+    expect(final).not.toMatch(/^RUN /m);
+    const systemFrom = /^COPY --from=(\S+) \/ \/$/m.exec(final)?.[1];
+    const nodeOnly = stages.find((s) => s.startsWith(`\${NODE_IMAGE} AS ${systemFrom}\n`));
+    expect(nodeOnly, `the stage ${systemFrom}`).toBeDefined();
+    for (const path of [
+      '/usr/local/lib/node_modules',
+      '/usr/local/bin/npm',
+      '/usr/local/bin/npx',
+      '/usr/local/bin/corepack',
+    ])
+      expect(nodeOnly, path).toContain(path);
+    // The app's own copies come from the build stage, whose node_modules were pruned of dev dependencies.
+    expect(final).toContain('COPY --from=build /app/node_modules ./node_modules');
+    expect(stages[0]).toContain('npm prune --omit=dev');
+    expect(final).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+  });
+
   it('is multi-stage, runs as a non-root user, checks /healthz and runs the built entry point', () => {
     expect(instructions.filter((l) => l.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
     expect(instructions.some((l) => /^USER (node|\d{3,})/.test(l))).toBe(true);
@@ -39,9 +71,11 @@ describe('the Dockerfile', () => {
 describe('package.json', () => {
   const pkg = JSON.parse(read('package.json'));
 
-  it('is an ESM package for Node 20 with the scripts the README promises', () => {
+  it('is an ESM package for Node 22 LTS (the image) that still installs on the Node 20.19+ this CI runs', () => {
     expect(pkg.type).toBe('module');
-    expect(pkg.engines.node).toMatch(/>=\s*20/);
+    expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+    expect(major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19), process.version).toBe(true);
     for (const script of ['build', 'start', 'test', 'typecheck', 'lint', 'bench'])
       expect(pkg.scripts[script], script).toBeTruthy();
   });
