@@ -28,22 +28,25 @@ type State = 'ok' | 'down';
  * host or a user); the log does.
  */
 export function healthRoutes(readiness: Readiness): Route[] {
-  const logDown = (what: string, error: unknown) => readiness.log?.warn({ err: error }, `readiness: ${what} is down`);
+  /** The cause goes to the log only; the answer says `down`. */
+  const down = (what: string) => (error: unknown) => {
+    readiness.log?.warn({ err: error }, `readiness: ${what} is down`);
+    return false;
+  };
   return [
     { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {
       method: 'GET',
       path: '/readyz',
       handler: async (_req, res) => {
-        const database: State = await withTimeout(readiness.db.query('SELECT 1'), 2_000).then(
-          () => 'ok',
-          (error: unknown) => (logDown('the database', error), 'down'),
+        const databaseUp = await withTimeout(readiness.db.query('SELECT 1'), 2_000).then(
+          () => true,
+          down('the database'),
         );
-        const redis: State =
-          readiness.coord.kind !== 'redis' ||
-          (await withTimeout(readiness.coord.ping(), 2_000).catch((error: unknown) => (logDown('Redis', error), false)))
-            ? 'ok'
-            : 'down';
+        const redisUp =
+          readiness.coord.kind !== 'redis' || (await withTimeout(readiness.coord.ping(), 2_000).catch(down('Redis')));
+        const database: State = databaseUp ? 'ok' : 'down';
+        const redis: State = redisUp ? 'ok' : 'down';
         const connected = readiness.slack?.();
         const slack: State | undefined = connected === undefined ? undefined : connected ? 'ok' : 'down';
         const accepting = readiness.accepting();
