@@ -11,6 +11,7 @@ import type { Reply } from '../app/replies.js';
 import { moveStep } from '../app/steps.js';
 import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
 import { type Command, parseCommand } from '../domain/command.js';
+import { escapeMrkdwn } from '../domain/text.js';
 import { answer, answerError, sentenceFor } from './answer.js';
 import type { InFlight } from './inflight.js';
 import { commandPayload } from './payloads.js';
@@ -142,7 +143,7 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
             await respond({
               response_type: 'in_channel',
               replace_original: false,
-              text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.channelId}>.`,
+              text: `<@${user}> opened *${opened.incident.key}* · ${escapeMrkdwn(opened.incident.title)}: follow it in <#${opened.channelId}>.`,
             });
           }
           return;

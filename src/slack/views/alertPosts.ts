@@ -10,7 +10,7 @@ type AlertPost = Extract<ThreadPost, { kind: 'alert-firing' | 'alert-resolved' }
 export function alertMessage(post: AlertPost): SlackMessage {
   if (post.kind === 'alert-resolved') {
     return {
-      text: `Alert ${post.alertname} resolved`,
+      text: `Alert ${userText(post.alertname, 80)} resolved`,
       blocks: [
         section(
           `:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${post.incidentOpen ? ' The incident stays open until someone resolves it.' : ''}`,
@@ -31,7 +31,7 @@ export function alertMessage(post: AlertPost): SlackMessage {
       ? `<${post.generatorUrl}|Source>`
       : undefined;
   return {
-    text: `Alert ${post.alertname} firing`,
+    text: `Alert ${userText(post.alertname, 80)} firing`,
     blocks: [
       section(userText(`:rotating_light: Opened by the Alertmanager alert ${post.alertname}.`, 200)),
       ...(labels ? [section(labels)] : []),
