@@ -73,6 +73,13 @@ export type ThreadPost =
       generatorUrl?: string;
     }
   | { kind: 'alert-resolved'; alertname: string; incidentOpen: boolean }
+  /** Alerts that joined the incident instead of opening their own: one line per batch. */
+  | {
+      kind: 'alerts-joined';
+      names: Array<{ name: string; count: number }>;
+      folded: number;
+      cap?: { max: number; windowMs: number };
+    }
   | {
       kind: 'token-alert';
       provider: string;

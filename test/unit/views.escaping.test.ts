@@ -93,6 +93,15 @@ describe('text people or alerts supply never becomes a mention or a link', () =>
       }),
     );
     expectNothingLive(threadMessage({ kind: 'alert-resolved', alertname: HOSTILE, incidentOpen: true }));
+    const joined = threadMessage({
+      kind: 'alerts-joined',
+      names: [{ name: HOSTILE, count: 3 }],
+      folded: 3,
+      cap: { max: 5, windowMs: 600_000 },
+    });
+    expectNothingLive(joined);
+    expect(joined.text).toBe('3 more alerts joined this incident');
+    expect(JSON.stringify(joined.blocks)).toContain('at most 5 incidents open from alerts per 10m');
   });
 
   it('in a step the playbook cannot run yet', () => {

@@ -48,6 +48,7 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       return checkMessage(post);
     case 'alert-firing':
     case 'alert-resolved':
+    case 'alerts-joined':
       return alertMessage(post);
   }
 }
