@@ -42,7 +42,10 @@ export async function incidentFor(deps: AppDeps, target: Target, use: Use): Prom
 export async function checkAccess(deps: AppDeps, incident: Incident, use: Use): Promise<void> {
   const rule = deps.config.access;
   const { user } = use.actor;
-  const decision = decideAccess(rule, use.intent, await factsOf(deps, incident, use));
+  let decision = decideAccess(rule, use.intent, await factsOf(deps, incident, use));
+  // Before refusing, ask Slack again: someone who just joined the channel is not kept out by the cache.
+  if (!decision.allowed && needsChannelMembers(rule, use.intent, user) && incident.channelId)
+    decision = decideAccess(rule, use.intent, await factsOf(deps, incident, use, { fresh: true }));
   if (decision.allowed) return;
   deps.log.info({ incident: incident.key, user, what: use.what }, 'access refused');
   await recordOnce(deps, use.actor, {
@@ -60,7 +63,7 @@ export async function checkAccess(deps: AppDeps, incident: Incident, use: Use): 
   );
 }
 
-async function factsOf(deps: AppDeps, incident: Incident, use: Use) {
+async function factsOf(deps: AppDeps, incident: Incident, use: Use, options: { fresh?: boolean } = {}) {
   const rule = deps.config.access;
   const { user } = use.actor;
   const none: string[] = [];
@@ -69,7 +72,9 @@ async function factsOf(deps: AppDeps, incident: Incident, use: Use) {
   const [responders, groupMembers, channelMembers] = await Promise.all([
     rule.change.responders ? respondersOf(deps, incident) : none,
     peopleOf(deps, { users: [], usergroups: rule.change.usergroups }),
-    needsChannelMembers(rule, use.intent, user) && incident.channelId ? membersOf(deps, incident.channelId) : none,
+    needsChannelMembers(rule, use.intent, user) && incident.channelId
+      ? membersOf(deps, incident.channelId, options.fresh)
+      : none,
   ]);
   return { user, channelMembers, responders, groupMembers };
 }
@@ -84,10 +89,13 @@ async function respondersOf(deps: AppDeps, incident: Incident): Promise<string[]
   return [incident.openedBy, incident.commander, ...policy.flat(), ...paged];
 }
 
-/** The channel's members from Slack, cached briefly across replicas; none when Slack cannot say. */
-async function membersOf(deps: AppDeps, channelId: string): Promise<string[]> {
+/**
+ * The channel's members from Slack, cached briefly across replicas (so a removal takes effect within
+ * MEMBERS_CACHE_MS); `fresh` asks Slack whatever the cache holds. None when Slack cannot say.
+ */
+async function membersOf(deps: AppDeps, channelId: string, fresh = false): Promise<string[]> {
   const key = `members:${channelId}`;
-  const cached = await deps.coord.get(key);
+  const cached = fresh ? undefined : await deps.coord.get(key);
   if (cached) return JSON.parse(cached) as string[];
   try {
     const members = await deps.slack.channelMembers(channelId);
