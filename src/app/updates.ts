@@ -93,7 +93,7 @@ export async function escalateManually(
     post: {
       kind: 'status',
       actor: actor.user,
-      text: `escalated ${incident.key} to level ${to}${name ? ` (${name})` : ''}`,
+      text: `escalated ${incident.key} to level ${to}${name ? ` (${escapeMrkdwn(name)})` : ''}`,
     },
     reply: `${incident.key} is escalated to level ${to}${name ? `: ${name}` : ''}.`,
     refusal: (current) =>
