@@ -176,10 +176,26 @@ async function join(deps: AppDeps, alert: Alert, group: string, incidentId: numb
   return { kind: 'joined', incidentId, folded };
 }
 
-/** One line per batch in the thread of an incident alerts joined. */
+const PLACEMENT_WAIT_MS = 5_000;
+
+/**
+ * One line per batch in the thread of an incident alerts joined. An incident
+ * another replica opened a moment ago may not have its message yet: the line
+ * waits a few seconds for it (the timeline has the alerts either way).
+ */
 async function sayJoined(deps: AppDeps, incidentId: number, joined: { names: string[]; folded: number }) {
-  const incident = await getIncident(deps.db, incidentId);
-  if (!incident?.channelId || !incident.messageTs) return;
+  let incident = await getIncident(deps.db, incidentId);
+  for (const started = Date.now(); incident && !incident.messageTs && Date.now() - started < PLACEMENT_WAIT_MS;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    incident = await getIncident(deps.db, incidentId);
+  }
+  if (!incident?.channelId || !incident.messageTs) {
+    deps.log.warn(
+      { incidentId, alerts: joined.names.length },
+      'alerts joined an incident not in Slack yet: not said in its thread',
+    );
+    return;
+  }
   const { max_new_incidents: max, incident_window: windowMs } = deps.config.alerts;
   await deps.slack
     .postInThread(incident.channelId, incident.messageTs, {
