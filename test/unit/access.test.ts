@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AccessConfig, accessSchema } from '../../src/config/access.js';
 import { decideAccess, whoMay } from '../../src/domain/access.js';
+import { describeEvent } from '../../src/domain/describe.js';
 
 const rule = (change: Partial<AccessConfig['change']> = {}, rest: Partial<AccessConfig> = {}): AccessConfig => {
   const parsed = accessSchema.parse({});
@@ -51,5 +52,28 @@ describe('who may change an incident', () => {
     expect(
       whoMay(rule({ channel_members: false, responders: false }), { key: 'INC-4', channelId: null }, 'resolve', format),
     ).toBe("You may not resolve INC-4: the bot's `access` settings let nobody change it.");
+  });
+});
+
+describe('the new timeline kinds', () => {
+  const event = (kind: 'access.refused' | 'alert.joined', data: Record<string, unknown>) => ({
+    id: 1,
+    incidentId: 1,
+    occurredAt: new Date('2026-11-23T03:00:00Z'),
+    actor: 'U0TOM',
+    kind,
+    data,
+  });
+
+  it('describe a refusal and a joined alert in one line each', () => {
+    expect(describeEvent(event('access.refused', { action: 'acknowledge', intent: 'change' }))).toBe(
+      'was refused: may not acknowledge this incident',
+    );
+    expect(describeEvent(event('alert.joined', { alertname: 'RedisDown', fingerprint: 'f' }))).toBe(
+      'the alert RedisDown joined this incident',
+    );
+    expect(describeEvent(event('alert.joined', { alertname: 'RedisDown', folded: true }))).toContain(
+      'too many alert incidents at once',
+    );
   });
 });
