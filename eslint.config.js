@@ -91,6 +91,34 @@ export default tseslint.config(
     },
   },
   {
+    // A person's request finds its incident through app/access.ts `incidentFor`, which asks whether they may; the
+    // unchecked `findIncident` is for the system's own paths (and for the files listed, which check on their own).
+    files: ['src/app/**/*.ts', 'src/slack/**/*.ts', 'src/http/**/*.ts', 'src/scheduler/**/*.ts'],
+    ignores: [
+      'src/app/access.ts',
+      'src/app/actions.ts',
+      'src/app/report.ts',
+      'src/app/health.ts',
+      'src/app/tokens.ts',
+      'src/slack/interactions.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'pg', message: 'pg is used only in store/' },
+            ...['./context.js', '../context.js', '../app/context.js'].map((name) => ({
+              name,
+              importNames: ['findIncident'],
+              message: 'use incidentFor from app/access.ts: it checks who may change or read the incident',
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain is pure: time comes in as an argument, never from the clock.
     files: ['src/domain/**/*.ts'],
     rules: {

@@ -7,7 +7,8 @@ import { type ActionRun, getRun, insertRun, moveRun, setApprovalMessage } from '
 import { moveStep as recordStepMove } from '../store/steps.js';
 import { scheduleWork } from '../store/work.js';
 import { appendTimelineEvent } from '../store/timeline.js';
-import { incidentFor } from './context.js';
+import { incidentFor } from './access.js';
+import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { peopleOf, isAllowed } from './permissions.js';
@@ -58,7 +59,7 @@ export const isDryRun = (deps: Pick<AppDeps, 'config'>, config: ActionConfig) =>
  * run, or held for a second person's approval.
  */
 export async function requestAction(deps: AppDeps, target: Target, name: string, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'request an action on', actor });
   const offered = actionsOf(deps, incident).find((a) => a.name === name);
   if (!offered)
     throw badRequest(`${incident.key} has no action ${codeSpan(name)}. \`/incident rollback\` lists the ones it has.`);
@@ -161,7 +162,7 @@ export async function decideAction(
 ): Promise<Reply> {
   const run = await getRun(deps.db, runId);
   if (!run) throw badRequest('That request no longer exists.');
-  const incident = await incidentFor(deps.db, { incidentId: run.incidentId });
+  const incident = await findIncident(deps.db, { incidentId: run.incidentId });
   const config = deps.config.actions[run.action];
   if (!config) throw badRequest(`The action ${codeSpan(run.action)} is no longer configured.`);
   const at = deps.clock.now();
@@ -241,7 +242,7 @@ export async function expireApproval(deps: AppDeps, runId: number): Promise<stri
     return moved;
   });
   if (!moved) return 'already decided';
-  const incident = await incidentFor(deps.db, { incidentId: moved.incidentId });
+  const incident = await findIncident(deps.db, { incidentId: moved.incidentId });
   const config = deps.config.actions[moved.action];
   if (config) await showDecision(deps, incident, moved, config, 'expired');
   return 'expired';
@@ -362,7 +363,7 @@ export async function executeRun(
 
 /** `/incident rollback`: what the incident can run, each with its button. */
 export async function listRollbacks(deps: AppDeps, target: Target, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'read', what: 'list the actions of', actor });
   const actions = actionsOf(deps, incident).map(({ name, config }) => ({
     name,
     title: config.title,

@@ -1,31 +1,68 @@
-import { type Alert, type AlertmanagerPayload, alertSummary, routeFor } from '../domain/alerts.js';
+import {
+  type Alert,
+  type AlertmanagerPayload,
+  alertGroupKey,
+  alertSummary,
+  routeFor,
+  tallyNames,
+} from '../domain/alerts.js';
+import type { AlertRoute } from '../config/alerts.js';
 import { SYSTEM_ACTOR } from '../domain/timeline.js';
-import { findAlertIncident, linkAlertIncident, resolveAlertIncident } from '../store/alerts.js';
+import type { Transaction } from '../store/db.js';
+import {
+  countAlertOpenings,
+  findAlertIncident,
+  findOpenGroupIncident,
+  linkAlertIncident,
+  lockAlertOpening,
+  newestOpenAlertIncident,
+  recordAlertGroup,
+  resolveAlertIncident,
+} from '../store/alerts.js';
 import { getIncident } from '../store/incidents.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import type { AppDeps } from './deps.js';
-import { openIncident } from './openIncident.js';
+import { type Opened, openIncident } from './openIncident.js';
 
 export interface AlertsOutcome {
   /** Keys of incidents opened now. */
   opened: string[];
   /** Firing alerts that already have their incident (Alertmanager repeats them). */
   known: number;
+  /** Firing alerts that joined an open incident of their group (or were folded into one by the cap). */
+  joined: number;
+  /** Of those, alerts folded in because too many incidents opened from alerts within the window. */
+  folded: number;
   /** Resolutions said in their incident now. */
   resolved: string[];
   /** Alerts no route matches, and resolutions of alerts that opened nothing. */
   ignored: number;
 }
 
+/** Thrown inside the opening transaction when the alert belongs to another incident: the opening rolls back. */
+class JoinInstead extends Error {
+  constructor(
+    readonly incidentId: number,
+    readonly folded: boolean,
+  ) {
+    super('the alert joins an open incident');
+  }
+}
+
 /**
- * Alertmanager's webhook: a firing alert that a route matches opens an
+ * Alertmanager's webhook. A firing alert that a route matches opens an
  * incident with the route's playbook, once per firing (its fingerprint and
  * start), however often Alertmanager repeats it and on however many
- * replicas; its resolution is said in that incident's thread and timeline,
- * once. The incident itself stays open until a person resolves it.
+ * replicas; unless its group (groupKey and playbook) already has an open
+ * incident, which it joins: its timeline gets `alert.joined`, its thread one
+ * summary line per batch. At most `alerts.max_new_incidents` incidents open
+ * from alerts per `alerts.incident_window`: the excess joins the newest open
+ * one. A resolution is said in the alert's incident, once. Incidents stay
+ * open until a person resolves them.
  */
 export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload): Promise<AlertsOutcome> {
-  const outcome: AlertsOutcome = { opened: [], known: 0, resolved: [], ignored: 0 };
+  const outcome: AlertsOutcome = { opened: [], known: 0, joined: 0, folded: 0, resolved: [], ignored: 0 };
+  const joinedBy = new Map<number, { names: string[]; folded: number }>();
   for (const alert of payload.alerts) {
     if (alert.status === 'resolved') {
       const key = await sayResolved(deps, alert);
@@ -42,35 +79,134 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
       outcome.known++;
       continue;
     }
-    const requestKey = `alert:${alert.fingerprint}:${alert.startsAt.toISOString()}`;
-    const opened = await openIncident(
+    const group = alertGroupKey(payload.groupKey, deps.catalog.find(route.playbook)?.id ?? route.playbook);
+    const placed = await place(deps, alert, route, group);
+    if (placed.kind === 'known') outcome.known++;
+    else if (placed.kind === 'opened') outcome.opened.push(placed.key);
+    else {
+      outcome.joined++;
+      if (placed.folded) outcome.folded++;
+      const joined = joinedBy.get(placed.incidentId) ?? { names: [], folded: 0 };
+      joined.names.push(nameOf(alert));
+      if (placed.folded) joined.folded++;
+      joinedBy.set(placed.incidentId, joined);
+    }
+  }
+  for (const [incidentId, joined] of joinedBy) await sayJoined(deps, incidentId, joined);
+  return outcome;
+}
+
+const nameOf = (alert: Alert) => alert.labels.alertname ?? 'alert';
+
+type Placed =
+  { kind: 'opened'; key: string } | { kind: 'joined'; incidentId: number; folded: boolean } | { kind: 'known' };
+
+/** Opens the alert's incident, or joins its group's open one, or (past the cap) the newest one alerts opened. */
+async function place(deps: AppDeps, alert: Alert, route: AlertRoute, group: string): Promise<Placed> {
+  const open = await findOpenGroupIncident(deps.db, group);
+  if (open) return join(deps, alert, group, open.incidentId, open.folded);
+  const { max_new_incidents: max, incident_window: window } = deps.config.alerts;
+  const requestKey = `alert:${alert.fingerprint}:${alert.startsAt.toISOString()}`;
+  const at = deps.clock.now();
+  const since = new Date(at.getTime() - window);
+  // Settled without opening when it plainly is (an incident number is spent only when replicas race).
+  if ((await countAlertOpenings(deps.db, since)) >= max) {
+    const newest = await newestOpenAlertIncident(deps.db);
+    if (newest !== undefined) return join(deps, alert, group, newest, true);
+  }
+  // Decided under one lock across replicas, in the opening's transaction: a concurrent alert of the group waits, then joins.
+  const decide = async (tx: Transaction, incidentId: number) => {
+    await lockAlertOpening(tx);
+    const taken = await findOpenGroupIncident(tx, group);
+    if (taken) throw new JoinInstead(taken.incidentId, taken.folded);
+    if ((await countAlertOpenings(tx, since)) >= max) {
+      const newest = await newestOpenAlertIncident(tx);
+      if (newest !== undefined) throw new JoinInstead(newest, true);
+    }
+    await recordAlertGroup(tx, group, incidentId, true, at);
+    await linkAlertIncident(tx, alert.fingerprint, alert.startsAt, incidentId, nameOf(alert));
+  };
+  let opened: Opened;
+  try {
+    opened = await openIncident(
       deps,
       {
         playbook: route.playbook,
         summary: alertSummary(alert),
         channelId: '',
         ...(route.severity ? { severity: route.severity } : {}),
-        alsoRecord: (tx, incident) =>
-          linkAlertIncident(tx, alert.fingerprint, alert.startsAt, incident.id, alert.labels.alertname ?? 'alert'),
+        alsoRecord: (tx, incident) => decide(tx, incident.id),
       },
       { user: SYSTEM_ACTOR, requestKey },
     );
-    if (opened.kind !== 'opened') {
-      outcome.known++;
-      continue;
-    }
-    const { labels, annotations, startsAt, generatorURL } = alert;
-    await deps.slack.postInThread(opened.channelId, opened.messageTs, {
-      kind: 'alert-firing',
-      alertname: labels.alertname ?? 'alert',
-      labels,
-      annotations,
-      startsAt,
-      ...(generatorURL ? { generatorUrl: generatorURL } : {}),
-    });
-    outcome.opened.push(opened.incident.key);
+  } catch (error) {
+    if (error instanceof JoinInstead) return join(deps, alert, group, error.incidentId, error.folded);
+    throw error;
   }
-  return outcome;
+  if (opened.kind !== 'opened') return { kind: 'known' };
+  const { labels, annotations, startsAt, generatorURL } = alert;
+  await deps.slack.postInThread(opened.channelId, opened.messageTs, {
+    kind: 'alert-firing',
+    alertname: nameOf(alert),
+    labels,
+    annotations,
+    startsAt,
+    ...(generatorURL ? { generatorUrl: generatorURL } : {}),
+  });
+  return { kind: 'opened', key: opened.incident.key };
+}
+
+/** The alert joins an incident: linked (so repeats and its resolution find it) and in the timeline, once. */
+async function join(deps: AppDeps, alert: Alert, group: string, incidentId: number, folded: boolean): Promise<Placed> {
+  const at = deps.clock.now();
+  const linked = await deps.db.transaction(async (tx) => {
+    if (!(await linkAlertIncident(tx, alert.fingerprint, alert.startsAt, incidentId, nameOf(alert)))) return false;
+    await recordAlertGroup(tx, group, incidentId, false, at);
+    await appendTimelineEvent(tx, {
+      incidentId,
+      occurredAt: at,
+      actor: SYSTEM_ACTOR,
+      kind: 'alert.joined',
+      data: { alertname: nameOf(alert), fingerprint: alert.fingerprint, ...(folded ? { folded: true } : {}) },
+    });
+    return true;
+  });
+  if (!linked) return { kind: 'known' };
+  deps.metrics.timelineEvents.inc({ kind: 'alert.joined' });
+  return { kind: 'joined', incidentId, folded };
+}
+
+const PLACEMENT_WAIT_MS = 5_000;
+
+/**
+ * One line per batch in the thread of an incident alerts joined. An incident
+ * another replica opened a moment ago may not have its message yet: the line
+ * waits a few seconds for it (the timeline has the alerts either way).
+ */
+async function sayJoined(deps: AppDeps, incidentId: number, joined: { names: string[]; folded: number }) {
+  let incident = await getIncident(deps.db, incidentId);
+  for (const started = Date.now(); incident && !incident.messageTs && Date.now() - started < PLACEMENT_WAIT_MS;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    incident = await getIncident(deps.db, incidentId);
+  }
+  if (!incident?.channelId || !incident.messageTs) {
+    deps.log.warn(
+      { incidentId, alerts: joined.names.length },
+      'alerts joined an incident not in Slack yet: not said in its thread',
+    );
+    return;
+  }
+  const { max_new_incidents: max, incident_window: windowMs } = deps.config.alerts;
+  await deps.slack
+    .postInThread(incident.channelId, incident.messageTs, {
+      kind: 'alerts-joined',
+      names: tallyNames(joined.names),
+      folded: joined.folded,
+      ...(joined.folded ? { cap: { max, windowMs } } : {}),
+    })
+    .catch((error: unknown) =>
+      deps.log.warn({ err: error, incident: incident.key }, 'could not say the joined alerts'),
+    );
 }
 
 async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefined> {

@@ -6,8 +6,10 @@ import { findIncidentByKey, getIncident, listIncidentsByChannel } from '../store
 /**
  * The incident a command is about: the key it names, or the one whose channel
  * it was typed in. Several open incidents in one channel must be named.
+ * Unchecked: a person's request resolves its incident through `incidentFor`
+ * in access.ts, which asks whether they may; this is for the system's own paths.
  */
-export async function incidentFor(
+export async function findIncident(
   db: Queryable,
   where: { key?: string; channelId?: string; incidentId?: number },
 ): Promise<Incident> {

@@ -3,7 +3,8 @@ import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { badRequest, isBotError } from '../errors.js';
 import { moveStep as recordStepMove } from '../store/steps.js';
-import { incidentFor } from './context.js';
+import { checkAccess } from './access.js';
+import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import type { CheckResultView } from './ports.js';
@@ -71,10 +72,11 @@ export async function runAndRecord(
  */
 export async function runHealth(deps: AppDeps, target: Target, name: string | undefined, actor: Actor): Promise<Reply> {
   const checks = checksFor(deps, name);
-  const incident = await incidentFor(deps.db, target).catch((error: unknown) => {
+  const incident = await findIncident(deps.db, target).catch((error: unknown) => {
     if (isBotError(error) && error.code === 'no_incident_context' && !target.key) return undefined;
     throw error;
   });
+  if (incident) await checkAccess(deps, incident, { intent: 'change', what: 'run health checks in', actor });
   const thread =
     incident?.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
   if (thread)

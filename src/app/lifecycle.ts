@@ -5,7 +5,7 @@ import { settle } from './changes.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { stopAcknowledgementClock, stopEscalation } from './work/escalation.js';
 import { enqueueStatusUpdate } from './work/notifications.js';
-import { incidentFor } from './context.js';
+import { incidentFor } from './access.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';
 
@@ -17,7 +17,7 @@ export interface Target {
 
 /** Acknowledge: someone has it. Stops the acknowledgement clock of the escalation level. */
 export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'acknowledge', actor });
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
     const change = await changeStatus(tx, {
@@ -42,7 +42,7 @@ export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): 
 
 /** Mitigated: the bleeding has stopped; the incident stays open until resolved. */
 export async function mitigate(deps: AppDeps, target: Target, summary: string, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'mitigate', actor });
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
     const change = await changeStatus(tx, {
@@ -73,7 +73,7 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
 
 /** Resolved: over. Every clock of the incident stops. */
 export async function resolve(deps: AppDeps, target: Target, summary: string, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'resolve', actor });
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
     const change = await changeStatus(tx, {

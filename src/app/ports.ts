@@ -73,6 +73,13 @@ export type ThreadPost =
       generatorUrl?: string;
     }
   | { kind: 'alert-resolved'; alertname: string; incidentOpen: boolean }
+  /** Alerts that joined the incident instead of opening their own: one line per batch. */
+  | {
+      kind: 'alerts-joined';
+      names: Array<{ name: string; count: number }>;
+      folded: number;
+      cap?: { max: number; windowMs: number };
+    }
   | {
       kind: 'token-alert';
       provider: string;
@@ -108,6 +115,8 @@ export interface SlackPort {
   postInChannel(channelId: string, post: ThreadPost): Promise<{ ts: string }>;
   /** Re-renders something the bot said in a thread (an approval request once decided). */
   updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void>;
+  /** Members of a channel (for access: who may change the incident that lives there). */
+  channelMembers(channelId: string): Promise<string[]>;
   /** Members of a user group (for permissions and pages). */
   usergroupMembers(usergroup: string): Promise<string[]>;
   pin(channelId: string, ts: string): Promise<void>;

@@ -1,6 +1,6 @@
 import { listOpenIncidents } from '../store/incidents.js';
 import { countTimelineEvents, readTimeline } from '../store/timeline.js';
-import { incidentFor } from './context.js';
+import { incidentFor } from './access.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { recordOnce } from './record.js';
@@ -17,7 +17,7 @@ export async function listIncidents(deps: AppDeps): Promise<Reply> {
  * request), so the timeline shows who looked at it and when.
  */
 export async function showTimeline(deps: AppDeps, target: Target, offset: number, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'read', what: 'read the timeline of', actor });
   if (offset === 0)
     await recordOnce(deps, actor, {
       incidentId: incident.id,

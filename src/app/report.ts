@@ -4,7 +4,8 @@ import { readDeadlines } from '../store/deadlines.js';
 import { readStepStates } from '../store/steps.js';
 import { appendTimelineEvent, readTimeline } from '../store/timeline.js';
 import { claimRequest } from '../store/requests.js';
-import { incidentFor } from './context.js';
+import { incidentFor } from './access.js';
+import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
@@ -17,7 +18,7 @@ export async function exportReport(
   deps: { db: Queryable; clock: Clock },
   target: Target,
 ): Promise<{ key: string; markdown: string }> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await findIncident(deps.db, target);
   const [recorded, deadlines, events] = await Promise.all([
     readStepStates(deps.db, incident.id),
     readDeadlines(deps.db, incident.id),
@@ -35,7 +36,7 @@ export async function exportReport(
 
 /** `/incident report` and the report button: the Markdown file, posted in the incident's thread. */
 export async function postReport(deps: AppDeps, target: Target, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'read', what: 'post the report of', actor });
   if (!incident.channelId || !incident.messageTs)
     return text(`${incident.key} has no message in Slack to attach the report to.`);
   const at = deps.clock.now();

@@ -6,7 +6,7 @@ import { moveStep as recordStepMove } from '../store/steps.js';
 import { afterChange } from './changes.js';
 import { recordOnce } from './record.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
-import { incidentFor } from './context.js';
+import { incidentFor } from './access.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
@@ -24,7 +24,7 @@ export async function moveStep(
   move: keyof typeof MOVES,
   actor: Actor,
 ): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'move a step of', actor });
   const playbookStep = incident.playbook.steps[step - 1];
   if (!playbookStep)
     throw badRequest(`${incident.key} has steps 1 to ${incident.playbook.steps.length}; there is no step ${step}.`);
@@ -60,7 +60,7 @@ export async function moveStep(
  * engine behind it is configured, the request is recorded and said plainly.
  */
 export async function requestStepRun(deps: AppDeps, target: Target, step: number, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'run a step of', actor });
   const playbookStep = incident.playbook.steps[step - 1];
   if (!playbookStep) throw badRequest(`${incident.key} has no step ${step}.`);
   const runner = runnerOf(playbookStep);

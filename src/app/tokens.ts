@@ -2,7 +2,8 @@ import type { Incident } from '../domain/incident.js';
 import { isBotError } from '../errors.js';
 import { moveStep as recordStepMove } from '../store/steps.js';
 import type { RefreshOutcome } from '../tokens/index.js';
-import { incidentFor } from './context.js';
+import { checkAccess } from './access.js';
+import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { type Reply, text } from './replies.js';
@@ -67,10 +68,11 @@ async function refreshAndRecord(
 
 /** `/incident token refresh <provider>`: in an incident it lands in the timeline and the thread. */
 export async function refreshToken(deps: AppDeps, target: Target, provider: string, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target).catch((error: unknown) => {
+  const incident = await findIncident(deps.db, target).catch((error: unknown) => {
     if (isBotError(error) && error.code === 'no_incident_context' && !target.key) return undefined;
     throw error;
   });
+  if (incident) await checkAccess(deps, incident, { intent: 'change', what: 'refresh a token in', actor });
   const outcome = await refreshAndRecord(deps, provider, incident, actor);
   return text(
     outcome.ok

@@ -5,14 +5,14 @@ import { changeCommander, changeEscalationLevel, changeSeverity } from '../store
 import { settle } from './changes.js';
 import { restartAtLevel } from './work/escalation.js';
 import { enqueueStatusUpdate } from './work/notifications.js';
-import { incidentFor } from './context.js';
+import { incidentFor } from './access.js';
 import type { Actor, AppDeps } from './deps.js';
 import { type Target, requestOf } from './lifecycle.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
 
 export async function setSeverity(deps: AppDeps, target: Target, severity: Severity, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'change the severity of', actor });
   const at = deps.clock.now();
   const change = await deps.db.transaction(async (tx) => {
     const change = await changeSeverity(tx, {
@@ -54,7 +54,7 @@ export async function escalateManually(
   level: number | undefined,
   actor: Actor,
 ): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'escalate', actor });
   const policy = incident.escalationPolicy ?? undefined;
   const levels = policy?.levels.length ?? 3;
   const to = level ?? incident.escalationLevel + 1;
@@ -93,7 +93,7 @@ export async function escalateManually(
     post: {
       kind: 'status',
       actor: actor.user,
-      text: `escalated ${incident.key} to level ${to}${name ? ` (${name})` : ''}`,
+      text: `escalated ${incident.key} to level ${to}${name ? ` (${escapeMrkdwn(name)})` : ''}`,
     },
     reply: `${incident.key} is escalated to level ${to}${name ? `: ${name}` : ''}.`,
     refusal: (current) =>
@@ -102,7 +102,7 @@ export async function escalateManually(
 }
 
 export async function setCommander(deps: AppDeps, target: Target, user: string, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'hand over command of', actor });
   const commander = user.startsWith('@') ? await deps.slack.findUser(user.slice(1)) : user;
   if (!commander) throw new BotError('not_found', `There is nobody called ${escapeMrkdwn(user)} in this workspace.`);
   const change = await changeCommander(deps.db, {
@@ -124,7 +124,7 @@ export async function setCommander(deps: AppDeps, target: Target, user: string, 
 
 /** A note goes into the timeline and the incident's thread. */
 export async function addNote(deps: AppDeps, target: Target, note: string, actor: Actor): Promise<Reply> {
-  const incident = await incidentFor(deps.db, target);
+  const incident = await incidentFor(deps, target, { intent: 'change', what: 'add a note to', actor });
   const written = await recordOnce(deps, actor, {
     incidentId: incident.id,
     occurredAt: deps.clock.now(),

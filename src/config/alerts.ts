@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/severity.js';
+import { duration } from './duration.js';
 import type { envFields } from './fields.js';
 
 type Fields = ReturnType<typeof envFields>;
@@ -22,8 +23,18 @@ export function alertsSchema(f: Fields) {
      * The bearer token Alertmanager sends (`http_config.authorization.credentials`). Without it the hook answers
      * 404.
      */
-    token: f.secret.optional(),
+    token: f.secret
+      .refine((token) => token.missing.length > 0 || token.reveal().length >= 32, {
+        message: 'alerts.token must be at least 32 characters (e.g. `openssl rand -hex 24`)',
+      })
+      .optional(),
     routes: z.array(route).default([]),
+    /**
+     * At most this many incidents opened from alerts per `incident_window`; the alerts of further groups join
+     * the newest open one instead, with a summary line in its thread.
+     */
+    max_new_incidents: z.number().int().min(1).max(1_000).default(5),
+    incident_window: duration.default(10 * 60_000),
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessSchema } from './access.js';
 import { actionSchema } from './actions.js';
 import { alertsSchema } from './alerts.js';
 import { checkGroupSchema, checkSchema } from './checks.js';
@@ -37,6 +38,7 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     stakeholders: stakeholdersSchema.prefault({}),
     actions: z.record(name, actionSchema(fields)).default({}),
     alerts: alertsSchema(fields).prefault({}),
+    access: accessSchema.prefault({}),
   });
 }
 

@@ -20,8 +20,11 @@ export interface Coordinator {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Adds to a counter shared by replicas and returns the new value (in-process when unreachable). */
-  increment(key: string, by?: number): Promise<number>;
+  /**
+   * Adds to a counter shared by replicas and returns the new value (in-process when unreachable). With `ttlMs`,
+   * the counter is forgotten that long after its first increment (a fixed window: rate limits).
+   */
+  increment(key: string, by?: number, ttlMs?: number): Promise<number>;
   /** True when the store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -41,9 +41,16 @@ export class InProcessCoordinator implements Coordinator {
     this.values.delete(key);
   }
 
-  async increment(key: string, by = 1): Promise<number> {
-    const next = (this.counters.get(key) ?? 0) + by;
-    this.counters.set(key, next);
+  async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
+    if (ttlMs === undefined) {
+      const next = (this.counters.get(key) ?? 0) + by;
+      this.counters.set(key, next);
+      return next;
+    }
+    // A windowed counter lives with the values, so it expires (and is swept) like them.
+    const next = Number(this.live(`count:${key}`) ?? 0) + by;
+    const expires = this.values.get(`count:${key}`)?.expires;
+    this.store(`count:${key}`, String(next), next === by || expires === undefined ? ttlMs : expires - this.now());
     return next;
   }
 

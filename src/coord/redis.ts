@@ -92,12 +92,15 @@ export class RedisCoordinator implements Coordinator {
     await this.client.del(`kv:${key}`).catch((error: unknown) => this.warn('redis unavailable', error));
   }
 
-  async increment(key: string, by = 1): Promise<number> {
+  async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
     try {
-      return await this.client.incrby(`count:${key}`, by);
+      const value = await this.client.incrby(`count:${key}`, by);
+      // The first increment starts the window.
+      if (ttlMs !== undefined && value === by) await this.client.pexpire(`count:${key}`, ttlMs);
+      return value;
     } catch (error) {
       this.warn('redis unavailable: counting in this process', error);
-      return this.fallback.increment(key, by);
+      return this.fallback.increment(key, by, ttlMs);
     }
   }
 

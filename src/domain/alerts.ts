@@ -11,6 +11,8 @@ export const alertmanagerPayload = z.object({
   version: z.literal('4'),
   status: z.enum(['firing', 'resolved']),
   receiver: z.string(),
+  /** The Alertmanager group the notification is for: its alerts join one incident. */
+  groupKey: z.string().max(2_000).optional(),
   commonLabels: labels.default({}),
   alerts: z
     .array(
@@ -44,4 +46,22 @@ export function alertSummary(alert: Alert): string {
   const name = alert.labels.alertname ?? 'alert';
   const text = alert.annotations.summary ?? alert.annotations.description ?? '';
   return truncate(cleanText(`Alertmanager: ${name}${text ? `: ${text}` : ''}`), MAX_SUMMARY);
+}
+
+/**
+ * Which incident-sharing group an alert belongs to: its Alertmanager group and
+ * the playbook its route opens (alerts of one group routed to different
+ * playbooks are different incidents); without a groupKey, the playbook alone.
+ */
+export function alertGroupKey(groupKey: string | undefined, playbook: string): string {
+  return groupKey ? `am:${playbook}:${groupKey}` : `route:${playbook}`;
+}
+
+/** Tallies alert names for a summary line: `RedisDown` ×10, `HighCPU` ×2, most first. */
+export function tallyNames(names: readonly string[]): Array<{ name: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }

@@ -87,5 +87,9 @@ export function describeEvent(
       return 'viewed the timeline';
     case 'alert.resolved':
       return `Alertmanager resolved the alert ${str('alertname')}`;
+    case 'access.refused':
+      return `was refused: may not ${str('action')} this incident`;
+    case 'alert.joined':
+      return `the alert ${str('alertname')} joined this incident${d.folded ? ' (too many alert incidents at once)' : ''}`;
   }
 }

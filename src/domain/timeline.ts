@@ -36,6 +36,8 @@ export const TIMELINE_KINDS = [
   'report.posted',
   'timeline.viewed',
   'alert.resolved',
+  'access.refused',
+  'alert.joined',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

@@ -63,7 +63,7 @@ export function statusUpdate(
         ? `By ${dateOf(nextUpdateAt)}, or sooner if anything changes.`
         : 'When anything changes.';
   return {
-    text: `${facts.key} ${facts.title}: ${happened}`,
+    text: `${facts.key} ${safe(facts.title, 150)}: ${happened}`,
     blocks: [
       section(`*${facts.key} · ${safe(facts.title, 150)}* — status update`),
       {
@@ -106,7 +106,7 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
     .join(' · ');
   const late = page.late ? ` _(late by ${formatDuration(page.late.byMs)}: the bot was down when this fell due)_` : '';
   return {
-    text: `Paging level ${page.level} (${page.levelName}) for ${page.key}`,
+    text: `Paging level ${page.level} (${safe(page.levelName, 80)}) for ${page.key}`,
     blocks: [
       section(
         `:rotating_light: ${who}: you are paged for *${page.key}* · ${safe(page.title, 150)} — level ${page.level}, ${safe(page.levelName, 80)}.${late}`,
@@ -120,7 +120,7 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
 export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const where = page.channelId ? ` in <#${page.channelId}>` : '';
   return {
-    text: `You are paged for ${page.key}: level ${page.level}, ${page.levelName}`,
+    text: `You are paged for ${page.key}: level ${page.level}, ${safe(page.levelName, 80)}`,
     blocks: [
       section(
         `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.`,
@@ -131,14 +131,14 @@ export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
 
 export function deadlineReminder(commander: string, title: string, dueAt: Date): OutgoingMessage {
   return {
-    text: `Reminder: ${title} is due soon`,
+    text: `Reminder: ${safe(title, 100)} is due soon`,
     blocks: [section(`:alarm_clock: <@${commander}>: *${safe(title, 100)}* is due at ${dateOf(dueAt)}.`)],
   };
 }
 
 export function deadlineMissed(commander: string, title: string, dueAt: Date): OutgoingMessage {
   return {
-    text: `Missed: ${title}`,
+    text: `Missed: ${safe(title, 100)}`,
     blocks: [
       section(
         `:x: <@${commander}>: *${safe(title, 100)}* was due at ${dateOf(dueAt)} and is not done. It is recorded as missed.`,

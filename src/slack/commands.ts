@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Actor, AppDeps } from '../app/deps.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
-import { openIncident, unknownPlaybook } from '../app/openIncident.js';
+import { unknownPlaybook } from '../app/openIncident.js';
+import { openAsPerson } from '../app/access.js';
 import { listIncidents, showTimeline } from '../app/queries.js';
 import { postReport } from '../app/report.js';
 import { runHealth } from '../app/health.js';
@@ -11,6 +12,7 @@ import type { Reply } from '../app/replies.js';
 import { moveStep } from '../app/steps.js';
 import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
 import { type Command, parseCommand } from '../domain/command.js';
+import { escapeMrkdwn } from '../domain/text.js';
 import { answer, answerError, sentenceFor } from './answer.js';
 import type { InFlight } from './inflight.js';
 import { commandPayload } from './payloads.js';
@@ -137,12 +139,16 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
       if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') return;
       try {
         if (cmd.kind === 'open') {
-          const opened = await openIncident(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);
+          const opened = await openAsPerson(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);
+          if (opened.kind === 'refused') {
+            await answer(respond, { kind: 'text', text: opened.sentence });
+            return;
+          }
           if (opened.kind === 'opened' && opened.channelId !== channelId) {
             await respond({
               response_type: 'in_channel',
               replace_original: false,
-              text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.channelId}>.`,
+              text: `<@${user}> opened *${opened.incident.key}* · ${escapeMrkdwn(opened.incident.title)}: follow it in <#${opened.channelId}>.`,
             });
           }
           return;

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Actor, AppDeps } from '../app/deps.js';
-import { incidentFor } from '../app/context.js';
+import { incidentFor } from '../app/access.js';
+import { findIncident } from '../app/context.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { showTimeline } from '../app/queries.js';
 import { decideAction, requestAction } from '../app/actions.js';
@@ -10,6 +11,7 @@ import type { Reply } from '../app/replies.js';
 import { moveStep, requestStepRun } from '../app/steps.js';
 import { escalateManually } from '../app/updates.js';
 import { cleanText } from '../domain/text.js';
+import { isBotError } from '../errors.js';
 import { answer, answerError } from './answer.js';
 import type { InFlight } from './inflight.js';
 import { type ButtonClick, buttonClick, buttonValue, clickKey } from './payloads.js';
@@ -85,7 +87,7 @@ export const onIncidentButton: ClickHandler = async (deps, click, actor, args) =
     case 'incident.report':
       return postReport(deps, target, actor);
     case 'incident.resolve': {
-      const incident = await incidentFor(deps.db, target);
+      const incident = await incidentFor(deps, target, { intent: 'change', what: 'resolve', actor });
       if (incident.status === 'resolved') return { kind: 'text', text: `${incident.key} is already resolved.` };
       await args.client.views.open({ trigger_id: click.body.trigger_id!, view: resolveModal(incident) });
       return { kind: 'none' };
@@ -132,16 +134,20 @@ export function resolveSubmitListener(deps: AppDeps, inflight: InFlight) {
     const { user, view } = parsed.data;
     const summary = cleanText(view.state.values.summary?.text.value ?? '');
     const actor: Actor = { user: user.id, requestKey: `view:${view.id}` };
+    const target = { incidentId: Number(view.private_metadata) };
     inflight.run(async () => {
+      const said = async (text: string) => {
+        const incident = await findIncident(deps.db, target);
+        if (incident.channelId)
+          await client.chat.postEphemeral({ channel: incident.channelId, user: user.id, text }).catch(() => {});
+      };
       try {
-        const reply = await resolve(deps, { incidentId: Number(view.private_metadata) }, summary, actor);
-        const incident = await incidentFor(deps.db, { incidentId: Number(view.private_metadata) });
-        if (reply.kind === 'text' && incident.channelId)
-          await client.chat
-            .postEphemeral({ channel: incident.channelId, user: user.id, text: reply.text })
-            .catch(() => {});
+        const reply = await resolve(deps, target, summary, actor);
+        if (reply.kind === 'text') await said(reply.text);
       } catch (error) {
-        deps.log.warn({ err: error }, 'resolve from the modal failed');
+        // A refusal (or any other sentence) reaches the person who submitted; the rest is the log's.
+        if (isBotError(error)) await said(error.userMessage).catch(() => {});
+        else deps.log.warn({ err: error }, 'resolve from the modal failed');
       }
     });
   };

@@ -75,6 +75,14 @@ export class SlackWebPort implements SlackPort {
     await this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) });
   }
 
+  async channelMembers(channelId: string): Promise<string[]> {
+    const members: string[] = [];
+    for await (const page of this.client.paginate('conversations.members', { channel: channelId, limit: 1000 })) {
+      members.push(...((page as { members?: string[] }).members ?? []));
+    }
+    return members;
+  }
+
   async usergroupMembers(usergroup: string): Promise<string[]> {
     const result = await this.client.usergroups.users.list({ usergroup });
     return result.users ?? [];

@@ -78,3 +78,14 @@ export async function countTimelineEvents(q: Queryable, incidentId: number): Pro
   );
   return rows[0]?.n ?? 0;
 }
+
+/** Everyone an incident's escalation has paged so far (the users of its `escalation.paged` events). */
+export async function readPagedUsers(q: Queryable, incidentId: number): Promise<string[]> {
+  const { rows } = await q.query<{ user_id: string }>(
+    `SELECT DISTINCT jsonb_array_elements_text(data->'users') AS user_id
+       FROM timeline_events
+      WHERE incident_id = $1 AND kind = 'escalation.paged' AND jsonb_typeof(data->'users') = 'array'`,
+    [incidentId],
+  );
+  return rows.map((r) => r.user_id);
+}

@@ -3,7 +3,7 @@ import { overrideConfig } from '../support/config.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { timelineOf } from '../support/timeline.js';
 
-const TOKEN = 'hook-token-placeholder-5r4e';
+const TOKEN = 'hook-token-placeholder-5r4e-0123456789';
 
 /** An Alertmanager webhook body (version 4) with one alert. */
 function webhook(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertSummary, alertmanagerPayload, routeFor } from '../../src/domain/alerts.js';
+import { alertGroupKey, alertSummary, alertmanagerPayload, routeFor, tallyNames } from '../../src/domain/alerts.js';
 
 const routes: Array<{ match: Record<string, string>; playbook: string }> = [
   { match: { alertname: 'RedisDown', env: 'prod' }, playbook: 'redis-down' },
@@ -65,5 +65,23 @@ describe('the webhook body', () => {
         .success,
     ).toBe(false);
     expect(alertmanagerPayload.safeParse({ ...base, version: '4', alerts: [] }).success).toBe(false);
+  });
+});
+
+describe('alert groups', () => {
+  it("groups by Alertmanager's groupKey and the route's playbook; without a groupKey, by the playbook", () => {
+    expect(alertGroupKey('{}:{alertname="RedisDown"}', 'redis-down')).toBe('am:redis-down:{}:{alertname="RedisDown"}');
+    expect(alertGroupKey('{}:{alertname="RedisDown"}', 'cache')).not.toBe(
+      alertGroupKey('{}:{alertname="RedisDown"}', 'redis-down'),
+    );
+    expect(alertGroupKey(undefined, 'redis-down')).toBe('route:redis-down');
+  });
+
+  it('tallies the names of joined alerts, most first', () => {
+    expect(tallyNames(['B', 'A', 'B', 'C', 'B', 'A'])).toEqual([
+      { name: 'B', count: 3 },
+      { name: 'A', count: 2 },
+      { name: 'C', count: 1 },
+    ]);
   });
 });

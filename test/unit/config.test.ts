@@ -109,6 +109,27 @@ describe('the service config', () => {
     expect(problems[0]!.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('refuses an alerts.token shorter than 32 characters, naming the field', async () => {
+    const problems = await problemsOf('alerts:\n  token: ${AM_TOKEN}\n', { AM_TOKEN: 'short-token' });
+    expect(problems).toEqual([expect.objectContaining({ path: 'alerts.token', line: 2 })]);
+    expect(problems[0]!.message).toContain('alerts.token must be at least 32 characters');
+    const { config } = await loadConfigFile(await configFile('alerts:\n  token: ${AM_TOKEN}\n'), {
+      AM_TOKEN: 'x'.repeat(32),
+    });
+    expect(config.alerts.token?.reveal()).toHaveLength(32);
+  });
+
+  it('defaults access: channel members and responders change, anyone reads, 5 opens per person per 10 minutes', async () => {
+    const { config } = await loadConfigFile(await configFile(''), {});
+    expect(config.access).toEqual({
+      change: { anyone: false, channel_members: true, responders: true, users: [], usergroups: [] },
+      read: 'anyone',
+      max_opens_per_person: 5,
+      open_window: 10 * 60_000,
+    });
+    expect(config.alerts).toMatchObject({ max_new_incidents: 5, incident_window: 10 * 60_000 });
+  });
+
   it('resolves ${VAR:-default} from the environment, else the default', async () => {
     const text = 'checks:\n  api:\n    kind: tcp\n    host: ${API_HOST:-127.0.0.1}\n    port: 8000\n';
     expect((await loadConfigFile(await configFile(text), {})).config.checks.api).toMatchObject({ host: '127.0.0.1' });

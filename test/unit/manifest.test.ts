@@ -64,6 +64,7 @@ const SCOPE_OF: Record<string, string | null> = {
   'conversations.invite': 'channels:manage',
   'conversations.join': 'channels:join',
   'conversations.info': 'channels:read',
+  'conversations.members': 'channels:read',
   'conversations.open': 'im:write',
   'conversations.history': 'channels:history',
   'conversations.replies': 'channels:history',

@@ -245,6 +245,13 @@ export class SlackEmulator extends EventEmitter {
     return this.store.postAsUser(o);
   }
 
+  /** A person joins a channel (as with Slack's "Join channel"); false when they were already in it. */
+  joinChannel(channelId: string, user: string): boolean {
+    const channel = this.workspace.channels.find((c) => c.id === channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    return this.store.join(channel, user);
+  }
+
   // --- reading state --------------------------------------------------------
 
   /**

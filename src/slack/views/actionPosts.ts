@@ -19,11 +19,14 @@ export function actionMessage(post: ActionPost): SlackMessage {
           decided.state === 'expired'
             ? ':hourglass: The request expired; nobody approved it.'
             : `${decided.state === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} by ${mention(decided.by ?? 'system')}.`;
-        return { text: `${post.title}: ${decided.state}`, blocks: [section(header), section(plan), context(verdict)] };
+        return {
+          text: `${userText(post.title, 150)}: ${decided.state}`,
+          blocks: [section(header), section(plan), context(verdict)],
+        };
       }
       const who = post.approvers.length ? post.approvers.map(mention).join(', ') : 'someone allowed to run it';
       return {
-        text: `Approval needed: ${post.title}`,
+        text: `Approval needed: ${userText(post.title, 150)}`,
         blocks: [
           section(header),
           section(plan),
@@ -46,7 +49,7 @@ export function actionMessage(post: ActionPost): SlackMessage {
     }
     case 'action-started':
       return {
-        text: `${post.title} started`,
+        text: `${userText(post.title, 150)} started`,
         blocks: [
           section(`:arrow_forward: ${mention(post.actor)} started *${userText(post.title, 150)}*${dry}`),
           section(code(post.plan, 1_500)),
@@ -63,7 +66,7 @@ export function actionMessage(post: ActionPost): SlackMessage {
             ? ` :warning: *Missed the ${formatDuration(post.targetMs)} time-to-rollback target* by ${formatDuration(post.durationMs - post.targetMs)}.`
             : ` Within its ${formatDuration(post.targetMs)} target.`;
       return {
-        text: `${post.title}: ${verb}`,
+        text: `${userText(post.title, 150)}: ${verb}`,
         blocks: [
           section(
             `${icon} *${userText(post.title, 150)}* ${verb} after ${formatDuration(post.durationMs)}.${target}${post.error ? `\n${userText(post.error, 500)}` : ''}`,

@@ -1,16 +1,38 @@
 import type { ThreadPost } from '../../app/ports.js';
+import { formatDuration } from '../../config/duration.js';
 import { type SlackMessage, context, section, slackDate, userText } from './blocks.js';
 
-type AlertPost = Extract<ThreadPost, { kind: 'alert-firing' | 'alert-resolved' }>;
+type AlertPost = Extract<ThreadPost, { kind: 'alert-firing' | 'alert-resolved' | 'alerts-joined' }>;
+
+/** Alerts that joined an incident, in one line per batch: names tallied, the cap said when it folded some in. */
+function joinedMessage(post: Extract<ThreadPost, { kind: 'alerts-joined' }>): SlackMessage {
+  const total = post.names.reduce((sum, n) => sum + n.count, 0);
+  const names = post.names
+    .slice(0, 15)
+    .map((n) => `\`${userText(n.name, 60).replace(/`/g, "'")}\`${n.count > 1 ? ` ×${n.count}` : ''}`)
+    .join(', ');
+  const more = post.names.length > 15 ? ` and ${post.names.length - 15} more names` : '';
+  const folded =
+    post.folded > 0 && post.cap
+      ? ` ${post.folded === total ? 'They' : `${post.folded} of them`} would have opened incidents of their own, but at most ${post.cap.max} incidents open from alerts per ${formatDuration(post.cap.windowMs)}: they are folded in here.`
+      : '';
+  return {
+    text: `${total} more alert${total === 1 ? '' : 's'} joined this incident`,
+    blocks: [
+      section(`:bell: ${total} more alert${total === 1 ? '' : 's'} joined this incident: ${names}${more}.${folded}`),
+    ],
+  };
+}
 
 /**
  * What an Alertmanager alert looks like in the thread of the incident it opened. Alert text is shown, never
  * acted on.
  */
 export function alertMessage(post: AlertPost): SlackMessage {
+  if (post.kind === 'alerts-joined') return joinedMessage(post);
   if (post.kind === 'alert-resolved') {
     return {
-      text: `Alert ${post.alertname} resolved`,
+      text: `Alert ${userText(post.alertname, 80)} resolved`,
       blocks: [
         section(
           `:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${post.incidentOpen ? ' The incident stays open until someone resolves it.' : ''}`,
@@ -31,7 +53,7 @@ export function alertMessage(post: AlertPost): SlackMessage {
       ? `<${post.generatorUrl}|Source>`
       : undefined;
   return {
-    text: `Alert ${post.alertname} firing`,
+    text: `Alert ${userText(post.alertname, 80)} firing`,
     blocks: [
       section(userText(`:rotating_light: Opened by the Alertmanager alert ${post.alertname}.`, 200)),
       ...(labels ? [section(labels)] : []),

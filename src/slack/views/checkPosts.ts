@@ -11,7 +11,7 @@ export function checkMessage(post: CheckPost): SlackMessage {
   switch (post.kind) {
     case 'check-running':
       return {
-        text: `Running ${post.target}`,
+        text: `Running ${userText(post.target, 60)}`,
         blocks: [
           context(
             `:hourglass_flowing_sand: ${mention(post.actor)} is running \`${userText(post.target, 60)}\` (${post.count} check${post.count === 1 ? '' : 's'})…`,
@@ -38,11 +38,11 @@ export function checkMessage(post: CheckPost): SlackMessage {
       }
       if (post.results.length > room)
         blocks.push(context(`…and ${post.results.length - room} more results in the timeline.`));
-      return { text: `Health ${post.target}: ${summary}`, blocks };
+      return { text: `Health ${userText(post.target, 60)}: ${summary}`, blocks };
     }
     case 'token-refreshed':
       return {
-        text: `Token ${post.provider} ${post.ok ? 'refreshed' : 'refresh failed'}`,
+        text: `Token ${userText(post.provider, 60)} ${post.ok ? 'refreshed' : 'refresh failed'}`,
         blocks: [
           section(
             post.ok
@@ -71,12 +71,12 @@ function tokenAlert(post: Extract<ThreadPost, { kind: 'token-alert' }>): SlackMe
     : '';
   if (post.state === 'recovered') {
     return {
-      text: `Token ${post.provider} refreshed again`,
+      text: `Token ${userText(post.provider, 60)} refreshed again`,
       blocks: [section(`:large_green_circle: The ${name} token was refreshed again.${until}`)],
     };
   }
   return {
-    text: `Token ${post.provider} could not be refreshed`,
+    text: `Token ${userText(post.provider, 60)} could not be refreshed`,
     blocks: [
       section(
         `:rotating_light: The ${name} token could not be refreshed and ${STANDING[post.status]}.${until}\n${userText(post.error ?? 'unknown error', 500)}`,

@@ -93,7 +93,7 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
       `${resolved ? 'Closed' : 'Live'} · updated to version ${incident.version} · \`/incident help\` for commands`,
     ),
   ];
-  const text = `${incident.key} ${incident.title}: ${incident.status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
+  const text = `${incident.key} ${userText(incident.title, 150)}: ${incident.status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
   return { text, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 
@@ -177,7 +177,7 @@ function rollbackBlocks(snapshot: IncidentSnapshot): Blocks {
       style: 'danger',
       confirm: {
         title: `Run "${r.title}"?`,
-        text: `${snapshot.dryRun ? '*Dry run:* nothing will change. ' : ''}Runs \`${r.description}\`${r.target ? ` on ${r.target}` : ''}.${r.targetTimeMs ? ` Target: done within ${formatDuration(r.targetTimeMs)}.` : ''}${r.approval ? ' Needs a second person to approve.' : ''}`,
+        text: `${snapshot.dryRun ? '*Dry run:* nothing will change. ' : ''}Runs \`${userText(r.description, 200)}\`${r.target ? ` on ${userText(r.target, 60)}` : ''}.${r.targetTimeMs ? ` Target: done within ${formatDuration(r.targetTimeMs)}.` : ''}${r.approval ? ' Needs a second person to approve.' : ''}`,
         confirm: r.approval ? 'Request approval' : 'Run it',
       },
     }),

@@ -17,7 +17,7 @@ function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMe
         style: 'danger',
         confirm: {
           title: `Run "${a.title}"?`,
-          text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${a.plan}\`${a.target ? ` on ${a.target}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`,
+          text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${userText(a.plan, 200)}\`${a.target ? ` on ${userText(a.target, 60)}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`,
           confirm: a.approval ? 'Request approval' : 'Run it',
         },
       }),

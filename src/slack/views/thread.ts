@@ -9,14 +9,14 @@ export function threadMessage(post: ThreadPost): SlackMessage {
   switch (post.kind) {
     case 'note':
       return {
-        text: `Note: ${post.text}`,
+        text: `Note: ${userText(post.text, 300)}`,
         blocks: [section(`:memo: ${mention(post.actor)}: ${userText(post.text, 2_900)}`)],
       };
     case 'status':
       return { text: post.text, blocks: [context(`${mention(post.actor)} ${post.text}`)] };
     case 'step-not-configured':
       return {
-        text: `Step ${post.step}: ${post.runner} ${post.name} is not configured`,
+        text: `Step ${post.step}: ${post.runner} ${userText(post.name, 60)} is not configured`,
         blocks: [
           section(
             `:information_source: ${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*): the ${post.runner} \`${userText(post.name, 60)}\` is not configured in this bot yet, so nothing ran. The request is in the timeline.`,
@@ -48,6 +48,7 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       return checkMessage(post);
     case 'alert-firing':
     case 'alert-resolved':
+    case 'alerts-joined':
       return alertMessage(post);
   }
 }

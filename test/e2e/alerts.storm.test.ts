@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overrideConfig } from '../support/config.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { timelineOf } from '../support/timeline.js';
+
+const TOKEN = 'storm-token-placeholder-0123456789abcdef';
+
+/** One Alertmanager notification: one group (its groupKey), `count` firing alerts. */
+function groupBody(group: string, count: number, alertname = 'RedisDown') {
+  return {
+    version: '4',
+    groupKey: `{}/{severity="page"}:{alertname="${alertname}", cluster="${group}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'incident-bot',
+    groupLabels: { alertname, cluster: group },
+    commonLabels: { alertname, cluster: group },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.invalid',
+    alerts: Array.from({ length: count }, (_, i) => ({
+      status: 'firing',
+      labels: { alertname, cluster: group, instance: `${group}-${i}` },
+      annotations: { summary: `${alertname} on ${group}-${i}` },
+      startsAt: '2026-11-30T03:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      fingerprint: `${group}-${String(i).padStart(4, '0')}`,
+    })),
+  };
+}
+
+interface Outcome {
+  opened: string[];
+  known: number;
+  joined: number;
+  folded: number;
+}
+
+/**
+ * Alert storms are bounded: the alerts of one group join one incident, and
+ * at most `max_new_incidents` incidents open from alerts per window; the
+ * rest is folded into the newest with a line in its thread.
+ */
+describe('alert storms', () => {
+  let h: Harness;
+  let replicaUrl: string;
+  const send = async (body: unknown, url = h.bot.url): Promise<Outcome> => {
+    const answer = await fetch(`${url}/hooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(200);
+    return (await answer.json()) as Outcome;
+  };
+  const incidents = async () =>
+    (await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT * FROM incidents ORDER BY id'))
+      .rows;
+  const linked = async () =>
+    (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_incidents')).rows[0]!.n;
+  const threadText = (i: { channel_id: string; message_ts: string }) =>
+    h.slack.thread(i.channel_id, i.message_ts).map((m) => m.text);
+
+  beforeAll(async () => {
+    h = await startHarness({
+      config: (base) =>
+        overrideConfig(
+          base,
+          {
+            alerts: {
+              token: '${AM_TOKEN}',
+              routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }],
+              max_new_incidents: 5,
+              incident_window: '10m',
+            },
+          },
+          { AM_TOKEN: TOKEN },
+        ),
+    });
+    replicaUrl = (await h.startReplica()).url;
+  });
+  afterAll(() => h.stop());
+
+  it('opens exactly 3 incidents for one batch of 50 alerts in 3 groups, delivered at once to two replicas', async () => {
+    const bodies = [groupBody('east', 17), groupBody('west', 17), groupBody('north', 16)];
+    const outcomes = await Promise.all([
+      send(bodies[0]),
+      send(bodies[1], replicaUrl),
+      send(bodies[2]),
+      send(bodies[2], replicaUrl),
+    ]);
+    await h.settle();
+    expect(outcomes.flatMap((o) => o.opened)).toHaveLength(3);
+    expect(await incidents()).toHaveLength(3);
+    expect(await linked()).toBe(50);
+    // Every alert is in its incident: the opener in incident.opened, the others as alert.joined.
+    const joined = await Promise.all(
+      (await incidents()).map(
+        async (i) => (await timelineOf(h.db, i.key)).filter((e) => e.kind === 'alert.joined').length,
+      ),
+    );
+    expect(joined.sort((a, b) => a - b)).toEqual([15, 16, 16]);
+    // One summary line per batch in each thread, not one post per alert.
+    for (const incident of await incidents()) {
+      const lines = threadText(incident).filter((t) => /more alerts? joined this incident/.test(t));
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('opens nothing more when Alertmanager repeats the batch, on either replica', async () => {
+    const outcomes = await Promise.all([
+      send(groupBody('east', 17), replicaUrl),
+      send(groupBody('west', 17)),
+      send(groupBody('north', 16), replicaUrl),
+    ]);
+    expect(outcomes.map((o) => o.opened)).toEqual([[], [], []]);
+    expect(outcomes.reduce((n, o) => n + o.known, 0)).toBe(50);
+    expect(await incidents()).toHaveLength(3);
+  });
+
+  it('folds the groups past the cap into the newest alert incident, with a summary line in its thread', async () => {
+    const fourth = await send(groupBody('south', 2));
+    const fifth = await send(groupBody('central', 2));
+    expect([fourth.opened.length, fifth.opened.length]).toEqual([1, 1]);
+    const newest = (await incidents()).at(-1)!;
+    expect(newest.key).toBe(fifth.opened[0]);
+    const sixth = await send(groupBody('island', 3));
+    const seventh = await send(groupBody('orbit', 4), replicaUrl);
+    await h.settle();
+    expect([sixth, seventh]).toEqual([
+      expect.objectContaining({ opened: [], joined: 3, folded: 3 }),
+      expect.objectContaining({ opened: [], joined: 4, folded: 4 }),
+    ]);
+    expect(await incidents()).toHaveLength(5);
+    const folded = (await timelineOf(h.db, newest.key)).filter((e) => e.kind === 'alert.joined' && e.data.folded);
+    expect(folded).toHaveLength(7);
+    expect(threadText(newest)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^3 more alerts joined this incident/)]),
+    );
+    const summary = h.slack
+      .thread(newest.channel_id, newest.message_ts)
+      .map((m) => JSON.stringify(m.blocks))
+      .find((b) => b.includes('4 more alerts joined'));
+    expect(summary).toContain('at most 5 incidents open from alerts per 10m');
+    // A later alert of a folded group joins the same incident directly.
+    const later = await send({
+      ...groupBody('island', 1),
+      alerts: [{ ...groupBody('island', 1).alerts[0]!, fingerprint: 'island-late' }],
+    });
+    expect(later).toMatchObject({ opened: [], joined: 1 });
+    expect(await incidents()).toHaveLength(5);
+  });
+});
