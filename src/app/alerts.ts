@@ -5,6 +5,7 @@ import { getIncident } from '../store/incidents.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import type { AppDeps } from './deps.js';
 import { openIncident } from './openIncident.js';
+import { postWhenPlaced } from './work/threadPost.js';
 
 export interface AlertsOutcome {
   /** Keys of incidents opened now. */
@@ -60,14 +61,19 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
       continue;
     }
     const { labels, annotations, startsAt, generatorURL } = alert;
-    await deps.slack.postInThread(opened.channelId, opened.messageTs, {
-      kind: 'alert-firing',
-      alertname: labels.alertname ?? 'alert',
-      labels,
-      annotations,
-      startsAt,
-      ...(generatorURL ? { generatorUrl: generatorURL } : {}),
-    });
+    await postWhenPlaced(
+      deps,
+      opened,
+      {
+        kind: 'alert-firing',
+        alertname: labels.alertname ?? 'alert',
+        labels,
+        annotations,
+        startsAt,
+        ...(generatorURL ? { generatorUrl: generatorURL } : {}),
+      },
+      'alert-firing',
+    );
     outcome.opened.push(opened.incident.key);
   }
   return outcome;

@@ -36,6 +36,8 @@ export const TIMELINE_KINDS = [
   'report.posted',
   'timeline.viewed',
   'alert.resolved',
+  'incident.placed',
+  'incident.place_failed',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

@@ -70,6 +70,14 @@ export type CommandRoutes = Partial<
   >
 >;
 
+function unplacedSentence(kind: 'opened' | 'unplaced', key: string): string {
+  return kind === 'opened'
+    ? `*${key}* is open; its channel is being created (Slack is not answering yet). ` +
+        'Responders are paged as soon as it is visible; if Slack keeps failing you get a direct message.'
+    : `*${key}* is already open for this playbook and its channel is still being created, so no second incident was opened. ` +
+        'Responders are paged as soon as it is visible.';
+}
+
 /**
  * The `/incident` listener: parse, ack, call one use case. Everything that
  * needs no I/O is answered in the ack itself; the rest is acked at once and
@@ -137,13 +145,20 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
       if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') return;
       try {
         if (cmd.kind === 'open') {
-          const opened = await openIncident(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);
-          if (opened.kind === 'opened' && opened.channelId !== channelId) {
+          const opened = await openIncident(
+            deps,
+            { playbook: cmd.playbook, summary: cmd.summary, channelId, joinUnplaced: true },
+            actor,
+          );
+          if (opened.kind === 'opened' && opened.where && opened.where.channelId !== channelId) {
             await respond({
               response_type: 'in_channel',
               replace_original: false,
-              text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.channelId}>.`,
+              text: `<@${user}> opened *${opened.incident.key}* · ${opened.incident.title}: follow it in <#${opened.where.channelId}>.`,
             });
+          } else if (opened.kind !== 'duplicate' && !(opened.kind === 'opened' && opened.where)) {
+            // Slack did not answer yet: the key now, the channel when the place work gets through (work/place.ts).
+            await answer(respond, { kind: 'text', text: unplacedSentence(opened.kind, opened.incident.key) });
           }
           return;
         }
