@@ -80,15 +80,15 @@ export class WebApi {
       if (!(error instanceof BadRequest)) throw error;
       answer = { status: 200, body: { ok: false, error: error.error } };
     }
-    if (answer.status === 0) {
-      // A hang: recorded, never answered.
+    const after = answer.status === 200 ? this.faults.take(method, params, (f) => !refuses(f)) : undefined;
+    if (answer.status === 0 || (after && 'hangAfterDoing' in after)) {
+      // A hang (before or after doing the call): recorded, never answered.
       this.calls.push({ method, params, token, at: this.options.now(), status: 0, response: answer.body });
       this.hung.add(res);
       res.on('close', () => this.hung.delete(res));
       this.options.onCall(this.calls.at(-1)!);
       return;
     }
-    const after = answer.status === 200 ? this.faults.take(method, params, (f) => !refuses(f)) : undefined;
     if (after && 'delayMs' in after) await new Promise((resolve) => setTimeout(resolve, after.delayMs));
     if (after && 'dropAfterDoing' in after) {
       const call: RecordedCall = { method, params, token, at: this.options.now(), status: 0, response: answer.body };

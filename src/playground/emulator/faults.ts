@@ -7,6 +7,7 @@
  * - `{ ratelimited: seconds }`: HTTP 429 with Retry-After; nothing is done.
  * - `{ hang: true }`: nothing is done and no answer ever comes (the client times out).
  * - `{ dropAfterDoing: true }`: the call takes effect, then the connection drops: the answer is lost.
+ * - `{ hangAfterDoing: true }`: the call takes effect and no answer ever comes (a process killed while it waits).
  * - `{ delayMs }`: the call takes effect and is answered that much later.
  *
  * A fault applies to the next `times` matching calls (default 1), or to every
@@ -18,6 +19,7 @@ export type SlackFault =
   | { ratelimited: number }
   | { hang: true }
   | { dropAfterDoing: true }
+  | { hangAfterDoing: true }
   | { delayMs: number };
 
 /** Picks which calls of a method a fault applies to, by their parameters. */
