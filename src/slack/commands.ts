@@ -70,11 +70,12 @@ export type CommandRoutes = Partial<
   >
 >;
 
-function unplacedSentence(kind: 'opened' | 'unplaced', key: string): string {
+function unplacedSentence(kind: 'opened' | 'unplaced', key: string, inPlace: boolean): string {
+  const home = inPlace ? 'its message is being posted here' : 'its channel is being created';
   return kind === 'opened'
-    ? `*${key}* is open; its channel is being created (Slack is not answering yet). ` +
+    ? `*${key}* is open; ${home} (Slack is not answering yet). ` +
         'Responders are paged as soon as it is visible; if Slack keeps failing you get a direct message.'
-    : `*${key}* is already open for this playbook and its channel is still being created, so no second incident was opened. ` +
+    : `*${key}* is already open for this playbook and ${home}, so no second incident was opened. ` +
         'Responders are paged as soon as it is visible.';
 }
 
@@ -158,7 +159,8 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
             });
           } else if (opened.kind !== 'duplicate' && !(opened.kind === 'opened' && opened.where)) {
             // Slack did not answer yet: the key now, the channel when the place work gets through (work/place.ts).
-            await answer(respond, { kind: 'text', text: unplacedSentence(opened.kind, opened.incident.key) });
+            const inPlace = opened.incident.channelId !== null;
+            await answer(respond, { kind: 'text', text: unplacedSentence(opened.kind, opened.incident.key, inPlace) });
           }
           return;
         }

@@ -151,3 +151,42 @@ describe('opening an incident while Slack fails', () => {
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.status === 0)).toHaveLength(1);
   });
 });
+
+describe('opening an in_place incident while Slack fails', () => {
+  let h: FaultHarness;
+  beforeAll(async () => {
+    h = await startFaultHarness({
+      clock: new ManualClock(new Date()),
+      log: silentLogger,
+      config: (c) => ({ ...c, incident_channel: 'in_place' }),
+    });
+  });
+  afterAll(() => h.stop());
+
+  it('Invisible incident, in place: chat.postMessage answering 500 for the live message; placed once Slack recovers', async () => {
+    const isLive = (p: Record<string, unknown>) =>
+      JSON.stringify(p.metadata ?? '').includes('incidentbot_live_message');
+    h.slack.failNext('chat.postMessage', { status: 500 }, { always: true, match: isLive });
+    await h.slack.sendCommand({ text: 'auth-401 in place', user: ADA, channel: 'C0INCIDENTS' });
+    await h.settle();
+    await h.advance(20_000);
+    const before = await h.db.query<{ channel_id: string; message_ts: string | null }>(
+      `SELECT channel_id, message_ts FROM incidents WHERE key = 'INC-1'`,
+    );
+    expect(before.rows[0]).toEqual({ channel_id: 'C0INCIDENTS', message_ts: null });
+    expect(h.slack.callsTo('conversations.create')).toHaveLength(0);
+    expect(h.slack.calls.filter((c) => String(c.params.text).includes('paged for INC-1'))).toHaveLength(0);
+
+    h.slack.clearFaults();
+    await h.advance(MINUTE);
+    const after = await h.db.query<{ message_ts: string }>(`SELECT message_ts FROM incidents WHERE key = 'INC-1'`);
+    const live = h.slack
+      .messages('C0INCIDENTS')
+      .filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === 'incidentbot_live_message');
+    expect(live.map((m) => m.ts)).toEqual([after.rows[0]!.message_ts]);
+    expect(h.slack.callsTo('conversations.create')).toHaveLength(0);
+    await h.slack.waitFor(() => h.slack.calls.find((c) => String(c.params.text).includes('paged for INC-1')), {
+      what: 'level 1 paged once placed',
+    });
+  });
+});
