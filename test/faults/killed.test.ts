@@ -115,7 +115,8 @@ describe('the bot killed while it opens an incident', () => {
       expect(threadPages).toHaveLength(1);
 
       const { rows: events } = await database.db.query<{ kind: string; n: number }>(
-        `SELECT kind, count(*)::int AS n FROM timeline_events WHERE kind IN ('incident.opened', 'incident.placed', 'escalation.paged') GROUP BY kind ORDER BY kind`,
+        `SELECT kind, count(*)::int AS n FROM timeline_events
+          WHERE kind IN ('incident.opened', 'incident.placed', 'escalation.paged') GROUP BY kind ORDER BY kind`,
       );
       expect(events).toEqual([
         { kind: 'escalation.paged', n: 1 },

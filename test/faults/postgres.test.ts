@@ -33,24 +33,28 @@ describe('PostgreSQL going away', () => {
       )
     ).rowCount;
 
-  it('Crash: PostgreSQL refusing connections at the moment a woken worker tick runs does not kill the process, and the due work runs once after PostgreSQL returns', async () => {
-    const { key } = await h.open('auth-401 before the outage');
-    await h.pg.cut();
-    clock.advance(16 * MINUTE); // level 2's clock runs out while PostgreSQL refuses connections
-    h.bot.deps!.wake();
-    await until(() => logs.text().includes('cannot claim due work'), { what: 'the woken tick to meet the refusal' });
-    await expect(h.bot.worker!.tick()).resolves.toBe(0);
-    expect(unhandled).toEqual([]);
-    expect(await count(key, 'incident.escalated')).toBe(0);
+  it(
+    'Crash: PostgreSQL refusing connections at the moment a woken worker tick runs does not kill the process, ' +
+      'and the due work runs once after PostgreSQL returns',
+    async () => {
+      const { key } = await h.open('auth-401 before the outage');
+      await h.pg.cut();
+      clock.advance(16 * MINUTE); // level 2's clock runs out while PostgreSQL refuses connections
+      h.bot.deps!.wake();
+      await until(() => logs.text().includes('cannot claim due work'), { what: 'the woken tick to meet the refusal' });
+      await expect(h.bot.worker!.tick()).resolves.toBe(0);
+      expect(unhandled).toEqual([]);
+      expect(await count(key, 'incident.escalated')).toBe(0);
 
-    await h.pg.restore();
-    await h.settle();
-    expect(await count(key, 'incident.escalated')).toBe(1);
-    expect(await count(key, 'escalation.paged', 2)).toBe(1);
-    await h.advance(MINUTE);
-    expect(await count(key, 'escalation.paged', 2)).toBe(1);
-    expect(unhandled).toEqual([]);
-  });
+      await h.pg.restore();
+      await h.settle();
+      expect(await count(key, 'incident.escalated')).toBe(1);
+      expect(await count(key, 'escalation.paged', 2)).toBe(1);
+      await h.advance(MINUTE);
+      expect(await count(key, 'escalation.paged', 2)).toBe(1);
+      expect(unhandled).toEqual([]);
+    },
+  );
 
   it('PostgreSQL restarted during an incident open: the opener gets a clear sentence; nothing half-done remains', async () => {
     // Down when the command arrives: nothing is opened, and the opener reads why.
