@@ -150,6 +150,22 @@ describe('opening an incident while Slack fails', () => {
     expect(live.map((m) => m.ts)).toEqual([placed.message_ts]);
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.status === 0)).toHaveLength(1);
   });
+
+  it('acknowledged while Slack fails to create its channel: placed later without paging anyone', async () => {
+    h.slack.failNext('conversations.create', { status: 500 }, { always: true });
+    await h.slack.sendCommand({ text: 'database slow', user: ADA });
+    await h.settle();
+    const { rows } = await h.db.query<{ key: string }>(`SELECT key FROM incidents WHERE playbook_id = 'database'`);
+    const key = rows[0]!.key;
+    await h.slack.sendCommand({ text: `ack ${key}`, user: ADA });
+    await h.settle();
+    h.slack.clearFaults();
+    await h.advance(MINUTE);
+    expect((await incident(key)).placed_at).not.toBeNull();
+    expect(await events(key, 'incident.acknowledged')).toHaveLength(1);
+    expect(pagesFor(key)).toHaveLength(0);
+    expect(await events(key, 'escalation.paged')).toHaveLength(0);
+  });
 });
 
 describe('opening an in_place incident while Slack fails', () => {

@@ -49,11 +49,6 @@ export function levelWork(
   return work;
 }
 
-/** Opening pages level 1 and starts its clock. */
-export async function startEscalation(tx: Transaction, incident: Incident, at: Date): Promise<void> {
-  await scheduleWork(tx, levelWork(incident, 1, 0, 'opened', at), at);
-}
-
 /** Acknowledge stops acknowledgement clocks; unresolved clocks keep running. */
 export async function stopAcknowledgementClock(tx: Transaction, incident: Incident, at: Date): Promise<void> {
   const stopped = await cancelWork(tx, incident.id, ['escalate'], at, 'acknowledged', {

@@ -16,7 +16,7 @@ import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { loadSnapshot, snapshotOf } from '../snapshot.js';
-import { startEscalation } from './escalation.js';
+import { levelWork } from './escalation.js';
 import { enqueueStatusUpdate } from './notifications.js';
 import type { WorkResult } from './types.js';
 
@@ -143,7 +143,13 @@ async function placed(
     if (current.status !== 'resolved') {
       // The escalation clock starts now: level 1 is paged, level 2's time runs from this moment. (Escalated by
       // hand meanwhile: that level's page and clock were scheduled then, and have waited for this moment.)
-      if (current.escalationLevel === 1 && current.escalationCycle === 0) await startEscalation(tx, current, now);
+      // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): the clock that still runs, no page.
+      if (current.escalationLevel === 1 && current.escalationCycle === 0)
+        await scheduleWork(
+          tx,
+          levelWork(current, 1, 0, 'opened', now).filter((w) => current.status === 'open' || w.kind !== 'page'),
+          now,
+        );
       await enqueueStatusUpdate(tx, deps, current, { kind: 'opened' }, now);
     }
     const told = work.attempts > PLACE_FAILED_AFTER;
