@@ -8,6 +8,7 @@ import { RedisCoordinator } from './coord/redis.js';
 import { startBot } from './bot.js';
 import { ProblemsError, formatProblem, isBotError } from './errors.js';
 import { createLogger } from './log.js';
+import { crashGuards } from './crash.js';
 import { lintPlaybooks } from './playbooks/lint.js';
 import { describeDatabase, openDatabase } from './store/connect.js';
 import { migrate } from './store/migrate.js';
@@ -23,6 +24,13 @@ async function main(): Promise<void> {
   const mode = startMode(env, process.argv.slice(2).includes('playground'));
   const production = env.NODE_ENV === 'production';
   const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  // A dependency failing in the background never ends the process; a programming error does, saying why (crash.ts).
+  const guards = crashGuards(log, (code) => {
+    log.flush();
+    process.exit(code);
+  });
+  process.on('unhandledRejection', guards.unhandledRejection);
+  process.on('uncaughtException', guards.uncaughtException);
   const { config, file, isExample, warnings } = await loadConfig(process.env, process.cwd(), { production });
   log.info({ file, example: isExample }, isExample ? 'no incidentbot.yml: using the example config' : 'config loaded');
   if (warnings.length)

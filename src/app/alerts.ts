@@ -23,6 +23,7 @@ import { getIncident } from '../store/incidents.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import type { AppDeps } from './deps.js';
 import { type Opened, openIncident } from './openIncident.js';
+import { postWhenPlaced } from './work/threadPost.js';
 
 export interface AlertsOutcome {
   /** Keys of incidents opened now. */
@@ -145,14 +146,19 @@ async function place(deps: AppDeps, alert: Alert, route: AlertRoute, group: stri
   }
   if (opened.kind !== 'opened') return { kind: 'known' };
   const { labels, annotations, startsAt, generatorURL } = alert;
-  await deps.slack.postInThread(opened.channelId, opened.messageTs, {
-    kind: 'alert-firing',
-    alertname: nameOf(alert),
-    labels,
-    annotations,
-    startsAt,
-    ...(generatorURL ? { generatorUrl: generatorURL } : {}),
-  });
+  await postWhenPlaced(
+    deps,
+    opened,
+    {
+      kind: 'alert-firing',
+      alertname: nameOf(alert),
+      labels,
+      annotations,
+      startsAt,
+      ...(generatorURL ? { generatorUrl: generatorURL } : {}),
+    },
+    'alert-firing',
+  );
   return { kind: 'opened', key: opened.incident.key };
 }
 
@@ -176,37 +182,30 @@ async function join(deps: AppDeps, alert: Alert, group: string, incidentId: numb
   return { kind: 'joined', incidentId, folded };
 }
 
-const PLACEMENT_WAIT_MS = 5_000;
-
 /**
  * One line per batch in the thread of an incident alerts joined. An incident
- * another replica opened a moment ago may not have its message yet: the line
- * waits a few seconds for it (the timeline has the alerts either way).
+ * opened a moment ago (here or on another replica) may not be placed yet: the
+ * line then waits for it as durable work (the timeline has the alerts either way).
  */
 async function sayJoined(deps: AppDeps, incidentId: number, joined: { names: string[]; folded: number }) {
-  let incident = await getIncident(deps.db, incidentId);
-  for (const started = Date.now(); incident && !incident.messageTs && Date.now() - started < PLACEMENT_WAIT_MS;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    incident = await getIncident(deps.db, incidentId);
-  }
-  if (!incident?.channelId || !incident.messageTs) {
-    deps.log.warn(
-      { incidentId, alerts: joined.names.length },
-      'alerts joined an incident not in Slack yet: not said in its thread',
-    );
-    return;
-  }
+  const incident = await getIncident(deps.db, incidentId);
+  if (!incident) return;
   const { max_new_incidents: max, incident_window: windowMs } = deps.config.alerts;
-  await deps.slack
-    .postInThread(incident.channelId, incident.messageTs, {
+  const where =
+    incident.channelId && incident.messageTs
+      ? { channelId: incident.channelId, messageTs: incident.messageTs }
+      : undefined;
+  await postWhenPlaced(
+    deps,
+    { incident, ...(where ? { where } : {}) },
+    {
       kind: 'alerts-joined',
       names: tallyNames(joined.names),
       folded: joined.folded,
       ...(joined.folded ? { cap: { max, windowMs } } : {}),
-    })
-    .catch((error: unknown) =>
-      deps.log.warn({ err: error, incident: incident.key }, 'could not say the joined alerts'),
-    );
+    },
+    `alerts-joined:${deps.clock.now().getTime()}:${joined.names.length}`,
+  ).catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'could not say the joined alerts'));
 }
 
 async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefined> {

@@ -22,6 +22,11 @@ export interface AppDeps {
   catalog: PlaybookCatalog;
   slack: SlackPort;
   /**
+   * The same port over the client that asks Slack once (no retries inside a call, a 429 thrown): durable work
+   * (placing an incident) retries by rescheduling itself.
+   */
+  slackOnce: SlackPort;
+  /**
    * The Web API client notify/ delivers through; it reports rate limits instead of waiting, so durable work is
    * rescheduled.
    */
@@ -29,6 +34,8 @@ export interface AppDeps {
   live: LiveMessage;
   /** Asks the due-work worker to look now (new work is due at once). */
   wake: () => void;
+  /** Runs one scheduled item now in this process, if nobody holds it (placing a new incident); never throws. */
+  runWorkNow: (id: number) => Promise<void>;
   log: Logger;
   metrics: Metrics;
   /** Timeline events about things already done outside the bot: written now, or kept and written later. */

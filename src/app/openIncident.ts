@@ -1,15 +1,17 @@
-import { type BotError, notFound } from '../errors.js';
+import { BotError, notFound } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { policyFor } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
-import type { Transaction } from '../store/db.js';
-import { DuplicateRequestError, openIncident as insertIncident, setIncidentMessage } from '../store/incidents.js';
+import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
+import { DuplicateRequestError, getIncident, openIncident as insertIncident } from '../store/incidents.js';
+import { findUnplacedIncident } from '../store/placement.js';
+import { findWorkByKey, scheduleWork } from '../store/work.js';
 import type { Actor, AppDeps } from './deps.js';
-import { snapshotOf } from './snapshot.js';
 import { startDeadlines } from './work/deadlines.js';
-import { startEscalation } from './work/escalation.js';
-import { enqueueStatusUpdate } from './work/notifications.js';
+import { placeKey, placeWork } from './work/place.js';
+
+export { incidentChannelName } from './work/place.js';
 
 export interface OpenRequest {
   playbook: string;
@@ -20,23 +22,31 @@ export interface OpenRequest {
   severity?: Severity;
   /** More writes that belong to the opening (an alert's link to its incident): in its transaction. */
   alsoRecord?: (tx: Transaction, incident: Incident) => Promise<void>;
-}
-
-export type Opened =
-  { kind: 'opened'; incident: Incident; channelId: string; messageTs: string } | { kind: 'duplicate' };
-
-/** Channel names: Slack's rules (lowercase, digits, - and _), at most 80 characters. */
-export function incidentChannelName(prefix: string, number: number, playbookId: string): string {
-  return `${prefix}-${number}-${playbookId}`
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '-')
-    .slice(0, 80);
+  /**
+   * A person typed it: while an incident of the same playbook opened within UNPLACED_WINDOW_MS is still not
+   * placed (Slack failing), typing the command again answers with that incident instead of opening another.
+   */
+  joinUnplaced?: boolean;
 }
 
 /**
- * Opens an incident from a playbook: the row and its first timeline event in
- * one transaction, then its home in Slack (a dedicated channel, or where the
- * command was typed) and the live message, pinned.
+ * `opened`: committed; `where` is set when it was placed at once (Slack answered), absent while its place work
+ * retries. `unplaced`: the same playbook's incident is still being placed (a retyped command).
+ */
+export type Opened =
+  | { kind: 'opened'; incident: Incident; where?: { channelId: string; messageTs: string } }
+  | { kind: 'unplaced'; incident: Incident }
+  | { kind: 'duplicate' };
+
+export const UNPLACED_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Opens an incident from a playbook. One transaction commits the row, its
+ * first timeline event, its deadlines and its `place` work (work/place.ts:
+ * channel, invite, live message, pin, then pages and stakeholders); no Slack
+ * work happens before that commit. The place work is then run at once in
+ * this process; when Slack fails, the worker retries it with backoff and the
+ * caller answers with the key alone.
  */
 export async function openIncident(deps: AppDeps, request: OpenRequest, actor: Actor): Promise<Opened> {
   const playbook = deps.catalog.find(request.playbook);
@@ -44,9 +54,14 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
   const at = deps.clock.now();
   const severity = request.severity ?? playbook.severity;
   const escalation = policyFor(playbook, severity, deps.config.escalation);
-  let incident: Incident;
+  const dedicated = deps.config.incident_channel === 'dedicated' || request.channelId === '';
+  let opened: { incident: Incident; placeId: number | undefined };
   try {
-    incident = await deps.db.transaction(async (tx) => {
+    if (request.joinUnplaced) {
+      const pending = await findUnplacedIncident(deps.db, playbook.id, new Date(at.getTime() - UNPLACED_WINDOW_MS));
+      if (pending) return { kind: 'unplaced', incident: pending };
+    }
+    opened = await deps.db.transaction(async (tx) => {
       const { incident } = await insertIncident(tx, {
         playbook,
         title: playbook.title,
@@ -54,42 +69,37 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
         severity,
         openedBy: actor.user,
         openedAt: at,
+        ...(dedicated ? {} : { channelId: request.channelId }),
         ...(escalation ? { escalation } : {}),
         ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
       });
-      // The clocks start in the same transaction: a crash after this commit loses none of them.
-      await startEscalation(tx, incident, at);
       await startDeadlines(tx, deps, incident, at);
-      await enqueueStatusUpdate(tx, deps, incident, { kind: 'opened' }, at);
+      await scheduleWork(tx, [placeWork(incident, at, { opener: actor.user, dedicated })], at);
       await request.alsoRecord?.(tx, incident);
-      return incident;
+      return { incident, placeId: await findWorkByKey(tx, placeKey(incident.id)) };
     });
   } catch (error) {
     if (error instanceof DuplicateRequestError) return { kind: 'duplicate' };
+    if (isDatabaseUnavailable(error)) throw databaseAway(error);
     throw error;
   }
+  const { incident, placeId } = opened;
   deps.metrics.timelineEvents.inc({ kind: 'incident.opened' });
   deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, 'incident opened');
+  if (placeId !== undefined) await deps.runWorkNow(placeId);
+  const now = await getIncident(deps.db, incident.id).catch(() => undefined);
+  return now?.channelId && now.messageTs
+    ? { kind: 'opened', incident: now, where: { channelId: now.channelId, messageTs: now.messageTs } }
+    : { kind: 'opened', incident: now ?? incident };
+}
 
-  const channelId =
-    deps.config.incident_channel === 'dedicated' || request.channelId === ''
-      ? (
-          await deps.slack.createChannel(
-            incidentChannelName(deps.config.channel_prefix, incident.number, playbook.id),
-            [actor.user],
-          )
-        ).channelId
-      : request.channelId;
-  const placed = { ...incident, channelId };
-  const { ts } = await deps.slack.postIncidentMessage(channelId, snapshotOf(deps, placed, []));
-  await setIncidentMessage(deps.db, incident.id, channelId, ts);
-  await deps.slack
-    .pin(channelId, ts)
-    .catch((error: unknown) =>
-      deps.log.warn({ err: error, incident: incident.key }, 'could not pin the incident message'),
-    );
-  deps.wake();
-  return { kind: 'opened', incident: { ...placed, messageTs: ts }, channelId, messageTs: ts };
+function databaseAway(cause: unknown): BotError {
+  return new BotError(
+    'unavailable',
+    'The database stopped answering while the incident was being opened, so it may not be open. ' +
+      '`/incident list` shows it once the database is back; if it is not there, type the command again.',
+    { cause },
+  );
 }
 
 export function unknownPlaybook(deps: Pick<AppDeps, 'catalog'>, typed: string): BotError {

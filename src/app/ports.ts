@@ -90,6 +90,15 @@ export type ThreadPost =
       error?: string;
     };
 
+/** What an incident's own channel is called and how the bot knows it is its own. */
+export interface ChannelHome {
+  name: string;
+  key: string;
+  title: string;
+  /** Unique to this incident (not just its key, which a new database reuses): written in the channel's purpose. */
+  marker: string;
+}
+
 /** A health check result as the thread shows it. */
 export interface CheckResultView {
   name: string;
@@ -106,9 +115,23 @@ export interface CheckResultView {
  * in slack/port.ts; a test may implement it in memory.
  */
 export interface SlackPort {
-  /** Creates a channel (a suffix is added when the name is taken) and invites people. */
-  createChannel(name: string, invite: string[]): Promise<{ channelId: string; name: string }>;
-  postIncidentMessage(channelId: string, snapshot: IncidentSnapshot): Promise<{ ts: string }>;
+  /**
+   * Creates an incident's channel, or adopts the one an earlier attempt created when its answer was lost: a
+   * channel of that name created by this bot whose purpose is empty or carries `home.marker` is reused, never
+   * duplicated; a name taken by anything else gets a suffix. The purpose says whose channel it is.
+   */
+  createIncidentChannel(home: ChannelHome): Promise<{ channelId: string; name: string; adopted: boolean }>;
+  /** Invites people; those Slack refuses for good (not found, deactivated) come back as problems, not thrown. */
+  invite(channelId: string, users: string[]): Promise<{ problems: string[] }>;
+  /**
+   * Posts the live message. With `key`, the message carries it in its metadata, and `lookFirst` finds a message
+   * an earlier attempt posted (its answer lost) instead of posting another.
+   */
+  postIncidentMessage(
+    channelId: string,
+    snapshot: IncidentSnapshot,
+    options?: { key: string; lookFirst: boolean },
+  ): Promise<{ ts: string; reused?: boolean }>;
   updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void>;
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
   /** A message of its own in a channel (not about one incident: a token alert). */
@@ -119,7 +142,8 @@ export interface SlackPort {
   channelMembers(channelId: string): Promise<string[]>;
   /** Members of a user group (for permissions and pages). */
   usergroupMembers(usergroup: string): Promise<string[]>;
-  pin(channelId: string, ts: string): Promise<void>;
+  /** Pins a message (already pinned is fine); a pin Slack refuses for good is a problem, not thrown. */
+  pin(channelId: string, ts: string): Promise<{ problem?: string }>;
   /** Resolves `@handle` to a user id; undefined when no such user. */
   findUser(handle: string): Promise<string | undefined>;
   /** Uploads a text file into a thread. */

@@ -7,6 +7,7 @@ import { lockGroupState, saveGroupState } from '../store/jobs.js';
 import type { AppDeps } from './deps.js';
 import { checksFor, resultView, runAndRecord } from './health.js';
 import { openIncident } from './openIncident.js';
+import { postWhenPlaced } from './work/threadPost.js';
 import { alertTokens } from './tokenAlerts.js';
 
 /**
@@ -80,7 +81,7 @@ async function runAndRecordInto(
   target: string,
   results: Awaited<ReturnType<typeof runAndRecord>>,
 ): Promise<void> {
-  const { incident, channelId, messageTs } = opened;
+  const { incident } = opened;
   const at = deps.clock.now();
   await deps.spool.record(
     ...results.map((r) => ({
@@ -99,11 +100,12 @@ async function runAndRecordInto(
       },
     })),
   );
-  await deps.slack.postInThread(channelId, messageTs, {
-    kind: 'check-results',
-    target,
-    results: results.map(resultView),
-  });
+  await postWhenPlaced(
+    deps,
+    opened,
+    { kind: 'check-results', target, results: results.map(resultView) },
+    'scheduled-check-results',
+  );
 }
 
 /**

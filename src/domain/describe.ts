@@ -25,6 +25,17 @@ export function describeEvent(
       return `opened the incident${d.summary ? `: ${str('summary')}` : ''}`;
     case 'incident.acknowledged':
       return 'acknowledged';
+    case 'incident.placed':
+      return `made it visible in ${place('channelId')}${
+        Number(d.attempts) > 1
+          ? ` after ${str('attempts')} attempts (${formatDuration(Number(d.afterMs))} after it was opened)`
+          : ''
+      }`;
+    case 'incident.place_failed':
+      return (
+        `could not create its channel or live message after ${str('attempts')} attempts (${str('error')}); ` +
+        'still trying, nobody paged yet'
+      );
     case 'incident.mitigated':
       return `marked it mitigated${d.summary ? `: ${str('summary')}` : ''}`;
     case 'incident.resolved':

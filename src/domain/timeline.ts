@@ -38,6 +38,8 @@ export const TIMELINE_KINDS = [
   'alert.resolved',
   'access.refused',
   'alert.joined',
+  'incident.placed',
+  'incident.place_failed',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

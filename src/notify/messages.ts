@@ -146,3 +146,26 @@ export function deadlineMissed(commander: string, title: string, dueAt: Date): O
     ],
   };
 }
+
+/** To the opener, when Slack keeps failing to create an incident's channel or post its message. */
+export function placeFailed(key: string, title: string, attempts: number): OutgoingMessage {
+  return {
+    text: `${key} is open, but Slack keeps failing to create its channel`,
+    blocks: [
+      section(
+        `:warning: *${key}* · ${safe(title, 150)} is open, but Slack failed ${attempts} times to create its channel or post its message. ` +
+          `The bot keeps trying; nobody is paged until it is visible. \`/incident list\` shows it.`,
+      ),
+    ],
+  };
+}
+
+/** To the opener who was told of failures: the incident is visible now. */
+export function placedAfterFailures(key: string, channelId: string): OutgoingMessage {
+  return {
+    text: `${key} is ready`,
+    blocks: [
+      section(`:white_check_mark: *${key}* is ready: follow it in <#${channelId}>. Its responders are paged now.`),
+    ],
+  };
+}

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
-import { type Work, claimDueWork, completeWork, retryWork } from '../store/work.js';
+import { type Work, claimDueWork, claimWork, completeWork, retryWork } from '../store/work.js';
 
 export interface WorkerOptions {
   db: Database;
@@ -49,6 +49,23 @@ export class DueWorker {
     return this.running;
   }
 
+  /**
+   * Runs one item now, if nobody holds it (the opener's process places its incident without waiting for a tick);
+   * like a tick, it logs and survives a failure.
+   */
+  async runNow(id: number): Promise<void> {
+    if (this.stopped) return;
+    const { db, clock, log } = this.options;
+    let work: Work | undefined;
+    try {
+      work = await claimWork(db, id, this.id, clock.now(), this.options.leaseMs ?? 120_000);
+    } catch (error) {
+      log.warn({ err: error, work: id }, 'could not claim the work to run it now; a tick will');
+      return;
+    }
+    if (work) await this.run(work);
+  }
+
   /** Stops claiming; waits for the items in hand. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -61,13 +78,21 @@ export class DueWorker {
       this.again = false;
       for (;;) {
         if (this.stopped) return total;
-        const claimed = await claimDueWork(
-          this.options.db,
-          this.id,
-          this.options.clock.now(),
-          this.options.leaseMs ?? 120_000,
-          this.options.batch ?? 25,
-        );
+        let claimed: Work[];
+        try {
+          claimed = await claimDueWork(
+            this.options.db,
+            this.id,
+            this.options.clock.now(),
+            this.options.leaseMs ?? 120_000,
+            this.options.batch ?? 25,
+          );
+        } catch (error) {
+          // PostgreSQL away: nothing was claimed, nothing is lost; the next tick (node-cron, every second) tries again.
+          this.options.log.warn({ err: error }, 'cannot claim due work (is PostgreSQL reachable?); will try again');
+          this.options.metrics.scheduledWork.inc({ kind: 'claim', outcome: 'failed' });
+          return total;
+        }
         if (claimed.length === 0) break;
         // Items of one incident run in order; different incidents run side by side.
         const byIncident = new Map<string, Work[]>();
@@ -89,7 +114,20 @@ export class DueWorker {
     return total;
   }
 
+  /** Runs one claimed item; never throws (a failure to record its outcome leaves it to its lease). */
   private async run(work: Work): Promise<void> {
+    try {
+      await this.runHandler(work);
+    } catch (error) {
+      // Recording the outcome failed (PostgreSQL away): the item is still leased to us and runs again when it expires.
+      this.options.log.warn(
+        { err: error, work: work.id, kind: work.kind },
+        'could not record the outcome of scheduled work; it runs again when its lease expires',
+      );
+    }
+  }
+
+  private async runHandler(work: Work): Promise<void> {
     const { db, clock, log, metrics, handlers } = this.options;
     const handler = handlers[work.kind];
     if (!handler) {

@@ -72,6 +72,15 @@ export type CommandRoutes = Partial<
   >
 >;
 
+function unplacedSentence(kind: 'opened' | 'unplaced', key: string, inPlace: boolean): string {
+  const home = inPlace ? 'its message is being posted here' : 'its channel is being created';
+  return kind === 'opened'
+    ? `*${key}* is open; ${home} (Slack is not answering yet). ` +
+        'Responders are paged as soon as it is visible; if Slack keeps failing you get a direct message.'
+    : `*${key}* is already open for this playbook and ${home}, so no second incident was opened. ` +
+        'Responders are paged as soon as it is visible.';
+}
+
 /**
  * The `/incident` listener: parse, ack, call one use case. Everything that
  * needs no I/O is answered in the ack itself; the rest is acked at once and
@@ -139,17 +148,26 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
       if ((await deps.coord.claimOnce(requestKey, 3_600_000)) === 'seen') return;
       try {
         if (cmd.kind === 'open') {
-          const opened = await openAsPerson(deps, { playbook: cmd.playbook, summary: cmd.summary, channelId }, actor);
+          const opened = await openAsPerson(
+            deps,
+            { playbook: cmd.playbook, summary: cmd.summary, channelId, joinUnplaced: true },
+            actor,
+          );
           if (opened.kind === 'refused') {
             await answer(respond, { kind: 'text', text: opened.sentence });
             return;
           }
-          if (opened.kind === 'opened' && opened.channelId !== channelId) {
+          if (opened.kind === 'opened' && opened.where && opened.where.channelId !== channelId) {
+            const title = escapeMrkdwn(opened.incident.title);
             await respond({
               response_type: 'in_channel',
               replace_original: false,
-              text: `<@${user}> opened *${opened.incident.key}* · ${escapeMrkdwn(opened.incident.title)}: follow it in <#${opened.channelId}>.`,
+              text: `<@${user}> opened *${opened.incident.key}* · ${title}: follow it in <#${opened.where.channelId}>.`,
             });
+          } else if (opened.kind !== 'duplicate' && !(opened.kind === 'opened' && opened.where)) {
+            // Slack did not answer yet: the key now, the channel when the place work gets through (work/place.ts).
+            const inPlace = opened.incident.channelId !== null;
+            await answer(respond, { kind: 'text', text: unplacedSentence(opened.kind, opened.incident.key, inPlace) });
           }
           return;
         }

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
+import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
 import type { Logger } from '../log.js';
 import { incidentMessage } from './views/incidentMessage.js';
 import { threadMessage } from './views/thread.js';
@@ -7,6 +7,21 @@ import { threadMessage } from './views/thread.js';
 /** The Slack error code of a failed Web API call (`not_in_channel`, `name_taken`, …). */
 export function slackError(error: unknown): string | undefined {
   return (error as { data?: { error?: string } } | undefined)?.data?.error;
+}
+
+/** Slack answered, and its answer is no (not a 5xx, a timeout or a rate limit): trying again will not help. */
+export function isPlatformError(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'slack_webapi_platform_error';
+}
+
+const LIVE_MESSAGE_EVENT = 'incidentbot_live_message';
+
+interface ListedChannel {
+  id?: string;
+  name?: string;
+  creator?: string;
+  is_archived?: boolean;
+  purpose?: { value?: string };
 }
 
 /**
@@ -17,39 +32,112 @@ export function slackError(error: unknown): string | undefined {
  */
 export class SlackWebPort implements SlackPort {
   private users?: { at: number; byName: Map<string, string> };
+  private botUser?: Promise<string | undefined>;
 
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
   ) {}
 
-  async createChannel(name: string, invite: string[]): Promise<{ channelId: string; name: string }> {
+  async createIncidentChannel(home: ChannelHome): Promise<{ channelId: string; name: string; adopted: boolean }> {
+    const purpose = `${home.key} · ${home.title}`.slice(0, 200) + ` (incident-bot ${home.marker})`;
     for (let attempt = 1; ; attempt++) {
-      const candidate = attempt === 1 ? name : `${name.slice(0, 76)}-${attempt}`;
+      const candidate = attempt === 1 ? home.name : `${home.name.slice(0, 76)}-${attempt}`;
       try {
         const created = await this.client.conversations.create({ name: candidate });
         const channelId = created.channel!.id!;
-        const people = invite.filter((user) => user !== 'system');
-        if (people.length > 0) {
-          await this.client.conversations
-            .invite({ channel: channelId, users: people.join(',') })
-            .catch((error: unknown) => {
-              if (slackError(error) !== 'already_in_channel' && slackError(error) !== 'cant_invite_self') throw error;
-            });
-        }
-        return { channelId, name: candidate };
+        await this.client.conversations.setPurpose({ channel: channelId, purpose });
+        return { channelId, name: candidate, adopted: false };
       } catch (error) {
         if (slackError(error) !== 'name_taken' || attempt >= 10) throw error;
+        const taken = await this.channelNamed(candidate);
+        if (!taken?.id || !(await this.isOurs(taken, home.marker))) continue;
+        // An earlier attempt created it and its answer was lost (or we crashed before recording it): ours.
+        if (!taken.purpose?.value?.includes(home.marker))
+          await this.client.conversations.setPurpose({ channel: taken.id, purpose });
+        this.log.info(
+          { channel: taken.id, name: candidate },
+          'adopted the incident channel an earlier attempt created',
+        );
+        return { channelId: taken.id, name: candidate, adopted: true };
       }
     }
   }
 
-  async postIncidentMessage(channelId: string, snapshot: IncidentSnapshot): Promise<{ ts: string }> {
+  async invite(channelId: string, users: string[]): Promise<{ problems: string[] }> {
+    const people = users.filter((user) => user !== 'system');
+    if (people.length === 0) return { problems: [] };
+    try {
+      await this.client.conversations.invite({ channel: channelId, users: people.join(','), force: true });
+      return { problems: [] };
+    } catch (error) {
+      const code = slackError(error);
+      if (code === 'already_in_channel' || code === 'cant_invite_self') return { problems: [] };
+      if (isPlatformError(error)) return { problems: [code ?? 'error'] };
+      throw error;
+    }
+  }
+
+  async postIncidentMessage(
+    channelId: string,
+    snapshot: IncidentSnapshot,
+    options?: { key: string; lookFirst: boolean },
+  ): Promise<{ ts: string; reused?: boolean }> {
+    if (options?.lookFirst) {
+      const found = await this.findLiveMessage(channelId, options.key);
+      if (found) return { ts: found, reused: true };
+    }
     const message = incidentMessage(snapshot);
+    const metadata = options
+      ? { metadata: { event_type: LIVE_MESSAGE_EVENT, event_payload: { key: options.key } } }
+      : {};
     const result = await this.inChannel(channelId, () =>
-      this.client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false }),
+      this.client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false, ...metadata }),
     );
     return { ts: result.ts! };
+  }
+
+  /** The live message an earlier attempt posted, found by the key in its metadata. */
+  private async findLiveMessage(channelId: string, key: string): Promise<string | undefined> {
+    try {
+      const page = await this.client.conversations.history({
+        channel: channelId,
+        include_all_metadata: true,
+        limit: 100,
+      });
+      return (page.messages ?? []).find((m) => {
+        const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
+        return metadata?.event_type === LIVE_MESSAGE_EVENT && metadata.event_payload?.key === key;
+      })?.ts;
+    } catch (error) {
+      if (slackError(error) === 'not_in_channel' || slackError(error) === 'channel_not_found') return undefined;
+      throw error;
+    }
+  }
+
+  private async channelNamed(name: string): Promise<ListedChannel | undefined> {
+    for await (const page of this.client.paginate('conversations.list', {
+      types: 'public_channel,private_channel',
+      exclude_archived: true,
+      limit: 1000,
+    })) {
+      const found = ((page as { channels?: ListedChannel[] }).channels ?? []).find((c) => c.name === name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Ours: its purpose carries our marker, or this bot created it and nothing has been said in its purpose yet. */
+  private async isOurs(channel: ListedChannel, marker: string): Promise<boolean> {
+    if (channel.is_archived) return false;
+    if (channel.purpose?.value?.includes(marker)) return true;
+    this.botUser ??= this.client.auth.test().then(
+      (who) => who.user_id,
+      () => undefined,
+    );
+    const me = await this.botUser;
+    if (!me) this.botUser = undefined;
+    return me !== undefined && channel.creator === me && !channel.purpose?.value;
   }
 
   async updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void> {
@@ -88,10 +176,15 @@ export class SlackWebPort implements SlackPort {
     return result.users ?? [];
   }
 
-  async pin(channelId: string, ts: string): Promise<void> {
-    await this.client.pins.add({ channel: channelId, timestamp: ts }).catch((error: unknown) => {
-      if (slackError(error) !== 'already_pinned') throw error;
-    });
+  async pin(channelId: string, ts: string): Promise<{ problem?: string }> {
+    try {
+      await this.client.pins.add({ channel: channelId, timestamp: ts });
+      return {};
+    } catch (error) {
+      if (slackError(error) === 'already_pinned') return {};
+      if (isPlatformError(error)) return { problem: slackError(error) ?? 'error' };
+      throw error;
+    }
   }
 
   async findUser(handle: string): Promise<string | undefined> {

@@ -40,3 +40,20 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function atomically<T>(q: Database | Transaction, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return 'transaction' in q ? q.transaction(fn) : fn(q);
 }
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * The database could not be reached or went away mid-statement (refused, reset, shut down, timed out
+ * connecting): a dependency failing, not a bug. SQLSTATE class 08 is "connection exception"; 57P01-57P03 are the
+ * server shutting down or starting.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; errors?: unknown[] } | undefined;
+  if (!e) return false;
+  if (e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08') || /^57P0[123]$/.test(e.code))) return true;
+  if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    e.message ?? '',
+  );
+}

@@ -95,6 +95,34 @@ export async function claimDueWork(
   return rows.map(toWork).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
+/** Claims one item by id, if it is pending and nobody holds it: the opener's process places its incident at once. */
+export async function claimWork(
+  q: Queryable,
+  id: number,
+  worker: string,
+  now: Date,
+  leaseMs: number,
+): Promise<Work | undefined> {
+  const { rows } = await q.query<WorkRow>(
+    `UPDATE scheduled_work
+        SET locked_by = $2, locked_until = $3::timestamptz + make_interval(secs => $4::double precision / 1000),
+            attempts = attempts + 1
+      WHERE id = $1 AND done_at IS NULL AND (locked_until IS NULL OR locked_until < $3)
+      RETURNING id, kind, incident_id, due_at, payload, lane, attempts`,
+    [id, worker, now, leaseMs],
+  );
+  return rows[0] && toWork(rows[0]);
+}
+
+/** The pending item with this dedupe key. */
+export async function findWorkByKey(q: Queryable, dedupeKey: string): Promise<number | undefined> {
+  const { rows } = await q.query<{ id: number }>(
+    'SELECT id FROM scheduled_work WHERE dedupe_key = $1 AND done_at IS NULL',
+    [dedupeKey],
+  );
+  return rows[0] ? Number(rows[0].id) : undefined;
+}
+
 /** Marks an item done, if this worker still holds it (a lease that ran out belongs to another worker now). */
 export async function completeWork(
   q: Queryable,

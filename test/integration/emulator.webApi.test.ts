@@ -340,6 +340,43 @@ describe('rate limiting and injected failures', () => {
     ).toEqual([posted.ts]);
   });
 
+  it('fails a method the way Slack fails on command: HTTP 500, a hang, a lost or a late answer, then recovers', async () => {
+    const once = new WebClient(slack.botToken, {
+      slackApiUrl: slack.apiUrl,
+      logger: quiet,
+      retryConfig: { retries: 0 },
+      timeout: 300,
+    });
+    slack.failNext('conversations.info', { status: 500 }, { always: true });
+    await expect(once.conversations.info({ channel: incidents })).rejects.toMatchObject({ code: ErrorCode.HTTPError });
+    await expect(once.conversations.info({ channel: incidents })).rejects.toMatchObject({ code: ErrorCode.HTTPError });
+    slack.clearFaults('conversations.info');
+    expect((await once.conversations.info({ channel: incidents })).ok).toBe(true);
+
+    // A hang: nothing done, no answer; the client gives up on its own timeout.
+    slack.failNext('chat.postMessage', { hang: true });
+    await expect(once.chat.postMessage({ channel: incidents, text: 'hung' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(slack.messages(incidents).some((m) => m.text === 'hung')).toBe(false);
+    // Done, then no answer (a lost answer), and done, then answered late.
+    slack.failNext('chat.postMessage', { hangAfterDoing: true });
+    await expect(once.chat.postMessage({ channel: incidents, text: 'done, unanswered' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(slack.messages(incidents).filter((m) => m.text === 'done, unanswered')).toHaveLength(1);
+    slack.failNext('chat.postMessage', { delayMs: 50 }, { match: (p) => p.text === 'late' });
+    expect((await once.chat.postMessage({ channel: incidents, text: 'late' })).ok).toBe(true);
+  });
+
+  it('fails every matching call for a window of time', async () => {
+    slack.failNext('conversations.info', 'internal_error', { forMs: 60_000 });
+    expect((await platformError(client.conversations.info({ channel: incidents }))).error).toBe('internal_error');
+    expect((await platformError(client.conversations.info({ channel: incidents }))).error).toBe('internal_error');
+    slack.clearFaults();
+    expect((await client.conversations.info({ channel: incidents })).ok).toBe(true);
+  });
+
   it('fails the next call to a method with the error asked for, then recovers', async () => {
     slack.failNext('conversations.info', 'internal_error');
     expect((await platformError(client.conversations.info({ channel: incidents }))).error).toBe('internal_error');

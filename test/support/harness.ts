@@ -25,6 +25,10 @@ export interface HarnessOptions {
   config?: (config: Config) => Config;
   clock?: Clock;
   log?: Logger;
+  /** The first bot's database (default: the test database's pool), e.g. a pool through a proxy the test can cut. */
+  botDatabase?: (database: TestDatabase) => Database;
+  /** The first bot's coordinator (default: Redis with the test's key prefix), e.g. through a proxy. */
+  botCoordinator?: (prefix: string) => Coordinator;
 }
 
 export interface OpenedIncident {
@@ -69,7 +73,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bots: RunningBot[] = [];
   const prefix = `ib-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}:`;
   const launch = async (db: Database, given?: Coordinator) => {
-    const coord = given ?? testCoordinator(prefix);
+    const coord =
+      given ?? (bots.length === 0 && options.botCoordinator ? options.botCoordinator(prefix) : testCoordinator(prefix));
     coords.push(coord);
     const bot = await startBot({
       env: {
@@ -89,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bots.push(bot);
     return bot;
   };
-  const bot = await launch(database.db);
+  const bot = await launch(options.botDatabase ? options.botDatabase(database) : database.db);
   slack.connectBot(`${bot.url}/slack/events`);
   /** Until nothing is left to do: acked work, live-message renders and due work on every replica. */
   const settle = async () => {

@@ -9,6 +9,7 @@ import { type Work, completeWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { meetDeadlinesIn } from './deadlines.js';
 import type { WorkResult } from './types.js';
+import { waitForPlacement } from './threadPost.js';
 
 interface DeliverPayload {
   /** A channel or user; absent for the incident's own thread. */
@@ -32,12 +33,8 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
   let to = payload.to;
   let threadTs: string | undefined;
   if (payload.thread === 'incident') {
-    if (!incident?.channelId || !incident.messageTs)
-      return {
-        retryAt: new Date(now.getTime() + 2_000),
-        reason: 'the incident message is not posted yet',
-        countAttempt: work.attempts < 30,
-      };
+    // Not placed yet (Slack failing as it opened): waits, without counting failed attempts.
+    if (!incident?.channelId || !incident.messageTs) return waitForPlacement(work, now);
     to = incident.channelId;
     threadTs = incident.messageTs;
   } else if (payload.thread === 'stakeholder' && incident && to) {

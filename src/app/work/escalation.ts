@@ -8,6 +8,7 @@ import { type NewWork, type Work, cancelWork, completeWork, scheduleWork } from 
 import type { AppDeps } from '../deps.js';
 import { enqueueStatusUpdate } from './notifications.js';
 import type { WorkResult } from './types.js';
+import { waitForPlacement } from './threadPost.js';
 
 /**
  * The work that paging a level starts: the page itself, due now, and the
@@ -46,11 +47,6 @@ export function levelWork(
     });
   }
   return work;
-}
-
-/** Opening pages level 1 and starts its clock. */
-export async function startEscalation(tx: Transaction, incident: Incident, at: Date): Promise<void> {
-  await scheduleWork(tx, levelWork(incident, 1, 0, 'opened', at), at);
 }
 
 /** Acknowledge stops acknowledgement clocks; unresolved clocks keep running. */
@@ -108,6 +104,8 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
       await completeWork(tx, work.id, worker, now, 'stale');
       return undefined;
     }
+    // A clock set before the incident was placed (a manual escalation while Slack failed) waits for placement.
+    if (!incident.messageTs) return 'unplaced' as const;
     const next = nextAfter(incident.escalationPolicy!, level, cycle);
     const late = lateness(work.dueAt, now);
     if (next.kind === 'stop') {
@@ -155,6 +153,7 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
     await completeWork(tx, work.id, worker, now, `escalated to level ${next.level}`);
     return change.incident;
   });
+  if (changed === 'unplaced') return waitForPlacement(work, now);
   if (changed) {
     deps.metrics.timelineEvents.inc({ kind: 'incident.escalated' });
     await deps.live.refresh(changed.id);

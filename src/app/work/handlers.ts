@@ -4,11 +4,15 @@ import { checkDeadlineDue, remindDue } from './deadlines.js';
 import { deliverDue } from './deliver.js';
 import { escalateDue } from './escalation.js';
 import { pageDue } from './page.js';
+import { placeDue } from './place.js';
+import { threadPostDue } from './threadPost.js';
 import type { WorkHandler } from './types.js';
 
 /** Each kind of scheduled work and the use case that does it. */
 export function workHandlers(deps: AppDeps): Record<string, WorkHandler> {
   return {
+    place: (work, worker) => placeDue(deps, work, worker),
+    'thread.post': (work) => threadPostDue(deps, work),
     escalate: (work, worker) => escalateDue(deps, work, worker),
     page: (work, worker) => pageDue(deps, work, worker),
     deliver: (work, worker) => deliverDue(deps, work, worker),

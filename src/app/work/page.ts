@@ -7,6 +7,7 @@ import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import type { WorkResult } from './types.js';
+import { waitForPlacement } from './threadPost.js';
 
 /**
  * Pages a level: its user groups and people are mentioned in the incident's
@@ -19,6 +20,8 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
   const incident = await getIncident(deps.db, work.incidentId!);
   const spec = incident?.escalationPolicy ? levelOf(incident.escalationPolicy, level) : undefined;
   if (!incident || !spec || incident.status === 'resolved') return { done: 'nothing to page' };
+  // Nobody is paged for an incident nobody can see: the page waits for the live message (work/place.ts).
+  if (!incident.channelId || !incident.messageTs) return waitForPlacement(work, now);
   const people = await peopleOf(deps, spec.responders);
   const facts: PageFacts = {
     key: incident.key,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { METHODS } from './methods/index.js';
 import { ApiError, type MethodContext } from './methods/method.js';
 import { BadRequest, decodeParams, readRaw, tokenOf } from './params.js';
+import { type FaultOptions, Faults, type ParamsMatch, type SlackFault, refuses } from './faults.js';
 import type { RecordedCall } from './state.js';
 
 interface Answer {
@@ -30,30 +31,38 @@ const APP_TOKEN_METHODS: ReadonlySet<string> = new Set(['apps.connections.open']
  * apps.connections.open, which takes the app-level token, and only from the
  * Authorization header; each token elsewhere is `not_allowed_token_type`.
  */
-/** Picks which calls of a method a fault applies to, by their parameters. */
-export type ParamsMatch = (params: Record<string, unknown>) => boolean;
+export type { ParamsMatch } from './faults.js';
 
 export class WebApi {
   readonly calls: RecordedCall[] = [];
-  private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number; match?: ParamsMatch }>();
-  private readonly failures = new Map<string, { error: string; times: number }[]>();
-  private readonly lostResponses = new Map<string, { times: number; match?: ParamsMatch }>();
+  private readonly faults = new Faults();
+  /** Answers held back by a `hang` fault: ended when the emulator closes. */
+  private readonly hung = new Set<ServerResponse>();
 
   constructor(private readonly options: WebApiOptions) {}
 
   rateLimit(method: string, times: number, retryAfterSeconds: number, match?: ParamsMatch): void {
-    this.rateLimits.set(method, { times, retryAfterSeconds, ...(match ? { match } : {}) });
+    this.faults.arm(method, { ratelimited: retryAfterSeconds }, { times, ...(match ? { match } : {}) });
   }
 
   /** The next matching calls are carried out, but their answer never arrives: the connection drops. */
   loseResponses(method: string, times: number, match?: ParamsMatch): void {
-    this.lostResponses.set(method, { times, ...(match ? { match } : {}) });
+    this.faults.arm(method, { dropAfterDoing: true }, { times, ...(match ? { match } : {}) });
   }
 
-  failNext(method: string, error: string, times: number): void {
-    const queue = this.failures.get(method) ?? [];
-    queue.push({ error, times });
-    this.failures.set(method, queue);
+  /** Arms a fault (faults.ts): a platform error, an HTTP status, a 429, a hang, a lost or a late answer. */
+  fail(method: string, fault: SlackFault, options: FaultOptions = {}): void {
+    this.faults.arm(method, fault, options);
+  }
+
+  clearFaults(method?: string): void {
+    this.faults.clear(method);
+  }
+
+  /** Drops the connections of calls left hanging. */
+  releaseHung(): void {
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -71,9 +80,17 @@ export class WebApi {
       if (!(error instanceof BadRequest)) throw error;
       answer = { status: 200, body: { ok: false, error: error.error } };
     }
-    const lost = this.lostResponses.get(method);
-    if (lost && lost.times > 0 && answer.status === 200 && (!lost.match || lost.match(params))) {
-      lost.times -= 1;
+    const after = answer.status === 200 ? this.faults.take(method, params, (f) => !refuses(f)) : undefined;
+    if (answer.status === 0 || (after && 'hangAfterDoing' in after)) {
+      // A hang (before or after doing the call): recorded, never answered.
+      this.calls.push({ method, params, token, at: this.options.now(), status: 0, response: answer.body });
+      this.hung.add(res);
+      res.on('close', () => this.hung.delete(res));
+      this.options.onCall(this.calls.at(-1)!);
+      return;
+    }
+    if (after && 'delayMs' in after) await new Promise((resolve) => setTimeout(resolve, after.delayMs));
+    if (after && 'dropAfterDoing' in after) {
       const call: RecordedCall = { method, params, token, at: this.options.now(), status: 0, response: answer.body };
       this.calls.push(call);
       res.destroy();
@@ -107,21 +124,16 @@ export class WebApi {
   ): Promise<Answer> {
     const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
     if (!run) return { status: 200, body: { ok: false, error: 'unknown_method' } };
-    const limited = this.rateLimits.get(method);
-    if (limited && limited.times > 0 && (!limited.match || limited.match(params))) {
-      limited.times -= 1;
+    const fault = this.faults.take(method, params, refuses);
+    if (fault && 'ratelimited' in fault)
       return {
         status: 429,
         body: { ok: false, error: 'ratelimited' },
-        headers: { 'retry-after': String(limited.retryAfterSeconds) },
+        headers: { 'retry-after': String(fault.ratelimited) },
       };
-    }
-    const failure = this.failures.get(method)?.[0];
-    if (failure) {
-      failure.times -= 1;
-      if (failure.times <= 0) this.failures.get(method)?.shift();
-      return { status: 200, body: { ok: false, error: failure.error } };
-    }
+    if (fault && 'error' in fault) return { status: 200, body: { ok: false, error: fault.error } };
+    if (fault && 'status' in fault) return { status: fault.status, body: { ok: false, error: 'fatal_error' } };
+    if (fault) return { status: 0, body: { ok: false, error: 'hang' } };
     const denied = this.authError(method, token, inHeader);
     if (denied) return { status: 200, body: { ok: false, error: denied } };
     try {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { type ParamsMatch, WebApi } from './api.js';
+import type { FaultOptions, SlackFault } from './faults.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
 import * as inbound from './inbound.js';
@@ -159,8 +160,23 @@ export class SlackEmulator extends EventEmitter {
     this.api.loseResponses(method, options.times ?? 1, options.match);
   }
 
-  failNext(method: string, error: string, times = 1): void {
-    this.api.failNext(method, error, times);
+  /**
+   * Makes the next calls to a method fail the way Slack fails (faults.ts): a platform error by name
+   * (`'internal_error'`), or `{ status: 500 }`, `{ ratelimited: seconds }`, `{ hang: true }`,
+   * `{ dropAfterDoing: true }`, `{ delayMs }`; for `times` calls (a number, default 1), or
+   * `{ times, forMs, always, match }`.
+   */
+  failNext(method: string, fault: string | SlackFault, options: number | FaultOptions = 1): void {
+    this.api.fail(
+      method,
+      typeof fault === 'string' ? { error: fault } : fault,
+      typeof options === 'number' ? { times: options } : options,
+    );
+  }
+
+  /** Slack recovers: the armed faults of a method (or of every method) are disarmed. */
+  clearFaults(method?: string): void {
+    this.api.clearFaults(method);
   }
 
   // --- inbound: what Slack sends the bot -----------------------------------
@@ -307,6 +323,7 @@ export class SlackEmulator extends EventEmitter {
     this.sockets.close();
     this.detachSocket?.();
     this.detachSocket = undefined;
+    this.api.releaseHung();
     if (this.server) await closeServer(this.server, 2000);
     this.server = undefined;
     await this.persistence?.flush();
@@ -332,3 +349,4 @@ export {
 export { SEED, createWorkspace } from './seed.js';
 export { signedHeaders, slackSignature } from './signing.js';
 export type * from './state.js';
+export type { FaultOptions, SlackFault } from './faults.js';

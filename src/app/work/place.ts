@@ -1,0 +1,238 @@
+import type { Incident } from '../../domain/incident.js';
+import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { retryAfterOf } from '../../notify/deliver.js';
+import { placeFailed, placedAfterFailures } from '../../notify/messages.js';
+import type { Transaction } from '../../store/db.js';
+import { getIncident, lockIncident } from '../../store/incidents.js';
+import {
+  readPlacement,
+  recordChannel,
+  recordInvited,
+  recordMessage,
+  recordPinned,
+  recordPlaced,
+} from '../../store/placement.js';
+import { appendTimelineEvent } from '../../store/timeline.js';
+import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
+import type { AppDeps } from '../deps.js';
+import { loadSnapshot, snapshotOf } from '../snapshot.js';
+import { levelWork } from './escalation.js';
+import { enqueueStatusUpdate } from './notifications.js';
+import type { WorkResult } from './types.js';
+
+/**
+ * Placing an incident: making it visible in Slack. Opening commits the
+ * incident with one `place` item; this work does the Slack side, step by
+ * step, each step's result recorded on the incident so a retry (after a
+ * failure, a lost answer or a crash) skips what is done:
+ *
+ *   channel (created, or adopted when an earlier attempt made it) → invite
+ *   the opener → live message (found by its metadata key when an earlier
+ *   attempt posted it) → pin → placed.
+ *
+ * The rule for everything that speaks about the incident: **nobody is paged
+ * and no stakeholder is told about an incident nobody can see.** Level 1's
+ * page, the escalation clock for level 2 and the stakeholders' "opened"
+ * update are all scheduled by the last step, in the transaction that marks
+ * the incident placed; the escalation clock therefore starts when the
+ * incident is placed, not when it was committed. Thread posts (deadline
+ * reminders, pages in the thread) wait for the live message without counting
+ * failed attempts.
+ *
+ * Failures are retried with backoff for as long as it takes; after
+ * PLACE_FAILED_AFTER attempts the opener is told by direct message and the
+ * timeline records `incident.place_failed`, once; when the incident is
+ * finally placed the opener is told where.
+ */
+export const PLACE_FAILED_AFTER = 3;
+const BACKOFF_MS = [1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+
+interface PlacePayload {
+  /** Who opened it: invited to the channel, told if Slack keeps failing. */
+  opener: string;
+  /** The incident has a channel of its own (otherwise it lives where the command was typed). */
+  dedicated: boolean;
+}
+
+/** The place work for a new incident, committed with it. */
+export function placeWork(incident: Incident, at: Date, payload: PlacePayload): NewWork {
+  return {
+    kind: 'place',
+    incidentId: incident.id,
+    dueAt: at,
+    payload: { ...payload },
+    dedupeKey: placeKey(incident.id),
+  };
+}
+
+export const placeKey = (incidentId: number) => `place:${incidentId}`;
+
+/** Unique to this incident across databases: an id and an opening instant. */
+const markerOf = (incident: Incident) => `ib:${incident.id}:${incident.openedAt.getTime()}`;
+
+export function incidentChannelName(prefix: string, number: number, playbookId: string): string {
+  return `${prefix}-${number}-${playbookId}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-')
+    .slice(0, 80);
+}
+
+export async function placeDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+  const payload = work.payload as unknown as PlacePayload;
+  const incident = await getIncident(deps.db, work.incidentId!);
+  const placement = incident && (await readPlacement(deps.db, incident.id));
+  if (!incident || !placement) return { done: 'no incident' };
+  if (placement.placedAt) return { done: 'already placed' };
+  let channelId = placement.channelId;
+  let messageTs = placement.messageTs;
+  let channelName: string | undefined;
+  try {
+    if (!channelId) {
+      const made = await deps.slackOnce.createIncidentChannel({
+        name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
+        key: incident.key,
+        title: incident.title,
+        marker: markerOf(incident),
+      });
+      channelId = await recordChannel(deps.db, incident.id, made.channelId);
+      channelName = made.name;
+    }
+    if (payload.dedicated && !placement.invitedAt) {
+      const { problems } = await deps.slackOnce.invite(channelId, [payload.opener]);
+      if (problems.length) deps.log.warn({ incident: incident.key, problems }, 'could not invite the opener');
+      await recordInvited(deps.db, incident.id, deps.clock.now());
+    }
+    if (!messageTs) {
+      const snapshot =
+        work.attempts > 1 ? await loadSnapshot(deps, incident.id) : snapshotOf(deps, { ...incident, channelId }, []);
+      const posted = await deps.slackOnce.postIncidentMessage(
+        channelId,
+        { ...(snapshot ?? snapshotOf(deps, incident, [])), incident: { ...incident, channelId } },
+        { key: `live:${markerOf(incident)}`, lookFirst: work.attempts > 1 },
+      );
+      messageTs = await recordMessage(deps.db, incident.id, posted.ts);
+    }
+    if (!placement.pinnedAt) {
+      const { problem } = await deps.slackOnce.pin(channelId, messageTs);
+      if (problem) deps.log.warn({ incident: incident.key, problem }, 'could not pin the incident message');
+      await recordPinned(deps.db, incident.id, deps.clock.now());
+    }
+  } catch (error) {
+    return failed(deps, work, incident, payload, error);
+  }
+  await placed(deps, work, worker, incident, payload, { channelId, messageTs, channelName });
+  return { completed: true };
+}
+
+/** The last step: marks it placed and starts what speaks about it (pages, clocks, stakeholders), in one transaction. */
+async function placed(
+  deps: AppDeps,
+  work: Work,
+  worker: string,
+  incident: Incident,
+  payload: PlacePayload,
+  where: { channelId: string; messageTs: string; channelName: string | undefined },
+): Promise<void> {
+  const now = deps.clock.now();
+  const wasLate = await deps.db.transaction(async (tx) => {
+    if (!(await recordPlaced(tx, incident.id, now))) {
+      await completeWork(tx, work.id, worker, now, 'already placed');
+      return false;
+    }
+    const current = (await lockIncident(tx, incident.id))!;
+    if (current.status !== 'resolved') {
+      // The escalation clock starts now: level 1 is paged, level 2's time runs from this moment. (Escalated by
+      // hand meanwhile: that level's page and clock were scheduled then, and have waited for this moment.)
+      // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): the clock that still runs, no page.
+      if (current.escalationLevel === 1 && current.escalationCycle === 0)
+        await scheduleWork(
+          tx,
+          levelWork(current, 1, 0, 'opened', now).filter((w) => current.status === 'open' || w.kind !== 'page'),
+          now,
+        );
+      await enqueueStatusUpdate(tx, deps, current, { kind: 'opened' }, now);
+    }
+    const told = work.attempts > PLACE_FAILED_AFTER;
+    await appendTimelineEvent(tx, {
+      incidentId: incident.id,
+      occurredAt: now,
+      actor: SYSTEM_ACTOR,
+      kind: 'incident.placed',
+      data: {
+        channelId: where.channelId,
+        messageTs: where.messageTs,
+        ...(where.channelName ? { channelName: where.channelName } : {}),
+        attempts: work.attempts,
+        afterMs: now.getTime() - incident.openedAt.getTime(),
+      },
+    });
+    if (told)
+      await tellOpener(tx, incident, payload, 'placed', placedAfterFailures(incident.key, where.channelId), now);
+    await completeWork(tx, work.id, worker, now, 'placed');
+    return work.attempts > 1;
+  });
+  deps.metrics.timelineEvents.inc({ kind: 'incident.placed' });
+  deps.log.info({ incident: incident.key, channel: where.channelId, attempts: work.attempts }, 'incident placed');
+  deps.wake();
+  // Anything that changed while it was being placed (an ack typed meanwhile) shows in the live message.
+  if (wasLate) await deps.live.refresh(incident.id);
+}
+
+/** A step failed: try again later; after PLACE_FAILED_AFTER attempts, say so (once) in the timeline and to the opener. */
+async function failed(
+  deps: AppDeps,
+  work: Work,
+  incident: Incident,
+  payload: PlacePayload,
+  error: unknown,
+): Promise<WorkResult> {
+  const now = deps.clock.now();
+  const waitSeconds = retryAfterOf(error);
+  if (waitSeconds !== undefined)
+    return { retryAt: new Date(now.getTime() + waitSeconds * 1_000), reason: 'rate limited', countAttempt: false };
+  const message = error instanceof Error ? error.message : String(error);
+  deps.log.warn(
+    { err: error, incident: incident.key, attempt: work.attempts },
+    'could not place the incident; will retry',
+  );
+  if (work.attempts === PLACE_FAILED_AFTER) {
+    await deps.db.transaction(async (tx) => {
+      await appendTimelineEvent(tx, {
+        incidentId: incident.id,
+        occurredAt: now,
+        actor: SYSTEM_ACTOR,
+        kind: 'incident.place_failed',
+        data: { attempts: work.attempts, error: message.slice(0, 300) },
+      });
+      await tellOpener(tx, incident, payload, 'failed', placeFailed(incident.key, incident.title, work.attempts), now);
+    });
+    deps.metrics.timelineEvents.inc({ kind: 'incident.place_failed' });
+    deps.wake();
+  }
+  const backoff = BACKOFF_MS[Math.min(work.attempts - 1, BACKOFF_MS.length - 1)]!;
+  return { retryAt: new Date(now.getTime() + backoff), reason: `failed: ${message}`.slice(0, 500) };
+}
+
+async function tellOpener(
+  tx: Transaction,
+  incident: Incident,
+  payload: PlacePayload,
+  what: string,
+  message: ReturnType<typeof placeFailed>,
+  now: Date,
+): Promise<void> {
+  if (payload.opener === SYSTEM_ACTOR) return;
+  await scheduleWork(
+    tx,
+    [
+      {
+        kind: 'deliver',
+        incidentId: incident.id,
+        dueAt: now,
+        dedupeKey: `place-${what}:${incident.id}`,
+        payload: { to: payload.opener, message },
+      },
+    ],
+    now,
+  );
+}

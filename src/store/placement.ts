@@ -1,0 +1,87 @@
+import type { Incident } from '../domain/incident.js';
+import type { Queryable } from './db.js';
+import { getIncident } from './incidents.js';
+
+/** How far the placing of an incident got: each step's result (migration 006). */
+export interface Placement {
+  channelId: string | null;
+  messageTs: string | null;
+  invitedAt: Date | null;
+  pinnedAt: Date | null;
+  placedAt: Date | null;
+}
+
+export async function readPlacement(q: Queryable, id: number): Promise<Placement | undefined> {
+  const { rows } = await q.query<{
+    channel_id: string | null;
+    message_ts: string | null;
+    invited_at: Date | null;
+    pinned_at: Date | null;
+    placed_at: Date | null;
+  }>('SELECT channel_id, message_ts, invited_at, pinned_at, placed_at FROM incidents WHERE id = $1', [id]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const date = (d: Date | null) => (d === null ? null : new Date(d));
+  return {
+    channelId: row.channel_id,
+    messageTs: row.message_ts,
+    invitedAt: date(row.invited_at),
+    pinnedAt: date(row.pinned_at),
+    placedAt: date(row.placed_at),
+  };
+}
+
+/** Records the incident's channel, unless it has one already; answers the channel it has. */
+export async function recordChannel(q: Queryable, id: number, channelId: string): Promise<string> {
+  const { rows } = await q.query<{ channel_id: string }>(
+    `UPDATE incidents SET channel_id = coalesce(channel_id, $2) WHERE id = $1 RETURNING channel_id`,
+    [id, channelId],
+  );
+  return rows[0]!.channel_id;
+}
+
+/** Records the live message, unless one is recorded already; answers the one recorded. */
+export async function recordMessage(q: Queryable, id: number, messageTs: string): Promise<string> {
+  const { rows } = await q.query<{ message_ts: string }>(
+    `UPDATE incidents SET message_ts = coalesce(message_ts, $2) WHERE id = $1 RETURNING message_ts`,
+    [id, messageTs],
+  );
+  return rows[0]!.message_ts;
+}
+
+export async function recordInvited(q: Queryable, id: number, at: Date): Promise<void> {
+  await q.query('UPDATE incidents SET invited_at = coalesce(invited_at, $2) WHERE id = $1', [id, at]);
+}
+
+export async function recordPinned(q: Queryable, id: number, at: Date): Promise<void> {
+  await q.query('UPDATE incidents SET pinned_at = coalesce(pinned_at, $2) WHERE id = $1', [id, at]);
+}
+
+/** Marks the incident placed; false when it already was (the step ran before). */
+export async function recordPlaced(q: Queryable, id: number, at: Date): Promise<boolean> {
+  const { rowCount } = await q.query('UPDATE incidents SET placed_at = $2 WHERE id = $1 AND placed_at IS NULL', [
+    id,
+    at,
+  ]);
+  return rowCount === 1;
+}
+
+/**
+ * The newest open incident of a playbook, opened since `since`, that is not placed yet and whose place work has
+ * already been put back at least once (Slack failed it): not one whose first attempt is still running.
+ */
+export async function findUnplacedIncident(
+  q: Queryable,
+  playbookId: string,
+  since: Date,
+): Promise<Incident | undefined> {
+  const { rows } = await q.query<{ id: number }>(
+    `SELECT id FROM incidents
+      WHERE playbook_id = $1 AND placed_at IS NULL AND status <> 'resolved' AND opened_at >= $2
+        AND EXISTS (SELECT 1 FROM scheduled_work w
+                     WHERE w.dedupe_key = 'place:' || incidents.id AND w.done_at IS NULL AND w.outcome IS NOT NULL)
+      ORDER BY opened_at DESC, id DESC LIMIT 1`,
+    [playbookId, since],
+  );
+  return rows[0] ? getIncident(q, Number(rows[0].id)) : undefined;
+}
