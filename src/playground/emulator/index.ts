@@ -74,7 +74,7 @@ export class SlackEmulator extends EventEmitter {
     this.log = options.log ?? silentLogger;
     this.workspace =
       (options.dataDir ? loadWorkspace(options.dataDir) : undefined) ?? createWorkspace(options.seed ?? true);
-    this.persistence = options.dataDir ? new Persistence(options.dataDir, () => this.workspace) : undefined;
+    this.persistence = options.dataDir ? new Persistence(options.dataDir, () => this.workspace, this.log) : undefined;
     this.store = new WorkspaceStore(this.workspace, now, (change) => this.changed(change));
     this.triggers = new Triggers(now);
     this.responses = new ResponseUrls(this.store, () => this.base);
@@ -302,7 +302,7 @@ export class SlackEmulator extends EventEmitter {
     this.detachSocket = undefined;
     if (this.server) await closeServer(this.server, 2000);
     this.server = undefined;
-    await this.persistence?.flush();
+    await this.persistence?.close();
   }
 }
 
