@@ -1,9 +1,27 @@
-import { type Placeholders, planAction, runAction } from '../actions/index.js';
+import {
+  type ActionRunResult,
+  type Placeholders,
+  parseResolvedPlan,
+  planAction,
+  resolvePlan,
+  runAction,
+  runResolved,
+} from '../actions/index.js';
 import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
-import { badRequest } from '../errors.js';
-import { type ActionRun, getRun, insertRun, moveRun, setApprovalMessage } from '../store/actionRuns.js';
+import { BotError, badRequest } from '../errors.js';
+import {
+  type ActionRun,
+  cancelPendingRuns,
+  getRun,
+  insertRun,
+  moveRun,
+  setApprovalMessage,
+  setRunChild,
+  startRun,
+} from '../store/actionRuns.js';
+import type { Queryable } from '../store/db.js';
 import { moveStep as recordStepMove } from '../store/steps.js';
 import { scheduleWork } from '../store/work.js';
 import { appendTimelineEvent } from '../store/timeline.js';
@@ -77,7 +95,9 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     );
   }
   const dryRun = isDryRun(deps, config);
-  const plan = planAction(config, placeholdersOf(incident, actor.user), { allowMissing: true }).summary;
+  // The whole plan is resolved now and kept with the run: what was asked for (and approved) is what runs.
+  const resolvedPlan = resolvePlan(config, placeholdersOf(incident, actor.user));
+  const plan = resolvedPlan.summary;
   const needsApproval = config.approval === 'required';
   const expiresAt = new Date(at.getTime() + config.approval_expires);
   // The run, its event and (with approval) its expiry are one transaction.
@@ -90,6 +110,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
       state: needsApproval ? 'awaiting_approval' : 'approved',
       dryRun,
       plan,
+      resolvedPlan,
       requestedBy: actor.user,
       requestedAt: at,
       ...(config.target_time ? { targetMs: config.target_time } : {}),
@@ -129,10 +150,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   }
   const run = inserted.inserted;
   deps.metrics.timelineEvents.inc({ kind: 'action.requested' });
-  if (!needsApproval) {
-    await executeRun(deps, incident, run, config, actor.user);
-    return NO_REPLY;
-  }
+  if (!needsApproval) return ranReply(await executeRun(deps, incident, run, config, actor.user), config);
   if (incident.channelId && incident.messageTs) {
     const approvers = (await peopleOf(deps, config.allowed)).filter((u) => u !== actor.user);
     const { ts } = await deps.slack.postInThread(incident.channelId, incident.messageTs, {
@@ -175,6 +193,23 @@ export async function decideAction(
     return text(answer);
   };
   const self = actor.user === run.requestedBy;
+  if (incident.status === 'resolved')
+    return refuse(
+      'incident resolved',
+      `${incident.key} is resolved, so *${config.title}* will not run; its pending requests were cancelled.`,
+    );
+  if (run.state !== 'awaiting_approval')
+    return refuse(
+      `no longer pending (${run.state})`,
+      `That request is already ${run.state.replace('_', ' ')}; nothing more happens.`,
+    );
+  if (at.getTime() >= run.requestedAt.getTime() + config.approval_expires) {
+    await expireApproval(deps, runId);
+    return refuse(
+      'expired',
+      `That request expired before it was ${decision === 'approve' ? 'approved' : 'denied'}; ask for it again.`,
+    );
+  }
   if (decision === 'approve' && self)
     return refuse('self-approval', 'You asked for this run, so someone else must approve it.');
   if (!self && !(await isAllowed(deps, config.allowed, actor.user)))
@@ -192,11 +227,55 @@ export async function decideAction(
       });
     return moved;
   });
-  if (!moved) return text(`That request is already ${run.state.replace('_', ' ')}.`);
+  if (!moved) {
+    const now = await getRun(deps.db, runId);
+    return refuse(
+      `no longer pending (${now?.state ?? 'gone'})`,
+      `That request is already ${(now?.state ?? 'gone').replace('_', ' ')}; nothing more happens.`,
+    );
+  }
   await showDecision(deps, incident, moved, config, to, actor.user);
   if (decision === 'deny') return text(`You denied *${config.title}*.`);
-  await executeRun(deps, incident, moved, config, actor.user);
-  return NO_REPLY;
+  return ranReply(await executeRun(deps, incident, moved, config, actor.user), config);
+}
+
+/** What the person who set a run going is told: nothing more when it was recorded, the truth when it was not. */
+function ranReply(ran: Ran | undefined, config: ActionConfig): Reply {
+  if (!ran || ran.recorded === 'written') return NO_REPLY;
+  return text(
+    `*${config.title}* ran (${ran.outcome.replace('_', ' ')}). The database did not answer, so recording it is delayed: ` +
+      'the outcome is kept and written to the run and the timeline as soon as the database is back.',
+  );
+}
+
+/**
+ * An incident was resolved: its requests still waiting (for approval, or approved and not started) are
+ * cancelled, each with an `action.cancelled` event, in the caller's transaction.
+ */
+export async function cancelPendingRequests(
+  tx: Queryable,
+  incidentId: number,
+  at: Date,
+  actor: string,
+): Promise<ActionRun[]> {
+  const cancelled = await cancelPendingRuns(tx, incidentId, at);
+  for (const run of cancelled)
+    await appendTimelineEvent(tx, {
+      incidentId,
+      occurredAt: at,
+      actor,
+      kind: 'action.cancelled',
+      data: { action: run.action, runId: run.id, requester: run.requestedBy, reason: 'incident resolved' },
+    });
+  return cancelled;
+}
+
+/** The approval messages of cancelled requests say so, and lose their buttons. */
+export async function showCancelled(deps: AppDeps, incident: Incident, runs: readonly ActionRun[]): Promise<void> {
+  for (const run of runs) {
+    const config = deps.config.actions[run.action];
+    if (config) await showDecision(deps, incident, run, config, 'cancelled');
+  }
 }
 
 async function showDecision(
@@ -204,7 +283,7 @@ async function showDecision(
   incident: Incident,
   run: ActionRun,
   config: ActionConfig,
-  state: 'approved' | 'denied' | 'expired',
+  state: 'approved' | 'denied' | 'expired' | 'cancelled',
   by?: string,
 ): Promise<void> {
   if (!incident.channelId || !run.approvalTs) return;
@@ -247,10 +326,21 @@ export async function expireApproval(deps: AppDeps, runId: number): Promise<stri
   return 'expired';
 }
 
+/** How a run ended, and whether its end is in the database yet. */
+export interface Ran {
+  outcome: ActionRunResult['outcome'];
+  recorded: 'written' | 'spooled';
+}
+
 /**
  * Runs an approved request: once (the guarded move to `running` happens in
- * one replica only, behind a Redis lock too), said in the thread as it goes,
- * measured against its time-to-rollback target, and the step updated.
+ * one replica only, behind a Redis lock too), owned by this process (its
+ * heartbeat keeps the run alive in the others' eyes), said in the thread as
+ * it goes, measured against its time-to-rollback target, and the step
+ * updated. It executes the plan kept at request time. Once the run has
+ * started nothing here throws for PostgreSQL: the run's end is written with
+ * its `action.finished` event in one transaction, or spooled to be written
+ * when the database is back, before anything else is tried.
  */
 export async function executeRun(
   deps: AppDeps,
@@ -258,105 +348,144 @@ export async function executeRun(
   run: ActionRun,
   config: ActionConfig,
   startedBy: string,
-): Promise<void> {
+): Promise<Ran | undefined> {
   const lock = await deps.coord.tryLock(`action:${incident.id}:${run.action}`, config.timeout + 60_000);
-  if (!lock) return;
+  if (!lock) return undefined;
   try {
-    const started = await moveRun(deps.db, run.id, ['approved'], 'running', { at: deps.clock.now() });
-    if (!started) return;
-    const placeholders = placeholdersOf(incident, run.requestedBy, run.decidedBy ?? undefined);
-    const thread =
-      incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-    await deps.spool.record({
+    const started = await startRun(deps.db, run.id, deps.runOwner, deps.clock.now());
+    if (!started) return undefined;
+    return await runStarted(deps, incident, started, config, startedBy);
+  } finally {
+    await lock.release().catch((error: unknown) => deps.log.warn({ err: error }, 'could not release an action lock'));
+  }
+}
+
+async function runStarted(
+  deps: AppDeps,
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  startedBy: string,
+): Promise<Ran> {
+  const thread =
+    incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
+  const bestEffort = (what: string) => (error: unknown) => deps.log.warn({ err: error, run: run.id }, what);
+  await deps.spool.record({
+    incidentId: incident.id,
+    occurredAt: deps.clock.now(),
+    actor: startedBy,
+    kind: 'action.started',
+    data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun },
+  });
+  if (run.step)
+    await recordStepMove(deps.db, {
       incidentId: incident.id,
-      occurredAt: deps.clock.now(),
+      step: run.step,
+      to: 'running',
+      kind: 'step.started',
       actor: startedBy,
-      kind: 'action.started',
-      data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun },
-    });
-    if (run.step)
-      await recordStepMove(deps.db, {
-        incidentId: incident.id,
-        step: run.step,
-        to: 'running',
-        kind: 'step.started',
+      at: deps.clock.now(),
+      data: { title: incident.playbook.steps[run.step - 1]?.title },
+    }).catch(bestEffort('could not mark the step running'));
+  if (thread)
+    await deps.slack
+      .postInThread(thread.channel, thread.ts, {
+        kind: 'action-started',
+        action: run.action,
+        title: config.title,
+        plan: run.plan,
         actor: startedBy,
-        at: deps.clock.now(),
-        data: { title: incident.playbook.steps[run.step - 1]?.title },
-      });
-    if (thread)
-      await deps.slack
-        .postInThread(thread.channel, thread.ts, {
-          kind: 'action-started',
-          action: run.action,
-          title: config.title,
-          plan: run.plan,
-          actor: startedBy,
-          dryRun: run.dryRun,
-        })
-        .catch(() => undefined);
-    await deps.live.refresh(incident.id);
-    const beganAt = deps.clock.now();
-    const result = await runAction(config, placeholders, { dryRun: run.dryRun });
-    const at = deps.clock.now();
-    // Time to rollback: from the press of the button to the end of the run (waiting for approval included).
-    // The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
-    const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
-    const finished = await moveRun(deps.db, run.id, ['running'], result.outcome, {
+        dryRun: run.dryRun,
+      })
+      .catch(bestEffort('could not say in the thread that a run started'));
+  await deps.live.refresh(incident.id).catch(bestEffort('could not refresh the live message'));
+  const beganAt = deps.clock.now();
+  const result = await runPlan(deps, run, config);
+  const at = deps.clock.now();
+  // Time to rollback: from the press of the button to the end of the run (waiting for approval included).
+  // The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
+  const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
+  const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
+  const ok = result.outcome === 'succeeded' || result.outcome === 'dry_run';
+  const recorded = await deps.spool.record({
+    incidentId: incident.id,
+    occurredAt: at,
+    actor: 'system',
+    kind: 'action.finished',
+    data: {
+      action: run.action,
+      runId: run.id,
+      outcome: result.outcome,
+      durationMs,
+      ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    },
+    run: {
+      id: run.id,
+      outcome: result.outcome,
       at,
       output: result.output,
       ...(result.error ? { error: result.error } : {}),
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
       ...(result.status ? { httpStatus: result.status } : {}),
-    });
-    const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
-    await deps.spool.record({
-      incidentId: incident.id,
-      occurredAt: at,
-      actor: 'system',
-      kind: 'action.finished',
-      data: {
+      ...(run.step
+        ? {
+            step: {
+              incidentId: incident.id,
+              step: run.step,
+              to: ok ? 'done' : 'failed',
+              kind: ok ? 'step.done' : 'step.failed',
+              ...(ok ? {} : { detail: result.error ?? result.outcome }),
+              data: {
+                title: incident.playbook.steps[run.step - 1]?.title,
+                ...(ok ? {} : { reason: result.error ?? result.outcome }),
+              },
+            },
+          }
+        : {}),
+    },
+  });
+  if (thread)
+    await deps.slack
+      .postInThread(thread.channel, thread.ts, {
+        kind: 'action-finished',
         action: run.action,
-        runId: run.id,
+        title: config.title,
         outcome: result.outcome,
-        durationMs,
-        ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
+        output: result.output,
         ...(result.error ? { error: result.error } : {}),
-      },
-    });
-    if (run.step && finished) {
-      const ok = result.outcome === 'succeeded' || result.outcome === 'dry_run';
-      await recordStepMove(deps.db, {
-        incidentId: incident.id,
-        step: run.step,
-        to: ok ? 'done' : 'failed',
-        kind: ok ? 'step.done' : 'step.failed',
-        actor: 'system',
-        at,
-        ...(ok ? {} : { detail: result.error ?? result.outcome }),
-        data: {
-          title: incident.playbook.steps[run.step - 1]?.title,
-          ...(ok ? {} : { reason: result.error ?? result.outcome }),
-        },
-      });
-    }
-    if (thread)
-      await deps.slack
-        .postInThread(thread.channel, thread.ts, {
-          kind: 'action-finished',
-          action: run.action,
-          title: config.title,
-          outcome: result.outcome,
-          output: result.output,
-          ...(result.error ? { error: result.error } : {}),
-          durationMs,
-          ...(config.target_time ? { targetMs: config.target_time } : {}),
-          dryRun: run.dryRun,
-        })
-        .catch(() => undefined);
-    await deps.live.refresh(incident.id);
-  } finally {
-    await lock.release();
+        durationMs,
+        ...(config.target_time ? { targetMs: config.target_time } : {}),
+        dryRun: run.dryRun,
+        ...(recorded === 'spooled' ? { recordingDelayed: true } : {}),
+      })
+      .catch(bestEffort('could not say in the thread that a run finished'));
+  await deps.live.refresh(incident.id).catch(bestEffort('could not refresh the live message'));
+  return { outcome: result.outcome, recorded };
+}
+
+/** The kept plan, run; a run from before plans were kept runs the config as it is. Never throws. */
+async function runPlan(deps: AppDeps, run: ActionRun, config: ActionConfig): Promise<ActionRunResult> {
+  const onSpawn = (pid: number) => {
+    setRunChild(deps.db, run.id, pid).catch((error: unknown) =>
+      deps.log.warn({ err: error, run: run.id, pid }, 'could not record the process of an action run'),
+    );
+  };
+  const options = { dryRun: run.dryRun, onSpawn };
+  try {
+    const plan = parseResolvedPlan(run.resolvedPlan);
+    if (plan) return await runResolved(plan, config, run.decidedBy ?? undefined, options);
+    const incident = await incidentFor(deps.db, { incidentId: run.incidentId });
+    return await runAction(config, placeholdersOf(incident, run.requestedBy, run.decidedBy ?? undefined), options);
+  } catch (error) {
+    if (!(error instanceof BotError)) deps.log.error({ err: error, run: run.id }, 'an action run failed to run');
+    return {
+      outcome: 'failed',
+      summary: run.plan,
+      output: '',
+      durationMs: 0,
+      error: error instanceof BotError ? error.userMessage : 'The action could not run.',
+    };
   }
 }
 
