@@ -251,7 +251,10 @@ export async function runningRunsNotOwnedBy(q: Queryable, owner: string): Promis
   return rows.map(toRun);
 }
 
-/** running → interrupted, guarded on the heartbeat seen, so a run whose owner beat again meanwhile is left alone. */
+/**
+ * running → interrupted, guarded on the heartbeat seen (to the millisecond a Date keeps), so a run whose owner
+ * beat again meanwhile is left alone.
+ */
 export async function interruptRun(
   q: Queryable,
   id: number,
@@ -261,7 +264,9 @@ export async function interruptRun(
 ): Promise<ActionRun | undefined> {
   const { rows } = await q.query<Row>(
     `UPDATE action_runs SET state = 'interrupted', finished_at = $3, error = $4
-      WHERE id = $1 AND state = 'running' AND heartbeat_at IS NOT DISTINCT FROM $2 RETURNING ${COLUMNS}`,
+      WHERE id = $1 AND state = 'running'
+        AND (heartbeat_at IS NULL OR heartbeat_at < $2::timestamptz + interval '1 millisecond')
+      RETURNING ${COLUMNS}`,
     [id, seenHeartbeat, at, error],
   );
   return rows[0] && toRun(rows[0]);

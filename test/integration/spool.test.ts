@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { Database } from '../../src/store/db.js';
 import { openIncident } from '../../src/store/incidents.js';
 import { readTimeline } from '../../src/store/timeline.js';
 import { type TestDatabase, createTestDatabase } from '../support/db.js';
+import { captureLogs } from '../support/logs.js';
 import { testPlaybook } from '../support/playbooks.js';
 
 /** The database, unreachable until `up` is set. */
@@ -102,5 +103,25 @@ describe('the timeline spool', () => {
     await spool.record(event(10));
     expect(spool.size).toBe(0);
     expect((await readTimeline(test.db, incidentId)).some((e) => e.data.n === 10)).toBe(true);
+  });
+
+  it('Will not start: skips a torn last line and a line that is not an event, naming the file and line, and replays the rest', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'spool-')), 'timeline-spool.jsonl');
+    const good = (n: number) => JSON.stringify({ ...event(30 + n), key: crypto.randomUUID() });
+    const torn = good(3).slice(0, 25);
+    await writeFile(file, `${good(1)}\n${JSON.stringify({ kind: 'action.finished', data: 7 })}\n${good(2)}\n${torn}`);
+    const logs = captureLogs('warn');
+    const spool = new TimelineSpool(test.db, file, logs.log, 60_000);
+    expect(spool.size).toBe(2);
+    const skipped = logs.lines().filter((l) => String(l.msg).startsWith('timeline spool: skipped'));
+    expect(skipped.map((l) => [l.file, l.line])).toEqual([
+      [file, 2],
+      [file, 4],
+    ]);
+    await spool.flush();
+    spool.stop();
+    expect(spool.size).toBe(0);
+    const written = (await readTimeline(test.db, incidentId)).map((e) => e.data.n).filter((n) => Number(n) > 30);
+    expect(written).toEqual([31, 32]);
   });
 });

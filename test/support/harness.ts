@@ -25,6 +25,8 @@ export interface HarnessOptions {
   config?: (config: Config) => Config;
   clock?: Clock;
   log?: Logger;
+  /** The first bot reaches PostgreSQL through this URL (a proxy a fault test cuts); the test's own `db` does not. */
+  databaseUrl?: string;
 }
 
 export interface OpenedIncident {
@@ -87,7 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bots.push(bot);
     return bot;
   };
-  const bot = await launch(database.db);
+  const bot = await launch(options.databaseUrl ? database.connectAnother(options.databaseUrl) : database.db);
   slack.connectBot(`${bot.url}/slack/events`);
   /** Until nothing is left to do: acked work, live-message renders and due work on every replica. */
   const settle = async () => {
