@@ -157,7 +157,14 @@ export async function runResolved(
     };
     return runCommand(command, { kind: 'command', summary: fill(plan.summary), argv }, options.signal, options.onSpawn);
   }
-  const configured: Record<string, Secret> = config.kind === 'http' ? config.headers : {};
+  if (config.kind !== 'http') return failed('The action is no longer an HTTP request; request it again.');
+  // Credentials of the moment go only where the config of the moment sends them.
+  const origin = new URL(plan.url).origin;
+  if (new URL(config.url.replace(PLACEHOLDER, 'x')).origin !== origin)
+    return failed(
+      `The action now sends its credentials elsewhere than ${origin}, where it was approved to; request it again.`,
+    );
+  const configured: Record<string, Secret> = config.headers;
   const headers: Record<string, Secret> = {};
   for (const name of plan.headers) {
     const secret = configured[name];
@@ -169,7 +176,7 @@ export async function runResolved(
     kind: 'http',
     ...common,
     method: plan.method,
-    url: fill(config.kind === 'http' ? withCredentials(plan.url, config.url) : plan.url),
+    url: fill(withCredentials(plan.url, config.url)),
     headers,
     ...(body === undefined ? {} : { body }),
     expect_status: plan.expectStatus,
