@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { PERSON_PLACEHOLDERS } from '../config/actions.js';
 import { formatDuration } from '../config/duration.js';
+import { scrubText } from '../domain/secrets.js';
 import { ActionInputError } from './errors.js';
 import { PLACEHOLDER, substitute } from './placeholders.js';
 import { runProcess } from './process.js';
 import { shellJoin } from './quote.js';
-import { scrub, scrubOutput, secretsOf, sensitiveEnvValues } from './scrub.js';
+import { envAllowValues, scrub, scrubOutput, secretsOf } from './scrub.js';
 import type { ActionPlan, ActionRunResult, CommandActionConfig, Placeholders, PlanOptions } from './types.js';
 
 /** What a person-typed value may hold when an argument carries it. */
@@ -79,7 +80,8 @@ export function planCommand(
   });
   return {
     kind: 'command',
-    summary: shellJoin(argv, quoted),
+    // Shown in Slack and the timeline: a credential written into the argv itself is not.
+    summary: scrubText(shellJoin(argv, quoted)),
     argv,
     ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
   };
@@ -99,7 +101,7 @@ export async function runCommand(
   onSpawn?: (pid: number) => void,
 ): Promise<ActionRunResult> {
   const argv = plan.argv ?? [];
-  const secrets = secretsOf(sensitiveEnvValues(config.env_allow));
+  const secrets = secretsOf(envAllowValues(config.env_allow));
   const failed = (error: string, durationMs = 0): ActionRunResult => ({
     outcome: 'failed',
     summary: plan.summary,

@@ -33,8 +33,17 @@ const APP_TOKEN_METHODS: ReadonlySet<string> = new Set(['apps.connections.open']
 /** Picks which calls of a method a fault applies to, by their parameters. */
 export type ParamsMatch = (params: Record<string, unknown>) => boolean;
 
+/** One request body the emulator received from the bot, as sent: what a secret scanner reads. */
+export interface ReceivedBody {
+  /** The Web API method, `response_url` or `upload`. */
+  method: string;
+  body: string;
+}
+
 export class WebApi {
   readonly calls: RecordedCall[] = [];
+  /** Every body the bot sent: Web API calls, response_url posts and file uploads, in order. */
+  readonly received: ReceivedBody[] = [];
   private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number; match?: ParamsMatch }>();
   private readonly failures = new Map<string, { error: string; times: number }[]>();
   private readonly lostResponses = new Map<string, { times: number; match?: ParamsMatch }>();
@@ -62,7 +71,9 @@ export class WebApi {
     let token: string | undefined;
     let answer: Answer;
     try {
-      params = await decodeParams(req.headers['content-type'], await readRaw(req, 10_000_000), url.searchParams);
+      const raw = await readRaw(req, 10_000_000);
+      this.received.push({ method, body: raw.toString('utf8') });
+      params = await decodeParams(req.headers['content-type'], raw, url.searchParams);
       token = tokenOf(req.headers.authorization, params);
       const inHeader = /^Bearer\s+\S+$/i.test(req.headers.authorization ?? '');
       delete params.token;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
 import { type Logger, silentLogger } from '../../log.js';
-import { type ParamsMatch, WebApi } from './api.js';
+import { type ParamsMatch, type ReceivedBody, WebApi } from './api.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
 import * as inbound from './inbound.js';
@@ -137,6 +137,11 @@ export class SlackEmulator extends EventEmitter {
 
   get calls(): RecordedCall[] {
     return this.api.calls;
+  }
+
+  /** Every request body the bot sent (Web API, response_url, uploads), as sent: for secret scanning. */
+  get received(): readonly ReceivedBody[] {
+    return this.api.received;
   }
 
   callsTo(method: string): RecordedCall[] {
