@@ -10,6 +10,7 @@ import { SlackEmulator } from '../../src/playground/emulator/index.js';
 import type { Database } from '../../src/store/db.js';
 import { type DatabaseKind, type TestDatabase, createTestDatabase } from './db.js';
 import { testCoordinator } from './redis.js';
+import { scanSlackAndTimeline } from './secretScanner.js';
 import { resolve } from 'node:path';
 
 /** Warnings and errors go to stderr (TEST_LOG_LEVEL=debug for more), so a failing test shows why. */
@@ -25,6 +26,11 @@ export interface HarnessOptions {
   config?: (config: Config) => Config;
   clock?: Clock;
   log?: Logger;
+  /**
+   * Default true: when the harness stops, every body the bot sent to Slack and every timeline row are scanned
+   * for credentials (test/support/secretScanner.ts), and a finding fails the file.
+   */
+  scanSecrets?: boolean;
   /** The first bot reaches PostgreSQL through this URL (a proxy a fault test cuts); the test's own `db` does not. */
   databaseUrl?: string;
 }
@@ -137,10 +143,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     settle,
     async stop() {
       await settle();
+      const findings = options.scanSecrets === false ? [] : await scanSlackAndTimeline(slack, database.db);
       await Promise.all(bots.map((b) => b.stop()));
       await Promise.all(coords.map((c) => c.close()));
       await slack.close();
       await database.drop();
+      if (findings.length > 0)
+        throw new Error(`credentials reached Slack or the timeline: ${JSON.stringify(findings, null, 2)}`);
     },
   };
 }
