@@ -124,4 +124,38 @@ describe('the timeline spool', () => {
     const written = (await readTimeline(test.db, incidentId)).map((e) => e.data.n).filter((n) => Number(n) > 30);
     expect(written).toEqual([31, 32]);
   });
+
+  it("keeps a run's end with its action.finished event through a restart, and writes both in one transaction", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'spool-')), 'timeline-spool.jsonl');
+    const { rows } = await test.db.query<{ id: number }>(
+      `INSERT INTO action_runs (incident_id, action, idempotency_key, state, dry_run, plan, requested_by, requested_at, started_at)
+       VALUES ($1, 'redis-rollback', 'spool-run', 'running', false, 'rollback', 'U1', now(), now()) RETURNING id`,
+      [incidentId],
+    );
+    const runId = rows[0]!.id;
+    const down: Database = {
+      kind: test.db.kind,
+      query: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      transaction: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      close: test.db.close.bind(test.db),
+    };
+    const at = new Date(Date.UTC(2026, 0, 1, 1));
+    const spool = new TimelineSpool(down, file, silentLogger, 60_000);
+    const recorded = await spool.record({
+      ...event(40),
+      run: { id: runId, outcome: 'succeeded', at, output: 'rolled back', exitCode: 0 },
+    });
+    spool.stop();
+    expect(recorded).toBe('spooled');
+
+    const restarted = new TimelineSpool(test.db, file, silentLogger, 60_000);
+    await restarted.flush();
+    restarted.stop();
+    const run = await test.db.query<{ state: string; output: string; finished_at: Date }>(
+      'SELECT state, output, finished_at FROM action_runs WHERE id = $1',
+      [runId],
+    );
+    expect(run.rows[0]).toMatchObject({ state: 'succeeded', output: 'rolled back', finished_at: at });
+    expect((await readTimeline(test.db, incidentId)).filter((e) => e.data.n === 40)).toHaveLength(1);
+  });
 });
