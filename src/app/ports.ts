@@ -70,7 +70,7 @@ export type ThreadPost =
       title: string;
       requester: string;
       /** What became of the child process: stopped, already gone, or on another host (not stopped from here). */
-      child: 'stopped' | 'gone' | 'elsewhere' | 'unknown';
+      child: 'stopped' | 'gone' | 'elsewhere' | 'unknown' | 'never-started';
     }
   | { kind: 'check-running'; actor: string; target: string; count: number }
   | { kind: 'check-results'; target: string; results: CheckResultView[] }

@@ -7,6 +7,7 @@ import {
   type RunOwnerRef,
   heartbeatRuns,
   interruptRun,
+  interruptUnstartedRuns,
   runningRunsNotOwnedBy,
 } from '../store/actionRuns.js';
 import type { Database } from '../store/db.js';
@@ -19,6 +20,8 @@ import type { AppDeps } from './deps.js';
 export const RUN_HEARTBEAT_MS = 5_000;
 /** A run whose owner has been silent this long is given up for dead. */
 export const RUN_LEASE_MS = 30_000;
+/** An approved run not started within this long never will be (the bot stopped between approval and start). */
+export const UNSTARTED_MS = 120_000;
 
 /** Owners alive in this process (a test may run several bots in one): their runs are never orphans. */
 const LIVE_OWNERS = new Set<string>();
@@ -87,6 +90,9 @@ export function ownerIsGone(run: ActionRun, me: RunOwner, now: Date, leaseMs = R
 function stopChild(run: ActionRun, me: RunOwner): 'stopped' | 'gone' | 'elsewhere' | 'unknown' {
   if (run.childPid === null) return run.ownerHost === me.host ? 'gone' : 'unknown';
   if (run.ownerHost !== me.host) return 'elsewhere';
+  // Our own pid under another owner: the container restarted, and its processes (the child too) died with it.
+  // Its pid may name another process now: it is not signalled.
+  if (run.ownerPid === me.pid) return 'gone';
   const group = -run.childPid;
   try {
     process.kill(group, 'SIGTERM');
@@ -158,10 +164,28 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
     deps.log.warn({ run: run.id, action: run.action, child }, 'action run interrupted: its bot process is gone');
     await tellInterrupted(deps, interrupted, child);
   }
-  return count;
+  const now = deps.clock.now();
+  const unstarted = await deps.db.transaction(async (tx) => {
+    const runs = await interruptUnstartedRuns(tx, new Date(now.getTime() - UNSTARTED_MS), now);
+    for (const run of runs)
+      await appendTimelineEvent(tx, {
+        incidentId: run.incidentId,
+        occurredAt: now,
+        actor: 'system',
+        kind: 'action.interrupted',
+        data: { action: run.action, runId: run.id, requester: run.requestedBy, started: false },
+      });
+    return runs;
+  });
+  for (const run of unstarted) await tellInterrupted(deps, run, 'never-started');
+  return count + unstarted.length;
 }
 
-async function tellInterrupted(deps: AppDeps, run: ActionRun, child: ReturnType<typeof stopChild>): Promise<void> {
+async function tellInterrupted(
+  deps: AppDeps,
+  run: ActionRun,
+  child: ReturnType<typeof stopChild> | 'never-started',
+): Promise<void> {
   try {
     const incident = await incidentFor(deps.db, { incidentId: run.incidentId });
     const title = deps.config.actions[run.action]?.title ?? run.action;

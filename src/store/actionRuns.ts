@@ -272,6 +272,17 @@ export async function interruptRun(
   return rows[0] && toRun(rows[0]);
 }
 
+/** Approved runs nobody started before `before`: the process died between the approval and the start. */
+export async function interruptUnstartedRuns(q: Queryable, before: Date, at: Date): Promise<ActionRun[]> {
+  const { rows } = await q.query<Row>(
+    `UPDATE action_runs SET state = 'interrupted', finished_at = $2,
+       error = 'interrupted: approved, but the bot stopped before it started; nothing ran'
+      WHERE state = 'approved' AND coalesce(decided_at, requested_at) < $1 RETURNING ${COLUMNS}`,
+    [before, at],
+  );
+  return rows.map(toRun);
+}
+
 /** Requests still waiting (for approval, or approved and not started) on an incident: cancelled, as it resolves. */
 export async function cancelPendingRuns(q: Queryable, incidentId: number, at: Date): Promise<ActionRun[]> {
   const { rows } = await q.query<Row>(

@@ -123,4 +123,29 @@ describe('Stuck rollback: the bot is killed during a rollback', () => {
     expect(rows[0]!.state).toBe('running');
     await h.db.query(`UPDATE action_runs SET state = 'failed' WHERE id = $1`, [runId]);
   });
+
+  it('gives up an approved run the bot stopped before starting, says nothing ran, and lets it be requested again', async () => {
+    const { key, channel, ts } = await h.open('redis-down killed before start');
+    const { rows } = await h.db.query<{ id: number }>(
+      `INSERT INTO action_runs (incident_id, action, idempotency_key, state, dry_run, plan, requested_by, requested_at,
+         decided_by, decided_at)
+       SELECT id, 'redis-rollback', 'approved:' || key, 'approved', false, 'rollback', $2, now() - interval '4 minutes',
+              'U0SECOND02', now() - interval '3 minutes'
+         FROM incidents WHERE key = $1 RETURNING id`,
+      [key, ADA],
+    );
+    await h.startReplica();
+    const run = await h.db.query<{ state: string }>('SELECT state FROM action_runs WHERE id = $1', [rows[0]!.id]);
+    expect(run.rows[0]!.state).toBe('interrupted');
+    expect((await timelineOf(h.db, key)).find((e) => e.kind === 'action.interrupted')?.data).toMatchObject({
+      started: false,
+    });
+    const said = await until(() =>
+      h.slack.thread(channel, ts).find((m) => m.text === 'Roll back Redis connection logic: interrupted'),
+    );
+    expect(JSON.stringify(said.blocks)).toContain('so nothing ran');
+    await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback' });
+    await h.settle();
+    expect(await readFile(join(dir, 'redis-rollback'), 'utf8')).toBe(key);
+  });
 });

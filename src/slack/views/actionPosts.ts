@@ -12,6 +12,7 @@ const CHILD: Record<Extract<ActionPost, { kind: 'action-interrupted' }>['child']
   gone: 'Its process had already ended.',
   elsewhere: 'It ran on another host; check that its process has stopped.',
   unknown: 'Whether its process still runs is not known; check the target.',
+  'never-started': 'it was approved, but the bot stopped before starting it, so nothing ran.',
 };
 
 const code = (text: string, max: number) => `\`\`\`${userText(text, max).replace(/```/g, "'''")}\`\`\``;
@@ -99,8 +100,10 @@ export function actionMessage(post: ActionPost): SlackMessage {
         blocks: [
           section(
             `:warning: *${userText(post.title, 150)}* (asked for by ${mention(post.requester)}) was interrupted: ` +
-              `the bot running it stopped before it finished, so its outcome is unknown. ${CHILD[post.child]} ` +
-              'Check the target before running it again; it can be requested again now.',
+              (post.child === 'never-started'
+                ? `${CHILD[post.child]} It can be requested again now.`
+                : `the bot running it stopped before it finished, so its outcome is unknown. ${CHILD[post.child]} ` +
+                  'Check the target before running it again; it can be requested again now.'),
           ),
         ],
       };
