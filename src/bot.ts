@@ -23,6 +23,7 @@ import { scheduledJobs } from './scheduler/jobs.js';
 import { TokenManager } from './tokens/index.js';
 import { stepRunners } from './app/stepRunners.js';
 import { TimelineSpool } from './app/spool.js';
+import { RunOwner, sweepInterruptedRuns } from './app/runOwner.js';
 import { startCron } from './scheduler/cron.js';
 import { DueWorker } from './scheduler/worker.js';
 
@@ -159,6 +160,8 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
         ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
       });
       const spool = new TimelineSpool(parts.db, parts.spoolFile, parts.log);
+      const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
+      runOwner.start();
       const base = {
         db: parts.db,
         coord: parts.coord,
@@ -175,6 +178,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
         tokens,
         stepRunners,
         spool,
+        runOwner,
       };
       const live = new LiveMessage({
         coord: parts.coord,
@@ -195,6 +199,10 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       await slack.start();
       slackEvents = slack.routes.find((r) => r.path === '/slack/events')?.handler;
       ready = true;
+      // Runs a dead process left running are found now, not minutes later; PostgreSQL away must not stop the start.
+      await sweepInterruptedRuns(appDeps).catch((error: unknown) =>
+        parts.log.warn({ err: error }, 'could not look for interrupted action runs at start-up'),
+      );
       if (parts.scheduler !== false) cron = startCron(scheduledJobs(appDeps, worker), parts.log);
     }
   } catch (error) {
@@ -222,6 +230,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       await deps?.tokens.close();
       await deps?.spool.flush();
       deps?.spool.stop();
+      deps?.runOwner.stop();
     },
   };
 }

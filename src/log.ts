@@ -1,22 +1,12 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
+import { REDACTED, scrubText } from './domain/secrets.js';
 
 export type { Logger };
-
-const REDACTED = '[redacted]';
 
 /** Keys whose values are credentials wherever they appear in a log object. */
 const SECRET_KEY =
   /(^|_|-)(token|secret|password|passwd|pwd|authorization|cookie|api[_-]?key|private[_-]?key|client[_-]?secret|signing[_-]?secret|access[_-]?token|refresh[_-]?token)$|^(token|secret|password|authorization)/i;
-
-/** Values that are credentials whatever key holds them. */
-const SECRET_VALUES: RegExp[] = [
-  /\bxox[abposr]-[A-Za-z0-9-]+/g, // Slack bot, user and app tokens
-  /\bxapp-[A-Za-z0-9-]+/g,
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi,
-  /(\/\/[^:/?#\s]+:)[^@/\s]+@/g, // passwords inside connection strings
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-];
 
 /** Paths pino redacts itself; the deep scrub below catches what these miss. */
 const REDACT_PATHS = [
@@ -40,14 +30,9 @@ const REDACT_PATHS = [
   '*.access_token',
 ];
 
+/** A string as it may be logged: the one scrubber (domain/secrets.ts), the same as for Slack and the timeline. */
 export function scrubString(value: string): string {
-  let out = value;
-  for (const pattern of SECRET_VALUES) {
-    out = out.replace(pattern, (match, prefix: unknown) =>
-      typeof prefix === 'string' && prefix.startsWith('//') ? `${prefix}${REDACTED}@` : REDACTED,
-    );
-  }
-  return out;
+  return scrubText(value);
 }
 
 /** Copies a log object with every secret-looking key and value replaced. */

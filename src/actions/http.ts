@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { MissingSecretError } from '../config/secret.js';
 import { buildHttp, isJsonBody, urlSecrets } from './httpPlan.js';
 import { headerSecrets, scrub, secretsOf } from './scrub.js';
-import type { ActionRunResult, HttpActionConfig, Placeholders } from './types.js';
+import type { ActionPlan, ActionRunResult, HttpActionConfig, Placeholders, PlanOptions } from './types.js';
 
 /** How much of a response body is kept as output. */
 export const HTTP_OUTPUT_LIMIT = 4_000;
@@ -46,8 +46,19 @@ export async function runHttp(
   config: HttpActionConfig,
   placeholders: Placeholders,
   signal?: AbortSignal,
+  options: PlanOptions = {},
 ): Promise<ActionRunResult> {
-  const { plan, url } = buildHttp(config, placeholders);
+  const { plan, url } = buildHttp(config, placeholders, options);
+  return sendHttp(config, plan, url, signal);
+}
+
+/** Sends a request already planned: `url` is the one to request, `plan.body` the body to send. */
+export async function sendHttp(
+  config: HttpActionConfig,
+  plan: ActionPlan,
+  url: URL,
+  signal?: AbortSignal,
+): Promise<ActionRunResult> {
   const started = performance.now();
   const result = (outcome: ActionRunResult['outcome'], extra: Partial<ActionRunResult> = {}): ActionRunResult => ({
     outcome,

@@ -5,7 +5,7 @@ import type { ActionPlan, HttpActionConfig, Placeholders, PlanOptions } from './
 type BodyMode = 'json' | 'form' | 'text';
 
 /** Query parameters whose values are credentials by convention: never shown. */
-const SENSITIVE_PARAM =
+export const SENSITIVE_PARAM =
   /^(.*[_-])?(token|secret|password|passwd|pwd|sig|signature|auth|credentials?|(api|access|private|secret|signing)[_-]?key|apikey)$/i;
 
 /** Index of the end of `scheme://host:port`: placeholders may only come after it. */

@@ -9,3 +9,4 @@ export { placeholderNames, unknownPlaceholders } from './placeholders.js';
 export { shellJoin, shellQuote } from './quote.js';
 export { runAction } from './run.js';
 export type { ActionPlan, ActionRunResult, PlaceholderName, Placeholders, PlanOptions, RunOptions } from './types.js';
+export { parseResolvedPlan, resolvePlan, runResolved, type ResolvedPlan } from './resolved.js';

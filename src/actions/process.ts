@@ -12,6 +12,8 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** How long a process has between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Called with the child's pid once it runs; it leads its own process group, so the pid is the group's id too. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ProcessResult {
@@ -54,6 +56,9 @@ export function runProcess(argv: readonly string[], options: ProcessOptions): Pr
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
+    });
+    child.once('spawn', () => {
+      if (child.pid) options.onSpawn?.(child.pid);
     });
     const collect = (chunk: Buffer) => {
       const text = chunk.toString('utf8');

@@ -21,7 +21,7 @@ export async function runAction(
   if (options.dryRun || config.dry_run) return { outcome: 'dry_run', summary: plan.summary, output: '', durationMs: 0 };
   try {
     return config.kind === 'command'
-      ? await runCommand(config, plan, options.signal)
+      ? await runCommand(config, plan, options.signal, options.onSpawn)
       : await runHttp(config, placeholders, options.signal);
   } catch (error) {
     return {

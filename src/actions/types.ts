@@ -55,4 +55,6 @@ export interface RunOptions {
   dryRun: boolean;
   /** Aborting stops the run (the process group is killed, the request aborted); the outcome is `failed`. */
   signal?: AbortSignal;
+  /** A command's child started, with this pid (and process group id). */
+  onSpawn?: (pid: number) => void;
 }

@@ -1,14 +1,22 @@
-import { type Placeholders, planAction, runAction } from '../actions/index.js';
+import { type Placeholders, planAction, resolvePlan } from '../actions/index.js';
 import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { badRequest } from '../errors.js';
-import { type ActionRun, getRun, insertRun, moveRun, setApprovalMessage } from '../store/actionRuns.js';
-import { moveStep as recordStepMove } from '../store/steps.js';
+import {
+  type ActionRun,
+  cancelPendingRuns,
+  getRun,
+  insertRun,
+  moveRun,
+  setApprovalMessage,
+} from '../store/actionRuns.js';
+import type { Queryable } from '../store/db.js';
 import { scheduleWork } from '../store/work.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { incidentFor } from './access.js';
 import { findIncident } from './context.js';
+import { type Ran, executeRun } from './executeRun.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { peopleOf, isAllowed } from './permissions.js';
@@ -78,7 +86,9 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     );
   }
   const dryRun = isDryRun(deps, config);
-  const plan = planAction(config, placeholdersOf(incident, actor.user), { allowMissing: true }).summary;
+  // The whole plan is resolved now and kept with the run: what was asked for (and approved) is what runs.
+  const resolvedPlan = resolvePlan(config, placeholdersOf(incident, actor.user));
+  const plan = resolvedPlan.summary;
   const needsApproval = config.approval === 'required';
   const expiresAt = new Date(at.getTime() + config.approval_expires);
   // The run, its event and (with approval) its expiry are one transaction.
@@ -91,6 +101,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
       state: needsApproval ? 'awaiting_approval' : 'approved',
       dryRun,
       plan,
+      resolvedPlan,
       requestedBy: actor.user,
       requestedAt: at,
       ...(config.target_time ? { targetMs: config.target_time } : {}),
@@ -130,10 +141,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   }
   const run = inserted.inserted;
   deps.metrics.timelineEvents.inc({ kind: 'action.requested' });
-  if (!needsApproval) {
-    await executeRun(deps, incident, run, config, actor.user);
-    return NO_REPLY;
-  }
+  if (!needsApproval) return ranReply(await executeRun(deps, incident, run, config, actor.user), config);
   if (incident.channelId && incident.messageTs) {
     const approvers = (await peopleOf(deps, config.allowed)).filter((u) => u !== actor.user);
     const { ts } = await deps.slack.postInThread(incident.channelId, incident.messageTs, {
@@ -176,6 +184,23 @@ export async function decideAction(
     return text(answer);
   };
   const self = actor.user === run.requestedBy;
+  if (incident.status === 'resolved')
+    return refuse(
+      'incident resolved',
+      `${incident.key} is resolved, so *${config.title}* will not run; its pending requests were cancelled.`,
+    );
+  if (run.state !== 'awaiting_approval')
+    return refuse(
+      `no longer pending (${run.state})`,
+      `That request is already ${run.state.replace('_', ' ')}; nothing more happens.`,
+    );
+  if (at.getTime() >= run.requestedAt.getTime() + config.approval_expires) {
+    await expireApproval(deps, runId);
+    return refuse(
+      'expired',
+      `That request expired before it was ${decision === 'approve' ? 'approved' : 'denied'}; ask for it again.`,
+    );
+  }
   if (decision === 'approve' && self)
     return refuse('self-approval', 'You asked for this run, so someone else must approve it.');
   if (!self && !(await isAllowed(deps, config.allowed, actor.user)))
@@ -193,11 +218,55 @@ export async function decideAction(
       });
     return moved;
   });
-  if (!moved) return text(`That request is already ${run.state.replace('_', ' ')}.`);
+  if (!moved) {
+    const now = await getRun(deps.db, runId);
+    return refuse(
+      `no longer pending (${now?.state ?? 'gone'})`,
+      `That request is already ${(now?.state ?? 'gone').replace('_', ' ')}; nothing more happens.`,
+    );
+  }
   await showDecision(deps, incident, moved, config, to, actor.user);
   if (decision === 'deny') return text(`You denied *${config.title}*.`);
-  await executeRun(deps, incident, moved, config, actor.user);
-  return NO_REPLY;
+  return ranReply(await executeRun(deps, incident, moved, config, actor.user), config);
+}
+
+/** What the person who set a run going is told: nothing more when it was recorded, the truth when it was not. */
+function ranReply(ran: Ran | undefined, config: ActionConfig): Reply {
+  if (!ran || ran.recorded === 'written') return NO_REPLY;
+  return text(
+    `*${config.title}* ran (${ran.outcome.replace('_', ' ')}). The database did not answer, so recording it is delayed: ` +
+      'the outcome is kept and written to the run and the timeline as soon as the database is back.',
+  );
+}
+
+/**
+ * An incident was resolved: its requests still waiting (for approval, or approved and not started) are
+ * cancelled, each with an `action.cancelled` event, in the caller's transaction.
+ */
+export async function cancelPendingRequests(
+  tx: Queryable,
+  incidentId: number,
+  at: Date,
+  actor: string,
+): Promise<ActionRun[]> {
+  const cancelled = await cancelPendingRuns(tx, incidentId, at);
+  for (const run of cancelled)
+    await appendTimelineEvent(tx, {
+      incidentId,
+      occurredAt: at,
+      actor,
+      kind: 'action.cancelled',
+      data: { action: run.action, runId: run.id, requester: run.requestedBy, reason: 'incident resolved' },
+    });
+  return cancelled;
+}
+
+/** The approval messages of cancelled requests say so, and lose their buttons. */
+export async function showCancelled(deps: AppDeps, incident: Incident, runs: readonly ActionRun[]): Promise<void> {
+  for (const run of runs) {
+    const config = deps.config.actions[run.action];
+    if (config) await showDecision(deps, incident, run, config, 'cancelled');
+  }
 }
 
 async function showDecision(
@@ -205,7 +274,7 @@ async function showDecision(
   incident: Incident,
   run: ActionRun,
   config: ActionConfig,
-  state: 'approved' | 'denied' | 'expired',
+  state: 'approved' | 'denied' | 'expired' | 'cancelled',
   by?: string,
 ): Promise<void> {
   if (!incident.channelId || !run.approvalTs) return;
@@ -246,119 +315,6 @@ export async function expireApproval(deps: AppDeps, runId: number): Promise<stri
   const config = deps.config.actions[moved.action];
   if (config) await showDecision(deps, incident, moved, config, 'expired');
   return 'expired';
-}
-
-/**
- * Runs an approved request: once (the guarded move to `running` happens in
- * one replica only, behind a Redis lock too), said in the thread as it goes,
- * measured against its time-to-rollback target, and the step updated.
- */
-export async function executeRun(
-  deps: AppDeps,
-  incident: Incident,
-  run: ActionRun,
-  config: ActionConfig,
-  startedBy: string,
-): Promise<void> {
-  const lock = await deps.coord.tryLock(`action:${incident.id}:${run.action}`, config.timeout + 60_000);
-  if (!lock) return;
-  try {
-    const started = await moveRun(deps.db, run.id, ['approved'], 'running', { at: deps.clock.now() });
-    if (!started) return;
-    const placeholders = placeholdersOf(incident, run.requestedBy, run.decidedBy ?? undefined);
-    const thread =
-      incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-    await deps.spool.record({
-      incidentId: incident.id,
-      occurredAt: deps.clock.now(),
-      actor: startedBy,
-      kind: 'action.started',
-      data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun },
-    });
-    if (run.step)
-      await recordStepMove(deps.db, {
-        incidentId: incident.id,
-        step: run.step,
-        to: 'running',
-        kind: 'step.started',
-        actor: startedBy,
-        at: deps.clock.now(),
-        data: { title: incident.playbook.steps[run.step - 1]?.title },
-      });
-    if (thread)
-      await deps.slack
-        .postInThread(thread.channel, thread.ts, {
-          kind: 'action-started',
-          action: run.action,
-          title: config.title,
-          plan: run.plan,
-          actor: startedBy,
-          dryRun: run.dryRun,
-        })
-        .catch(() => undefined);
-    await deps.live.refresh(incident.id);
-    const beganAt = deps.clock.now();
-    const result = await runAction(config, placeholders, { dryRun: run.dryRun });
-    const at = deps.clock.now();
-    // Time to rollback: from the press of the button to the end of the run (waiting for approval included).
-    // The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
-    const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
-    const finished = await moveRun(deps.db, run.id, ['running'], result.outcome, {
-      at,
-      output: result.output,
-      ...(result.error ? { error: result.error } : {}),
-      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-      ...(result.status ? { httpStatus: result.status } : {}),
-    });
-    const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
-    await deps.spool.record({
-      incidentId: incident.id,
-      occurredAt: at,
-      actor: 'system',
-      kind: 'action.finished',
-      data: {
-        action: run.action,
-        runId: run.id,
-        outcome: result.outcome,
-        durationMs,
-        ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
-        ...(result.error ? { error: result.error } : {}),
-      },
-    });
-    if (run.step && finished) {
-      const ok = result.outcome === 'succeeded' || result.outcome === 'dry_run';
-      await recordStepMove(deps.db, {
-        incidentId: incident.id,
-        step: run.step,
-        to: ok ? 'done' : 'failed',
-        kind: ok ? 'step.done' : 'step.failed',
-        actor: 'system',
-        at,
-        ...(ok ? {} : { detail: result.error ?? result.outcome }),
-        data: {
-          title: incident.playbook.steps[run.step - 1]?.title,
-          ...(ok ? {} : { reason: result.error ?? result.outcome }),
-        },
-      });
-    }
-    if (thread)
-      await deps.slack
-        .postInThread(thread.channel, thread.ts, {
-          kind: 'action-finished',
-          action: run.action,
-          title: config.title,
-          outcome: result.outcome,
-          output: result.output,
-          ...(result.error ? { error: result.error } : {}),
-          durationMs,
-          ...(config.target_time ? { targetMs: config.target_time } : {}),
-          dryRun: run.dryRun,
-        })
-        .catch(() => undefined);
-    await deps.live.refresh(incident.id);
-  } finally {
-    await lock.release();
-  }
 }
 
 /** `/incident rollback`: what the incident can run, each with its button. */

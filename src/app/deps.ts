@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { TokenManager } from '../tokens/index.js';
 import type { TimelineSpool } from './spool.js';
+import type { RunOwner } from './runOwner.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Timeline events about things already done outside the bot: written now, or kept and written later. */
   spool: TimelineSpool;
+  /** This process as the owner of the action runs it executes (heartbeat; orphans found by the sweep). */
+  runOwner: RunOwner;
   /** Keeps the configured OAuth tokens fresh (single flight across replicas). */
   tokens: TokenManager;
   /** The engines behind a step's own button, registered as they are configured. */

@@ -6,6 +6,8 @@ import { meetDeadlinesIn } from './work/deadlines.js';
 import { stopAcknowledgementClock, stopEscalation } from './work/escalation.js';
 import { enqueueStatusUpdate } from './work/notifications.js';
 import { incidentFor } from './access.js';
+import { cancelPendingRequests, showCancelled } from './actions.js';
+import type { ActionRun } from '../store/actionRuns.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';
 
@@ -75,6 +77,7 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
 export async function resolve(deps: AppDeps, target: Target, summary: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'resolve', actor });
   const at = deps.clock.now();
+  let cancelled: ActionRun[] = [];
   const change = await deps.db.transaction(async (tx) => {
     const change = await changeStatus(tx, {
       incidentId: incident.id,
@@ -87,6 +90,8 @@ export async function resolve(deps: AppDeps, target: Target, summary: string, ac
     if (change.changed) {
       await stopEscalation(tx, change.incident, at);
       await meetDeadlinesIn(tx, incident.id, { event: 'resolved' }, at);
+      // Nothing waiting for approval may run on a resolved incident.
+      cancelled = await cancelPendingRequests(tx, incident.id, at, actor.user);
       const durationMs = at.getTime() - change.incident.openedAt.getTime();
       await enqueueStatusUpdate(
         tx,
@@ -99,6 +104,7 @@ export async function resolve(deps: AppDeps, target: Target, summary: string, ac
     return change;
   });
   deps.wake();
+  await showCancelled(deps, incident, cancelled);
   return settle(deps, change, {
     post: {
       kind: 'resolved',

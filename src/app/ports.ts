@@ -47,7 +47,7 @@ export type ThreadPost =
       dryRun: boolean;
       expiresAt: Date;
       approvers: string[];
-      decision?: { state: 'approved' | 'denied' | 'expired'; by?: string };
+      decision?: { state: 'approved' | 'denied' | 'expired' | 'cancelled'; by?: string };
     }
   | { kind: 'action-started'; action: string; title: string; plan: string; actor: string; dryRun: boolean }
   | {
@@ -60,6 +60,17 @@ export type ThreadPost =
       durationMs: number;
       targetMs?: number;
       dryRun: boolean;
+      /** PostgreSQL did not answer: the outcome is kept in the spool and recorded when it is back. */
+      recordingDelayed?: boolean;
+    }
+  /** A run whose bot process died while it ran: given up, its process group stopped, and free to run again. */
+  | {
+      kind: 'action-interrupted';
+      action: string;
+      title: string;
+      requester: string;
+      /** What became of the child process: stopped, already gone, or on another host (not stopped from here). */
+      child: 'stopped' | 'gone' | 'elsewhere' | 'unknown' | 'never-started';
     }
   | { kind: 'check-running'; actor: string; target: string; count: number }
   | { kind: 'check-results'; target: string; results: CheckResultView[] }

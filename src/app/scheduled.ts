@@ -1,7 +1,6 @@
 import type { CheckGroupConfig } from '../config/checks.js';
 import { SYSTEM_ACTOR } from '../domain/timeline.js';
 import { pruneHandledRequests } from '../store/requests.js';
-import { failInterruptedRuns } from '../store/actionRuns.js';
 import { getIncident } from '../store/incidents.js';
 import { lockGroupState, saveGroupState } from '../store/jobs.js';
 import type { AppDeps } from './deps.js';
@@ -119,11 +118,9 @@ export async function refreshTokensDue(deps: AppDeps): Promise<string> {
   return `${outcomes.length - failed} refreshed, ${failed} failed, ${alerts} alert${alerts === 1 ? '' : 's'} posted`;
 }
 
-/** Housekeeping: runs a dead process left running are failed, and old request keys forgotten. */
+/** Housekeeping: old request keys forgotten. (Runs a dead process left running are the sweep's: runOwner.ts.) */
 export async function housekeeping(deps: AppDeps): Promise<string> {
   const now = deps.clock.now();
-  const longest = Math.max(0, ...Object.values(deps.config.actions).map((a) => a.timeout));
-  const interrupted = await failInterruptedRuns(deps.db, new Date(now.getTime() - longest - 5 * 60_000), now);
   const pruned = await pruneHandledRequests(deps.db, new Date(now.getTime() - 24 * 3_600_000));
-  return `${interrupted.length} interrupted runs, ${pruned} old request keys`;
+  return `${pruned} old request keys`;
 }

@@ -1,22 +1,68 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { NewTimelineEvent } from '../domain/timeline.js';
+import { z } from 'zod';
+import { TIMELINE_KINDS, type NewTimelineEvent } from '../domain/timeline.js';
 import type { Logger } from '../log.js';
-import type { Database } from '../store/db.js';
+import { finishRun } from '../store/actionRuns.js';
+import type { Database, Queryable } from '../store/db.js';
+import { moveStep } from '../store/steps.js';
 import { appendKeyedTimelineEvents } from '../store/timeline.js';
 
-type KeyedEvent = NewTimelineEvent & { key: string };
+/** What an action run's end changes besides its timeline event: the run's row, and its step. */
+const runFinishSchema = z.object({
+  id: z.number().int(),
+  outcome: z.enum(['succeeded', 'failed', 'timed_out', 'dry_run']),
+  at: z.coerce.date(),
+  output: z.string(),
+  error: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  httpStatus: z.number().int().optional(),
+  step: z
+    .object({
+      incidentId: z.number().int(),
+      step: z.number().int(),
+      to: z.enum(['done', 'failed']),
+      kind: z.enum(['step.done', 'step.failed']),
+      detail: z.string().optional(),
+      data: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
+});
+export type RunFinish = z.infer<typeof runFinishSchema>;
+
+/** One line of the spool file. Lines from before keys existed have none and get one when read. */
+const spooledLine = z.object({
+  key: z.string().uuid().optional(),
+  incidentId: z.number().int(),
+  occurredAt: z.coerce.date(),
+  actor: z.string(),
+  kind: z.enum(TIMELINE_KINDS),
+  data: z.record(z.string(), z.unknown()),
+  run: runFinishSchema.optional(),
+});
+
+/** A timeline event, and (for `action.finished`) the run's end written in the same transaction. */
+export type SpooledEvent = NewTimelineEvent & { run?: RunFinish };
+type KeyedEvent = SpooledEvent & { key: string };
+
+/** `written`: in the table now; `spooled`: waiting in the spool, written as soon as PostgreSQL answers. */
+export type Recorded = 'written' | 'spooled';
 
 /**
  * Timeline events about things that already happened outside the bot (an
  * action ran, checks ran, a token was refreshed) must not be lost because
  * PostgreSQL is briefly unreachable. They go straight to the table; when
- * that fails they wait in a file under DATA_DIR, written before the call
- * returns, and are written to the table, in order, as soon as it answers
- * again, also after a restart. Each event gets a key before its first
+ * that fails they wait in a file under DATA_DIR, appended and fsynced before
+ * the call returns, and are written to the table, in order, as soon as it
+ * answers again, also after a restart. Each event gets a key before its first
  * write, so one whose insert committed but whose answer was lost is not
- * written twice.
+ * written twice. An action run's end travels with its `action.finished`
+ * event: both are written in one transaction, now or later.
+ *
+ * The file is read line by line: a torn line (the crash the spool exists for)
+ * or one that is not a spooled event is skipped and logged with the file name
+ * and line number; the rest is replayed.
  */
 export class TimelineSpool {
   private pending: KeyedEvent[] = [];
@@ -30,14 +76,7 @@ export class TimelineSpool {
     private readonly retryMs = 5_000,
   ) {
     if (file && existsSync(file)) {
-      this.pending = readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const event = JSON.parse(line) as Omit<KeyedEvent, 'key'> & { key?: string; occurredAt: string };
-          // A line from before keys existed gets one now.
-          return { ...event, key: event.key ?? randomUUID(), occurredAt: new Date(event.occurredAt) };
-        });
+      this.pending = this.read(file);
       if (this.pending.length) this.schedule();
     }
   }
@@ -47,12 +86,12 @@ export class TimelineSpool {
   }
 
   /** Writes the events now, or keeps them to write later; never throws for the database. */
-  async record(...unkeyed: NewTimelineEvent[]): Promise<void> {
+  async record(...unkeyed: SpooledEvent[]): Promise<Recorded> {
     const events = unkeyed.map((event) => ({ ...event, key: randomUUID() }));
     if (this.pending.length === 0) {
       try {
-        await appendKeyedTimelineEvents(this.db, events);
-        return;
+        await this.write(events);
+        return 'written';
       } catch (error) {
         this.log.warn({ err: error, events: events.length }, 'timeline write failed; spooled to write later');
       }
@@ -60,10 +99,17 @@ export class TimelineSpool {
     // Behind others already waiting: keep the order.
     this.pending.push(...events);
     if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, events.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+      try {
+        append(this.file, events.map(line).join(''));
+      } catch (error) {
+        this.log.error(
+          { err: error, file: this.file },
+          'could not append to the timeline spool; the events wait in memory',
+        );
+      }
     }
     this.schedule();
+    return 'spooled';
   }
 
   /** Tries to write everything waiting; resolves when the attempt is over. */
@@ -74,6 +120,41 @@ export class TimelineSpool {
 
   stop(): void {
     clearTimeout(this.timer);
+  }
+
+  private read(file: string): KeyedEvent[] {
+    const events: KeyedEvent[] = [];
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        if (!text.trim()) return;
+        let parsed;
+        try {
+          parsed = spooledLine.safeParse(JSON.parse(text));
+        } catch (error) {
+          this.log.warn({ file, line: i + 1, err: error }, 'timeline spool: skipped a line that is not JSON (torn?)');
+          return;
+        }
+        if (!parsed.success) {
+          const reason = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+          this.log.warn({ file, line: i + 1, reason }, 'timeline spool: skipped a line that is not a timeline event');
+          return;
+        }
+        const { key, run, ...event } = parsed.data;
+        events.push({ ...event, key: key ?? randomUUID(), ...(run ? { run } : {}) });
+      });
+    return events;
+  }
+
+  private async write(events: readonly KeyedEvent[]): Promise<void> {
+    if (!events.some((e) => e.run)) {
+      await appendKeyedTimelineEvents(this.db, events);
+      return;
+    }
+    await this.db.transaction(async (tx) => {
+      await appendKeyedTimelineEvents(tx, events);
+      for (const event of events) if (event.run) await applyRunFinish(tx, event.run);
+    });
   }
 
   private schedule(): void {
@@ -91,17 +172,60 @@ export class TimelineSpool {
     if (this.pending.length === 0) return;
     const batch = [...this.pending];
     try {
-      await appendKeyedTimelineEvents(this.db, batch);
+      await this.write(batch);
     } catch (error) {
       this.log.warn({ err: error, waiting: batch.length }, 'spooled timeline events still cannot be written');
       return;
     }
     this.pending = this.pending.slice(batch.length);
     if (this.file) {
-      const rest = this.pending.map((e) => `${JSON.stringify(e)}\n`).join('');
-      writeFileSync(`${this.file}.tmp`, rest, { mode: 0o600 });
-      renameSync(`${this.file}.tmp`, this.file);
+      replace(this.file, this.pending.map(line).join(''));
     }
     this.log.info({ written: batch.length }, 'spooled timeline events written');
   }
+}
+
+/** The run's row moves to its outcome (also from `interrupted`: its end arrived after all), and its step with it. */
+async function applyRunFinish(q: Queryable, run: RunFinish): Promise<void> {
+  const finished = await finishRun(q, run.id, run.outcome, {
+    at: run.at,
+    output: run.output,
+    ...(run.error === undefined ? {} : { error: run.error }),
+    ...(run.exitCode === undefined ? {} : { exitCode: run.exitCode }),
+    ...(run.httpStatus === undefined ? {} : { httpStatus: run.httpStatus }),
+  });
+  if (finished && run.step)
+    await moveStep(q, {
+      ...run.step,
+      actor: 'system',
+      at: run.at,
+      requestKey: `run:${run.id}:finished`,
+    });
+}
+
+const line = (event: KeyedEvent) => `${JSON.stringify(event)}\n`;
+
+/** Appends and fsyncs: once this returns, the lines survive a crash of the process or the machine. */
+function append(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, 'a', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces the file atomically: a synced temporary file renamed over it. */
+function replace(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
 }

@@ -1,5 +1,5 @@
 import { MissingSecretError } from '../config/secret.js';
-import { scrubString } from '../log.js';
+import { scrubText } from '../domain/secrets.js';
 
 /** A fault another attempt cannot fix: the result says so and no retry is made. */
 export class ConfigFault extends Error {
@@ -98,5 +98,5 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= 3) out = out.split(secret).join('[redacted]');
   }
-  return scrubString(out);
+  return scrubText(out);
 }

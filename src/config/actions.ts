@@ -21,6 +21,9 @@ export const ACTION_PLACEHOLDERS = [
   'approver',
 ] as const;
 
+/** Placeholders whose values a person types: in argv only where the action sets `allow_person_text`. */
+export const PERSON_PLACEHOLDERS: readonly string[] = ['incident.summary'];
+
 export function actionSchema(f: Fields) {
   const common = {
     title: z.string().min(1).max(150),
@@ -52,6 +55,11 @@ export function actionSchema(f: Fields) {
     cwd: f.text.optional(),
     env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
     max_output: z.number().int().min(256).max(1_000_000).default(4_000),
+    /**
+     * May an argument carry text a person typed (`{incident.summary}`)? Off by default; when on, such a value
+     * may hold only letters, digits, spaces and `. _ : / -`.
+     */
+    allow_person_text: z.boolean().default(false),
   });
   return z.discriminatedUnion('kind', [http, command]);
 }

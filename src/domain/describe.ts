@@ -92,6 +92,10 @@ export function describeEvent(
       return `started ${str('action')}${d.dryRun ? ' (dry run: nothing runs)' : ''}: ${str('summary')}`;
     case 'action.finished':
       return `${str('action')} ${str('outcome')}${typeof d.durationMs === 'number' ? ` in ${formatDuration(d.durationMs)}` : ''}${d.targetMissed ? ` — missed its ${formatDuration(Number(d.targetMs))} target` : ''}`;
+    case 'action.interrupted':
+      return `${str('action')} was interrupted: the bot running it stopped before it finished`;
+    case 'action.cancelled':
+      return `the request for ${str('action')} was cancelled: ${str('reason')}`;
     case 'report.posted':
       return 'posted the incident report';
     case 'timeline.viewed':

@@ -33,6 +33,8 @@ export const TIMELINE_KINDS = [
   'action.expired',
   'action.started',
   'action.finished',
+  'action.interrupted',
+  'action.cancelled',
   'report.posted',
   'timeline.viewed',
   'alert.resolved',

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app/deps.js';
 import { housekeeping, refreshTokensDue, runScheduledGroup } from '../app/scheduled.js';
+import { sweepInterruptedRuns } from '../app/runOwner.js';
 import { withLock } from '../coord/coordinator.js';
 import { claimTick } from '../store/jobs.js';
 import type { CronJob } from './cron.js';
@@ -56,6 +57,8 @@ export function scheduledJobs(deps: AppDeps, worker: DueWorker): CronJob[] {
     // Due work needs no tick claim: claiming rows with SKIP LOCKED already shares it out.
     { name: 'due-work', schedule: '* * * * * *', run: () => worker.tick() },
     singleRunner(deps, 'housekeeping', '*/5 * * * *', 60_000, () => housekeeping(deps)),
+    // Runs whose bot process died: every replica looks; the guarded move interrupts each once.
+    { name: 'runs.sweep', schedule: '*/10 * * * * *', run: () => sweepInterruptedRuns(deps) },
   ];
   if (deps.tokens.providers().length > 0) {
     const everyMinutes = Math.max(

@@ -75,6 +75,7 @@ describe('rollbacks from buttons', () => {
                   '{requester}',
                 ],
                 allowed: { users: [ADA] },
+                allow_person_text: true,
               },
               'telemetry-rollback': {
                 kind: 'command',
@@ -233,17 +234,28 @@ describe('rollbacks from buttons', () => {
     expect(h.slack.thread(channel, ts).some((m) => m.text.includes('dry run finished: nothing ran'))).toBe(true);
   });
 
-  it('passes what people type into placeholders as one plain argument each, never to a shell', async () => {
-    const hostile = '; rm -rf / $(touch pwned) `id` \'quoted\' "double" ünïcode';
-    const { channel, ts } = await h.open(`cache-miss ${hostile}`);
+  it('passes plain typed text into placeholders as one argument each, never to a shell', async () => {
+    const typed = 'redis-7 down since 10:42 see https://status.example/x_y.z';
+    const { channel, ts } = await h.open(`cache-miss ${typed}`);
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.cache-disable' });
     await h.settle();
-    expect(JSON.parse(await readFile(join(dir, 'argv'), 'utf8'))).toEqual([`--reason=${hostile}`, hostile, ADA]);
+    expect(JSON.parse(await readFile(join(dir, 'argv'), 'utf8'))).toEqual([`--reason=${typed}`, typed, ADA]);
+  });
+
+  it('refuses typed text with shell syntax in an argument with a sentence, and runs nothing', async () => {
+    const hostile = '; rm -rf / $(touch pwned) `id` \'quoted\' "double" ünïcode';
+    const { key, channel, ts } = await h.open(`cache-miss ${hostile}`);
+    await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.cache-disable' });
+    await h.settle();
+    expect(
+      h.slack.ephemerals({ user: ADA }).some((e) => e.text.includes('only letters, digits, spaces and . _ : / -')),
+    ).toBe(true);
+    expect(await kinds(key)).toEqual([]);
     await expect(readFile(join(process.cwd(), 'pwned'))).rejects.toThrow();
   });
 
   it('refuses a typed value that would become an option, and runs nothing', async () => {
-    const { key, channel, ts } = await h.open('cache-miss --output=/etc/passwd');
+    const { key, channel, ts } = await h.open('cache-miss --force');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.cache-disable' });
     await h.settle();
     expect(h.slack.ephemerals({ user: ADA }).some((e) => /start with .-|option/i.test(e.text))).toBe(true);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_PLACEHOLDERS, type ActionConfig, actionSchema } from '../../src/config/actions.js';
+import { ACTION_PLACEHOLDERS, PERSON_PLACEHOLDERS, type ActionConfig, actionSchema } from '../../src/config/actions.js';
 import { envFields } from '../../src/config/fields.js';
 import { ActionInputError, type Placeholders, runAction } from '../../src/actions/index.js';
 
@@ -14,8 +14,10 @@ const command = (argv: string[], extra: Record<string, unknown> = {}): ActionCon
   actionSchema(envFields({})).parse({ kind: 'command', title: 'Run', allowed: {}, argv, ...extra });
 const run = (config: ActionConfig, placeholders: Placeholders = {}, dryRun = false) =>
   runAction(config, placeholders, { dryRun });
+/** The placeholders the bot fills (a person's typed text has its own, stricter rule, tested below). */
+const SYSTEM_PLACEHOLDERS = ACTION_PLACEHOLDERS.filter((name) => !PERSON_PLACEHOLDERS.includes(name));
 const everyPlaceholder = (value: string): Placeholders =>
-  Object.fromEntries(ACTION_PLACEHOLDERS.map((name) => [name, value]));
+  Object.fromEntries(SYSTEM_PLACEHOLDERS.map((name) => [name, value]));
 
 let dir: string;
 beforeEach(async () => {
@@ -79,14 +81,14 @@ describe('runAction for a command', () => {
         '-e',
         PRINT_ARGV,
         '--',
-        ...ACTION_PLACEHOLDERS.map((n) => `{${n}}`),
+        ...SYSTEM_PLACEHOLDERS.map((n) => `{${n}}`),
         'pre-{requester}-post',
         '--flag={approver}',
       ];
       const result = await run(command(argv, { cwd: dir }), everyPlaceholder(value));
       expect(result.outcome).toBe('succeeded');
       expect(JSON.parse(result.output)).toEqual([
-        ...ACTION_PLACEHOLDERS.map(() => value),
+        ...SYSTEM_PLACEHOLDERS.map(() => value),
         `pre-${value}-post`,
         `--flag=${value}`,
       ]);
@@ -113,6 +115,31 @@ describe('runAction for a command', () => {
         ActionInputError,
       );
     }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses a person-typed summary in argv unless the action sets allow_person_text, and then only plain characters', async () => {
+    const argv = [node, '-e', PRINT_ARGV, '--', '{incident.summary}', 'reason={incident.summary}'];
+    await expect(run(command(argv), { 'incident.summary': 'redis is down' })).rejects.toThrow(/allow_person_text/);
+    const allowed = command(argv, { allow_person_text: true });
+    const plain = await run(allowed, { 'incident.summary': 'redis-7 down since 10:42 see https://status/x_y.z' });
+    expect(JSON.parse(plain.output)).toEqual([
+      'redis-7 down since 10:42 see https://status/x_y.z',
+      'reason=redis-7 down since 10:42 see https://status/x_y.z',
+    ]);
+    for (const typed of [
+      '; rm -rf /',
+      '$(touch MARKER)',
+      '`id`',
+      "it's",
+      'a"b',
+      'ünïcødé',
+      '${HOME}',
+      'a|b',
+      'a&b',
+      '*',
+    ])
+      await expect(run(allowed, { 'incident.summary': typed })).rejects.toThrow(/only letters, digits, spaces/);
     expect(await readdir(dir)).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SEED, SlackEmulator } from '../../src/playground/emulator/index.js';
+import { captureLogs } from '../support/logs.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emulator-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -67,6 +68,27 @@ describe('persistence under a data dir', () => {
       await bare.close();
     } finally {
       rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('closes without an unhandled ENOENT when its directory is removed with a write pending, and logs the failed write', async () => {
+    const gone = mkdtempSync(join(tmpdir(), 'emulator-'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const logs = captureLogs('warn');
+    try {
+      const slack = await SlackEmulator.start({ dataDir: gone, log: logs.log });
+      await connect(slack).conversations.create({ name: 'inc-78-a-change-to-save' });
+      rmSync(gone, { recursive: true, force: true });
+      await slack.close();
+      expect(unhandled).toEqual([]);
+      expect(logs.text()).toContain('could not save its workspace');
+      expect(logs.text()).toContain('ENOENT');
+      expect(() => readdirSync(gone)).toThrow(/ENOENT/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      rmSync(gone, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { Database } from '../../src/store/db.js';
 import { openIncident } from '../../src/store/incidents.js';
 import { readTimeline } from '../../src/store/timeline.js';
 import { type TestDatabase, createTestDatabase } from '../support/db.js';
+import { captureLogs } from '../support/logs.js';
 import { testPlaybook } from '../support/playbooks.js';
 
 /** The database, unreachable until `up` is set. */
@@ -102,5 +103,59 @@ describe('the timeline spool', () => {
     await spool.record(event(10));
     expect(spool.size).toBe(0);
     expect((await readTimeline(test.db, incidentId)).some((e) => e.data.n === 10)).toBe(true);
+  });
+
+  it('Will not start: skips a torn last line and a line that is not an event, naming the file and line, and replays the rest', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'spool-')), 'timeline-spool.jsonl');
+    const good = (n: number) => JSON.stringify({ ...event(30 + n), key: crypto.randomUUID() });
+    const torn = good(3).slice(0, 25);
+    await writeFile(file, `${good(1)}\n${JSON.stringify({ kind: 'action.finished', data: 7 })}\n${good(2)}\n${torn}`);
+    const logs = captureLogs('warn');
+    const spool = new TimelineSpool(test.db, file, logs.log, 60_000);
+    expect(spool.size).toBe(2);
+    const skipped = logs.lines().filter((l) => String(l.msg).startsWith('timeline spool: skipped'));
+    expect(skipped.map((l) => [l.file, l.line])).toEqual([
+      [file, 2],
+      [file, 4],
+    ]);
+    await spool.flush();
+    spool.stop();
+    expect(spool.size).toBe(0);
+    const written = (await readTimeline(test.db, incidentId)).map((e) => e.data.n).filter((n) => Number(n) > 30);
+    expect(written).toEqual([31, 32]);
+  });
+
+  it("keeps a run's end with its action.finished event through a restart, and writes both in one transaction", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'spool-')), 'timeline-spool.jsonl');
+    const { rows } = await test.db.query<{ id: number }>(
+      `INSERT INTO action_runs (incident_id, action, idempotency_key, state, dry_run, plan, requested_by, requested_at, started_at)
+       VALUES ($1, 'redis-rollback', 'spool-run', 'running', false, 'rollback', 'U1', now(), now()) RETURNING id`,
+      [incidentId],
+    );
+    const runId = rows[0]!.id;
+    const down: Database = {
+      kind: test.db.kind,
+      query: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      transaction: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      close: test.db.close.bind(test.db),
+    };
+    const at = new Date(Date.UTC(2026, 0, 1, 1));
+    const spool = new TimelineSpool(down, file, silentLogger, 60_000);
+    const recorded = await spool.record({
+      ...event(40),
+      run: { id: runId, outcome: 'succeeded', at, output: 'rolled back', exitCode: 0 },
+    });
+    spool.stop();
+    expect(recorded).toBe('spooled');
+
+    const restarted = new TimelineSpool(test.db, file, silentLogger, 60_000);
+    await restarted.flush();
+    restarted.stop();
+    const run = await test.db.query<{ state: string; output: string; finished_at: Date }>(
+      'SELECT state, output, finished_at FROM action_runs WHERE id = $1',
+      [runId],
+    );
+    expect(run.rows[0]).toMatchObject({ state: 'succeeded', output: 'rolled back', finished_at: at });
+    expect((await readTimeline(test.db, incidentId)).filter((e) => e.data.n === 40)).toHaveLength(1);
   });
 });

@@ -10,8 +10,8 @@ export type DatabaseKind = 'postgres' | 'embedded';
 export interface TestDatabase {
   db: Database;
   schema?: string;
-  /** Another pool on the same schema: a second replica. */
-  connectAnother(): Database;
+  /** Another pool on the same schema: a second replica (through `url`, e.g. a proxy a fault test can cut). */
+  connectAnother(url?: string): Database;
   drop(): Promise<void>;
 }
 
@@ -34,8 +34,8 @@ export async function createTestDatabase(
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
     const pools: Database[] = [];
-    const connectAnother = () => {
-      const db = connectPostgres({ url: DATABASE_URL, schema, max: 12 });
+    const connectAnother = (url = DATABASE_URL) => {
+      const db = connectPostgres({ url, schema, max: 12 });
       pools.push(db);
       return db;
     };

@@ -10,6 +10,7 @@ import { SlackEmulator } from '../../src/playground/emulator/index.js';
 import type { Database } from '../../src/store/db.js';
 import { type DatabaseKind, type TestDatabase, createTestDatabase } from './db.js';
 import { testCoordinator } from './redis.js';
+import { scanSlackAndTimeline } from './secretScanner.js';
 import { resolve } from 'node:path';
 
 /** Warnings and errors go to stderr (TEST_LOG_LEVEL=debug for more), so a failing test shows why. */
@@ -29,6 +30,13 @@ export interface HarnessOptions {
   botDatabase?: (database: TestDatabase) => Database;
   /** The first bot's coordinator (default: Redis with the test's key prefix), e.g. through a proxy. */
   botCoordinator?: (prefix: string) => Coordinator;
+  /**
+   * Default true: when the harness stops, every body the bot sent to Slack and every timeline row are scanned
+   * for credentials (test/support/secretScanner.ts), and a finding fails the file.
+   */
+  scanSecrets?: boolean;
+  /** The first bot reaches PostgreSQL through this URL (a proxy a fault test cuts); the test's own `db` does not. */
+  databaseUrl?: string;
 }
 
 export interface OpenedIncident {
@@ -94,7 +102,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bots.push(bot);
     return bot;
   };
-  const bot = await launch(options.botDatabase ? options.botDatabase(database) : database.db);
+  const first = options.botDatabase
+    ? options.botDatabase(database)
+    : options.databaseUrl
+      ? database.connectAnother(options.databaseUrl)
+      : database.db;
+  const bot = await launch(first);
   slack.connectBot(`${bot.url}/slack/events`);
   /** Until nothing is left to do: acked work, live-message renders and due work on every replica. */
   const settle = async () => {
@@ -142,10 +155,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     settle,
     async stop() {
       await settle();
+      const findings = options.scanSecrets === false ? [] : await scanSlackAndTimeline(slack, database.db);
       await Promise.all(bots.map((b) => b.stop()));
       await Promise.all(coords.map((c) => c.close()));
       await slack.close();
       await database.drop();
+      if (findings.length > 0)
+        throw new Error(`credentials reached Slack or the timeline: ${JSON.stringify(findings, null, 2)}`);
     },
   };
 }

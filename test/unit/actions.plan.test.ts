@@ -140,6 +140,25 @@ describe('planAction for an HTTP request', () => {
     expect(actionProblems(http({ url: 'http://127.0.0.1/r/{incident.key}?k={requester}' }))).toEqual([]);
   });
 
+  it('lints a person-typed summary in argv unless the action sets allow_person_text', () => {
+    expect(actionProblems(command(['./rollback.sh', '{incident.summary}']))).toEqual([
+      expect.stringMatching(/\{incident\.summary\}, which a person types.*allow_person_text: true/),
+    ]);
+    expect(actionProblems(command(['./rollback.sh', '{incident.summary}'], { allow_person_text: true }))).toEqual([]);
+    expect(actionProblems(http({ body: '{"reason": "{incident.summary}"}' }))).toEqual([]);
+  });
+
+  it('escapes a person-typed summary for the content type of an HTTP body', () => {
+    const typed = 'db "down" & <b>; rm -rf / ü';
+    const json = planAction(http({ body: '{"reason": "{incident.summary}"}' }), { 'incident.summary': typed });
+    expect(JSON.parse(json.body!)).toEqual({ reason: typed });
+    const form = planAction(
+      http({ body: 'reason={incident.summary}', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      { 'incident.summary': typed },
+    );
+    expect(new URLSearchParams(form.body).get('reason')).toBe(typed);
+  });
+
   it('escapes values as JSON string content in a JSON body', () => {
     const body = '{"service": "webhook", "reason": "incident {incident.key}", "requested_by": "{requester}"}';
     const hostile = 'U1", "admin": true, "x": "\\';

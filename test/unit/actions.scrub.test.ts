@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerSecrets, scrub, scrubOutput, secretsOf, sensitiveEnvValues } from '../../src/actions/scrub.js';
+import { envAllowValues, headerSecrets, scrub, scrubOutput, secretsOf } from '../../src/actions/scrub.js';
 
 describe('scrubbing secrets from output', () => {
   const secrets = secretsOf(
@@ -30,14 +30,14 @@ describe('scrubbing secrets from output', () => {
     expect(scrubOutput('xxxx tok-1234', secrets, false)).toBe('xxxx tok-1234');
   });
 
-  it('takes credentials from allowed environment variables whose names say so', () => {
+  it('takes the value of every allowed environment variable, whatever its name', () => {
     expect(
-      sensitiveEnvValues(['PATH', 'DEPLOY_API_TOKEN', 'DB_PASSWORD', 'HOME'], {
-        PATH: '/bin',
+      envAllowValues(['DEPLOY_API_TOKEN', 'DB_PASSWORD', 'HOME', 'DATABASE', 'UNSET'], {
         DEPLOY_API_TOKEN: 't',
         DB_PASSWORD: 'p',
         HOME: '/root',
+        DATABASE: 'postgres://app:pw@db/app',
       }),
-    ).toEqual(['t', 'p']);
+    ).toEqual(['t', 'p', '/root', 'postgres://app:pw@db/app']);
   });
 });

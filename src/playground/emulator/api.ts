@@ -33,11 +33,20 @@ const APP_TOKEN_METHODS: ReadonlySet<string> = new Set(['apps.connections.open']
  */
 export type { ParamsMatch } from './faults.js';
 
+/** One request body the emulator received from the bot, as sent: what a secret scanner reads. */
+export interface ReceivedBody {
+  /** The Web API method, `response_url` or `upload`. */
+  method: string;
+  body: string;
+}
+
 export class WebApi {
   readonly calls: RecordedCall[] = [];
   private readonly faults = new Faults();
   /** Answers held back by a `hang` fault: ended when the emulator closes. */
   private readonly hung = new Set<ServerResponse>();
+  /** Every body the bot sent: Web API calls, response_url posts and file uploads, in order. */
+  readonly received: ReceivedBody[] = [];
 
   constructor(private readonly options: WebApiOptions) {}
 
@@ -71,7 +80,9 @@ export class WebApi {
     let token: string | undefined;
     let answer: Answer;
     try {
-      params = await decodeParams(req.headers['content-type'], await readRaw(req, 10_000_000), url.searchParams);
+      const raw = await readRaw(req, 10_000_000);
+      this.received.push({ method, body: raw.toString('utf8') });
+      params = await decodeParams(req.headers['content-type'], raw, url.searchParams);
       token = tokenOf(req.headers.authorization, params);
       const inHeader = /^Bearer\s+\S+$/i.test(req.headers.authorization ?? '');
       delete params.token;

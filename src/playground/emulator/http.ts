@@ -118,11 +118,15 @@ export class EmulatorHttp {
     const method = req.method ?? 'GET';
     try {
       if (method === 'POST' && section === 'response' && id) {
-        const delivery = this.deps.responses.respond(id, await readJson(req));
+        const payload = await readJson(req);
+        this.deps.api.received.push({ method: 'response_url', body: JSON.stringify(payload) });
+        const delivery = this.deps.responses.respond(id, payload);
         return sendJson(res, delivery.status, delivery.body);
       }
       if (method === 'POST' && section === 'upload' && id) {
-        const file = receiveUpload(this.deps.store, id, await readUpload(req));
+        const bytes = await readUpload(req);
+        this.deps.api.received.push({ method: 'upload', body: bytes.toString('utf8') });
+        const file = receiveUpload(this.deps.store, id, bytes);
         if (!file) return sendText(res, 404, 'file_not_found');
         return sendText(res, 200, `OK - ${file.size}`);
       }

@@ -56,6 +56,11 @@ export interface ClickOptions extends Omit<SignOptions, 'timestamp' | 'signature
   actionTs?: string;
   triggerId?: string;
   threadTs?: string;
+  /**
+   * The blocks as the person's client still shows them: a click on a button the message has lost since (a
+   * stale view, or a forged payload), which the bot must judge by its own state.
+   */
+  staleBlocks?: unknown[];
 }
 
 export interface InboundDeps {
@@ -250,7 +255,7 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
     throw new Error(`click: no message with ts ${o.ts} in ${channel.id}`);
   if (ephemeral && ephemeral.user !== user.id)
     throw new Error(`click: the ephemeral ${o.ts} is shown to ${ephemeral.user}, not ${user.id}`);
-  const blocks = message?.blocks ?? ephemeral?.blocks ?? [];
+  const blocks = (o.staleBlocks as Block[] | undefined) ?? message?.blocks ?? ephemeral?.blocks ?? [];
   const actionTs = o.actionTs ?? store.ts.next();
   if (o.selected !== undefined) {
     const { action, values } = choicePayload(findChoice(blocks, o.actionId, o.selected, o.blockId), actionTs);

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
 import { type Logger, silentLogger } from '../../log.js';
-import { type ParamsMatch, WebApi } from './api.js';
+import { type ParamsMatch, type ReceivedBody, WebApi } from './api.js';
 import type { FaultOptions, SlackFault } from './faults.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
@@ -75,7 +75,7 @@ export class SlackEmulator extends EventEmitter {
     this.log = options.log ?? silentLogger;
     this.workspace =
       (options.dataDir ? loadWorkspace(options.dataDir) : undefined) ?? createWorkspace(options.seed ?? true);
-    this.persistence = options.dataDir ? new Persistence(options.dataDir, () => this.workspace) : undefined;
+    this.persistence = options.dataDir ? new Persistence(options.dataDir, () => this.workspace, this.log) : undefined;
     this.store = new WorkspaceStore(this.workspace, now, (change) => this.changed(change));
     this.triggers = new Triggers(now);
     this.responses = new ResponseUrls(this.store, () => this.base);
@@ -138,6 +138,11 @@ export class SlackEmulator extends EventEmitter {
 
   get calls(): RecordedCall[] {
     return this.api.calls;
+  }
+
+  /** Every request body the bot sent (Web API, response_url, uploads), as sent: for secret scanning. */
+  get received(): readonly ReceivedBody[] {
+    return this.api.received;
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -326,7 +331,7 @@ export class SlackEmulator extends EventEmitter {
     this.api.releaseHung();
     if (this.server) await closeServer(this.server, 2000);
     this.server = undefined;
-    await this.persistence?.flush();
+    await this.persistence?.close();
   }
 }
 

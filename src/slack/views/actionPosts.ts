@@ -2,13 +2,24 @@ import type { ThreadPost } from '../../app/ports.js';
 import { formatDuration } from '../../config/duration.js';
 import { type SlackMessage, actions, button, context, mention, section, slackDate, userText } from './blocks.js';
 
-type ActionPost = Extract<ThreadPost, { kind: 'action-approval' | 'action-started' | 'action-finished' }>;
+type ActionPost = Extract<
+  ThreadPost,
+  { kind: 'action-approval' | 'action-started' | 'action-finished' | 'action-interrupted' }
+>;
+
+const CHILD: Record<Extract<ActionPost, { kind: 'action-interrupted' }>['child'], string> = {
+  stopped: 'Its process group was still running and has been stopped.',
+  gone: 'Its process had already ended.',
+  elsewhere: 'It ran on another host; check that its process has stopped.',
+  unknown: 'Whether its process still runs is not known; check the target.',
+  'never-started': 'it was approved, but the bot stopped before starting it, so nothing ran.',
+};
 
 const code = (text: string, max: number) => `\`\`\`${userText(text, max).replace(/```/g, "'''")}\`\`\``;
 
 /** What a rollback or remediation says in the incident's thread as it goes. */
 export function actionMessage(post: ActionPost): SlackMessage {
-  const dry = post.dryRun ? ' _(dry run: nothing will change)_' : '';
+  const dry = 'dryRun' in post && post.dryRun ? ' _(dry run: nothing will change)_' : '';
   switch (post.kind) {
     case 'action-approval': {
       const decided = post.decision;
@@ -18,7 +29,10 @@ export function actionMessage(post: ActionPost): SlackMessage {
         const verdict =
           decided.state === 'expired'
             ? ':hourglass: The request expired; nobody approved it.'
-            : `${decided.state === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} by ${mention(decided.by ?? 'system')}.`;
+            : decided.state === 'cancelled'
+              ? ':heavy_multiplication_x: Cancelled: the incident was resolved before anyone approved it.'
+              : `${decided.state === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} ` +
+                `by ${mention(decided.by ?? 'system')}.`;
         return {
           text: `${userText(post.title, 150)}: ${decided.state}`,
           blocks: [section(header), section(plan), context(verdict)],
@@ -72,8 +86,29 @@ export function actionMessage(post: ActionPost): SlackMessage {
             `${icon} *${userText(post.title, 150)}* ${verb} after ${formatDuration(post.durationMs)}.${target}${post.error ? `\n${userText(post.error, 500)}` : ''}`,
           ),
           ...(post.output ? [section(code(post.output, 2_800))] : []),
+          ...(post.recordingDelayed
+            ? [
+                context(
+                  ':floppy_disk: The database did not answer, so recording this outcome is delayed: ' +
+                    'it is kept and written to the run and the timeline as soon as the database is back.',
+                ),
+              ]
+            : []),
         ],
       };
     }
+    case 'action-interrupted':
+      return {
+        text: `${post.title}: interrupted`,
+        blocks: [
+          section(
+            `:warning: *${userText(post.title, 150)}* (asked for by ${mention(post.requester)}) was interrupted: ` +
+              (post.child === 'never-started'
+                ? `${CHILD[post.child]} It can be requested again now.`
+                : `the bot running it stopped before it finished, so its outcome is unknown. ${CHILD[post.child]} ` +
+                  'Check the target before running it again; it can be requested again now.'),
+          ),
+        ],
+      };
   }
 }

@@ -40,6 +40,7 @@ export function threadMessage(post: ThreadPost): SlackMessage {
     case 'action-approval':
     case 'action-started':
     case 'action-finished':
+    case 'action-interrupted':
       return actionMessage(post);
     case 'check-running':
     case 'check-results':

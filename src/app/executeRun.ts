@@ -1,0 +1,172 @@
+import { type ActionRunResult, parseResolvedPlan, runAction, runResolved } from '../actions/index.js';
+import type { ActionConfig } from '../config/actions.js';
+import type { Incident } from '../domain/incident.js';
+import { BotError } from '../errors.js';
+import { type ActionRun, setRunChild, startRun } from '../store/actionRuns.js';
+import { moveStep as recordStepMove } from '../store/steps.js';
+import { placeholdersOf } from './actions.js';
+import { findIncident } from './context.js';
+import type { AppDeps } from './deps.js';
+
+/** How a run ended, and whether its end is in the database yet. */
+export interface Ran {
+  outcome: ActionRunResult['outcome'];
+  recorded: 'written' | 'spooled';
+}
+
+/**
+ * Runs an approved request: once (the guarded move to `running` happens in
+ * one replica only, behind a Redis lock too), owned by this process (its
+ * heartbeat keeps the run alive in the others' eyes), said in the thread as
+ * it goes, measured against its time-to-rollback target, and the step
+ * updated. It executes the plan kept at request time. Once the run has
+ * started nothing here throws for PostgreSQL: the run's end is written with
+ * its `action.finished` event in one transaction, or spooled to be written
+ * when the database is back, before anything else is tried.
+ */
+export async function executeRun(
+  deps: AppDeps,
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  startedBy: string,
+): Promise<Ran | undefined> {
+  const lock = await deps.coord.tryLock(`action:${incident.id}:${run.action}`, config.timeout + 60_000);
+  if (!lock) return undefined;
+  try {
+    const started = await startRun(deps.db, run.id, deps.runOwner, deps.clock.now());
+    if (!started) return undefined;
+    return await runStarted(deps, incident, started, config, startedBy);
+  } finally {
+    await lock.release().catch((error: unknown) => deps.log.warn({ err: error }, 'could not release an action lock'));
+  }
+}
+
+async function runStarted(
+  deps: AppDeps,
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  startedBy: string,
+): Promise<Ran> {
+  const thread =
+    incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
+  const bestEffort = (what: string) => (error: unknown) => deps.log.warn({ err: error, run: run.id }, what);
+  await deps.spool.record({
+    incidentId: incident.id,
+    occurredAt: deps.clock.now(),
+    actor: startedBy,
+    kind: 'action.started',
+    data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun },
+  });
+  if (run.step)
+    await recordStepMove(deps.db, {
+      incidentId: incident.id,
+      step: run.step,
+      to: 'running',
+      kind: 'step.started',
+      actor: startedBy,
+      at: deps.clock.now(),
+      data: { title: incident.playbook.steps[run.step - 1]?.title },
+    }).catch(bestEffort('could not mark the step running'));
+  if (thread)
+    await deps.slack
+      .postInThread(thread.channel, thread.ts, {
+        kind: 'action-started',
+        action: run.action,
+        title: config.title,
+        plan: run.plan,
+        actor: startedBy,
+        dryRun: run.dryRun,
+      })
+      .catch(bestEffort('could not say in the thread that a run started'));
+  await deps.live.refresh(incident.id).catch(bestEffort('could not refresh the live message'));
+  const beganAt = deps.clock.now();
+  const result = await runPlan(deps, run, config);
+  const at = deps.clock.now();
+  // Time to rollback: from the press of the button to the end of the run (waiting for approval included).
+  // The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
+  const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
+  const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
+  const ok = result.outcome === 'succeeded' || result.outcome === 'dry_run';
+  const recorded = await deps.spool.record({
+    incidentId: incident.id,
+    occurredAt: at,
+    actor: 'system',
+    kind: 'action.finished',
+    data: {
+      action: run.action,
+      runId: run.id,
+      outcome: result.outcome,
+      durationMs,
+      ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    },
+    run: {
+      id: run.id,
+      outcome: result.outcome,
+      at,
+      output: result.output,
+      ...(result.error ? { error: result.error } : {}),
+      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...(result.status ? { httpStatus: result.status } : {}),
+      ...(run.step
+        ? {
+            step: {
+              incidentId: incident.id,
+              step: run.step,
+              to: ok ? 'done' : 'failed',
+              kind: ok ? 'step.done' : 'step.failed',
+              ...(ok ? {} : { detail: result.error ?? result.outcome }),
+              data: {
+                title: incident.playbook.steps[run.step - 1]?.title,
+                ...(ok ? {} : { reason: result.error ?? result.outcome }),
+              },
+            },
+          }
+        : {}),
+    },
+  });
+  if (thread)
+    await deps.slack
+      .postInThread(thread.channel, thread.ts, {
+        kind: 'action-finished',
+        action: run.action,
+        title: config.title,
+        outcome: result.outcome,
+        output: result.output,
+        ...(result.error ? { error: result.error } : {}),
+        durationMs,
+        ...(config.target_time ? { targetMs: config.target_time } : {}),
+        dryRun: run.dryRun,
+        ...(recorded === 'spooled' ? { recordingDelayed: true } : {}),
+      })
+      .catch(bestEffort('could not say in the thread that a run finished'));
+  await deps.live.refresh(incident.id).catch(bestEffort('could not refresh the live message'));
+  return { outcome: result.outcome, recorded };
+}
+
+/** The kept plan, run; a run from before plans were kept runs the config as it is. Never throws. */
+async function runPlan(deps: AppDeps, run: ActionRun, config: ActionConfig): Promise<ActionRunResult> {
+  const onSpawn = (pid: number) => {
+    setRunChild(deps.db, run.id, pid).catch((error: unknown) =>
+      deps.log.warn({ err: error, run: run.id, pid }, 'could not record the process of an action run'),
+    );
+  };
+  const options = { dryRun: run.dryRun, onSpawn };
+  try {
+    const plan = parseResolvedPlan(run.resolvedPlan);
+    if (plan) return await runResolved(plan, config, run.decidedBy ?? undefined, options);
+    const incident = await findIncident(deps.db, { incidentId: run.incidentId });
+    return await runAction(config, placeholdersOf(incident, run.requestedBy, run.decidedBy ?? undefined), options);
+  } catch (error) {
+    if (!(error instanceof BotError)) deps.log.error({ err: error, run: run.id }, 'an action run failed to run');
+    return {
+      outcome: 'failed',
+      summary: run.plan,
+      output: '',
+      durationMs: 0,
+      error: error instanceof BotError ? error.userMessage : 'The action could not run.',
+    };
+  }
+}
