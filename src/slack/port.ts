@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
 import type { Logger } from '../log.js';
+import { RateLimitGate } from './rateLimits.js';
 import { incidentMessage } from './views/incidentMessage.js';
 import { threadMessage } from './views/thread.js';
 
@@ -9,30 +10,50 @@ export function slackError(error: unknown): string | undefined {
   return (error as { data?: { error?: string } } | undefined)?.data?.error;
 }
 
+export interface PortOptions {
+  /** Milliseconds now, from the injected clock (rate limits are kept in its time). */
+  now?: () => number;
+  /**
+   * The longest a call waits out a rate limit on its method (and channel) before it is tried; a longer Retry-After
+   * is thrown (durable work reschedules itself). 0: never wait.
+   */
+  maxRateLimitWaitMs?: number;
+}
+
 /**
- * The use cases' view of Slack, over @slack/web-api. Rate limits are the
- * client's job (it waits for Retry-After and tries again); this adds the
- * small recoveries a real workspace needs: joining a public channel before
- * posting, another name when a channel name is taken.
+ * The use cases' view of Slack, over @slack/web-api. The client is built with
+ * `rejectRateLimitedCalls` (a 429 is thrown, never a pause of its whole
+ * queue); rate limits are kept here per method, and per channel for posts
+ * (rateLimits.ts), so a 429 holds only the calls that need what it limits.
+ * This also adds the small recoveries a real workspace needs: joining a public
+ * channel before posting, another name when a channel name is taken.
  */
 export class SlackWebPort implements SlackPort {
   private users?: { at: number; byName: Map<string, string> };
+  private readonly limits: RateLimitGate;
 
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
-  ) {}
+    options: PortOptions = {},
+  ) {
+    this.limits = new RateLimitGate(options.now ?? Date.now, options.maxRateLimitWaitMs ?? 5_000);
+  }
 
   async createChannel(name: string, invite: string[]): Promise<{ channelId: string; name: string }> {
     for (let attempt = 1; ; attempt++) {
       const candidate = attempt === 1 ? name : `${name.slice(0, 76)}-${attempt}`;
       try {
-        const created = await this.client.conversations.create({ name: candidate });
+        const created = await this.limits.call('conversations.create', undefined, () =>
+          this.client.conversations.create({ name: candidate }),
+        );
         const channelId = created.channel!.id!;
         const people = invite.filter((user) => user !== 'system');
         if (people.length > 0) {
-          await this.client.conversations
-            .invite({ channel: channelId, users: people.join(',') })
+          await this.limits
+            .call('conversations.invite', undefined, () =>
+              this.client.conversations.invite({ channel: channelId, users: people.join(',') }),
+            )
             .catch((error: unknown) => {
               if (slackError(error) !== 'already_in_channel' && slackError(error) !== 'cant_invite_self') throw error;
             });
@@ -53,7 +74,9 @@ export class SlackWebPort implements SlackPort {
   }
 
   async updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void> {
-    await this.client.chat.update({ channel: channelId, ts, ...incidentMessage(snapshot) });
+    await this.limits.call('chat.update', channelId, () =>
+      this.client.chat.update({ channel: channelId, ts, ...incidentMessage(snapshot) }),
+    );
   }
 
   async postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }> {
@@ -72,29 +95,37 @@ export class SlackWebPort implements SlackPort {
   }
 
   async updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void> {
-    await this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) });
+    await this.limits.call('chat.update', channelId, () =>
+      this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) }),
+    );
   }
 
   async usergroupMembers(usergroup: string): Promise<string[]> {
-    const result = await this.client.usergroups.users.list({ usergroup });
+    const result = await this.limits.call('usergroups.users.list', undefined, () =>
+      this.client.usergroups.users.list({ usergroup }),
+    );
     return result.users ?? [];
   }
 
   async pin(channelId: string, ts: string): Promise<void> {
-    await this.client.pins.add({ channel: channelId, timestamp: ts }).catch((error: unknown) => {
-      if (slackError(error) !== 'already_pinned') throw error;
-    });
+    await this.limits
+      .call('pins.add', undefined, () => this.client.pins.add({ channel: channelId, timestamp: ts }))
+      .catch((error: unknown) => {
+        if (slackError(error) !== 'already_pinned') throw error;
+      });
   }
 
   async findUser(handle: string): Promise<string | undefined> {
     if (!this.users || Date.now() - this.users.at > 5 * 60_000) {
       const byName = new Map<string, string>();
-      for await (const page of this.client.paginate('users.list', { limit: 200 })) {
-        for (const member of (page as { members?: Array<{ id?: string; name?: string; deleted?: boolean }> }).members ??
-          []) {
-          if (member.id && member.name && !member.deleted) byName.set(member.name.toLowerCase(), member.id);
+      await this.limits.call('users.list', undefined, async () => {
+        for await (const page of this.client.paginate('users.list', { limit: 200 })) {
+          const members = (page as { members?: Array<{ id?: string; name?: string; deleted?: boolean }> }).members;
+          for (const member of members ?? []) {
+            if (member.id && member.name && !member.deleted) byName.set(member.name.toLowerCase(), member.id);
+          }
         }
-      }
+      });
       this.users = { at: Date.now(), byName };
     }
     return this.users.byName.get(handle.toLowerCase());
@@ -107,17 +138,22 @@ export class SlackWebPort implements SlackPort {
     title: string,
     content: string,
   ): Promise<void> {
-    await this.client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title, content });
+    await this.limits.call('files.uploadV2', undefined, () =>
+      this.client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title, content }),
+    );
   }
 
   /** Posts, joining the channel first if Slack says the bot is not in it (public channels only). */
-  private async inChannel<T>(channelId: string, post: () => Promise<T>): Promise<T> {
+  private async inChannel<T>(channelId: string, call: () => Promise<T>): Promise<T> {
+    const post = () => this.limits.call('chat.postMessage', channelId, call);
     try {
       return await post();
     } catch (error) {
       if (slackError(error) !== 'not_in_channel') throw error;
       this.log.info({ channelId }, 'joining the channel to post in it');
-      await this.client.conversations.join({ channel: channelId });
+      await this.limits.call('conversations.join', undefined, () =>
+        this.client.conversations.join({ channel: channelId }),
+      );
       return post();
     }
   }

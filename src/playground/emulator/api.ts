@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Fault, type FaultDecision, type FaultSpec, FaultTable } from './faults.js';
 import { METHODS } from './methods/index.js';
 import { ApiError, type MethodContext } from './methods/method.js';
 import { BadRequest, decodeParams, readRaw, tokenOf } from './params.js';
@@ -38,8 +39,21 @@ export class WebApi {
   private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number; match?: ParamsMatch }>();
   private readonly failures = new Map<string, { error: string; times: number }[]>();
   private readonly lostResponses = new Map<string, { times: number; match?: ParamsMatch }>();
+  private readonly faults: FaultTable;
 
-  constructor(private readonly options: WebApiOptions) {}
+  constructor(private readonly options: WebApiOptions) {
+    this.faults = new FaultTable(() => options.now().getTime());
+  }
+
+  /** Makes a method fail for a number of calls or for a while (faults.ts). */
+  failMethod(method: string, spec: FaultSpec): Fault {
+    return this.faults.add(method, spec);
+  }
+
+  /** Ends every injected fault; calls held by `hang` are dropped. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
 
   rateLimit(method: string, times: number, retryAfterSeconds: number, match?: ParamsMatch): void {
     this.rateLimits.set(method, { times, retryAfterSeconds, ...(match ? { match } : {}) });
@@ -61,17 +75,35 @@ export class WebApi {
     let params: Record<string, unknown> = {};
     let token: string | undefined;
     let answer: Answer;
+    let fault: FaultDecision = { kind: 'none' };
     try {
       params = await decodeParams(req.headers['content-type'], await readRaw(req, 10_000_000), url.searchParams);
       token = tokenOf(req.headers.authorization, params);
       const inHeader = /^Bearer\s+\S+$/i.test(req.headers.authorization ?? '');
       delete params.token;
-      answer = await this.answer(method, params, token, inHeader);
+      fault = this.faults.decide(method, params);
+      if (fault.kind === 'answer') answer = fault;
+      else if (fault.kind === 'hang') {
+        const call: RecordedCall = { method, params, token, at: this.options.now(), status: 0, response: {} };
+        this.calls.push(call);
+        this.options.onCall(call);
+        await fault.until;
+        res.destroy();
+        return;
+      } else answer = await this.answer(method, params, token, inHeader);
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
       answer = { status: 200, body: { ok: false, error: error.error } };
     }
+    if (fault.kind === 'late') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     const lost = this.lostResponses.get(method);
+    if (fault.kind === 'drop') {
+      const call: RecordedCall = { method, params, token, at: this.options.now(), status: 0, response: answer.body };
+      this.calls.push(call);
+      res.destroy();
+      this.options.onCall(call);
+      return;
+    }
     if (lost && lost.times > 0 && answer.status === 200 && (!lost.match || lost.match(params))) {
       lost.times -= 1;
       const call: RecordedCall = { method, params, token, at: this.options.now(), status: 0, response: answer.body };

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { type ParamsMatch, WebApi } from './api.js';
+import type { Fault, FaultSpec } from './faults.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
 import * as inbound from './inbound.js';
@@ -163,6 +164,23 @@ export class SlackEmulator extends EventEmitter {
     this.api.failNext(method, error, times);
   }
 
+  /**
+   * Makes a Web API method fail: an HTTP status, `ratelimited` (429 + Retry-After), `error` (ok: false), `hang`
+   * (no answer until the fault ends), `drop` (done, answer lost) or `late`, for `times` calls and/or `untilMs`
+   * (see faults.ts). Answers the fault, which says how often it hit and can be ended early with `release()`.
+   *
+   * @example emulator.failMethod('chat.update', { status: 500, untilMs: 15_000 })
+   * @example emulator.failMethod('chat.postMessage', { status: 'ratelimited', retryAfterSeconds: 30, times: 1 })
+   */
+  failMethod(method: string, spec: FaultSpec): Fault {
+    return this.api.failMethod(method, spec);
+  }
+
+  /** Ends every fault failMethod added; calls held by `hang` are dropped. */
+  clearFaults(): void {
+    this.api.clearFaults();
+  }
+
   // --- inbound: what Slack sends the bot -----------------------------------
 
   /** Sends the bot's requests over HTTP, signed, to its events URL (`…/slack/events`). */
@@ -296,6 +314,7 @@ export class SlackEmulator extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    this.api.clearFaults();
     this.http.closeStreams();
     this.sockets.close();
     this.detachSocket?.();
@@ -325,3 +344,4 @@ export {
 export { SEED, createWorkspace } from './seed.js';
 export { signedHeaders, slackSignature } from './signing.js';
 export type * from './state.js';
+export type { Fault, FaultKind, FaultOptions, FaultSpec } from './faults.js';
