@@ -110,7 +110,7 @@ export class DueWorker {
       const claimed = this.stopped || room <= 0 ? [] : await claimDueWork(db, this.id, clock.now(), this.leaseMs, room);
       lastClaimFull = room > 0 && claimed.length === room;
       total += claimed.length;
-      for (const work of claimed) this.dispatch(work, () => lastClaimFull);
+      for (const work of claimed) this.dispatch(work, () => lastClaimFull, batch);
       if (claimed.length > 0) continue;
       // this.poked is set by tick() and by finished items while this loop awaits; narrowing cannot see that.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
@@ -121,7 +121,7 @@ export class DueWorker {
   }
 
   /** Starts an item after the items of its incident already in hand. */
-  private dispatch(work: Work, claimWasFull: () => boolean): void {
+  private dispatch(work: Work, claimWasFull: () => boolean, batch: number): void {
     this.inHand.set(work.id, work);
     this.startHeartbeat();
     const chain = String(work.incidentId ?? `w${work.id}`);
@@ -136,8 +136,9 @@ export class DueWorker {
         this.inHand.delete(work.id);
         if (this.chains.get(chain) === next) this.chains.delete(chain);
         if (this.inHand.size === 0) this.stopHeartbeat();
-        // Room again: more may be due than the last claim took (or the drain is waiting for its last items).
-        if (this.inHand.size === 0 || claimWasFull()) this.poke();
+        // Room again: more may be due than the last (full) claim took; refilled by halves, so a busy worker
+        // claims about twice per batch, not once per item. Or the drain is waiting for its last items.
+        if (this.inHand.size === 0 || (claimWasFull() && this.inHand.size <= batch / 2)) this.poke();
       });
     this.chains.set(chain, next);
   }
