@@ -110,4 +110,26 @@ describe('a replica dies holding a page', () => {
     expect((await pageItem(key, 2))?.done_at).not.toBeNull();
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.paged')).toHaveLength(2);
   });
+  it('writes nothing when a replica that lost its lease (paused, not dead) comes back after the takeover', async () => {
+    const { key } = await h.open('auth-401 login failing');
+    const since = h.slack.calls.length;
+    const hang = h.slack.failMethod('usergroups.users.list', { status: 'hang', times: 1 });
+    clock.advance(15 * MINUTE);
+    const paused = doomed.worker!.tick();
+    await h.slack.waitForCall('usergroups.users.list', { since });
+    // Its lease runs out before its next heartbeat: the other replica takes the page over and pages.
+    clock.advance(16 * SECOND);
+    await h.bot.worker!.tick();
+    expect((await pageItem(key, 2))?.done_at).not.toBeNull();
+    // The paused replica comes back and finishes its page: fenced, it records and sends nothing.
+    hang.release();
+    await paused;
+    await h.settle();
+    const paged = (await timelineOf(h.db, key)).filter((e) => e.kind === 'escalation.paged');
+    expect(paged.map((e) => e.data.level)).toEqual([1, 2]);
+    const dm = h.slack.callsTo('conversations.open').find((c) => c.params.users === GRACE)!.response as {
+      channel: { id: string };
+    };
+    expect(h.slack.messages(dm.channel.id)).toHaveLength(1);
+  });
 });

@@ -61,7 +61,9 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
       payload: { to: user, message: pageByDirectMessage(facts) },
     })),
   ];
-  await deps.db.transaction(async (tx) => {
+  const paged = await deps.db.transaction(async (tx) => {
+    // Fenced first: a worker whose lease ran out (another took the page over) writes nothing.
+    if (!(await completeWork(tx, work.id, worker, now, `paged ${people.length} people`))) return false;
     await scheduleWork(
       tx,
       [...deliveries, ...levelClockWork(incident, level, cycle, because ?? `page-${work.id}`, now)],
@@ -82,8 +84,9 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
         ...(late.late ? { late: true, lateByMs: late.byMs } : {}),
       },
     });
-    await completeWork(tx, work.id, worker, now, `paged ${people.length} people`);
+    return true;
   });
+  if (!paged) return { completed: true };
   deps.metrics.timelineEvents.inc({ kind: 'escalation.paged' });
   deps.wake();
   return { completed: true };
