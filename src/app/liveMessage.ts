@@ -12,6 +12,23 @@ export const RENDER_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
 
 export const RENDER_KIND = 'render';
 
+/**
+ * Slack's answers that no retry changes (the message or channel is gone, the bot is out of it): the render
+ * item ends, logged, instead of retrying forever.
+ */
+const FINAL_ERRORS = new Set([
+  'message_not_found',
+  'channel_not_found',
+  'is_archived',
+  'cant_update_message',
+  'not_in_channel',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+]);
+
+const slackErrorOf = (error: unknown) => (error as { data?: { error?: string } } | undefined)?.data?.error;
+
 const renderBackoff = (attempts: number) =>
   RENDER_BACKOFF_MS[Math.min(Math.max(attempts, 1) - 1, RENDER_BACKOFF_MS.length - 1)]!;
 
@@ -87,6 +104,11 @@ export class LiveMessage {
           reason: `rate limited for ${waitSeconds}s`,
           countAttempt: false,
         };
+      const final = slackErrorOf(error);
+      if (final !== undefined && FINAL_ERRORS.has(final)) {
+        this.deps.log.error({ err: error, incidentId }, 'live message cannot be rendered: Slack refuses for good');
+        return { done: `slack refused: ${final}` };
+      }
       this.deps.log.warn({ err: error, incidentId, attempt: work.attempts }, 'live message render failed; will retry');
       return {
         retryAt: new Date(now.getTime() + renderBackoff(work.attempts)),

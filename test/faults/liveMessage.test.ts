@@ -94,4 +94,16 @@ describe('the live message converges when chat.update fails for a while', () => 
     expect(updatesOfTheLiveMessage().length - before).toBe(2);
     expect(await pendingRenders()).toBe(0);
   });
+  it('stops retrying when Slack refuses the render for good (the message was deleted)', async () => {
+    const refusal = h.slack.failMethod('chat.update', { status: 'error', error: 'message_not_found' });
+    await h.slack.click({ user: ADA, channel: inc.channel, ts: inc.ts, actionId: 'incident.ack' });
+    await h.settle();
+    await h.advance(2 * SECOND);
+    expect(await pendingRenders()).toBe(0);
+    const hits = refusal.hits;
+    await h.advance(10 * 60 * SECOND);
+    expect(refusal.hits).toBe(hits);
+    const { rows } = await h.db.query<{ outcome: string }>(`SELECT outcome FROM scheduled_work WHERE kind = 'render'`);
+    expect(rows.map((r) => r.outcome)).toEqual(['slack refused: message_not_found']);
+  });
 });
