@@ -122,11 +122,14 @@ const lateText = (page: PageFacts) => (page.late ? ` (late by ${formatDuration(p
 
 export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const where = page.channelId ? ` in <#${page.channelId}>` : '';
+  const late = page.late
+    ? ` _(This page is late by ${formatDuration(page.late.byMs)}: the bot was down when it fell due.)_`
+    : '';
   return {
     text: `You are paged for ${page.key}: level ${page.level}, ${page.levelName}${lateText(page)}`,
     blocks: [
       section(
-        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.${page.late ? ` _(This page is late by ${formatDuration(page.late.byMs)}: the bot was down when it fell due.)_` : ''}`,
+        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.${late}`,
       ),
     ],
   };
