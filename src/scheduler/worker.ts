@@ -170,6 +170,10 @@ export class DueWorker {
     try {
       const kept = new Set(await renewWork(db, ids, this.id, clock.now(), this.leaseMs));
       const lost = ids.filter((id) => !kept.has(id) && this.inHand.has(id));
+      for (const id of lost) {
+        const kind = this.inHand.get(id)?.kind ?? 'unknown';
+        this.options.metrics.scheduledWork.inc({ kind, outcome: 'lease_lost' });
+      }
       if (lost.length > 0)
         log.warn(
           { worker: this.id, lost },
