@@ -130,7 +130,8 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       slack = createSlackSurface(connection, parts.log, {
         ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
       });
-      const port = new SlackWebPort(slack.client, parts.log);
+      const now = () => parts.clock.now().getTime();
+      const port = new SlackWebPort(slack.client, parts.log, { now });
       // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
       // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
       const slackApi = new WebClient(connection.botToken, {
@@ -182,8 +183,11 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
       };
       const live = new LiveMessage({
         coord: parts.coord,
-        slack: port,
+        // One try per render, a 429 thrown at once: a failed render is retried as durable work, with backoff.
+        slack: new SlackWebPort(slackApi, parts.log, { now, maxRateLimitWaitMs: 0 }),
         log: parts.log,
+        db: parts.db,
+        clock: parts.clock,
         snapshot: (id) => loadSnapshot(base, id),
       });
       const appDeps: AppDeps = { ...base, live };

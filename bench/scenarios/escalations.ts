@@ -9,6 +9,9 @@ import type { Coordinator } from '../../src/coord/coordinator.js';
 import { createLogger } from '../../src/log.js';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { SlackEmulator } from '../../src/playground/emulator/index.js';
+import { levelClockWork } from '../../src/app/work/escalation.js';
+import { getIncident } from '../../src/store/incidents.js';
+import { scheduleWork } from '../../src/store/work.js';
 import type { Database } from '../../src/store/db.js';
 import type { BenchContext } from '../support/context.js';
 import { coordinator, createDatabase, redisPrefix } from '../support/env.js';
@@ -16,6 +19,12 @@ import { type ScenarioOutcome, exactly, reported, round } from '../support/figur
 import { ADA, INCIDENTS_CHANNEL, PLAYBOOKS_DIR } from '../support/stack.js';
 
 const MINUTE = 60_000;
+
+interface PagePayload {
+  level: number;
+  cycle: number;
+  because: string;
+}
 
 /**
  * 1,000 incidents (opened through the app's openIncident: channel, live
@@ -97,7 +106,17 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
     }
     await Promise.all(bots.map((b) => b.deps!.live.idle()));
     // Setup, to keep the run short: what fell due at opening (level-1 pages, "opened" updates) is marked
-    // done unsent; the escalations and everything they bring are what the drain below measures.
+    // done unsent; the escalations and everything they bring are what the drain below measures. A level's
+    // clock starts when its page goes out: each unsent page starts its clock here, as sending it would.
+    const { rows: unsent } = await dbs[0]!.query<{ incident_id: string; due_at: Date; payload: PagePayload }>(
+      `SELECT incident_id, due_at, payload FROM scheduled_work WHERE kind = 'page' AND done_at IS NULL AND due_at <= $1`,
+      [clock.now()],
+    );
+    for (const page of unsent) {
+      const incident = (await getIncident(dbs[0]!, Number(page.incident_id)))!;
+      const { level, cycle, because } = page.payload;
+      await scheduleWork(dbs[0]!, levelClockWork(incident, level, cycle, because, page.due_at), clock.now());
+    }
     const { rowCount: skipped } = await dbs[0]!.query(
       `UPDATE scheduled_work SET done_at = $1, outcome = 'benchmark setup: not sent' WHERE done_at IS NULL AND due_at <= $1`,
       [clock.now()],

@@ -1,6 +1,36 @@
+import type { Clock } from '../clock.js';
 import { type Coordinator, withLock } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
+import { retryAfterOf } from '../notify/deliver.js';
+import type { Database } from '../store/db.js';
+import { type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';
+import type { WorkResult } from './work/types.js';
+
+/** Waits between durable render attempts, by attempt; the last one repeats until the message is right. */
+export const RENDER_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
+
+export const RENDER_KIND = 'render';
+
+/**
+ * Slack's answers that no retry changes (the message or channel is gone, the bot is out of it): the render
+ * item ends, logged, instead of retrying forever.
+ */
+const FINAL_ERRORS = new Set([
+  'message_not_found',
+  'channel_not_found',
+  'is_archived',
+  'cant_update_message',
+  'not_in_channel',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+]);
+
+const slackErrorOf = (error: unknown) => (error as { data?: { error?: string } } | undefined)?.data?.error;
+
+const renderBackoff = (attempts: number) =>
+  RENDER_BACKOFF_MS[Math.min(Math.max(attempts, 1) - 1, RENDER_BACKOFF_MS.length - 1)]!;
 
 /**
  * Keeps each incident's live message equal to its state in PostgreSQL.
@@ -10,6 +40,13 @@ import type { IncidentSnapshot, SlackPort } from './ports.js';
  * afresh, so the last render always follows the last change: two people
  * clicking at once never see one of their updates vanish. Requests that
  * arrive while a render runs coalesce into one more render.
+ *
+ * A render that fails (Slack answering 500, rate limiting, not answering)
+ * is not dropped: it becomes a durable `render` work item, retried with
+ * backoff (RENDER_BACKOFF_MS, or Slack's Retry-After) until the message shows
+ * the database's state, on whichever replica is up, after a restart too. At
+ * most one render item per incident waits (its coalesce key): however many
+ * renders fail meanwhile, the next attempt renders the state as it is then.
  */
 export class LiveMessage {
   private readonly running = new Map<number, Promise<void>>();
@@ -18,8 +55,11 @@ export class LiveMessage {
   constructor(
     private readonly deps: {
       coord: Coordinator;
+      /** Calls Slack once per render (no retries inside, a 429 thrown): retrying is this class's job. */
       slack: SlackPort;
       log: Logger;
+      db: Database;
+      clock: Clock;
       snapshot: (incidentId: number) => Promise<IncidentSnapshot | undefined>;
     },
   ) {}
@@ -45,30 +85,91 @@ export class LiveMessage {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** The durable `render` work item: renders the state as it is now, or says when to try again (never gives up). */
+  async renderDue(work: Work): Promise<WorkResult> {
+    const incidentId = work.incidentId!;
+    try {
+      const rendered = await this.render(incidentId);
+      const now = this.deps.clock.now();
+      if (!rendered)
+        return { retryAt: new Date(now.getTime() + 2_000), reason: 'render lock held', countAttempt: false };
+      if (work.attempts > 1) this.deps.log.info({ incidentId, attempts: work.attempts }, 'live message caught up');
+      return { done: 'rendered' };
+    } catch (error) {
+      const now = this.deps.clock.now();
+      const waitSeconds = retryAfterOf(error);
+      if (waitSeconds !== undefined)
+        return {
+          retryAt: new Date(now.getTime() + waitSeconds * 1_000),
+          reason: `rate limited for ${waitSeconds}s`,
+          countAttempt: false,
+        };
+      const final = slackErrorOf(error);
+      if (final !== undefined && FINAL_ERRORS.has(final)) {
+        this.deps.log.error({ err: error, incidentId }, 'live message cannot be rendered: Slack refuses for good');
+        return { done: `slack refused: ${final}` };
+      }
+      this.deps.log.warn({ err: error, incidentId, attempt: work.attempts }, 'live message render failed; will retry');
+      return {
+        retryAt: new Date(now.getTime() + renderBackoff(work.attempts)),
+        reason: `failed: ${(error as Error).message}`.slice(0, 500),
+      };
+    }
+  }
+
   private async renderWhileDirty(incidentId: number): Promise<void> {
     while (this.dirty.has(incidentId)) {
       this.dirty.delete(incidentId);
       try {
-        const result = await withLock(
-          this.deps.coord,
-          `live:${incidentId}`,
-          { ttlMs: 15_000, waitMs: 15_000 },
-          async () => {
-            const snapshot = await this.deps.snapshot(incidentId);
-            const { channelId, messageTs } = snapshot?.incident ?? {};
-            if (snapshot && channelId && messageTs)
-              await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
-          },
-        );
-        if (!result.ran)
-          this.deps.log.warn(
-            { incidentId },
-            'live message not refreshed: another replica held the render lock too long',
-          );
+        if (!(await this.render(incidentId))) {
+          this.deps.log.warn({ incidentId }, 'live message not refreshed now: another replica held the render lock');
+          await this.later(incidentId, 2_000, 'render lock held');
+        }
       } catch (error) {
-        // The next change renders again; the state itself is safe in PostgreSQL.
-        this.deps.log.warn({ err: error, incidentId }, 'live message refresh failed');
+        const waitSeconds = retryAfterOf(error);
+        this.deps.log.warn({ err: error, incidentId }, 'live message refresh failed; a durable render will retry');
+        await this.later(incidentId, waitSeconds !== undefined ? waitSeconds * 1_000 : renderBackoff(1), 'failed');
       }
+    }
+  }
+
+  /** Renders the state now, under the incident's render lock; false when the lock could not be had. */
+  private async render(incidentId: number): Promise<boolean> {
+    const result = await withLock(
+      this.deps.coord,
+      `live:${incidentId}`,
+      { ttlMs: 15_000, waitMs: 15_000 },
+      async () => {
+        const snapshot = await this.deps.snapshot(incidentId);
+        const { channelId, messageTs } = snapshot?.incident ?? {};
+        if (snapshot && channelId && messageTs)
+          await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
+      },
+    );
+    return result.ran;
+  }
+
+  /** Leaves the render to durable work, due in `inMs` (one waiting render per incident). */
+  private async later(incidentId: number, inMs: number, why: string): Promise<void> {
+    const now = this.deps.clock.now();
+    try {
+      await scheduleWork(
+        this.deps.db,
+        [
+          {
+            kind: RENDER_KIND,
+            incidentId,
+            dueAt: new Date(now.getTime() + inMs),
+            payload: { why },
+            lane: `render:${incidentId}`,
+            coalesceKey: `render:${incidentId}`,
+          },
+        ],
+        now,
+      );
+    } catch (error) {
+      // PostgreSQL away too: the state is safe there; the next change renders again.
+      this.deps.log.error({ err: error, incidentId }, 'live message stale: its retry could not be scheduled');
     }
   }
 }

@@ -65,7 +65,7 @@ export function describeEvent(
     case 'token.refresh_failed':
       return `token ${str('provider')} refresh failed: ${str('error')}`;
     case 'escalation.paged':
-      return `paged level ${str('level')}${d.name ? ` (${str('name')})` : ''}${Array.isArray(d.users) && d.users.length ? `: ${(d.users as string[]).map(who).join(', ')}` : ''}${d.late ? ' (late)' : ''}`;
+      return `paged level ${str('level')}${d.name ? ` (${str('name')})` : ''}${Array.isArray(d.users) && d.users.length ? `: ${(d.users as string[]).map(who).join(', ')}` : ''}${d.late ? ` (late by ${formatDuration(Number(d.lateByMs))})` : ''}`;
     case 'escalation.stopped':
       return `escalation stopped: ${str('reason')}`;
     case 'deadline.reminded':

@@ -51,6 +51,12 @@ export function levelOf(policy: EscalationPolicy, level: number): EscalationLeve
   return policy.levels[level - 1];
 }
 
+/**
+ * A page this much later than it fell due says so (the worker's tick is a second; a dead replica's page is taken
+ * over after its lease, 15 s).
+ */
+export const PAGE_LATE_AFTER_MS = 5_000;
+
 /** How late a due item fired; past the tolerance it is reported as late (the bot was down). */
 export function lateness(dueAt: Date, firedAt: Date, toleranceMs = 60_000): { late: boolean; byMs: number } {
   const byMs = Math.max(0, firedAt.getTime() - dueAt.getTime());

@@ -106,7 +106,7 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
     .join(' · ');
   const late = page.late ? ` _(late by ${formatDuration(page.late.byMs)}: the bot was down when this fell due)_` : '';
   return {
-    text: `Paging level ${page.level} (${safe(page.levelName, 80)}) for ${page.key}`,
+    text: `Paging level ${page.level} (${safe(page.levelName, 80)}) for ${page.key}${lateText(page)}`,
     blocks: [
       section(
         `:rotating_light: ${who}: you are paged for *${page.key}* · ${safe(page.title, 150)} — level ${page.level}, ${safe(page.levelName, 80)}.${late}`,
@@ -117,13 +117,19 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
   };
 }
 
+/** The plain-text note of a late page (notifications and screen readers show `text`). */
+const lateText = (page: PageFacts) => (page.late ? ` (late by ${formatDuration(page.late.byMs)})` : '');
+
 export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const where = page.channelId ? ` in <#${page.channelId}>` : '';
+  const late = page.late
+    ? ` _(This page is late by ${formatDuration(page.late.byMs)}: the bot was down when it fell due.)_`
+    : '';
   return {
-    text: `You are paged for ${page.key}: level ${page.level}, ${safe(page.levelName, 80)}`,
+    text: `You are paged for ${page.key}: level ${page.level}, ${safe(page.levelName, 80)}${lateText(page)}`,
     blocks: [
       section(
-        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.`,
+        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.${late}`,
       ),
     ],
   };

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
-import { type Work, claimDueWork, claimWork, completeWork, retryWork } from '../store/work.js';
+import { type Work, claimDueWork, claimWork, completeWork, renewWork, retryWork } from '../store/work.js';
 
 export interface WorkerOptions {
   db: Database;
@@ -13,34 +13,65 @@ export interface WorkerOptions {
   log: Logger;
   metrics: Metrics;
   handlers: Record<string, WorkHandler>;
-  /** How long a claimed item is this worker's before another may take it over. */
+  /**
+   * How long a claimed item is this worker's before another may take it over. The worker renews it every
+   * `heartbeatMs` while it works on the item, so only a worker that died (or lost its database) loses it.
+   */
   leaseMs?: number;
+  /** How often the leases of the items in hand are renewed (real time). Default: a third of the lease. */
+  heartbeatMs?: number;
+  /** How many items this worker holds at once. */
   batch?: number;
   maxAttempts?: number;
 }
 
-const BACKOFF_MS = [2_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+/** A dead replica's items are taken over within this (plus a tick); the holder renews it every 5 s. */
+export const LEASE_MS = 15_000;
+
+/** Waits before the next try of an item that failed, by attempt; the last one repeats. */
+export const BACKOFF_MS = [2_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+
+/** The wait before the next try after `attempts` tries. */
+export function backoffAfter(attempts: number): number {
+  return BACKOFF_MS[Math.min(Math.max(attempts, 1) - 1, BACKOFF_MS.length - 1)]!;
+}
 
 /**
  * Drains due work from PostgreSQL. Any number of workers (replicas) can run:
  * claiming is one statement with SKIP LOCKED, completion is fenced by the
  * lease, and a worker that dies leaves its items to be taken over when the
- * lease runs out. Time is the injected clock, so tests and the playground
- * can move it.
+ * lease runs out; a live worker keeps renewing the leases of the items it
+ * holds (its heartbeat), so the lease can be short. Time is the injected
+ * clock, so tests and the playground can move it.
+ *
+ * Items of one incident run in order; different incidents run side by side,
+ * and a slow item (Slack slow to answer) holds only its own incident: the
+ * worker claims more while it runs, up to `batch` items in hand.
  */
 export class DueWorker {
   readonly id = `worker-${randomUUID().slice(0, 8)}`;
   private running: Promise<number> | undefined;
-  private again = false;
   private stopped = false;
+  /** Items claimed and not yet finished, by id. */
+  private readonly inHand = new Map<number, Work>();
+  /** The tail of each incident's chain of items in hand. */
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Set when the drain should look for due work again (a tick, an item done); `wakeDrain` ends its wait. */
+  private poked = false;
+  private wakeDrain: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WorkerOptions) {}
 
-  /** Runs everything due now; a tick asked for while one runs makes that one go round again. */
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? LEASE_MS;
+  }
+
+  /** Runs everything due now; resolves with how many items ran, once nothing is due or in hand. */
   tick(): Promise<number> {
     if (this.stopped) return Promise.resolve(0);
     if (this.running) {
-      this.again = true;
+      this.poke();
       return this.running;
     }
     this.running = this.drain().finally(() => {
@@ -58,60 +89,133 @@ export class DueWorker {
     const { db, clock, log } = this.options;
     let work: Work | undefined;
     try {
-      work = await claimWork(db, id, this.id, clock.now(), this.options.leaseMs ?? 120_000);
+      work = await claimWork(db, id, this.id, clock.now(), this.leaseMs);
     } catch (error) {
       log.warn({ err: error, work: id }, 'could not claim the work to run it now; a tick will');
       return;
     }
-    if (work) await this.run(work);
+    if (!work) return;
+    // In hand like a claimed item, so the heartbeat keeps its lease while Slack is slow.
+    this.inHand.set(work.id, work);
+    this.startHeartbeat();
+    try {
+      await this.run(work);
+    } finally {
+      this.inHand.delete(work.id);
+      if (this.inHand.size === 0) this.stopHeartbeat();
+    }
   }
 
   /** Stops claiming; waits for the items in hand. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.poke();
     await this.running;
   }
 
+  /** How many items this worker holds now. */
+  get holding(): number {
+    return this.inHand.size;
+  }
+
+  private poke(): void {
+    this.poked = true;
+    const wake = this.wakeDrain;
+    this.wakeDrain = undefined;
+    wake?.();
+  }
+
   private async drain(): Promise<number> {
+    const { db, clock } = this.options;
+    const batch = this.options.batch ?? 25;
     let total = 0;
-    do {
-      this.again = false;
-      for (;;) {
-        if (this.stopped) return total;
-        let claimed: Work[];
-        try {
-          claimed = await claimDueWork(
-            this.options.db,
-            this.id,
-            this.options.clock.now(),
-            this.options.leaseMs ?? 120_000,
-            this.options.batch ?? 25,
-          );
-        } catch (error) {
-          // PostgreSQL away: nothing was claimed, nothing is lost; the next tick (node-cron, every second) tries again.
-          this.options.log.warn({ err: error }, 'cannot claim due work (is PostgreSQL reachable?); will try again');
-          this.options.metrics.scheduledWork.inc({ kind: 'claim', outcome: 'failed' });
-          return total;
-        }
-        if (claimed.length === 0) break;
-        // Items of one incident run in order; different incidents run side by side.
-        const byIncident = new Map<string, Work[]>();
-        for (const work of claimed)
-          byIncident.set(String(work.incidentId ?? `w${work.id}`), [
-            ...(byIncident.get(String(work.incidentId ?? `w${work.id}`)) ?? []),
-            work,
-          ]);
-        await Promise.all(
-          [...byIncident.values()].map(async (items) => {
-            for (const work of items) await this.run(work);
-          }),
-        );
-        total += claimed.length;
+    let lastClaimFull = false;
+    for (;;) {
+      this.poked = false;
+      const room = batch - this.inHand.size;
+      let claimed: Work[] = [];
+      try {
+        if (!this.stopped && room > 0) claimed = await claimDueWork(db, this.id, clock.now(), this.leaseMs, room);
+      } catch (error) {
+        // PostgreSQL away: nothing was claimed, nothing is lost; the next tick (node-cron, every second) tries again.
+        this.options.log.warn({ err: error }, 'cannot claim due work (is PostgreSQL reachable?); will try again');
+        this.options.metrics.scheduledWork.inc({ kind: 'claim', outcome: 'failed' });
+        if (this.inHand.size === 0) return total;
       }
-      // tick() sets `again` while this loop awaits; the compiler's narrowing cannot see that.
+      lastClaimFull = room > 0 && claimed.length === room;
+      total += claimed.length;
+      for (const work of claimed) this.dispatch(work, () => lastClaimFull, batch);
+      if (claimed.length > 0) continue;
+      // this.poked is set by tick() and by finished items while this loop awaits; narrowing cannot see that.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    } while (this.again);
-    return total;
+      if (this.poked && !this.stopped) continue;
+      if (this.inHand.size === 0) return total;
+      await new Promise<void>((resolve) => (this.wakeDrain = resolve));
+    }
+  }
+
+  /** Starts an item after the items of its incident already in hand. */
+  private dispatch(work: Work, claimWasFull: () => boolean, batch: number): void {
+    this.inHand.set(work.id, work);
+    this.startHeartbeat();
+    const chain = String(work.incidentId ?? `w${work.id}`);
+    const previous = this.chains.get(chain) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.run(work))
+      .catch((error: unknown) =>
+        // PostgreSQL away while recording the outcome: the lease runs out and the item is tried again.
+        this.options.log.error({ err: error, work: work.id, kind: work.kind }, 'scheduled work outcome not recorded'),
+      )
+      .finally(() => {
+        this.inHand.delete(work.id);
+        if (this.chains.get(chain) === next) this.chains.delete(chain);
+        if (this.inHand.size === 0) this.stopHeartbeat();
+        // Room again: more may be due than the last (full) claim took; refilled by halves, so a busy worker
+        // claims about twice per batch, not once per item. Or the drain is waiting for its last items.
+        if (this.inHand.size === 0 || (claimWasFull() && this.inHand.size <= batch / 2)) this.poke();
+      });
+    this.chains.set(chain, next);
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    const every = this.options.heartbeatMs ?? Math.floor(this.leaseMs / 3);
+    this.heartbeat = setInterval(() => {
+      this.renewLeases().catch((error: unknown) =>
+        this.options.log.warn(
+          { err: error, worker: this.id },
+          'lease not renewed: the items in hand may be taken over',
+        ),
+      );
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** The heartbeat: the items in hand stay this worker's while it works on them. */
+  private async renewLeases(): Promise<void> {
+    const { db, clock, log } = this.options;
+    const ids = [...this.inHand.keys()];
+    if (ids.length === 0) return;
+    try {
+      const kept = new Set(await renewWork(db, ids, this.id, clock.now(), this.leaseMs));
+      const lost = ids.filter((id) => !kept.has(id) && this.inHand.has(id));
+      for (const id of lost) {
+        const kind = this.inHand.get(id)?.kind ?? 'unknown';
+        this.options.metrics.scheduledWork.inc({ kind, outcome: 'lease_lost' });
+      }
+      if (lost.length > 0)
+        log.warn(
+          { worker: this.id, lost },
+          'lease lost: another worker took these items over; their outcome is fenced',
+        );
+    } catch (error) {
+      log.warn({ err: error, worker: this.id }, 'lease not renewed: the items in hand may be taken over');
+    }
   }
 
   /** Runs one claimed item; never throws (a failure to record its outcome leaves it to its lease). */
@@ -140,6 +244,7 @@ export class DueWorker {
       if ('retryAt' in result) {
         await retryWork(db, work.id, this.id, result.retryAt, result.reason, {
           countAttempt: result.countAttempt ?? true,
+          now: clock.now(),
         });
         metrics.scheduledWork.inc({ kind: work.kind, outcome: 'deferred' });
         return;
@@ -157,7 +262,7 @@ export class DueWorker {
           this.id,
           new Date(now.getTime() + waitSeconds * 1_000),
           `rate limited for ${waitSeconds}s`,
-          { countAttempt: false },
+          { countAttempt: false, now },
         );
         metrics.scheduledWork.inc({ kind: work.kind, outcome: 'rate_limited' });
         return;
@@ -173,8 +278,9 @@ export class DueWorker {
           db,
           work.id,
           this.id,
-          new Date(now.getTime() + BACKOFF_MS[Math.min(work.attempts - 1, BACKOFF_MS.length - 1)]!),
+          new Date(now.getTime() + backoffAfter(work.attempts)),
           `failed: ${(error as Error).message}`.slice(0, 500),
+          { now },
         );
       metrics.scheduledWork.inc({ kind: work.kind, outcome: give_up ? 'failed' : 'retry' });
     }

@@ -49,8 +49,11 @@ export function createSlackSurface(
   const logger = boltLogger(log);
   const clientOptions = {
     slackApiUrl: connection.apiUrl,
-    // Retry-After is honoured; a few retries cover a 429 or a blip without holding work for long.
+    // A few retries cover a blip (a 5xx, a reset) without holding work for long. A 429 is thrown, not waited
+    // out inside the client: @slack/web-api would pause its whole queue (every method, every incident) for
+    // Retry-After. The Slack port keeps each limit per method and channel instead (slack/rateLimits.ts).
     retryConfig: { retries: 4, factor: 2, minTimeout: 250, maxTimeout: 5_000, randomize: true },
+    rejectRateLimitedCalls: true,
     timeout: 10_000,
     fetch: slackFetch,
     logger,

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
 import type { Logger } from '../log.js';
+import { RateLimitGate } from './rateLimits.js';
 import { incidentMessage } from './views/incidentMessage.js';
 import { threadMessage } from './views/thread.js';
 
@@ -25,26 +26,45 @@ interface ListedChannel {
 }
 
 /**
- * The use cases' view of Slack, over @slack/web-api. Rate limits are the
- * client's job (it waits for Retry-After and tries again); this adds the
- * small recoveries a real workspace needs: joining a public channel before
- * posting, another name when a channel name is taken.
+ * The use cases' view of Slack, over @slack/web-api. The client is built with
+ * `rejectRateLimitedCalls` (a 429 is thrown, never a pause of its whole
+ * queue); rate limits are kept here per method, and per channel for posts
+ * (rateLimits.ts), so a 429 holds only the calls that need what it limits.
+ * This also adds the small recoveries a real workspace needs: joining a public
+ * channel before posting, adopting the channel an earlier attempt created.
  */
+export interface PortOptions {
+  /** Milliseconds now, from the injected clock (rate limits are kept in its time). */
+  now?: () => number;
+  /**
+   * The longest a call waits out a rate limit on its method (and channel) before it is tried; a longer Retry-After
+   * is thrown (durable work reschedules itself). 0: never wait.
+   */
+  maxRateLimitWaitMs?: number;
+}
+
 export class SlackWebPort implements SlackPort {
   private users?: { at: number; byName: Map<string, string> };
   private botUser?: Promise<string | undefined>;
 
+  private readonly limits: RateLimitGate;
+
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
-  ) {}
+    options: PortOptions = {},
+  ) {
+    this.limits = new RateLimitGate(options.now ?? Date.now, options.maxRateLimitWaitMs ?? 5_000);
+  }
 
   async createIncidentChannel(home: ChannelHome): Promise<{ channelId: string; name: string; adopted: boolean }> {
     const purpose = `${home.key} · ${home.title}`.slice(0, 200) + ` (incident-bot ${home.marker})`;
     for (let attempt = 1; ; attempt++) {
       const candidate = attempt === 1 ? home.name : `${home.name.slice(0, 76)}-${attempt}`;
       try {
-        const created = await this.client.conversations.create({ name: candidate });
+        const created = await this.limits.call('conversations.create', undefined, () =>
+          this.client.conversations.create({ name: candidate }),
+        );
         const channelId = created.channel!.id!;
         await this.client.conversations.setPurpose({ channel: channelId, purpose });
         return { channelId, name: candidate, adopted: false };
@@ -68,7 +88,9 @@ export class SlackWebPort implements SlackPort {
     const people = users.filter((user) => user !== 'system');
     if (people.length === 0) return { problems: [] };
     try {
-      await this.client.conversations.invite({ channel: channelId, users: people.join(','), force: true });
+      await this.limits.call('conversations.invite', undefined, () =>
+        this.client.conversations.invite({ channel: channelId, users: people.join(','), force: true }),
+      );
       return { problems: [] };
     } catch (error) {
       const code = slackError(error);
@@ -141,7 +163,9 @@ export class SlackWebPort implements SlackPort {
   }
 
   async updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void> {
-    await this.client.chat.update({ channel: channelId, ts, ...incidentMessage(snapshot) });
+    await this.limits.call('chat.update', channelId, () =>
+      this.client.chat.update({ channel: channelId, ts, ...incidentMessage(snapshot) }),
+    );
   }
 
   async postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }> {
@@ -160,7 +184,9 @@ export class SlackWebPort implements SlackPort {
   }
 
   async updateInThread(channelId: string, ts: string, post: ThreadPost): Promise<void> {
-    await this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) });
+    await this.limits.call('chat.update', channelId, () =>
+      this.client.chat.update({ channel: channelId, ts, ...threadMessage(post) }),
+    );
   }
 
   async channelMembers(channelId: string): Promise<string[]> {
@@ -172,13 +198,15 @@ export class SlackWebPort implements SlackPort {
   }
 
   async usergroupMembers(usergroup: string): Promise<string[]> {
-    const result = await this.client.usergroups.users.list({ usergroup });
+    const result = await this.limits.call('usergroups.users.list', undefined, () =>
+      this.client.usergroups.users.list({ usergroup }),
+    );
     return result.users ?? [];
   }
 
   async pin(channelId: string, ts: string): Promise<{ problem?: string }> {
     try {
-      await this.client.pins.add({ channel: channelId, timestamp: ts });
+      await this.limits.call('pins.add', undefined, () => this.client.pins.add({ channel: channelId, timestamp: ts }));
       return {};
     } catch (error) {
       if (slackError(error) === 'already_pinned') return {};
@@ -208,17 +236,22 @@ export class SlackWebPort implements SlackPort {
     title: string,
     content: string,
   ): Promise<void> {
-    await this.client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title, content });
+    await this.limits.call('files.uploadV2', undefined, () =>
+      this.client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title, content }),
+    );
   }
 
   /** Posts, joining the channel first if Slack says the bot is not in it (public channels only). */
-  private async inChannel<T>(channelId: string, post: () => Promise<T>): Promise<T> {
+  private async inChannel<T>(channelId: string, call: () => Promise<T>): Promise<T> {
+    const post = () => this.limits.call('chat.postMessage', channelId, call);
     try {
       return await post();
     } catch (error) {
       if (slackError(error) !== 'not_in_channel') throw error;
       this.log.info({ channelId }, 'joining the channel to post in it');
-      await this.client.conversations.join({ channel: channelId });
+      await this.limits.call('conversations.join', undefined, () =>
+        this.client.conversations.join({ channel: channelId }),
+      );
       return post();
     }
   }

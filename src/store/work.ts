@@ -1,4 +1,4 @@
-import type { Queryable } from './db.js';
+import { type Queryable, isUniqueViolation } from './db.js';
 
 /** A due item, as a worker claims it. */
 export interface Work {
@@ -17,7 +17,13 @@ export interface NewWork {
   dueAt: Date;
   payload?: Record<string, unknown>;
   lane?: string;
+  /** Scheduling the same thing twice is harmless: the second insert does nothing, ever. */
   dedupeKey?: string;
+  /**
+   * At most one item with this key waits to be claimed: asking again while one waits does nothing; asking while
+   * one runs leaves exactly one more waiting (an incident's live message render).
+   */
+  coalesceKey?: string;
 }
 
 interface WorkRow {
@@ -40,15 +46,18 @@ const toWork = (row: WorkRow): Work => ({
   attempts: row.attempts,
 });
 
-/** Schedules work; an item with a dedupe key already scheduled is not added again. */
+/**
+ * Schedules work; an item with a dedupe key already scheduled, or with the coalesce key of an item waiting to be
+ * claimed, is not added again.
+ */
 export async function scheduleWork(q: Queryable, items: readonly NewWork[], now: Date): Promise<number> {
   if (items.length === 0) return 0;
   const { rowCount } = await q.query(
-    `INSERT INTO scheduled_work (kind, incident_id, due_at, payload, lane, dedupe_key, created_at)
-     SELECT kind, incident_id, due_at, payload, lane, dedupe_key, $7
-       FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::jsonb[], $5::text[], $6::text[])
-         AS t(kind, incident_id, due_at, payload, lane, dedupe_key)
-     ON CONFLICT (dedupe_key) DO NOTHING`,
+    `INSERT INTO scheduled_work (kind, incident_id, due_at, payload, lane, dedupe_key, coalesce_key, created_at)
+     SELECT kind, incident_id, due_at, payload, lane, dedupe_key, coalesce_key, $8
+       FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
+         AS t(kind, incident_id, due_at, payload, lane, dedupe_key, coalesce_key)
+     ON CONFLICT DO NOTHING`,
     [
       items.map((i) => i.kind),
       items.map((i) => i.incidentId ?? null),
@@ -56,6 +65,7 @@ export async function scheduleWork(q: Queryable, items: readonly NewWork[], now:
       items.map((i) => JSON.stringify(i.payload ?? {})),
       items.map((i) => i.lane ?? null),
       items.map((i) => i.dedupeKey ?? null),
+      items.map((i) => i.coalesceKey ?? null),
       now,
     ],
   );
@@ -138,21 +148,63 @@ export async function completeWork(
   return rowCount === 1;
 }
 
-/** Puts an item back to run again at `at` (after a failure, or when Slack says to wait). */
+/**
+ * Renews the lease on the items a worker holds (its heartbeat while it works on them); answers the ids it still
+ * holds. An id missing from the answer was taken over by another worker, or is done.
+ */
+export async function renewWork(
+  q: Queryable,
+  ids: readonly number[],
+  worker: string,
+  now: Date,
+  leaseMs: number,
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<{ id: number }>(
+    `UPDATE scheduled_work
+        SET locked_until = $3::timestamptz + make_interval(secs => $4::double precision / 1000)
+      WHERE id = ANY($1::bigint[]) AND locked_by = $2 AND done_at IS NULL
+      RETURNING id`,
+    [ids, worker, now, leaseMs],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Puts an item back to run again at `at` (after a failure, or when Slack says to wait). An item with a coalesce
+ * key whose next request already waits is done instead ("coalesced"): the waiting one does the same work later.
+ * `countAttempt: false` (a rate limit) does not use up one of its attempts.
+ */
 export async function retryWork(
   q: Queryable,
   id: number,
   worker: string,
   at: Date,
   outcome: string,
-  options: { countAttempt?: boolean } = {},
+  options: { countAttempt?: boolean; now?: Date } = {},
 ): Promise<void> {
-  await q.query(
-    `UPDATE scheduled_work SET due_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL,
-            attempts = CASE WHEN $5 THEN attempts ELSE attempts - 1 END
-      WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
-    [id, worker, at, outcome, options.countAttempt !== false],
-  );
+  const attempt = () =>
+    q.query(
+      `WITH waiting AS (
+         SELECT 1 FROM scheduled_work s, scheduled_work o
+          WHERE s.id = $1 AND s.coalesce_key IS NOT NULL AND o.coalesce_key = s.coalesce_key
+            AND o.id <> s.id AND o.done_at IS NULL AND o.locked_by IS NULL
+       )
+       UPDATE scheduled_work SET locked_by = NULL, locked_until = NULL,
+              attempts = CASE WHEN $5 THEN attempts ELSE attempts - 1 END,
+              due_at = CASE WHEN EXISTS (SELECT 1 FROM waiting) THEN due_at ELSE $3 END,
+              done_at = CASE WHEN EXISTS (SELECT 1 FROM waiting) THEN $6::timestamptz END,
+              outcome = CASE WHEN EXISTS (SELECT 1 FROM waiting) THEN 'coalesced after: ' || $4 ELSE $4 END
+        WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
+      [id, worker, at, outcome, options.countAttempt !== false, options.now ?? at],
+    );
+  try {
+    await attempt();
+  } catch (error) {
+    // Another request was scheduled between the look and the write: it waits now, so this one is coalesced.
+    if (!isUniqueViolation(error, 'scheduled_work_waiting_key')) throw error;
+    await attempt();
+  }
 }
 
 /** Cancels an incident's pending items of the given kinds (all kinds when none are given). */

@@ -78,6 +78,8 @@ export async function remindDue(deps: AppDeps, work: Work, worker: string): Prom
   const deadline = (await readDeadlines(deps.db, work.incidentId!)).find((d) => d.name === name);
   if (!incident || !deadline || deadline.state !== 'pending') return { done: 'already settled' };
   await deps.db.transaction(async (tx) => {
+    // Fenced first: a worker whose lease ran out (another took the reminder over) writes nothing.
+    if (!(await completeWork(tx, work.id, worker, now, 'reminded'))) return;
     await scheduleWork(
       tx,
       [
@@ -102,7 +104,6 @@ export async function remindDue(deps: AppDeps, work: Work, worker: string): Prom
       kind: 'deadline.reminded',
       data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), commander: incident.commander },
     });
-    await completeWork(tx, work.id, worker, now, 'reminded');
   });
   deps.wake();
   return { completed: true };

@@ -54,6 +54,8 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
     return { completed: true };
   }
   const met = await deps.db.transaction(async (tx) => {
+    // Fenced first: a worker whose lease ran out (another took the delivery over) records nothing.
+    if (!(await completeWork(tx, work.id, worker, now, outcome))) return 0;
     if (firstInStakeholderThread) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
     if (payload.record) {
       await appendTimelineEvent(tx, {
@@ -64,9 +66,7 @@ export async function deliverDue(deps: AppDeps, work: Work, worker: string): Pro
         data: { ...payload.record.data, ts: delivered.ts },
       });
     }
-    const settled = payload.meets ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
-    await completeWork(tx, work.id, worker, now, outcome);
-    return settled;
+    return payload.meets ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
   });
   if (payload.record) deps.metrics.timelineEvents.inc({ kind: payload.record.kind });
   if (met > 0) await deps.live.refresh(incident.id);

@@ -11,9 +11,11 @@ import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 
 /**
- * The work that paging a level starts: the page itself, due now, and the
- * level's clock, due when its time runs out (if that clock runs in the
- * incident's current status). `because` makes both unique to this moment.
+ * The work that paging a level starts: the page itself, due now. The level's
+ * clock starts when the page goes out (pageDue), not here: a page that goes
+ * out late does not shorten the time its responders have. `because` makes
+ * both unique to this moment; `lateByMs` is how late the moment itself was
+ * (an escalation that fired late), added to the page's own delay.
  */
 export function levelWork(
   incident: Incident,
@@ -21,32 +23,38 @@ export function levelWork(
   cycle: number,
   because: string,
   at: Date,
-  late?: { byMs: number },
+  lateByMs?: number,
 ): NewWork[] {
   const policy = incident.escalationPolicy;
   const spec = policy && levelOf(policy, level);
   if (!spec) return [];
-  const clock = clockOf(spec);
-  const work: NewWork[] = [
+  return [
     {
       kind: 'page',
       incidentId: incident.id,
       dueAt: at,
-      payload: { level, cycle, ...(late ? { lateByMs: late.byMs } : {}) },
+      payload: { level, cycle, because, ...(lateByMs ? { lateByMs } : {}) },
       lane: `page:${incident.id}`,
       dedupeKey: `page:${incident.id}:${because}`,
     },
   ];
-  if (clockRuns(clock.kind, incident.status)) {
-    work.push({
+}
+
+/** The level's clock, started when its page goes out; nothing when that clock does not run in this status. */
+export function levelClockWork(incident: Incident, level: number, cycle: number, because: string, at: Date): NewWork[] {
+  const spec = incident.escalationPolicy && levelOf(incident.escalationPolicy, level);
+  if (!spec) return [];
+  const clock = clockOf(spec);
+  if (!clockRuns(clock.kind, incident.status)) return [];
+  return [
+    {
       kind: 'escalate',
       incidentId: incident.id,
       dueAt: new Date(at.getTime() + clock.ms),
       payload: { level, cycle, clock: clock.kind },
       dedupeKey: `escalate:${incident.id}:${because}`,
-    });
-  }
-  return work;
+    },
+  ];
 }
 
 /** Acknowledge stops acknowledgement clocks; unresolved clocks keep running. */
@@ -139,7 +147,7 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
     }
     await scheduleWork(
       tx,
-      levelWork(change.incident, next.level, next.cycle, `event-${change.event.id}`, now, late.late ? late : undefined),
+      levelWork(change.incident, next.level, next.cycle, `event-${change.event.id}`, now, late.byMs),
       now,
     );
     const spec = levelOf(incident.escalationPolicy!, next.level);

@@ -18,6 +18,7 @@ export function workHandlers(deps: AppDeps): Record<string, WorkHandler> {
     deliver: (work, worker) => deliverDue(deps, work, worker),
     'deadline.remind': (work, worker) => remindDue(deps, work, worker),
     'deadline.check': (work, worker) => checkDeadlineDue(deps, work, worker),
+    render: (work) => deps.live.renderDue(work),
     'action.expire': async (work) => ({ done: await expireApproval(deps, Number(work.payload.runId)) }),
   };
 }

@@ -1,4 +1,4 @@
-import { levelOf } from '../../domain/escalation.js';
+import { PAGE_LATE_AFTER_MS, lateness, levelOf } from '../../domain/escalation.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import { pageByDirectMessage, pageInThread, type PageFacts } from '../../notify/messages.js';
 import { peopleOf } from '../permissions.js';
@@ -8,21 +8,33 @@ import { type NewWork, type Work, completeWork, scheduleWork } from '../../store
 import type { AppDeps } from '../deps.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
+import { levelClockWork } from './escalation.js';
 
 /**
  * Pages a level: its user groups and people are mentioned in the incident's
  * thread, and each person (user groups expanded) gets a direct message. Each
  * message is its own delivery, so a retry never pages anyone twice.
+ *
+ * The level's clock starts now, when the page goes out. A page that goes out
+ * later than it fell due (the escalation fired late, or a replica died
+ * holding it and another took it over) says by how much, in the page and in
+ * `escalation.paged`.
  */
 export async function pageDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
-  const now = deps.clock.now();
-  const { level, cycle, lateByMs } = work.payload as { level: number; cycle: number; lateByMs?: number };
+  const { level, cycle, because, lateByMs } = work.payload as {
+    level: number;
+    cycle: number;
+    because?: string;
+    lateByMs?: number;
+  };
   const incident = await getIncident(deps.db, work.incidentId!);
   const spec = incident?.escalationPolicy ? levelOf(incident.escalationPolicy, level) : undefined;
   if (!incident || !spec || incident.status === 'resolved') return { done: 'nothing to page' };
+  const now = deps.clock.now();
   // Nobody is paged for an incident nobody can see: the page waits for the live message (work/place.ts).
   if (!incident.channelId || !incident.messageTs) return waitForPlacement(work, now);
   const people = await peopleOf(deps, spec.responders);
+  const late = lateness(new Date(work.dueAt.getTime() - (lateByMs ?? 0)), now, PAGE_LATE_AFTER_MS);
   const facts: PageFacts = {
     key: incident.key,
     title: incident.title,
@@ -33,7 +45,7 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
     users: spec.responders.users,
     playbooks: spec.playbooks,
     steps: spec.steps,
-    ...(lateByMs ? { late: { byMs: lateByMs } } : {}),
+    ...(late.late ? { late: { byMs: late.byMs } } : {}),
   };
   const deliveries: NewWork[] = [
     {
@@ -52,8 +64,14 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
       payload: { to: user, message: pageByDirectMessage(facts) },
     })),
   ];
-  await deps.db.transaction(async (tx) => {
-    await scheduleWork(tx, deliveries, now);
+  const paged = await deps.db.transaction(async (tx) => {
+    // Fenced first: a worker whose lease ran out (another took the page over) writes nothing.
+    if (!(await completeWork(tx, work.id, worker, now, `paged ${people.length} people`))) return false;
+    await scheduleWork(
+      tx,
+      [...deliveries, ...levelClockWork(incident, level, cycle, because ?? `page-${work.id}`, now)],
+      now,
+    );
     await appendTimelineEvent(tx, {
       incidentId: incident.id,
       occurredAt: now,
@@ -65,11 +83,13 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
         name: spec.name,
         usergroups: spec.responders.usergroups,
         users: people,
-        ...(lateByMs ? { late: true, lateByMs } : {}),
+        dueAt: new Date(work.dueAt.getTime() - (lateByMs ?? 0)).toISOString(),
+        ...(late.late ? { late: true, lateByMs: late.byMs } : {}),
       },
     });
-    await completeWork(tx, work.id, worker, now, `paged ${people.length} people`);
+    return true;
   });
+  if (!paged) return { completed: true };
   deps.metrics.timelineEvents.inc({ kind: 'escalation.paged' });
   deps.wake();
   return { completed: true };

@@ -16,7 +16,7 @@ import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { loadSnapshot, snapshotOf } from '../snapshot.js';
-import { levelWork } from './escalation.js';
+import { levelClockWork, levelWork } from './escalation.js';
 import { enqueueStatusUpdate } from './notifications.js';
 import type { WorkResult } from './types.js';
 
@@ -141,13 +141,15 @@ async function placed(
     }
     const current = (await lockIncident(tx, incident.id))!;
     if (current.status !== 'resolved') {
-      // The escalation clock starts now: level 1 is paged, level 2's time runs from this moment. (Escalated by
-      // hand meanwhile: that level's page and clock were scheduled then, and have waited for this moment.)
-      // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): the clock that still runs, no page.
+      // The escalation starts now: level 1 is paged, and its clock starts when that page goes out (work/page.ts).
+      // (Escalated by hand meanwhile: that level's page was scheduled then, and has waited for this moment.)
+      // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): no page, the clock that still runs.
       if (current.escalationLevel === 1 && current.escalationCycle === 0)
         await scheduleWork(
           tx,
-          levelWork(current, 1, 0, 'opened', now).filter((w) => current.status === 'open' || w.kind !== 'page'),
+          current.status === 'open'
+            ? levelWork(current, 1, 0, 'opened', now)
+            : levelClockWork(current, 1, 0, 'opened', now),
           now,
         );
       await enqueueStatusUpdate(tx, deps, current, { kind: 'opened' }, now);

@@ -2,13 +2,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { METHODS } from './methods/index.js';
 import { ApiError, type MethodContext } from './methods/method.js';
 import { BadRequest, decodeParams, readRaw, tokenOf } from './params.js';
-import { type FaultOptions, Faults, type ParamsMatch, type SlackFault, refuses } from './faults.js';
+import {
+  type Armed,
+  type Fault,
+  type FaultOptions,
+  Faults,
+  type ParamsMatch,
+  type SlackFault,
+  refuses,
+} from './faults.js';
 import type { RecordedCall } from './state.js';
 
 interface Answer {
   status: number;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** A `hang` fault: no answer is sent until this fault is released or the emulator closes. */
+  hold?: Armed;
 }
 
 export interface WebApiOptions {
@@ -60,8 +70,8 @@ export class WebApi {
   }
 
   /** Arms a fault (faults.ts): a platform error, an HTTP status, a 429, a hang, a lost or a late answer. */
-  fail(method: string, fault: SlackFault, options: FaultOptions = {}): void {
-    this.faults.arm(method, fault, options);
+  fail(method: string, fault: SlackFault, options: FaultOptions = {}): Fault {
+    return this.faults.arm(method, fault, options);
   }
 
   clearFaults(method?: string): void {
@@ -91,12 +101,17 @@ export class WebApi {
       if (!(error instanceof BadRequest)) throw error;
       answer = { status: 200, body: { ok: false, error: error.error } };
     }
-    const after = answer.status === 200 ? this.faults.take(method, params, (f) => !refuses(f)) : undefined;
-    if (answer.status === 0 || (after && 'hangAfterDoing' in after)) {
-      // A hang (before or after doing the call): recorded, never answered.
+    const armed = answer.status === 200 ? this.faults.take(method, params, (f) => !refuses(f)) : undefined;
+    const after = armed?.fault;
+    if (answer.hold || (after && 'hangAfterDoing' in after)) {
+      // A hang (before or after doing the call): recorded, never answered; dropped when its fault is released.
       this.calls.push({ method, params, token, at: this.options.now(), status: 0, response: answer.body });
       this.hung.add(res);
-      res.on('close', () => this.hung.delete(res));
+      const forget = (answer.hold ?? armed)!.whenReleased(() => res.destroy());
+      res.on('close', () => {
+        this.hung.delete(res);
+        forget();
+      });
       this.options.onCall(this.calls.at(-1)!);
       return;
     }
@@ -135,7 +150,8 @@ export class WebApi {
   ): Promise<Answer> {
     const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
     if (!run) return { status: 200, body: { ok: false, error: 'unknown_method' } };
-    const fault = this.faults.take(method, params, refuses);
+    const armed = this.faults.take(method, params, refuses);
+    const fault = armed?.fault;
     if (fault && 'ratelimited' in fault)
       return {
         status: 429,
@@ -144,7 +160,7 @@ export class WebApi {
       };
     if (fault && 'error' in fault) return { status: 200, body: { ok: false, error: fault.error } };
     if (fault && 'status' in fault) return { status: fault.status, body: { ok: false, error: 'fatal_error' } };
-    if (fault) return { status: 0, body: { ok: false, error: 'hang' } };
+    if (armed) return { status: 0, body: { ok: false, error: 'hang' }, hold: armed };
     const denied = this.authError(method, token, inHeader);
     if (denied) return { status: 200, body: { ok: false, error: denied } };
     try {

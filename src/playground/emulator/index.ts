@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { type Route, closeServer, createHttpServer, listen } from '../../http/server.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { type ParamsMatch, type ReceivedBody, WebApi } from './api.js';
-import type { FaultOptions, SlackFault } from './faults.js';
+import { type Fault, type FaultOptions, type FaultSpec, type SlackFault, fromSpec } from './faults.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
 import * as inbound from './inbound.js';
@@ -171,17 +171,30 @@ export class SlackEmulator extends EventEmitter {
    * `{ dropAfterDoing: true }`, `{ delayMs }`; for `times` calls (a number, default 1), or
    * `{ times, forMs, always, match }`.
    */
-  failNext(method: string, fault: string | SlackFault, options: number | FaultOptions = 1): void {
-    this.api.fail(
+  failNext(method: string, fault: string | SlackFault, options: number | FaultOptions = 1): Fault {
+    return this.api.fail(
       method,
       typeof fault === 'string' ? { error: fault } : fault,
       typeof options === 'number' ? { times: options } : options,
     );
   }
 
-  /** Slack recovers: the armed faults of a method (or of every method) are disarmed. */
+  /** Slack recovers: the armed faults of a method (or of every method) are disarmed; calls they hold are dropped. */
   clearFaults(method?: string): void {
     this.api.clearFaults(method);
+  }
+
+  /**
+   * Makes a Web API method fail: an HTTP status, `ratelimited` (429 + Retry-After), `error` (ok: false), `hang`
+   * (no answer until the fault ends), `drop` (done, answer lost) or `late`, for `times` calls and/or `untilMs`
+   * (see faults.ts). Answers the fault, which says how often it hit and can be ended early with `release()`.
+   *
+   * @example emulator.failMethod('chat.update', { status: 500, untilMs: 15_000 })
+   * @example emulator.failMethod('chat.postMessage', { status: 'ratelimited', retryAfterSeconds: 30, times: 1 })
+   */
+  failMethod(method: string, spec: FaultSpec): Fault {
+    const { fault, options } = fromSpec(spec);
+    return this.api.fail(method, fault, options);
   }
 
   // --- inbound: what Slack sends the bot -----------------------------------
@@ -324,6 +337,7 @@ export class SlackEmulator extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    this.api.clearFaults();
     this.http.closeStreams();
     this.sockets.close();
     this.detachSocket?.();
@@ -354,4 +368,4 @@ export {
 export { SEED, createWorkspace } from './seed.js';
 export { signedHeaders, slackSignature } from './signing.js';
 export type * from './state.js';
-export type { FaultOptions, SlackFault } from './faults.js';
+export type { Fault, FaultOptions, FaultSpec, SlackFault } from './faults.js';

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkHandler } from '../../src/app/work/types.js';
+import { ManualClock } from '../../src/clock.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { silentLogger } from '../../src/log.js';
+import { BACKOFF_MS, DueWorker } from '../../src/scheduler/worker.js';
+import { openIncident } from '../../src/store/incidents.js';
+import { type NewWork, scheduleWork } from '../../src/store/work.js';
+import { type TestDatabase, createTestDatabase } from '../support/db.js';
+import { testPlaybook } from '../support/playbooks.js';
+import { until } from '../support/wait.js';
+
+/** A promise the test settles: a handler that is slow for as long as the test says. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/** The due-work worker (src/scheduler/worker.ts) with handlers of the test's own, on the real PostgreSQL. */
+describe('the due-work worker', () => {
+  let test: TestDatabase;
+  let clock: ManualClock;
+  const incidents: number[] = [];
+  beforeAll(async () => {
+    test = await createTestDatabase('postgres');
+    for (let i = 0; i < 2; i++) {
+      const { incident } = await openIncident(test.db, {
+        playbook: testPlaybook(),
+        title: `incident ${i}`,
+        summary: '',
+        severity: 'sev2',
+        openedBy: 'U0ONCALL01',
+        openedAt: new Date(),
+      });
+      incidents.push(incident.id);
+    }
+  });
+  afterAll(() => test.drop());
+  beforeEach(async () => {
+    await test.db.query('TRUNCATE scheduled_work');
+    clock = new ManualClock(new Date());
+  });
+
+  const worker = (
+    handlers: Record<string, WorkHandler>,
+    options: { heartbeatMs?: number; maxAttempts?: number } = {},
+  ) => new DueWorker({ db: test.db, clock, log: silentLogger, metrics: createMetrics(), handlers, ...options });
+  const schedule = (items: Array<Partial<NewWork>>) =>
+    scheduleWork(
+      test.db,
+      items.map((i) => ({ kind: 'test', dueAt: clock.now(), ...i })),
+      clock.now(),
+    );
+  const rows = async () =>
+    (
+      await test.db.query<{
+        id: number;
+        attempts: number;
+        due_at: Date;
+        done_at: Date | null;
+        outcome: string | null;
+        locked_by: string | null;
+        locked_until: Date | null;
+      }>('SELECT id, attempts, due_at, done_at, outcome, locked_by, locked_until FROM scheduled_work ORDER BY id')
+    ).rows;
+
+  it('tries a failing item again after 2 s, then 10 s, then 30 s, and gives up after its last attempt', async () => {
+    const w = worker({ test: () => Promise.reject(new Error('Slack answered 500')) }, { maxAttempts: 4 });
+    await schedule([{}]);
+    for (const wait of BACKOFF_MS.slice(0, 3)) {
+      await w.tick();
+      const [row] = await rows();
+      expect(row).toMatchObject({ done_at: null, outcome: 'failed: Slack answered 500' });
+      expect(row!.due_at.getTime() - clock.now().getTime()).toBe(wait);
+      clock.advance(wait - 1);
+      expect(await w.tick()).toBe(0);
+      clock.advance(1);
+    }
+    await w.tick();
+    const [row] = await rows();
+    expect(row).toMatchObject({ attempts: 4, outcome: 'failed: Slack answered 500' });
+    expect(row!.done_at).not.toBeNull();
+  });
+
+  it('puts a rate-limited item back for Retry-After without using up an attempt', async () => {
+    const rateLimited = Object.assign(new Error('ratelimited'), {
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 30,
+    });
+    const w = worker({ test: () => Promise.reject(rateLimited) });
+    await schedule([{}]);
+    await w.tick();
+    const [row] = await rows();
+    expect(row).toMatchObject({ attempts: 0, done_at: null, outcome: 'rate limited for 30s' });
+    expect(row!.due_at.getTime() - clock.now().getTime()).toBe(30_000);
+  });
+
+  it("holds only its own incident's items while one is slow; the rest run meanwhile, each incident in order", async () => {
+    const slow = gate();
+    const ran: string[] = [];
+    const w = worker({
+      test: async (work) => {
+        const name = String(work.payload.name);
+        if (name === 'slow') await slow.opened;
+        ran.push(name);
+        return { done: 'ok' };
+      },
+    });
+    const [one, two] = incidents;
+    await schedule([
+      { incidentId: one, payload: { name: 'slow' } },
+      { incidentId: one, payload: { name: 'after slow' } },
+      { incidentId: two, payload: { name: 'other incident' } },
+    ]);
+    const draining = w.tick();
+    await until(() => ran.includes('other incident'), { what: "the other incident's item" });
+    // New work due while the slow item runs is claimed and run too.
+    await schedule([{ incidentId: two, payload: { name: 'due later' } }]);
+    // A tick while the worker drains (what wake() does) makes it look again; it answers the same drain.
+    expect(w.tick()).toBe(draining);
+    await until(() => ran.includes('due later'), { what: 'work scheduled while the slow item runs' });
+    expect(ran).not.toContain('after slow');
+    slow.open();
+    expect(await draining).toBe(4);
+    expect(ran.slice(-2)).toEqual(['slow', 'after slow']);
+  });
+
+  it('renews the lease of an item while its handler works (heartbeat), so no other worker takes it over', async () => {
+    const slow = gate();
+    const w = worker({ test: () => slow.opened.then(() => ({ done: 'ok' })) }, { heartbeatMs: 10 });
+    const other = worker({ test: () => Promise.resolve({ done: 'taken over' }) });
+    await schedule([{}]);
+    const draining = w.tick();
+    await until(async () => (await rows())[0]!.locked_by === w.id, { what: 'the claim' });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(14_000);
+      const now = clock.now().getTime();
+      await until(async () => (await rows())[0]!.locked_until!.getTime() > now, { what: 'the lease renewed' });
+      expect(await other.tick()).toBe(0);
+    }
+    slow.open();
+    await draining;
+    expect((await rows())[0]).toMatchObject({ outcome: 'ok', locked_by: null });
+  });
+});
