@@ -61,6 +61,8 @@ const SCOPE_OF: Record<string, string | null> = {
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'conversations.create': 'channels:manage',
+  'conversations.setPurpose': 'channels:manage',
+  'conversations.list': 'channels:read',
   'conversations.invite': 'channels:manage',
   'conversations.join': 'channels:join',
   'conversations.info': 'channels:read',

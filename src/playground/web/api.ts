@@ -19,10 +19,11 @@ export interface ClockState {
 /** A failed request, with the server's error text for the toast. */
 export class RequestFailed extends Error {}
 
-/** This run's token, written into the page by the server: every POST carries it. */
-const token = document.querySelector<HTMLMetaElement>('meta[name="playground-token"]')?.content ?? '';
+/** This run's token, written into the page by the server: every POST carries it (read when first needed). */
+let token: string | undefined;
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  token ??= document.querySelector<HTMLMetaElement>('meta[name="playground-token"]')?.content ?? '';
   const response = await fetch(path, {
     ...init,
     headers: { 'content-type': 'application/json', 'x-playground-token': token, ...(init?.headers ?? {}) },
