@@ -16,7 +16,8 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds the way people say them: `90s` → `1m 30s`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  // Compared after rounding, so 999.7 ms reads as 1s, never as 1000 ms.
+  if (Math.round(ms) < 1_000) return `${Math.round(ms)} ms`;
   const totalSeconds = Math.round(ms / 1_000);
   const h = Math.floor(totalSeconds / 3_600);
   const m = Math.floor((totalSeconds % 3_600) / 60);

@@ -45,4 +45,8 @@ describe('saying a duration', () => {
     expect(formatDuration(1_499)).toBe('1s');
     expect(formatDuration(59_500)).toBe('1m');
   });
+
+  it('never says 1000 ms: just under a second rounds up to 1s', () => {
+    expect(formatDuration(999.7)).toBe('1s');
+  });
 });
