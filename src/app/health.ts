@@ -9,6 +9,7 @@ import type { Target } from './lifecycle.js';
 import type { CheckResultView } from './ports.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
+import { timelineEvent } from '../domain/timeline.js';
 
 export const resultView = (r: CheckResult): CheckResultView => ({
   name: r.name,
@@ -47,8 +48,7 @@ export async function runAndRecord(
         incidentId: incident.id,
         occurredAt: at,
         actor,
-        kind: 'check.result' as const,
-        data: {
+        ...timelineEvent('check.result', {
           check: r.name,
           target: checks.target,
           status: r.status,
@@ -56,7 +56,7 @@ export async function runAndRecord(
           attempts: r.attempts,
           ...(r.failure ? { failure: r.failure } : {}),
           ...(step ? { step } : {}),
-        },
+        }),
       })),
     );
     deps.metrics.timelineEvents.inc({ kind: 'check.result' }, results.length);

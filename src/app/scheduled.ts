@@ -1,5 +1,5 @@
 import type { CheckGroupConfig } from '../config/checks.js';
-import { SYSTEM_ACTOR } from '../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../domain/timeline.js';
 import { pruneHandledRequests } from '../store/requests.js';
 import { failInterruptedRuns } from '../store/actionRuns.js';
 import { getIncident } from '../store/incidents.js';
@@ -87,8 +87,7 @@ async function runAndRecordInto(
       incidentId: incident.id,
       occurredAt: at,
       actor: SYSTEM_ACTOR,
-      kind: 'check.result' as const,
-      data: {
+      ...timelineEvent('check.result', {
         check: r.name,
         target,
         status: r.status,
@@ -96,7 +95,7 @@ async function runAndRecordInto(
         attempts: r.attempts,
         ...(r.failure ? { failure: r.failure } : {}),
         scheduled: true,
-      },
+      }),
     })),
   );
   await deps.slack.postInThread(channelId, messageTs, {

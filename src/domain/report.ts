@@ -4,7 +4,7 @@ import { describeEvent } from './describe.js';
 import type { Incident } from './incident.js';
 import { severityLabel } from './severity.js';
 import type { StepStatus } from './steps.js';
-import type { TimelineEvent } from './timeline.js';
+import { readEvent, type ReadEvent, type TimelineEvent, type TimelineKind } from './timeline.js';
 
 export interface ReportInput {
   incident: Incident;
@@ -27,15 +27,15 @@ const since = (from: Date, to: Date | null) => (to ? formatDuration(to.getTime()
  * full timeline in order.
  */
 export function buildReport({ incident, steps, deadlines, events, now }: ReportInput): string {
-  const opened = events.find((e) => e.kind === 'incident.opened');
-  const resolved = [...events].reverse().find((e) => e.kind === 'incident.resolved');
+  const opened = readAll(events, 'incident.opened')[0];
+  const resolved = readAll(events, 'incident.resolved').at(-1);
   const lines: string[] = [
     `# ${incident.key} · ${incident.title}`,
     '',
     `| | |`,
     `|---|---|`,
     `| Playbook | \`${incident.playbookId}\` (source: document ${incident.playbook.source.document}, ${cell(incident.playbook.source.section)}) |`,
-    `| Severity | ${severityLabel(incident.severity)}${opened && opened.data.severity !== incident.severity ? ` (opened as ${String(opened.data.severity)})` : ''} |`,
+    `| Severity | ${severityLabel(incident.severity)}${opened && opened.data.severity !== incident.severity ? ` (opened as ${opened.data.severity})` : ''} |`,
     `| Status | ${incident.status} |`,
     `| Commander | @${incident.commander} |`,
     `| Opened | ${utc(incident.openedAt)} by @${incident.openedBy} |`,
@@ -47,9 +47,7 @@ export function buildReport({ incident, steps, deadlines, events, now }: ReportI
     '## Summary',
     '',
     incident.summary || '_No summary was given when the incident opened._',
-    ...(typeof resolved?.data.summary === 'string' && resolved.data.summary
-      ? ['', `**Resolution:** ${resolved.data.summary}`]
-      : []),
+    ...(resolved?.data.summary ? ['', `**Resolution:** ${resolved.data.summary}`] : []),
     '',
     '## Deadlines',
     '',
@@ -118,4 +116,12 @@ function section(events: TimelineEvent[], incident: Incident, none: string): str
     (e) =>
       `- ${utc(e.occurredAt)} (+${formatDuration(Math.max(0, e.occurredAt.getTime() - incident.openedAt.getTime()))}) ${e.actor === 'system' ? 'incident-bot' : `@${e.actor}`} ${describeEvent(e)}`,
   );
+}
+
+/** The events of a kind that this version can read, in order (a row in another shape is left out, never fatal). */
+function readAll<K extends TimelineKind>(events: TimelineEvent[], kind: K): Extract<ReadEvent, { kind: K }>[] {
+  return events
+    .filter((e) => e.kind === kind)
+    .map(readEvent)
+    .filter((e): e is Extract<ReadEvent, { kind: K }> => e?.kind === kind);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeEvent } from '../../src/domain/describe.js';
-import { TIMELINE_KINDS, type TimelineEvent, type TimelineKind } from '../../src/domain/timeline.js';
+import { TIMELINE_KINDS, readEvent, type TimelineEvent, type TimelineKind } from '../../src/domain/timeline.js';
 
 /**
  * One event of every kind, with the data its writer writes, and the line it
@@ -113,25 +113,43 @@ describe('describing a timeline event', () => {
     expect(new Set(TIMELINE_KINDS).size).toBe(TIMELINE_KINDS.length);
   });
 
-  it.each(TIMELINE_KINDS)('describes %s without crashing when its data is empty', (kind) => {
-    expect(describeEvent(event(kind, {}))).toEqual(expect.any(String));
+  it.each(TIMELINE_KINDS)('reads the data %s is written with against its schema', (kind) => {
+    const [data] = LINES[kind];
+    expect(readEvent(event(kind, data))?.data).toEqual(data);
+  });
+
+  it.each(TIMELINE_KINDS)('names %s by its kind when a row lacks what it needs, never throwing', (kind) => {
+    const line = describeEvent(event(kind, {}));
+    expect([LINES[kind][1], `recorded ${kind}`]).toContain(line);
+  });
+
+  it('reads a row with fields it does not know (a newer version wrote it) as before', () => {
+    const [data, line] = LINES['incident.escalated'];
+    expect(describeEvent(event('incident.escalated', { ...data, reason: 'new field', to: 2 }))).toBe(line);
+  });
+
+  it('names a row in a shape it cannot read, or of a kind it does not know, by its kind', () => {
+    expect(describeEvent(event('incident.escalated', { from: 'one', to: 'two' }))).toBe('recorded incident.escalated');
+    expect(describeEvent(event('check.result', { check: 'app-health', status: 'fail' }))).toBe('recorded check.result');
+    const unknown = { ...event('note.added', {}), kind: 'incident.merged' } as unknown as TimelineEvent;
+    expect(describeEvent(unknown)).toBe('recorded incident.merged');
   });
 
   it('passes free text through `quote`, user ids through `who` and channels through `channel`', () => {
     const line = describeEvent(
-      event('notification.sent', { reason: '<!here>', to: 'C0EXEC' }),
+      event('notification.sent', { reason: '<!here>', group: 'execs', to: 'C0EXEC' }),
       (user) => `<@${user}>`,
       (text) => text.replace(/</g, '&lt;'),
       (id) => `<#${id}>`,
     );
     expect(line).toBe('told stakeholders (&lt;!here>) in <#C0EXEC>');
-    expect(describeEvent(event('incident.commander_changed', { to: 'U0B' }), (user) => `<@${user}>`)).toBe(
+    expect(describeEvent(event('incident.commander_changed', { from: 'U0A', to: 'U0B' }), (user) => `<@${user}>`)).toBe(
       'handed command to <@U0B>',
     );
   });
 
   it('sends a notification addressed to a person to `who`, not `channel`', () => {
-    expect(describeEvent(event('notification.sent', { reason: 'update', to: 'U0EXEC' }))).toBe(
+    expect(describeEvent(event('notification.sent', { reason: 'update', group: 'execs', to: 'U0EXEC' }))).toBe(
       'told stakeholders (update) in @U0EXEC',
     );
   });
@@ -154,15 +172,19 @@ describe('describing a timeline event', () => {
   });
 
   it('tells a late page, a late deadline, a dry run and an action without a target apart', () => {
-    expect(describeEvent(event('escalation.paged', { level: 1, users: [], late: true }))).toBe('paged level 1 (late)');
-    expect(describeEvent(event('deadline.met', { title: 'Notify', late: true }))).toBe(
-      'met the deadline "Notify" (after it was missed)',
-    );
-    expect(describeEvent(event('action.started', { action: 'rollback', summary: 'POST', dryRun: true }))).toBe(
-      'started rollback (dry run: nothing runs): POST',
-    );
-    expect(describeEvent(event('action.finished', { action: 'rollback', outcome: 'failed', durationMs: 500 }))).toBe(
-      'rollback failed in 500 ms',
-    );
+    expect(
+      describeEvent(event('escalation.paged', { level: 1, cycle: 0, name: '', usergroups: [], users: [], late: true })),
+    ).toBe('paged level 1 (late)');
+    expect(
+      describeEvent(
+        event('deadline.met', { name: 'n', title: 'Notify', dueAt: '2026-11-23T03:15:00.000Z', late: true }),
+      ),
+    ).toBe('met the deadline "Notify" (after it was missed)');
+    expect(
+      describeEvent(event('action.started', { action: 'rollback', runId: 4, summary: 'POST', dryRun: true })),
+    ).toBe('started rollback (dry run: nothing runs): POST');
+    expect(
+      describeEvent(event('action.finished', { action: 'rollback', runId: 4, outcome: 'failed', durationMs: 500 })),
+    ).toBe('rollback failed in 500 ms');
   });
 });

@@ -5,6 +5,7 @@ import { stepBoard } from '../../src/domain/steps.js';
 import type { TimelineEvent, TimelineKind } from '../../src/domain/timeline.js';
 import { testIncident } from '../support/incident.js';
 
+const OPENED = { key: 'INC-7', playbook: 'auth-401', title: 'Auth', summary: 'login failing', severity: 'sev2' };
 const openedAt = new Date('2026-11-23T03:00:00Z');
 const at = (minutes: number) => new Date(openedAt.getTime() + minutes * 60_000);
 
@@ -17,7 +18,7 @@ const report = (overrides: Partial<ReportInput> = {}) =>
     incident: testIncident(),
     steps: stepBoard(3, []),
     deadlines: [],
-    events: [event(0, 'incident.opened', { summary: 'login failing', severity: 'sev2' })],
+    events: [event(0, 'incident.opened', OPENED)],
     now: at(90),
     ...overrides,
   });
@@ -63,9 +64,9 @@ describe('the incident report', () => {
   it('gives the summary, and the resolution from the last resolve', () => {
     const md = report({
       events: [
-        event(0, 'incident.opened', { severity: 'sev2' }),
-        event(10, 'incident.resolved', { summary: 'first try' }),
-        event(20, 'incident.resolved', { summary: 'token rotated' }),
+        event(0, 'incident.opened', OPENED),
+        event(10, 'incident.resolved', { from: 'open', to: 'resolved', summary: 'first try' }),
+        event(20, 'incident.resolved', { from: 'open', to: 'resolved', summary: 'token rotated' }),
       ],
     });
     expect(lines(md, 'Summary')).toEqual(['login failing']);
@@ -92,12 +93,22 @@ describe('the incident report', () => {
   it('gathers escalations, checks and token refreshes, and actions in their own sections', () => {
     const md = report({
       events: [
-        event(0, 'incident.opened', { severity: 'sev2' }),
-        event(2, 'check.result', { check: 'app-health', status: 'ok', latencyMs: 120 }, 'system'),
-        event(3, 'token.refreshed', { provider: 'okta' }),
+        event(0, 'incident.opened', OPENED),
+        event(
+          2,
+          'check.result',
+          { check: 'app-health', target: 'prod', status: 'pass', latencyMs: 120, attempts: 1 },
+          'system',
+        ),
+        event(3, 'token.refreshed', { provider: 'okta', attempts: 1, by: 'this-process' }),
         event(15, 'incident.escalated', { from: 1, to: 2, clock: 'ack' }, 'system'),
-        event(15, 'escalation.paged', { level: 2, users: ['U0B'] }, 'system'),
-        event(20, 'action.finished', { action: 'rollback', outcome: 'succeeded', durationMs: 4_000 }, 'system'),
+        event(15, 'escalation.paged', { level: 2, cycle: 0, name: '', usergroups: [], users: ['U0B'] }, 'system'),
+        event(
+          20,
+          'action.finished',
+          { action: 'rollback', runId: 1, outcome: 'succeeded', durationMs: 4_000 },
+          'system',
+        ),
       ],
     });
     expect(lines(md, 'Escalations')).toEqual([
@@ -105,7 +116,7 @@ describe('the incident report', () => {
       '- 2026-11-23 03:15:00 UTC (+15m) incident-bot paged level 2: @U0B',
     ]);
     expect(lines(md, 'Checks and token refreshes')).toEqual([
-      '- 2026-11-23 03:02:00 UTC (+2m) incident-bot check app-health: ok in 120 ms',
+      '- 2026-11-23 03:02:00 UTC (+2m) incident-bot check app-health: pass in 120 ms',
       '- 2026-11-23 03:03:00 UTC (+3m) @U0ONCALL01 refreshed token okta',
     ]);
     expect(lines(md, 'Actions')).toEqual(['- 2026-11-23 03:20:00 UTC (+20m) incident-bot rollback succeeded in 4s']);
@@ -131,10 +142,7 @@ describe('the incident report', () => {
 
   it('ends with the whole timeline in order, one line per event, and how it was made', () => {
     const md = report({
-      events: [
-        event(0, 'incident.opened', { summary: 'login failing', severity: 'sev2' }),
-        event(1, 'note.added', { text: 'two\nlines | with a pipe' }),
-      ],
+      events: [event(0, 'incident.opened', OPENED), event(1, 'note.added', { text: 'two\nlines | with a pipe' })],
     });
     expect(lines(md, 'Timeline')).toEqual([
       '| Time | Since opening | Who | What |',
@@ -148,5 +156,23 @@ describe('the incident report', () => {
   it('counts an event written before the incident opened as at the opening', () => {
     const md = report({ events: [event(-5, 'note.added', { text: 'early' })] });
     expect(lines(md, 'Timeline')[2]).toBe('| 2026-11-23 02:55:00 UTC | +0 ms | @U0ONCALL01 | noted: early |');
+  });
+});
+
+describe('a report over rows it cannot read', () => {
+  it('still reports, naming such a row by its kind and skipping it for the facts', () => {
+    const md = report({
+      incident: testIncident({ severity: 'sev1' }),
+      events: [
+        event(0, 'incident.opened', { title: 'written by an old version' }),
+        event(3, 'incident.resolved', { summary: 7 }),
+      ],
+    });
+    expect(md).toContain('| Severity | SEV1 critical |');
+    expect(md).not.toContain('**Resolution:**');
+    expect(lines(md, 'Timeline').slice(2)).toEqual([
+      '| 2026-11-23 03:00:00 UTC | +0 ms | @U0ONCALL01 | recorded incident.opened |',
+      '| 2026-11-23 03:03:00 UTC | +3m | @U0ONCALL01 | recorded incident.resolved |',
+    ]);
   });
 });
