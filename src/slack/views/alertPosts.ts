@@ -9,12 +9,11 @@ type AlertPost = Extract<ThreadPost, { kind: 'alert-firing' | 'alert-resolved' }
  */
 export function alertMessage(post: AlertPost): SlackMessage {
   if (post.kind === 'alert-resolved') {
+    const stillOpen = post.incidentOpen ? ' The incident stays open until someone resolves it.' : '';
     return {
       text: `Alert ${post.alertname} resolved`,
       blocks: [
-        section(
-          `:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${post.incidentOpen ? ' The incident stays open until someone resolves it.' : ''}`,
-        ),
+        section(`:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${stillOpen}`),
       ],
     };
   }

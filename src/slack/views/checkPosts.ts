@@ -9,15 +9,11 @@ const ICON = { pass: ':large_green_circle:', degraded: ':large_yellow_circle:', 
 /** Health check and token posts in the incident's thread: one block per check result. */
 export function checkMessage(post: CheckPost): SlackMessage {
   switch (post.kind) {
-    case 'check-running':
-      return {
-        text: `Running ${post.target}`,
-        blocks: [
-          context(
-            `:hourglass_flowing_sand: ${mention(post.actor)} is running \`${userText(post.target, 60)}\` (${post.count} check${post.count === 1 ? '' : 's'})…`,
-          ),
-        ],
-      };
+    case 'check-running': {
+      const checks = `${post.count} check${post.count === 1 ? '' : 's'}`;
+      const running = `${mention(post.actor)} is running \`${userText(post.target, 60)}\` (${checks})…`;
+      return { text: `Running ${post.target}`, blocks: [context(`:hourglass_flowing_sand: ${running}`)] };
+    }
     case 'check-results': {
       const failed = post.results.filter((r) => r.status === 'fail').length;
       const summary = failed
@@ -25,17 +21,7 @@ export function checkMessage(post: CheckPost): SlackMessage {
         : `:large_green_circle: all ${post.results.length} passed`;
       const blocks: Blocks = [section(`*Health: \`${userText(post.target, 60)}\`* — ${summary}`)];
       const room = LIMITS.messageBlocks - 2;
-      for (const r of post.results.slice(0, room)) {
-        const details = r.details
-          .slice(0, 6)
-          .map((d) => `• ${userText(d, 300)}`)
-          .join('\n');
-        blocks.push(
-          section(
-            `${ICON[r.status]} *${userText(r.title, 100)}* \`${userText(r.name, 60)}\` — ${r.status} in ${formatDuration(r.latencyMs)}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}${r.failure ? `\n${userText(r.failure, 500)}` : ''}${details ? `\n${details}` : ''}`,
-          ),
-        );
-      }
+      for (const r of post.results.slice(0, room)) blocks.push(section(resultText(r)));
       if (post.results.length > room)
         blocks.push(context(`…and ${post.results.length - room} more results in the timeline.`));
       return { text: `Health ${post.target}: ${summary}`, blocks };
@@ -43,17 +29,33 @@ export function checkMessage(post: CheckPost): SlackMessage {
     case 'token-refreshed':
       return {
         text: `Token ${post.provider} ${post.ok ? 'refreshed' : 'refresh failed'}`,
-        blocks: [
-          section(
-            post.ok
-              ? `:key: ${mention(post.actor)} refreshed the \`${userText(post.provider, 60)}\` token${post.expiresAt ? `; valid until ${slackDate(post.expiresAt, '{time}')}` : ''}.`
-              : `:x: ${mention(post.actor)} could not refresh the \`${userText(post.provider, 60)}\` token: ${userText(post.error ?? 'unknown error', 500)}`,
-          ),
-        ],
+        blocks: [section(refreshText(post))],
       };
     case 'token-alert':
       return tokenAlert(post);
   }
+}
+
+type CheckResultView = Extract<CheckPost, { kind: 'check-results' }>['results'][number];
+
+/** One check's result: status and time, retries, why it failed and what it saw. */
+function resultText(r: CheckResultView): string {
+  const details = r.details
+    .slice(0, 6)
+    .map((d) => `• ${userText(d, 300)}`)
+    .join('\n');
+  const retried = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
+  const failure = r.failure ? `\n${userText(r.failure, 500)}` : '';
+  const head = `${ICON[r.status]} *${userText(r.title, 100)}* \`${userText(r.name, 60)}\``;
+  return `${head} — ${r.status} in ${formatDuration(r.latencyMs)}${retried}${failure}${details ? `\n${details}` : ''}`;
+}
+
+function refreshText(post: Extract<CheckPost, { kind: 'token-refreshed' }>): string {
+  const token = `the \`${userText(post.provider, 60)}\` token`;
+  if (!post.ok)
+    return `:x: ${mention(post.actor)} could not refresh ${token}: ${userText(post.error ?? 'unknown error', 500)}`;
+  const until = post.expiresAt ? `; valid until ${slackDate(post.expiresAt, '{time}')}` : '';
+  return `:key: ${mention(post.actor)} refreshed ${token}${until}.`;
 }
 
 const STANDING = {
@@ -75,15 +77,15 @@ function tokenAlert(post: Extract<ThreadPost, { kind: 'token-alert' }>): SlackMe
       blocks: [section(`:large_green_circle: The ${name} token was refreshed again.${until}`)],
     };
   }
+  const error = userText(post.error ?? 'unknown error', 500);
+  const retry = `\`/incident token refresh ${userText(post.provider, 60)}\` tries again now`;
   return {
     text: `Token ${post.provider} could not be refreshed`,
     blocks: [
       section(
-        `:rotating_light: The ${name} token could not be refreshed and ${STANDING[post.status]}.${until}\n${userText(post.error ?? 'unknown error', 500)}`,
+        `:rotating_light: The ${name} token could not be refreshed and ${STANDING[post.status]}.${until}\n${error}`,
       ),
-      context(
-        `\`/incident token refresh ${userText(post.provider, 60)}\` tries again now; \`/incident auth-401\` opens the authentication playbook.`,
-      ),
+      context(`${retry}; \`/incident auth-401\` opens the authentication playbook.`),
     ],
   };
 }

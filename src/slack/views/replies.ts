@@ -7,17 +7,32 @@ import { checkMessage } from './checkPosts.js';
 import { formatDuration } from '../../config/duration.js';
 import type { TokenView } from '../../app/replies.js';
 
+type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
+
+/** A rollback in the list: its title, what it runs, where, how fast it should be and whether it needs approval. */
+function rollbackText(a: RollbackAction): string {
+  const dry = a.dryRun ? ' _(dry run)_' : '';
+  const on = a.target ? ` on ${userText(a.target, 100)}` : '';
+  const target = a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : '';
+  return `*${userText(a.title, 150)}*${dry}\n\`${userText(a.plan, 300)}\`${on}${target}${a.approval ? ' · needs approval' : ''}`;
+}
+
+/** What the confirmation dialog of a rollback says it will do. */
+function rollbackConfirmation(a: RollbackAction): string {
+  const dry = a.dryRun ? 'Dry run: nothing will change. ' : '';
+  const target = a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : '';
+  return `${dry}Runs \`${a.plan}\`${a.target ? ` on ${a.target}` : ''}.${target}`;
+}
+
 function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMessage {
   const blocks = reply.actions.slice(0, 20).flatMap((a) => [
-    section(
-      `*${userText(a.title, 150)}*${a.dryRun ? ' _(dry run)_' : ''}\n\`${userText(a.plan, 300)}\`${a.target ? ` on ${userText(a.target, 100)}` : ''}${a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : ''}${a.approval ? ' · needs approval' : ''}`,
-    ),
+    section(rollbackText(a)),
     actions(`rollback.${a.name}`, [
       button(a.approval ? 'Request approval' : 'Run', `action.request.${a.name}`, `${reply.incident.id}:${a.name}`, {
         style: 'danger',
         confirm: {
           title: `Run "${a.title}"?`,
-          text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${a.plan}\`${a.target ? ` on ${a.target}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`,
+          text: rollbackConfirmation(a),
           confirm: a.approval ? 'Request approval' : 'Run it',
         },
       }),
@@ -36,10 +51,16 @@ function tokensMessage(tokens: TokenView[]): SlackMessage {
     expired: ':red_circle:',
     missing: ':white_circle:',
   };
-  const lines = tokens.map(
-    (t) =>
-      `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : ''}${t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : ''}${t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : ''}${t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : ''} · cache ${t.cacheHits} hits / ${t.cacheMisses} misses`,
-  );
+  const lines = tokens.map((t) => {
+    const facts = [
+      t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : '',
+      t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : '',
+      t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : '',
+      t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : '',
+    ].join('');
+    const cache = `cache ${t.cacheHits} hits / ${t.cacheMisses} misses`;
+    return `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${facts} · ${cache}`;
+  });
   return { text: 'Token status', blocks: [section(`*Tokens*\n${lines.join('\n')}`)] };
 }
 
@@ -55,12 +76,11 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'list': {
       if (reply.incidents.length === 0)
         return { text: 'No open incidents.', blocks: [section(':white_check_mark: No open incidents.')] };
-      const lines = reply.incidents
-        .slice(0, 40)
-        .map(
-          (i) =>
-            `*${i.key}* ${userText(i.title, 80)} · ${severityLabel(i.severity)} · ${i.status} · ${mention(i.commander)}${i.channelId ? ` · <#${i.channelId}>` : ''} · opened ${slackDate(i.openedAt)}`,
-        );
+      const lines = reply.incidents.slice(0, 40).map((i) => {
+        const channel = i.channelId ? ` · <#${i.channelId}>` : '';
+        const standing = `${severityLabel(i.severity)} · ${i.status} · ${mention(i.commander)}${channel}`;
+        return `*${i.key}* ${userText(i.title, 80)} · ${standing} · opened ${slackDate(i.openedAt)}`;
+      });
       return {
         text: `${reply.incidents.length} open incidents`,
         blocks: [
