@@ -26,8 +26,9 @@ export function checksFor(deps: Pick<AppDeps, 'config'>, name?: string) {
   const target = resolveTarget(deps.config, name);
   if (target) return target;
   const close = suggestTargets(deps.config, name ?? '');
+  const didYouMean = close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : '';
   throw badRequest(
-    `There is no check or group ${codeSpan(name ?? '')}.${close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} \`/incident health\` runs them all.`,
+    `There is no check or group ${codeSpan(name ?? '')}.${didYouMean} \`/incident health\` runs them all.`,
   );
 }
 
@@ -85,16 +86,15 @@ export async function runHealth(deps: AppDeps, target: Target, name: string | un
       count: checks.checks.length,
     });
   const results = await runAndRecord(deps, checks, incident, actor.user);
-  if (!thread) return { kind: 'health', target: checks.target, results: results.map(resultView) };
+  if (!incident || !thread) return { kind: 'health', target: checks.target, results: results.map(resultView) };
   await deps.slack.postInThread(thread.channel, thread.ts, {
     kind: 'check-results',
     target: checks.target,
     results: results.map(resultView),
   });
   const failed = results.filter((r) => r.status === 'fail').length;
-  return text(
-    `${checks.target}: ${failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`}; the results are in ${incident!.key}'s thread.`,
-  );
+  const outcome = failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`;
+  return text(`${checks.target}: ${outcome}; the results are in ${incident.key}'s thread.`);
 }
 
 /** A step's Run check button: the step runs, then is done (everything passed) or failed (with the failure). */

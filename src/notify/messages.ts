@@ -55,7 +55,8 @@ export function statusUpdate(
 ): OutgoingMessage {
   const happened = whatHappened(facts, reason);
   const impact = `${facts.severityLabel} · ${safe(facts.summary || facts.symptom, 400)}`;
-  const state = `${facts.status} · escalation level ${facts.level}${facts.levelName ? ` (${safe(facts.levelName, 60)})` : ''} · commander <@${facts.commander}>`;
+  const levelName = facts.levelName ? ` (${safe(facts.levelName, 60)})` : '';
+  const state = `${facts.status} · escalation level ${facts.level}${levelName} · commander <@${facts.commander}>`;
   const next =
     reason.kind === 'resolved'
       ? 'None: this is the last update.'
@@ -108,9 +109,7 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
   return {
     text: `Paging level ${page.level} (${page.levelName}) for ${page.key}`,
     blocks: [
-      section(
-        `:rotating_light: ${who}: you are paged for *${page.key}* · ${safe(page.title, 150)} — level ${page.level}, ${safe(page.levelName, 80)}.${late}`,
-      ),
+      section(`:rotating_light: ${who}: you are paged for ${incidentOf(page)} — ${levelOf(page)}.${late}`),
       ...(reach ? [context(`This level reaches for ${reach}.`)] : []),
       context('Press *Acknowledge* on the incident message (or `/incident ack`) to stop the clock.'),
     ],
@@ -119,13 +118,10 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
 
 export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const where = page.channelId ? ` in <#${page.channelId}>` : '';
+  const paged = `You are paged for ${incidentOf(page)} (${levelOf(page)})${where}`;
   return {
     text: `You are paged for ${page.key}: level ${page.level}, ${page.levelName}`,
-    blocks: [
-      section(
-        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.`,
-      ),
-    ],
+    blocks: [section(`:rotating_light: ${paged}. Acknowledge there to stop the escalation clock.`)],
   };
 }
 
@@ -146,3 +142,6 @@ export function deadlineMissed(commander: string, title: string, dueAt: Date): O
     ],
   };
 }
+
+const incidentOf = (page: PageFacts) => `*${page.key}* · ${safe(page.title, 150)}`;
+const levelOf = (page: PageFacts) => `level ${page.level}, ${safe(page.levelName, 80)}`;
