@@ -33,8 +33,16 @@ const TYPES: Record<string, string> = {
 };
 
 // The page loads only its own scripts and styles; Block Kit images may come from anywhere over https.
-const CSP =
-  "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' https: data:",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 async function sendFile(res: ServerResponse, dir: string, name: string): Promise<void> {
   // One plain file name: no separators, no dot-dot, no hidden files.
