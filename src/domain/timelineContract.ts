@@ -2,21 +2,22 @@ import { z } from 'zod';
 import { TIMELINE_DATA, TIMELINE_KINDS } from './timeline.js';
 
 /** A field's type in words, for people building dashboards on the table. */
-function typeOf(schema: z.ZodType): string {
-  if (schema instanceof z.ZodOptional) return typeOf(schema.unwrap() as z.ZodType);
-  if (schema.description) return schema.description;
+function typeOf(schema: z.core.$ZodType): string {
+  if (schema instanceof z.ZodOptional) return typeOf(schema.unwrap());
+  const description = z.globalRegistry.get(schema)?.description;
+  if (description) return description;
   if (schema instanceof z.ZodString) return 'text';
   if (schema instanceof z.ZodNumber) return 'number';
   if (schema instanceof z.ZodBoolean) return 'boolean';
   if (schema instanceof z.ZodEnum) return schema.options.map(String).join(' \\| ');
-  if (schema instanceof z.ZodArray) return `list of ${typeOf(schema.element as z.ZodType)}`;
+  if (schema instanceof z.ZodArray) return `list of ${typeOf(schema.element)}`;
   return 'value';
 }
 
-function fieldsOf(shape: z.ZodRawShape): string {
+function fieldsOf(shape: Readonly<Record<string, z.core.$ZodType>>): string {
   const fields = Object.entries(shape).map(([name, schema]) => {
     const optional = schema instanceof z.ZodOptional ? '?' : '';
-    return `\`${name}${optional}\` ${typeOf(schema as z.ZodType)}`;
+    return `\`${name}${optional}\` ${typeOf(schema)}`;
   });
   return fields.join(', ') || '—';
 }
