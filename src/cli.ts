@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { exportReport } from './app/report.js';
 import { overallStatus, resolveTarget, runChecks, suggestTargets } from './checks/index.js';
 import type { CheckResult } from './checks/types.js';
-import { formatDuration } from './config/duration.js';
+import { formatDuration } from './domain/duration.js';
 import { InProcessCoordinator } from './coord/memory.js';
 import { RedisCoordinator } from './coord/redis.js';
 import { createLogger } from './log.js';

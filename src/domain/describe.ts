@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from './duration.js';
 import { readEvent, type ReadEvent, type TimelineData, type TimelineEvent } from './timeline.js';
 
 /** How names and free text are shown: Slack escapes and mentions; the Markdown report shows them as they are. */

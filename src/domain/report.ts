@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from './duration.js';
 import type { DeadlineView } from './deadlines.js';
 import { describeEvent } from './describe.js';
 import type { Incident } from './incident.js';

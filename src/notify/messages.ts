@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { escapeMrkdwn, truncate } from '../domain/text.js';
 import type { OutgoingMessage } from './deliver.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { duration, formatDuration, parseDuration } from '../../src/config/duration.js';
+import { duration, parseDuration } from '../../src/config/duration.js';
+import { formatDuration } from '../../src/domain/duration.js';
 
 describe('reading a duration', () => {
   it('reads each unit in milliseconds', () => {

@@ -1,5 +1,5 @@
 import type { ThreadPost } from '../../app/ports.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import { type SlackMessage, actions, button, context, mention, section, slackDate, userText } from './blocks.js';
 
 type ActionPost = Extract<ThreadPost, { kind: 'action-approval' | 'action-started' | 'action-finished' }>;

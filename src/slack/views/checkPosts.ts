@@ -1,5 +1,5 @@
 import type { ThreadPost } from '../../app/ports.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import { type Blocks, LIMITS, type SlackMessage, context, mention, section, slackDate, userText } from './blocks.js';
 
 type CheckPost = Extract<ThreadPost, { kind: 'check-running' | 'check-results' | 'token-refreshed' | 'token-alert' }>;

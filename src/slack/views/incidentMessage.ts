@@ -1,6 +1,6 @@
 import type { Button } from '@slack/types';
 import type { IncidentSnapshot, RollbackView } from '../../app/ports.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import type { DeadlineView } from '../../domain/deadlines.js';
 import type { IncidentStatus } from '../../domain/incident.js';
 import { severityLabel } from '../../domain/severity.js';

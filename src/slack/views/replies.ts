@@ -4,7 +4,7 @@ import { type SlackMessage, actions, button, context, mention, section, slackDat
 import { helpMessage, playbooksMessage } from './help.js';
 import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import type { TokenView } from '../../app/replies.js';
 
 type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import type { Incident } from '../../domain/incident.js';
 import { describeEvent } from '../../domain/describe.js';
 import type { TimelineEvent } from '../../domain/timeline.js';
