@@ -5,7 +5,7 @@ import { helpMessage, playbooksMessage } from './help.js';
 import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';
 import { formatDuration } from '../../domain/duration.js';
-import type { TokenView } from '../../app/replies.js';
+import { tokenStatusMessage } from './tokenPosts.js';
 
 type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
 
@@ -44,26 +44,6 @@ function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMe
   };
 }
 
-function tokensMessage(tokens: TokenView[]): SlackMessage {
-  const icon: Record<string, string> = {
-    valid: ':large_green_circle:',
-    expiring: ':large_yellow_circle:',
-    expired: ':red_circle:',
-    missing: ':white_circle:',
-  };
-  const lines = tokens.map((t) => {
-    const facts = [
-      t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : '',
-      t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : '',
-      t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : '',
-      t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : '',
-    ].join('');
-    const cache = `cache ${t.cacheHits} hits / ${t.cacheMisses} misses`;
-    return `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${facts} · ${cache}`;
-  });
-  return { text: 'Token status', blocks: [section(`*Tokens*\n${lines.join('\n')}`)] };
-}
-
 /** A use case's reply, as the ephemeral message the person who asked sees. */
 export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMessage {
   switch (reply.kind) {
@@ -97,6 +77,6 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'health':
       return checkMessage({ kind: 'check-results', target: reply.target, results: reply.results });
     case 'tokens':
-      return tokensMessage(reply.tokens);
+      return tokenStatusMessage(reply.tokens);
   }
 }

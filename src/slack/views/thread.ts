@@ -2,6 +2,7 @@ import type { ThreadPost } from '../../app/ports.js';
 import { actionMessage } from './actionPosts.js';
 import { alertMessage } from './alertPosts.js';
 import { checkMessage } from './checkPosts.js';
+import { tokenMessage } from './tokenPosts.js';
 import { type SlackMessage, actions, button, context, mention, section, userText } from './blocks.js';
 
 /** What the bot says in an incident's thread. */
@@ -48,9 +49,10 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       return actionMessage(post);
     case 'check-running':
     case 'check-results':
+      return checkMessage(post);
     case 'token-refreshed':
     case 'token-alert':
-      return checkMessage(post);
+      return tokenMessage(post);
     case 'alert-firing':
     case 'alert-resolved':
       return alertMessage(post);
