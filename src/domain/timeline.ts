@@ -227,10 +227,6 @@ export type ReadEvent = {
   [K in TimelineKind]: Omit<TimelineEvent, 'kind' | 'data'> & { kind: K; data: TimelineData<K> };
 }[TimelineKind];
 
-export function isTimelineKind(kind: string): kind is TimelineKind {
-  return (TIMELINE_KINDS as readonly string[]).includes(kind);
-}
-
 /** Reads an event's data with its kind's schema; undefined for a row this version cannot read. */
 export function readEvent(event: TimelineEvent): ReadEvent | undefined {
   const parsed = READERS.get(event.kind)?.safeParse(event.data);
