@@ -40,10 +40,9 @@ export default tseslint.config(
       // A `default:` that handles the rest on purpose (e.g. commands routed by a later engine) is exhaustive.
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unnecessary-condition': 'error',
-      'max-len': [
-        'error',
-        { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
-      ],
+      // Strings and templates count too: a long message is built from named parts. A regex stays whole (splitting it
+      // into strings loses the literal's syntax check); the long ones are built from a named word list instead.
+      'max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   {
@@ -58,6 +57,19 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
       '@typescript-eslint/restrict-template-expressions': 'off',
     },
+  },
+  {
+    // Being changed on other branches at the same time (action runs, the queue, durable opening): their few long lines
+    // are broken after those branches merge, and this exemption goes with them.
+    files: [
+      'src/actions/placeholders.ts',
+      'src/app/actions.ts',
+      'src/store/actionRuns.ts',
+      'src/store/work.ts',
+      'src/store/incidents.ts',
+      'test/e2e/actions.test.ts',
+    ],
+    rules: { 'max-len': ['error', { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true }] },
   },
   {
     // The page runs in a browser: its handlers report their own failures in the page (a toast).

@@ -66,8 +66,13 @@ async function main(): Promise<number> {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const about = { ...machine(), database: env.database, redis: env.redis };
   const started = performance.now();
+  const where = [
+    `node ${about.node}, ${about.cpus}, git ${about.git}`,
+    `database: ${env.database}`,
+    `redis: ${env.redis}`,
+  ];
   process.stderr.write(
-    `incident-bot benchmark${quick ? ' (quick)' : ''}\n  node ${about.node}, ${about.cpus}, git ${about.git}\n  database: ${env.database}\n  redis: ${env.redis}\n`,
+    `incident-bot benchmark${quick ? ' (quick)' : ''}\n${where.map((line) => `  ${line}\n`).join('')}`,
   );
   await dropStaleSchemas(env).catch(() => undefined);
 
@@ -108,9 +113,9 @@ async function main(): Promise<number> {
   await cleanRedis(env).catch(() => undefined);
 
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(
-    `\n${table(figures)}\n\n${details.join('\n')}\n\n${env.database}\n${env.redis}\n${chosen.length} scenarios in ${seconds.toFixed(0)} s${quick ? ' (quick: small runs, figures are not comparable to a full run)' : ''}\n`,
-  );
+  const quickNote = quick ? ' (quick: small runs, figures are not comparable to a full run)' : '';
+  const footer = `${env.database}\n${env.redis}\n${chosen.length} scenarios in ${seconds.toFixed(0)} s${quickNote}`;
+  process.stdout.write(`\n${table(figures)}\n\n${details.join('\n')}\n\n${footer}\n`);
   const results = {
     env: { node: about.node, cpus: about.cpus, database: env.database, redis: env.redis, git: about.git },
     quick,

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportReport } from './app/report.js';
 import { overallStatus, resolveTarget, runChecks, suggestTargets } from './checks/index.js';
-import { formatDuration } from './config/duration.js';
+import type { CheckResult } from './checks/types.js';
+import { formatDuration } from './domain/duration.js';
 import { InProcessCoordinator } from './coord/memory.js';
 import { RedisCoordinator } from './coord/redis.js';
 import { createLogger } from './log.js';
@@ -119,6 +120,13 @@ async function exportIncident(args: string[], { out, err }: Io): Promise<number>
 
 const STATUS_MARK = { pass: 'PASS', degraded: 'SLOW', fail: 'FAIL' } as const;
 
+/** One check as a terminal line: mark, name, time, retries and why it failed. */
+function checkLine(r: CheckResult): string {
+  const attempts = r.attempts > 1 ? `  (${r.attempts} attempts)` : '';
+  const failure = r.failure ? `  ${r.failure}` : '';
+  return `${STATUS_MARK[r.status]}  ${r.name.padEnd(20)} ${formatDuration(r.latencyMs).padStart(8)}${attempts}${failure}`;
+}
+
 /** `incidentbot check <name|group>`: the same checks `/incident health` runs, in a terminal. */
 async function check(args: string[], { out, err }: Io): Promise<number> {
   const { config } = await loadConfig(process.env);
@@ -137,15 +145,14 @@ async function check(args: string[], { out, err }: Io): Promise<number> {
   });
   const results = await runChecks(target.checks, { clock: systemClock, tokens });
   for (const r of results) {
-    out(
-      `${STATUS_MARK[r.status]}  ${r.name.padEnd(20)} ${formatDuration(r.latencyMs).padStart(8)}${r.attempts > 1 ? `  (${r.attempts} attempts)` : ''}${r.failure ? `  ${r.failure}` : ''}`,
-    );
+    out(checkLine(r));
     for (const detail of r.details) out(`        ${detail}`);
   }
   await tokens.close();
   const status = overallStatus(results);
+  const failed = results.filter((r) => r.status === 'fail').length;
   out(
-    `\n${target.title}: ${status === 'fail' ? `${results.filter((r) => r.status === 'fail').length} of ${results.length} failed` : `all ${results.length} passed`}`,
+    `\n${target.title}: ${status === 'fail' ? `${failed} of ${results.length} failed` : `all ${results.length} passed`}`,
   );
   return status === 'fail' ? 1 : 0;
 }
@@ -166,10 +173,12 @@ async function token(args: string[], { out, err }: Io): Promise<number> {
   });
   try {
     if (verb === 'status') {
-      for (const s of await tokens.states())
+      for (const s of await tokens.states()) {
+        const until = s.expiresAt ? `valid until ${s.expiresAt.toISOString()}` : '';
         out(
-          `${s.provider.padEnd(16)} ${s.status.padEnd(9)} ${s.expiresAt ? `valid until ${s.expiresAt.toISOString()}` : ''}${s.lastError ? `  last error: ${s.lastError}` : ''}`,
+          `${s.provider.padEnd(16)} ${s.status.padEnd(9)} ${until}${s.lastError ? `  last error: ${s.lastError}` : ''}`,
         );
+      }
       return 0;
     }
     if (verb !== 'refresh' || !provider) {
@@ -177,11 +186,10 @@ async function token(args: string[], { out, err }: Io): Promise<number> {
       return 1;
     }
     const outcome = await tokens.refresh(provider);
-    if (outcome.ok)
-      out(
-        `${provider}: refreshed${outcome.expiresAt ? `, valid until ${outcome.expiresAt.toISOString()}` : ''} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`,
-      );
-    else err(`${provider}: ${outcome.error ?? 'refresh failed'}`);
+    if (outcome.ok) {
+      const until = outcome.expiresAt ? `, valid until ${outcome.expiresAt.toISOString()}` : '';
+      out(`${provider}: refreshed${until} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
+    } else err(`${provider}: ${outcome.error ?? 'refresh failed'}`);
     return outcome.ok ? 0 : 1;
   } finally {
     await tokens.close();

@@ -4,9 +4,25 @@ import { REDACTED, scrubText } from './domain/secrets.js';
 
 export type { Logger };
 
-/** Keys whose values are credentials wherever they appear in a log object. */
-const SECRET_KEY =
-  /(^|_|-)(token|secret|password|passwd|pwd|authorization|cookie|api[_-]?key|private[_-]?key|client[_-]?secret|signing[_-]?secret|access[_-]?token|refresh[_-]?token)$|^(token|secret|password|authorization)/i;
+/** Words that make a key a credential when they end it (`db_password`, `x-api-key`). */
+const SECRET_WORDS = [
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'authorization',
+  'cookie',
+  'api[_-]?key',
+  'private[_-]?key',
+  'client[_-]?secret',
+  'signing[_-]?secret',
+  'access[_-]?token',
+  'refresh[_-]?token',
+];
+
+/** Keys whose values are credentials wherever they appear in a log object: ending in a secret word, or starting with one. */
+const SECRET_KEY = new RegExp(`(^|_|-)(${SECRET_WORDS.join('|')})$|^(token|secret|password|authorization)`, 'i');
 
 /** Paths pino redacts itself; the deep scrub below catches what these miss. */
 const REDACT_PATHS = [

@@ -51,15 +51,17 @@ export async function checksScenario(ctx: BenchContext): Promise<ScenarioOutcome
       const results = await runChecks(checks);
       walls.push(performance.now() - started);
       const failed = results.filter((r) => r.status === 'fail');
-      outcome = `${results.length - failed.length} passed, ${failed.length} failed (${failed.map((f) => `${f.name}: ${f.failure}`).join('; ')})`;
+      const why = failed.map((f) => `${f.name}: ${f.failure}`).join('; ');
+      outcome = `${results.length - failed.length} passed, ${failed.length} failed (${why})`;
       if (failed.length !== 1 || failed[0]!.name !== 'check-20')
         throw new Error(`expected exactly the silent check to fail: ${outcome}`);
     }
     const worst = Math.max(...walls);
+    const wallTimes = walls.map((w) => ms(Math.round(w))).join(', ');
     return {
       figures: [atMost('checks_wall_vs_timeout', round(worst / timeoutMs), '×', 1.1)],
       details: [
-        `20 checks, timeout ${ms(timeoutMs)}, ${runs} run(s): wall ${walls.map((w) => ms(Math.round(w))).join(', ')} (the figure is the slowest); ${outcome}`,
+        `20 checks, timeout ${ms(timeoutMs)}, ${runs} run(s): wall ${wallTimes} (the figure is the slowest); ${outcome}`,
       ],
     };
   } finally {

@@ -48,10 +48,9 @@ export async function commandToMessageScenario(ctx: BenchContext): Promise<Scena
   const latency = summarizeSamples(samples);
   const figure = atMost('command_to_message_p95_ms', round(latency.p95), 'ms', 100);
   if (failures.length > 0) figure.holds = false;
+  const lost = failures.length ? `; ${failures.length} never got their message (${failures[0]})` : '';
   return {
     figures: [figure],
-    details: [
-      `${count} commands at ${rate}/s after ${warmup} warm-up: ${describeLatency(latency)}${failures.length ? `; ${failures.length} never got their message (${failures[0]})` : ''}`,
-    ],
+    details: [`${count} commands at ${rate}/s after ${warmup} warm-up: ${describeLatency(latency)}${lost}`],
   };
 }

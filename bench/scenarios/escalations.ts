@@ -142,11 +142,15 @@ export async function escalationScenario(ctx: BenchContext): Promise<ScenarioOut
     const never = rows.filter((r) => r.escalated === 0).length;
     const pages = emulator.callsTo('chat.postMessage').length;
     const figure = exactly('escalations_fired_twice', twice + never, 'incidents', 0);
+    const once = rows.length - twice - never;
+    const escalated = `${once} escalated exactly once, ${twice} more than once, ${never} never (the figure counts both)`;
+    const pace = `${rounds} rounds; ${Math.round(count / drainS)} escalations/s with their pages and updates`;
+    const sent = `${pages} chat.postMessage calls in all; ${consoleLines.count} console lines from the bots' Slack client`;
     return {
       figures: [figure, reported('escalation_drain_s', round(drainS, 2), 's')],
       details: [
-        `${rows.length} incidents due at once, two workers: ${rows.length - twice - never} escalated exactly once, ${twice} more than once, ${never} never (the figure counts both); ${left[0]?.n ?? 0} due items left`,
-        `drained in ${round(drainS, 2)} s by both instances in this one process (${rounds} rounds; ${Math.round(count / drainS)} escalations/s with their pages and updates); ${pages} chat.postMessage calls in all; ${consoleLines.count} console lines from the bots' Slack client`,
+        `${rows.length} incidents due at once, two workers: ${escalated}; ${left[0]?.n ?? 0} due items left`,
+        `drained in ${round(drainS, 2)} s by both instances in this one process (${pace}); ${sent}`,
       ],
     };
   } finally {

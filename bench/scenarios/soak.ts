@@ -71,12 +71,21 @@ export async function soakScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
       atMost('event_loop_delay_p99_ms', round(delay.p99), 'ms', 20),
     ];
     if (result.failed + result.unfinished > 0) figures[0]!.holds = false;
+    const heapUsed = `${mb(before.heapUsed)} → ${mb(after.heapUsed)} (${round(growth(before.heapUsed, after.heapUsed), 1)} %)`;
+    const memory = [
+      `RSS ${mb(before.rss)} → ${mb(after.rss)} (${round(rss, 1)} %)`,
+      `heap used ${heapUsed}`,
+      `heap total ${mb(before.heapTotal)} → ${mb(after.heapTotal)}`,
+      `external ${mb(before.external)} → ${mb(after.external)}`,
+    ].join(', ');
+    const delays = `p50 ${ms(delay.p50)}, p99 ${ms(delay.p99)}, max ${ms(delay.max)}`;
+    const unsettled = settled.settled ? '' : ' (NOT settled)';
     return {
       figures,
       details: [
         `${count} interactions at ${RATE}/s after ${warmupCount} warm-up: ${describeRun(result)}`,
-        `memory after a full GC, start → end: RSS ${mb(before.rss)} → ${mb(after.rss)} (${round(rss, 1)} %), heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)} (${round(growth(before.heapUsed, after.heapUsed), 1)} %), heap total ${mb(before.heapTotal)} → ${mb(after.heapTotal)}, external ${mb(before.external)} → ${mb(after.external)}`,
-        `event-loop delay under load: p50 ${ms(delay.p50)}, p99 ${ms(delay.p99)}, max ${ms(delay.max)}; the bot finished its work ${settled.ms} ms after the last request${settled.settled ? '' : ' (NOT settled)'}`,
+        `memory after a full GC, start → end: ${memory}`,
+        `event-loop delay under load: ${delays}; the bot finished its work ${settled.ms} ms after the last request${unsettled}`,
       ],
     };
   } finally {

@@ -14,6 +14,8 @@ const RAW_INSERT =
   'INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data) VALUES ($1, $2, $3, $4, $5)';
 
 type Append = (incidentId: number, n: number) => Promise<unknown>;
+/** Which measurement each figure takes. */
+const FIGURES_ARE = 'events/s is the best writer count, the ratio the worst';
 
 /**
  * Timeline appends through the store (`appendTimelineEvent`) with 1, 8 and
@@ -91,11 +93,11 @@ export async function timelineScenario(ctx: BenchContext): Promise<ScenarioOutco
         atLeast('timeline_vs_raw_insert', round(worstRatio), '×', 0.5),
       ],
       details: [
-        `pool of ${POOL_SIZE}, ${(2 * windowMs) / 1000} s per side and writer count; events/s is the best writer count, the ratio the worst:`,
-        ...rows.map(
-          (r) =>
-            `  ${String(r.writers).padStart(2)} writer(s): store ${r.store.toLocaleString('en')}/s, raw INSERT ${r.raw.toLocaleString('en')}/s, ${round(r.store / Math.max(r.raw, 1))}×`,
-        ),
+        `pool of ${POOL_SIZE}, ${(2 * windowMs) / 1000} s per side and writer count; ${FIGURES_ARE}:`,
+        ...rows.map((r) => {
+          const rates = `store ${r.store.toLocaleString('en')}/s, raw INSERT ${r.raw.toLocaleString('en')}/s`;
+          return `  ${String(r.writers).padStart(2)} writer(s): ${rates}, ${round(r.store / Math.max(r.raw, 1))}×`;
+        }),
       ],
     };
   } finally {

@@ -63,11 +63,11 @@ export async function tokenScenario(ctx: BenchContext): Promise<ScenarioOutcome>
     );
     const wallMs = Math.round(performance.now() - started);
     const distinct = new Set(tokens).size;
+    const who = `${replicas} token manager(s)${replicas > 1 ? ' sharing Redis' : ''}`;
+    const outcome = `${calls} call(s) to the token URL, ${distinct} distinct token(s) handed out, all answered in ${wallMs} ms`;
     return {
       figures: [exactly('token_url_calls', calls, 'calls', 1)],
-      details: [
-        `${REQUESTS} concurrent getToken on ${replicas} token manager(s)${replicas > 1 ? ' sharing Redis' : ''}: ${calls} call(s) to the token URL, ${distinct} distinct token(s) handed out, all answered in ${wallMs} ms`,
-      ],
+      details: [`${REQUESTS} concurrent getToken on ${who}: ${outcome}`],
     };
   } finally {
     await Promise.all(managers.map((m) => m.close()));

@@ -30,7 +30,8 @@ export function benchEnv(): BenchEnv {
   const redisUrl = process.env.REDIS_URL?.trim() || undefined;
   const hostOf = (url: string) => {
     const u = new URL(url);
-    return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? 6379 : 5432)}${u.protocol.startsWith('postgres') ? u.pathname : ''}`;
+    const port = u.port || (u.protocol.startsWith('redis') ? 6379 : 5432);
+    return `${u.hostname}:${port}${u.protocol.startsWith('postgres') ? u.pathname : ''}`;
   };
   return {
     runId,

@@ -3,30 +3,10 @@ import { MissingSecretError } from '../config/secret.js';
 import { buildHttp, isJsonBody, urlSecrets } from './httpPlan.js';
 import { headerSecrets, scrub, secretsOf } from './scrub.js';
 import type { ActionPlan, ActionRunResult, HttpActionConfig, Placeholders, PlanOptions } from './types.js';
+import { readCapped } from '../responseBody.js';
 
 /** How much of a response body is kept as output. */
 export const HTTP_OUTPUT_LIMIT = 4_000;
-
-/** Reads at most `limit` bytes of a body, then stops reading; says when it cut. */
-async function readCapped(response: Response, limit: number): Promise<{ text: string; cut: boolean }> {
-  if (!response.body) return { text: '', cut: false };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let cut = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > limit) {
-      cut = true;
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return { text: new TextDecoder().decode(Buffer.concat(chunks)), cut };
-}
 
 function expected(config: HttpActionConfig): number[] {
   return Array.isArray(config.expect_status) ? config.expect_status : [config.expect_status];

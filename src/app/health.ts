@@ -10,6 +10,7 @@ import type { Target } from './lifecycle.js';
 import type { CheckResultView } from './ports.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
+import { timelineEvent } from '../domain/timeline.js';
 
 export const resultView = (r: CheckResult): CheckResultView => ({
   name: r.name,
@@ -26,8 +27,9 @@ export function checksFor(deps: Pick<AppDeps, 'config'>, name?: string) {
   const target = resolveTarget(deps.config, name);
   if (target) return target;
   const close = suggestTargets(deps.config, name ?? '');
+  const didYouMean = close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : '';
   throw badRequest(
-    `There is no check or group ${codeSpan(name ?? '')}.${close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} \`/incident health\` runs them all.`,
+    `There is no check or group ${codeSpan(name ?? '')}.${didYouMean} \`/incident health\` runs them all.`,
   );
 }
 
@@ -48,8 +50,7 @@ export async function runAndRecord(
         incidentId: incident.id,
         occurredAt: at,
         actor,
-        kind: 'check.result' as const,
-        data: {
+        ...timelineEvent('check.result', {
           check: r.name,
           target: checks.target,
           status: r.status,
@@ -57,7 +58,7 @@ export async function runAndRecord(
           attempts: r.attempts,
           ...(r.failure ? { failure: r.failure } : {}),
           ...(step ? { step } : {}),
-        },
+        }),
       })),
     );
     deps.metrics.timelineEvents.inc({ kind: 'check.result' }, results.length);
@@ -87,16 +88,15 @@ export async function runHealth(deps: AppDeps, target: Target, name: string | un
       count: checks.checks.length,
     });
   const results = await runAndRecord(deps, checks, incident, actor.user);
-  if (!thread) return { kind: 'health', target: checks.target, results: results.map(resultView) };
+  if (!incident || !thread) return { kind: 'health', target: checks.target, results: results.map(resultView) };
   await deps.slack.postInThread(thread.channel, thread.ts, {
     kind: 'check-results',
     target: checks.target,
     results: results.map(resultView),
   });
   const failed = results.filter((r) => r.status === 'fail').length;
-  return text(
-    `${checks.target}: ${failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`}; the results are in ${incident!.key}'s thread.`,
-  );
+  const outcome = failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`;
+  return text(`${checks.target}: ${outcome}; the results are in ${incident.key}'s thread.`);
 }
 
 /** A step's Run check button: the step runs, then is done (everything passed) or failed (with the failure). */

@@ -12,6 +12,7 @@ import { NO_REPLY, type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import type { Queryable } from '../store/db.js';
 import type { Clock } from '../clock.js';
+import { timelineEvent } from '../domain/timeline.js';
 
 /** The report as Markdown, from PostgreSQL: `incidentbot export INC-n` prints it. */
 export async function exportReport(
@@ -57,8 +58,7 @@ export async function postReport(deps: AppDeps, target: Target, actor: Actor): P
       incidentId: incident.id,
       occurredAt: at,
       actor: actor.user,
-      kind: 'report.posted',
-      data: { bytes: Buffer.byteLength(markdown) },
+      ...timelineEvent('report.posted', { bytes: Buffer.byteLength(markdown) }),
     });
     return meetDeadlinesIn(tx, incident.id, { event: 'report_posted' }, at);
   });

@@ -1,5 +1,5 @@
 import type { CheckGroupConfig } from '../config/checks.js';
-import { SYSTEM_ACTOR } from '../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../domain/timeline.js';
 import { pruneHandledRequests } from '../store/requests.js';
 import { getIncident } from '../store/incidents.js';
 import { lockGroupState, saveGroupState } from '../store/jobs.js';
@@ -42,11 +42,11 @@ export async function runScheduledGroup(
     return { kind: 'none' as const };
   });
   if (decision.kind === 'open') {
-    const summary =
-      `Scheduled checks \`${name}\` failed ${decision.failures} times in a row: ${failing.map((r) => `${r.name}: ${r.failure ?? 'failed'}`).join('; ')}`.slice(
-        0,
-        480,
-      );
+    const failures = failing.map((r) => `${r.name}: ${r.failure ?? 'failed'}`).join('; ');
+    const summary = `Scheduled checks \`${name}\` failed ${decision.failures} times in a row: ${failures}`.slice(
+      0,
+      480,
+    );
     const opened = await openIncident(
       deps,
       { playbook: group.playbook!, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) },
@@ -62,7 +62,7 @@ export async function runScheduledGroup(
   if (decision.kind === 'recovered' && decision.incident.channelId && decision.incident.messageTs) {
     await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, {
       kind: 'text',
-      text: `:large_green_circle: The scheduled checks \`${name}\` pass again after ${decision.after} failed run${decision.after === 1 ? '' : 's'}. The incident stays open until someone resolves it.`,
+      text: `:large_green_circle: The scheduled checks \`${name}\` pass again after ${failedRuns(decision.after)}. ${STAYS_OPEN}`,
     });
     await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, {
       kind: 'check-results',
@@ -73,6 +73,9 @@ export async function runScheduledGroup(
   }
   return failing.length ? `${failing.length} failing` : 'passing';
 }
+
+const STAYS_OPEN = 'The incident stays open until someone resolves it.';
+const failedRuns = (n: number) => `${n} failed run${n === 1 ? '' : 's'}`;
 
 async function runAndRecordInto(
   deps: AppDeps,
@@ -87,8 +90,7 @@ async function runAndRecordInto(
       incidentId: incident.id,
       occurredAt: at,
       actor: SYSTEM_ACTOR,
-      kind: 'check.result' as const,
-      data: {
+      ...timelineEvent('check.result', {
         check: r.name,
         target,
         status: r.status,
@@ -96,7 +98,7 @@ async function runAndRecordInto(
         attempts: r.attempts,
         ...(r.failure ? { failure: r.failure } : {}),
         scheduled: true,
-      },
+      }),
     })),
   );
   await postWhenPlaced(

@@ -8,6 +8,7 @@ import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
+import { timelineEvent } from '../domain/timeline.js';
 
 /** `/incident token status`: each provider's validity, age, last refresh and last error. */
 export async function tokenStatus(deps: AppDeps): Promise<Reply> {
@@ -42,15 +43,14 @@ async function refreshAndRecord(
       incidentId: incident.id,
       occurredAt: deps.clock.now(),
       actor: actor.user,
-      kind: outcome.ok ? 'token.refreshed' : 'token.refresh_failed',
-      data: {
+      ...timelineEvent(outcome.ok ? 'token.refreshed' : 'token.refresh_failed', {
         provider,
         attempts: outcome.attempts,
         by: outcome.by,
         ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt.toISOString() } : {}),
         ...(outcome.error ? { error: outcome.error } : {}),
         ...(step ? { step } : {}),
-      },
+      }),
     });
     if (incident.channelId && incident.messageTs) {
       await deps.slack.postInThread(incident.channelId, incident.messageTs, {

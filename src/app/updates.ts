@@ -10,6 +10,7 @@ import type { Actor, AppDeps } from './deps.js';
 import { type Target, requestOf } from './lifecycle.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
+import { timelineEvent } from '../domain/timeline.js';
 
 export async function setSeverity(deps: AppDeps, target: Target, severity: Severity, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'change the severity of', actor });
@@ -128,8 +129,7 @@ export async function addNote(deps: AppDeps, target: Target, note: string, actor
   const written = await recordOnce(deps, actor, {
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
-    kind: 'note.added',
-    data: { text: note },
+    ...timelineEvent('note.added', { text: note }),
   });
   if (!written) return NO_REPLY;
   // Notes live in the thread, not the live message: nothing to re-render.

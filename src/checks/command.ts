@@ -1,5 +1,5 @@
 import { runProcess } from '../actions/process.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { formatMs } from './compare.js';
 import { joinFailures } from './expectations.js';
 import type { Runner } from './types.js';

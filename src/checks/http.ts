@@ -4,6 +4,7 @@ import { formatMs } from './compare.js';
 import { checkJsonBody, joinFailures } from './expectations.js';
 import { ConfigFault, safeUrl } from './faults.js';
 import type { Attempt, Runner } from './types.js';
+import { readCapped } from '../responseBody.js';
 
 /** Bodies larger than this are cut: a health endpoint that sends megabytes is broken anyway. */
 const MAX_BODY = 1_000_000;
@@ -51,29 +52,11 @@ export async function request(
     signal: attempt.signal,
     redirect: 'follow',
   });
-  const text = options.method === 'HEAD' ? '' : await readText(response, MAX_BODY);
+  const text = options.method === 'HEAD' ? '' : (await readCapped(response, MAX_BODY)).text;
   attempt.details.push(
     `${options.method} ${safeUrl(options.url)} → ${response.status} in ${formatMs(performance.now() - started)}`,
   );
   return { status: response.status, statusText: response.statusText, text };
-}
-
-async function readText(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= limit) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 export const runHttp: Runner<'http'> = async (config, attempt) => {

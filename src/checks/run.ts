@@ -1,6 +1,6 @@
 import { systemClock } from '../clock.js';
 import type { CheckConfig } from '../config/checks.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { runCommand } from './command.js';
 import { formatMs } from './compare.js';
 import { describeError, redact, secretParts } from './faults.js';

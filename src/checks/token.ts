@@ -1,5 +1,5 @@
 import { systemClock } from '../clock.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import type { Runner } from './types.js';
 
 /**

@@ -51,9 +51,7 @@ export function actionSchema(f: Fields) {
   const command = z.strictObject({
     kind: z.literal('command'),
     ...common,
-    argv: z.array(z.string().min(1)).min(1),
-    cwd: f.text.optional(),
-    env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    ...f.command,
     max_output: z.number().int().min(256).max(1_000_000).default(4_000),
     /**
      * May an argument carry text a person typed (`{incident.summary}`)? Off by default; when on, such a value

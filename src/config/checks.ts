@@ -88,9 +88,7 @@ export function checkSchema(f: Fields) {
   const command = z.strictObject({
     kind: z.literal('command'),
     ...common,
-    argv: z.array(z.string().min(1)).min(1),
-    cwd: f.text.optional(),
-    env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    ...f.command,
     expect: z
       .strictObject({
         exit_code: z.number().int().default(0),

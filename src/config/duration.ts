@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// Saying a duration is domain logic; kept importable from here for code written before it moved.
+export { formatDuration } from '../domain/duration.js';
+
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 
@@ -12,17 +15,6 @@ export function parseDuration(text: string): number | undefined {
     total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   }
   return Math.round(total);
-}
-
-/** Formats milliseconds the way people say them: `90s` → `1m 30s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  const totalSeconds = Math.round(ms / 1_000);
-  const h = Math.floor(totalSeconds / 3_600);
-  const m = Math.floor((totalSeconds % 3_600) / 60);
-  const s = totalSeconds % 60;
-  const parts = [h && `${h}h`, m && `${m}m`, s && `${s}s`].filter(Boolean);
-  return parts.join(' ') || '0s';
 }
 
 /** A duration field in a config or playbook file: a string such as `15m`, parsed to milliseconds. */

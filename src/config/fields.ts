@@ -80,5 +80,15 @@ export function envFields(env: Env, options: EnvOptions = {}) {
    */
   const sensitive = z.string().transform((raw, ctx) => (hasReference(raw) ? resolveSecret(raw, ctx) : new Secret(raw)));
 
-  return { text, secret, sensitive };
+  /**
+   * What a command check or action runs: an argv array (never a shell string), the directory it runs in, and the
+   * names of the environment variables it may see (nothing else of the bot's environment reaches it).
+   */
+  const command = {
+    argv: z.array(z.string().min(1)).min(1),
+    cwd: text.optional(),
+    env_allow: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+  };
+
+  return { text, secret, sensitive, command };
 }

@@ -77,10 +77,14 @@ export function normalizeKey(word: string): string {
   return `INC-${Number(KEY.exec(word)![1])}`;
 }
 
+/** Where details go that do not fit in a command or a summary. */
+const LONG_TEXT_HINT = "Put long details in a note in the incident's thread.";
+const SUMMARY_HINT = 'add details with `/incident note` once the incident is open.';
+
 export function parseCommand(raw: string): Parsed {
   if (length(raw) > MAX_COMMAND_TEXT)
     return fail(
-      `That is ${length(raw)} characters; \`/incident\` takes at most ${MAX_COMMAND_TEXT}. Put long details in a note in the incident's thread.`,
+      `That is ${length(raw)} characters; \`/incident\` takes at most ${MAX_COMMAND_TEXT}. ${LONG_TEXT_HINT}`,
     );
   const text = cleanText(raw, { multiline: true });
   if (text === '') return ok({ kind: 'help' });
@@ -179,9 +183,7 @@ export function parseCommand(raw: string): Parsed {
         return fail(`${codeSpan(head)} is not something \`/incident ${key}\` understands. Try \`/incident help\`.`);
       const summary = cleanText(rest);
       if (length(summary) > MAX_SUMMARY)
-        return fail(
-          `That summary is ${length(summary)} characters; keep it under ${MAX_SUMMARY} and add details with \`/incident note\` once the incident is open.`,
-        );
+        return fail(`That summary is ${length(summary)} characters; keep it under ${MAX_SUMMARY} and ${SUMMARY_HINT}`);
       return ok({ kind: 'open', playbook: head, summary });
     }
   }

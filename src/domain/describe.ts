@@ -1,9 +1,18 @@
-import { formatDuration } from '../config/duration.js';
-import type { TimelineEvent } from './timeline.js';
+import { formatDuration } from './duration.js';
+import { readEvent, type ReadEvent, type TimelineData, type TimelineEvent } from './timeline.js';
+
+/** How names and free text are shown: Slack escapes and mentions; the Markdown report shows them as they are. */
+export interface Show {
+  who: (user: string) => string;
+  quote: (text: string) => string;
+  channel: (id: string) => string;
+}
 
 /**
  * One plain-text line per timeline event: what a person reading the timeline
  * needs to know. Slack messages escape it; the Markdown report uses it as is.
+ * A row this version cannot read (an older or newer shape) is named by its
+ * kind instead: the timeline never fails to show because of one row.
  */
 export function describeEvent(
   event: TimelineEvent,
@@ -11,100 +20,135 @@ export function describeEvent(
   quote: (text: string) => string = (text) => text,
   channel: (id: string) => string = (id) => `#${id}`,
 ): string {
-  const d = event.data;
-  // Free text from the data is passed through `quote` (Slack escapes it); user ids through `who`.
-  const str = (key: string) =>
-    typeof d[key] === 'string' || typeof d[key] === 'number' ? quote(String(d[key]).slice(0, 300)) : '';
-  const step = () => `step ${str('step')}${d.title ? ` (${str('title')})` : ''}`;
-  const user = (key: string) => (typeof d[key] === 'string' ? who(String(d[key])) : '');
+  const read = readEvent(event);
+  return read ? describeRead(read, { who, quote, channel }) : `recorded ${quote(event.kind)}`;
+}
+
+function describeRead(event: ReadEvent, show: Show): string {
+  // Free text from the data is passed through `quote` (Slack escapes it, cut at 300 characters).
+  const q = (value: string | number) => show.quote(String(value).slice(0, 300));
+  const colon = (value: string | undefined) => (value ? `: ${q(value)}` : '');
+  const step = (d: { step: number; title?: string | undefined }) =>
+    `step ${d.step}${d.title ? ` (${q(d.title)})` : ''}`;
   // A destination is a channel or a person (a direct message).
-  const place = (key: string) =>
-    typeof d[key] !== 'string' ? '' : /^[UW]/.test(String(d[key])) ? who(String(d[key])) : channel(String(d[key]));
+  const place = (to: string) => (/^[UW]/.test(to) ? show.who(to) : show.channel(to));
   switch (event.kind) {
     case 'incident.opened':
-      return `opened the incident${d.summary ? `: ${str('summary')}` : ''}`;
+      return `opened the incident${colon(event.data.summary)}`;
     case 'incident.acknowledged':
       return 'acknowledged';
-    case 'incident.placed':
-      return `made it visible in ${place('channelId')}${
-        Number(d.attempts) > 1
-          ? ` after ${str('attempts')} attempts (${formatDuration(Number(d.afterMs))} after it was opened)`
-          : ''
-      }`;
+    case 'incident.placed': {
+      const { channelId, attempts, afterMs } = event.data;
+      const after = attempts > 1 ? ` after ${attempts} attempts (${formatDuration(afterMs)} after it was opened)` : '';
+      return `made it visible in ${place(channelId)}${after}`;
+    }
     case 'incident.place_failed':
       return (
-        `could not create its channel or live message after ${str('attempts')} attempts (${str('error')}); ` +
-        'still trying, nobody paged yet'
+        `could not create its channel or live message after ${event.data.attempts} attempts ` +
+        `(${q(event.data.error)}); still trying, nobody paged yet`
       );
     case 'incident.mitigated':
-      return `marked it mitigated${d.summary ? `: ${str('summary')}` : ''}`;
+      return `marked it mitigated${colon(event.data.summary)}`;
     case 'incident.resolved':
-      return `resolved it${d.summary ? `: ${str('summary')}` : ''}`;
+      return `resolved it${colon(event.data.summary)}`;
     case 'incident.severity_changed':
-      return `changed severity ${str('from')} → ${str('to')}`;
+      return `changed severity ${event.data.from} → ${event.data.to}`;
     case 'incident.commander_changed':
-      return `handed command to ${user('to')}`;
+      return `handed command to ${show.who(event.data.to)}`;
     case 'incident.escalated':
-      return `escalated level ${str('from')} → ${str('to')}${d.manual ? ' by hand' : d.late ? ` (late by ${formatDuration(Number(d.lateByMs))}: the bot was down when it fell due)` : d.clock === 'ack' ? ' (nobody acknowledged in time)' : d.clock === 'unresolved' ? ' (still unresolved)' : ''}${d.repeat ? `, starting round ${Number(d.repeat) + 1}` : ''}`;
+      return `escalated level ${event.data.from} → ${event.data.to}${whyEscalated(event.data)}`;
     case 'note.added':
-      return `noted: ${str('text')}`;
+      return `noted: ${q(event.data.text)}`;
     case 'step.done':
-      return `finished ${step()}`;
+      return `finished ${step(event.data)}`;
     case 'step.skipped':
-      return `skipped ${step()}`;
+      return `skipped ${step(event.data)}`;
     case 'step.failed':
-      return `${step()} failed${d.reason ? `: ${str('reason')}` : ''}`;
+      return `${step(event.data)} failed${colon(event.data.reason)}`;
     case 'step.started':
-      return `started ${step()}`;
-    case 'step.requested':
-      return `asked to run ${step()}: ${str('runner')} ${str('name')}${d.configured === false ? ' (not configured)' : ''}`;
-    case 'check.result':
-      return `check ${str('check')}: ${str('status')}${typeof d.latencyMs === 'number' ? ` in ${formatDuration(d.latencyMs)}` : ''}${d.failure ? ` (${str('failure')})` : ''}`;
+      return `started ${step(event.data)}`;
+    case 'step.requested': {
+      const notConfigured = event.data.configured ? '' : ' (not configured)';
+      return `asked to run ${step(event.data)}: ${q(event.data.runner)} ${q(event.data.name)}${notConfigured}`;
+    }
+    case 'check.result': {
+      const { check, status, latencyMs, failure } = event.data;
+      return `check ${q(check)}: ${q(status)} in ${formatDuration(latencyMs)}${failure ? ` (${q(failure)})` : ''}`;
+    }
     case 'token.refreshed':
-      return `refreshed token ${str('provider')}${d.expiresAt ? `, valid until ${str('expiresAt')}` : ''}`;
+      return `refreshed token ${q(event.data.provider)}${event.data.expiresAt ? `, valid until ${q(event.data.expiresAt)}` : ''}`;
     case 'token.refresh_failed':
-      return `token ${str('provider')} refresh failed: ${str('error')}`;
-    case 'escalation.paged':
-      return `paged level ${str('level')}${d.name ? ` (${str('name')})` : ''}${Array.isArray(d.users) && d.users.length ? `: ${(d.users as string[]).map(who).join(', ')}` : ''}${d.late ? ` (late by ${formatDuration(Number(d.lateByMs))})` : ''}`;
+      return `token ${q(event.data.provider)} refresh failed${colon(event.data.error)}`;
+    case 'escalation.paged': {
+      const { level, name, users, late, lateByMs } = event.data;
+      const who = users.length ? `: ${users.map(show.who).join(', ')}` : '';
+      const lateness = late ? (lateByMs ? ` (late by ${formatDuration(lateByMs)})` : ' (late)') : '';
+      return `paged level ${level}${name ? ` (${q(name)})` : ''}${who}${lateness}`;
+    }
     case 'escalation.stopped':
-      return `escalation stopped: ${str('reason')}`;
+      return `escalation stopped: ${q(event.data.reason)}`;
     case 'deadline.reminded':
-      return `reminded ${user('commander')} that "${str('title')}" is due`;
+      return `reminded ${show.who(event.data.commander)} that "${q(event.data.title)}" is due`;
     case 'deadline.met':
-      return `met the deadline "${str('title')}"${d.late ? ' (after it was missed)' : ''}`;
+      return `met the deadline "${q(event.data.title)}"${event.data.late ? ' (after it was missed)' : ''}`;
     case 'deadline.missed':
-      return `missed the deadline "${str('title')}"`;
+      return `missed the deadline "${q(event.data.title)}"`;
     case 'notification.sent':
-      return `told stakeholders (${str('reason')}) in ${place('to')}`;
+      return `told stakeholders (${q(event.data.reason)}) in ${place(event.data.to)}`;
     case 'notification.failed':
-      return `could not tell stakeholders in ${place('to')}: ${str('error')}`;
+      return `could not tell stakeholders in ${place(event.data.to)}: ${q(event.data.error)}`;
     case 'action.requested':
-      return `requested ${str('action')}${d.dryRun ? ' (dry run)' : ''}`;
+      return `requested ${q(event.data.action)}${event.data.dryRun ? ' (dry run)' : ''}`;
     case 'action.refused':
-      return `was refused ${str('action')}: ${str('reason')}`;
+      return `was refused ${q(event.data.action)}: ${q(event.data.reason)}`;
     case 'action.approved':
-      return `approved ${str('action')} requested by ${user('requester')}`;
+      return `approved ${q(event.data.action)} requested by ${show.who(event.data.requester)}`;
     case 'action.denied':
-      return `denied ${str('action')} requested by ${user('requester')}`;
+      return `denied ${q(event.data.action)} requested by ${show.who(event.data.requester)}`;
     case 'action.expired':
-      return `the approval request for ${str('action')} expired`;
-    case 'action.started':
-      return `started ${str('action')}${d.dryRun ? ' (dry run: nothing runs)' : ''}: ${str('summary')}`;
+      return `the approval request for ${q(event.data.action)} expired`;
+    case 'action.started': {
+      const dryRun = event.data.dryRun ? ' (dry run: nothing runs)' : '';
+      return `started ${q(event.data.action)}${dryRun}: ${q(event.data.summary)}`;
+    }
     case 'action.finished':
-      return `${str('action')} ${str('outcome')}${typeof d.durationMs === 'number' ? ` in ${formatDuration(d.durationMs)}` : ''}${d.targetMissed ? ` — missed its ${formatDuration(Number(d.targetMs))} target` : ''}`;
+      return `${q(event.data.action)} ${q(event.data.outcome)}${actionTiming(event.data)}`;
     case 'action.interrupted':
-      return `${str('action')} was interrupted: the bot running it stopped before it finished`;
+      return event.data.started === false
+        ? `${q(event.data.action)} was interrupted: the bot stopped before starting it, so nothing ran`
+        : `${q(event.data.action)} was interrupted: the bot running it stopped before it finished`;
     case 'action.cancelled':
-      return `the request for ${str('action')} was cancelled: ${str('reason')}`;
+      return `the request for ${q(event.data.action)} was cancelled: ${q(event.data.reason)}`;
     case 'report.posted':
       return 'posted the incident report';
     case 'timeline.viewed':
       return 'viewed the timeline';
     case 'alert.resolved':
-      return `Alertmanager resolved the alert ${str('alertname')}`;
+      return `Alertmanager resolved the alert ${q(event.data.alertname)}`;
     case 'access.refused':
-      return `was refused: may not ${str('action')} this incident`;
+      return `was refused: may not ${q(event.data.action)} this incident`;
     case 'alert.joined':
-      return `the alert ${str('alertname')} joined this incident${d.folded ? ' (too many alert incidents at once)' : ''}`;
+      return `the alert ${q(event.data.alertname)} joined this incident${
+        event.data.folded ? ' (too many alert incidents at once)' : ''
+      }`;
   }
+}
+
+/** Why the level moved: by hand, late (the bot was down), which clock ran out, and the round it starts. */
+function whyEscalated(d: TimelineData<'incident.escalated'>): string {
+  const why = d.manual
+    ? ' by hand'
+    : d.late
+      ? ` (late by ${formatDuration(d.lateByMs ?? 0)}: the bot was down when it fell due)`
+      : d.clock === 'ack'
+        ? ' (nobody acknowledged in time)'
+        : d.clock === 'unresolved'
+          ? ' (still unresolved)'
+          : '';
+  return `${why}${d.repeat ? `, starting round ${d.repeat + 1}` : ''}`;
+}
+
+function actionTiming(d: TimelineData<'action.finished'>): string {
+  const missed = d.targetMissed && d.targetMs !== undefined ? ` — missed its ${formatDuration(d.targetMs)} target` : '';
+  return ` in ${formatDuration(d.durationMs)}${missed}`;
 }

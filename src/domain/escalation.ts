@@ -17,9 +17,9 @@ export interface LevelClock {
 }
 
 export function clockOf(level: EscalationLevel): LevelClock {
-  return level.acknowledged_within !== undefined
-    ? { kind: 'ack', ms: level.acknowledged_within }
-    : { kind: 'unresolved', ms: level.unresolved_after! };
+  if (level.acknowledged_within !== undefined) return { kind: 'ack', ms: level.acknowledged_within };
+  if (level.unresolved_after !== undefined) return { kind: 'unresolved', ms: level.unresolved_after };
+  throw new Error(`level "${level.name}" has no clock; the config schema requires exactly one`);
 }
 
 /** Whether a level's clock runs for an incident in this status. */

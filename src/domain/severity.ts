@@ -18,5 +18,5 @@ export function parseSeverity(text: string): Severity | undefined {
     .toLowerCase()
     .replace(/^sev-?/, 'sev');
   const candidate = /^\d$/.test(normalized) ? `sev${normalized}` : normalized;
-  return (SEVERITIES as readonly string[]).includes(candidate) ? (candidate as Severity) : undefined;
+  return SEVERITIES.find((severity) => severity === candidate);
 }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { escapeMrkdwn, truncate } from '../domain/text.js';
 import type { OutgoingMessage } from './deliver.js';
 
@@ -55,7 +55,8 @@ export function statusUpdate(
 ): OutgoingMessage {
   const happened = whatHappened(facts, reason);
   const impact = `${facts.severityLabel} · ${safe(facts.summary || facts.symptom, 400)}`;
-  const state = `${facts.status} · escalation level ${facts.level}${facts.levelName ? ` (${safe(facts.levelName, 60)})` : ''} · commander <@${facts.commander}>`;
+  const levelName = facts.levelName ? ` (${safe(facts.levelName, 60)})` : '';
+  const state = `${facts.status} · escalation level ${facts.level}${levelName} · commander <@${facts.commander}>`;
   const next =
     reason.kind === 'resolved'
       ? 'None: this is the last update.'
@@ -108,9 +109,7 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
   return {
     text: `Paging level ${page.level} (${safe(page.levelName, 80)}) for ${page.key}${lateText(page)}`,
     blocks: [
-      section(
-        `:rotating_light: ${who}: you are paged for *${page.key}* · ${safe(page.title, 150)} — level ${page.level}, ${safe(page.levelName, 80)}.${late}`,
-      ),
+      section(`:rotating_light: ${who}: you are paged for ${incidentOf(page)} — ${levelOf(page)}.${late}`),
       ...(reach ? [context(`This level reaches for ${reach}.`)] : []),
       context('Press *Acknowledge* on the incident message (or `/incident ack`) to stop the clock.'),
     ],
@@ -125,13 +124,10 @@ export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const late = page.late
     ? ` _(This page is late by ${formatDuration(page.late.byMs)}: the bot was down when it fell due.)_`
     : '';
+  const paged = `You are paged for ${incidentOf(page)} (${levelOf(page)})${where}`;
   return {
     text: `You are paged for ${page.key}: level ${page.level}, ${safe(page.levelName, 80)}${lateText(page)}`,
-    blocks: [
-      section(
-        `:rotating_light: You are paged for *${page.key}* · ${safe(page.title, 150)} (level ${page.level}, ${safe(page.levelName, 80)})${where}. Acknowledge there to stop the escalation clock.${late}`,
-      ),
-    ],
+    blocks: [section(`:rotating_light: ${paged}. Acknowledge there to stop the escalation clock.${late}`)],
   };
 }
 
@@ -155,11 +151,12 @@ export function deadlineMissed(commander: string, title: string, dueAt: Date): O
 
 /** To the opener, when Slack keeps failing to create an incident's channel or post its message. */
 export function placeFailed(key: string, title: string, attempts: number): OutgoingMessage {
+  const failed = `Slack failed ${attempts} times to create its channel or post its message`;
   return {
     text: `${key} is open, but Slack keeps failing to create its channel`,
     blocks: [
       section(
-        `:warning: *${key}* · ${safe(title, 150)} is open, but Slack failed ${attempts} times to create its channel or post its message. ` +
+        `:warning: *${key}* · ${safe(title, 150)} is open, but ${failed}. ` +
           `The bot keeps trying; nobody is paged until it is visible. \`/incident list\` shows it.`,
       ),
     ],
@@ -175,3 +172,6 @@ export function placedAfterFailures(key: string, channelId: string): OutgoingMes
     ],
   };
 }
+
+const incidentOf = (page: PageFacts) => `*${page.key}* · ${safe(page.title, 150)}`;
+const levelOf = (page: PageFacts) => `level ${page.level}, ${safe(page.levelName, 80)}`;

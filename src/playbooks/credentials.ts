@@ -3,6 +3,20 @@
  * passwords, tokens and connection strings inline; ours reference config.
  * Placeholders such as `<redacted>` or `${VAR}` are not credentials.
  */
+/** Names under which a credential is written in a file. */
+const SECRET_NAMES = [
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client_secret',
+  'consumer_secret',
+  'consumer_key',
+  'api[_-]?key',
+  'access[_-]?token',
+  'auth[_-]?token',
+];
+
 const PATTERNS: Array<{ what: string; pattern: RegExp }> = [
   { what: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
   {
@@ -17,8 +31,11 @@ const PATTERNS: Array<{ what: string; pattern: RegExp }> = [
   { what: 'a bearer token', pattern: /\bBearer\s+(?!<|\$\{|YOUR_|TOKEN\b)[A-Za-z0-9._~+/-]{16,}/ },
   {
     what: 'a password, secret or key value',
-    pattern:
-      /\b(password|passwd|pwd|secret|client_secret|consumer_secret|consumer_key|api[_-]?key|access[_-]?token|auth[_-]?token)\b["']?\s*[:=]\s*["']?(?!<|\$\{|\*{3}|["']?\s*$)[^\s"',}]{6,}/i,
+    // `name: value` or `name=value`, quoted or not, unless the value is a placeholder (<...>, ${...}, ***) or empty.
+    pattern: new RegExp(
+      `\\b(${SECRET_NAMES.join('|')})\\b["']?\\s*[:=]\\s*["']?(?!<|\\$\\{|\\*{3}|["']?\\s*$)[^\\s"',}]{6,}`,
+      'i',
+    ),
   },
 ];
 

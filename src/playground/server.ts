@@ -36,8 +36,16 @@ const TYPES: Record<string, string> = {
 };
 
 // The page loads only its own scripts and styles; Block Kit images may come from anywhere over https.
-const CSP =
-  "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' https: data:",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 /** The page's placeholder for this run's token (index.html: `<meta name="playground-token" content="">`). */
 const TOKEN_META = '<meta name="playground-token" content="">';

@@ -54,7 +54,9 @@ export async function resolveAlertIncident(
   at: Date,
 ): Promise<AlertIncident | undefined> {
   const { rows } = await q.query<Row>(
-    'UPDATE alert_incidents SET resolved_at = $3 WHERE fingerprint = $1 AND starts_at = $2 AND resolved_at IS NULL RETURNING incident_id, alertname, resolved_at',
+    `UPDATE alert_incidents SET resolved_at = $3
+      WHERE fingerprint = $1 AND starts_at = $2 AND resolved_at IS NULL
+      RETURNING incident_id, alertname, resolved_at`,
     [fingerprint, startsAt, at],
   );
   return rows[0] ? toLink(rows[0]) : undefined;

@@ -290,7 +290,8 @@ export function changeEscalationLevel(
     const { rows } = await tx.query<IncidentRow & { previous: number }>(
       `WITH b AS (SELECT id, escalation_level, escalation_cycle FROM incidents WHERE id = $1 FOR UPDATE)
        UPDATE incidents i SET escalation_level = $2, escalation_cycle = coalesce($4, i.escalation_cycle), version = i.version + 1
-       FROM b WHERE i.id = b.id AND (b.escalation_level <> $2 OR b.escalation_cycle <> coalesce($4, b.escalation_cycle)) AND i.status <> 'resolved'
+       FROM b WHERE i.id = b.id AND i.status <> 'resolved'
+         AND (b.escalation_level <> $2 OR b.escalation_cycle <> coalesce($4, b.escalation_cycle))
          AND ($3::int IS NULL OR b.escalation_level = $3)
        RETURNING ${I_COLUMNS}, b.escalation_level AS previous`,
       [change.incidentId, change.level, change.onlyFrom ?? null, change.cycle ?? null],

@@ -75,7 +75,9 @@ export async function moveStep(q: Queryable, move: StepMove): Promise<StepChange
      SELECT ($8::text IS NULL OR EXISTS (SELECT 1 FROM claim)) AS claimed,
             (SELECT row_to_json(m) FROM moved m) AS moved,
             (SELECT row_to_json(e) FROM event e) AS event,
-            (SELECT row_to_json(c) FROM (SELECT step, state, actor, changed_at, detail FROM step_states WHERE incident_id = $1 AND step = $2) c) AS current,
+            (SELECT row_to_json(c) FROM (
+               SELECT step, state, actor, changed_at, detail FROM step_states WHERE incident_id = $1 AND step = $2
+             ) c) AS current,
             (SELECT count(*) FROM touched) AS touched`,
     [
       move.incidentId,

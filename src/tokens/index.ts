@@ -3,4 +3,4 @@ export type { TokenState, RefreshOutcome } from './state.js';
 export { UnknownProviderError, TokenUnavailableError, SinkError } from './errors.js';
 export { requestToken, type IssuedToken, type TokenResult } from './oauth.js';
 export { writeSink, writeFileAtomically, sinkPayload, type SinkPayload } from './sinks.js';
-export { backoffDelay, lockBudget } from './retry.js';
+export { lockBudget } from './retry.js';

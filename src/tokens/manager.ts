@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Coordinator } from '../coord/coordinator.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { MissingSecretError } from '../config/secret.js';
 import type { TokenProviderConfig } from '../config/tokens.js';
 import type { Metrics } from '../http/metrics.js';

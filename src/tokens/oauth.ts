@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { MissingSecretError } from '../config/secret.js';
 import type { TokenProviderConfig } from '../config/tokens.js';
 import { errorCode } from './errors.js';

@@ -1,17 +1,6 @@
 import type { Backoff } from '../config/fields.js';
 import type { TokenProviderConfig } from '../config/tokens.js';
-
-/**
- * The wait before retry number `retry` (1 for the first retry): `initial`
- * times `factor` to the power of retries so far, at most `max`. With jitter
- * the wait is drawn between half of that and all of it, so replicas that
- * failed together do not retry in step.
- */
-export function backoffDelay(retry: number, policy: Backoff, random: () => number = Math.random): number {
-  const base = Math.min(policy.max, policy.initial * policy.factor ** Math.max(0, retry - 1));
-  if (!policy.jitter) return Math.round(base);
-  return Math.round(base / 2 + (base / 2) * Math.min(1, Math.max(0, random())));
-}
+import { backoffDelay } from '../domain/backoff.js';
 
 /** One attempt: a value, or a sentence saying what went wrong and whether trying again can help. */
 export type Attempt<T> = { ok: true; value: T } | { ok: false; error: string; retry: boolean; retryAfterMs?: number };
@@ -37,7 +26,7 @@ export async function withRetries<T>(
     if (result.ok || !result.retry || n > options.retries || options.stopped?.()) return { result, attempts: n };
     // A server's Retry-After is honoured, up to the longest wait the policy allows.
     const delayMs = Math.max(
-      backoffDelay(n, options.backoff, options.random),
+      backoffDelay(options.backoff, n - 1, options.random),
       Math.min(result.retryAfterMs ?? 0, options.backoff.max),
     );
     options.onRetry?.({ attempt: n, delayMs, error: result.error });
@@ -58,6 +47,6 @@ export function retryAfterMs(header: string | null, now: Date): number | undefin
 export function lockBudget(config: TokenProviderConfig): number {
   let backoff = 0;
   for (let retry = 1; retry <= config.retries; retry++)
-    backoff += backoffDelay(retry, { ...config.backoff, jitter: false });
+    backoff += backoffDelay({ ...config.backoff, jitter: false }, retry - 1);
   return (config.retries + 2) * config.timeout + backoff + 5_000;
 }

@@ -16,9 +16,12 @@ import { REPO, type Started, freePort, newUserEnv, start, stop } from './process
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  console.warn(
-    `\n${'!'.repeat(78)}\n!! SKIPPING the playground browser test: no Chromium at ${CHROMIUM}.\n!! Install it with: apt-get install -y chromium (or set CHROMIUM_PATH)\n${'!'.repeat(78)}\n`,
-  );
+  const rule = '!'.repeat(78);
+  const why = [
+    `!! SKIPPING the playground browser test: no Chromium at ${CHROMIUM}.`,
+    '!! Install it with: apt-get install -y chromium (or set CHROMIUM_PATH)',
+  ];
+  console.warn(`\n${rule}\n${why.join('\n')}\n${rule}\n`);
 }
 
 const SHOTS = resolve(REPO, 'test-results');

@@ -96,7 +96,7 @@ describe('alerts from Alertmanager', () => {
     expect(await incidents()).toEqual([]);
   });
 
-  it("opens one incident with the route's playbook and severity, even when the alert is sent twice to each of two replicas at once", async () => {
+  it("opens one incident with the route's playbook and severity, even when two replicas each get the alert twice at once", async () => {
     const answers = await Promise.all([
       send(webhook('firing', firing)),
       send(webhook('firing', firing)),

@@ -101,7 +101,8 @@ describe('the incident report', () => {
   it('is what `incidentbot export` prints', async () => {
     const lines: string[] = [];
     const env = { ...process.env };
-    process.env.DATABASE_URL = `${process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'}?options=-c%20search_path%3D${h.database.schema}`;
+    const database = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    process.env.DATABASE_URL = `${database}?options=-c%20search_path%3D${h.database.schema}`;
     try {
       expect(await runCli(['export', key], { out: (l = '') => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
     } finally {

@@ -171,7 +171,7 @@ describe('the WebSocket', () => {
 });
 
 describe('envelopes', () => {
-  it('carry a slash command; the ack with the matching envelope_id answers it, and its payload is shown like an HTTP ack body', async () => {
+  it('carry a slash command; the ack with its envelope_id answers it, and its payload is shown like an HTTP ack body', async () => {
     const client = await connect();
     const sent = slack.sendCommand({ text: 'help', user: ada, channel: incidents });
     const envelope = await client.envelope('slash_commands');

@@ -6,6 +6,8 @@ import { runProcess } from '../../src/actions/process.js';
 
 const node = process.execPath;
 const options = { timeoutMs: 10_000, maxOutput: 4_000 };
+/** A node -e script that idles for a minute. */
+const IDLE = 'setTimeout(() => {}, 60000)';
 
 describe('runProcess', () => {
   it('runs an argv array and captures stdout and stderr with the exit code', async () => {
@@ -51,7 +53,7 @@ describe('runProcess', () => {
       [
         node,
         '-e',
-        'require("child_process").spawn(process.execPath, ["-e", "setTimeout(()=>{}, 60000)"], { stdio: "inherit" }); setTimeout(() => {}, 60000)',
+        `require("child_process").spawn(process.execPath, ["-e", ${JSON.stringify(IDLE)}], { stdio: "inherit" }); ${IDLE}`,
       ],
       { ...options, timeoutMs: 300, killGraceMs: 200 },
     );

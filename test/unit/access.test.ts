@@ -72,7 +72,7 @@ describe('the new timeline kinds', () => {
     expect(describeEvent(event('alert.joined', { alertname: 'RedisDown', fingerprint: 'f' }))).toBe(
       'the alert RedisDown joined this incident',
     );
-    expect(describeEvent(event('alert.joined', { alertname: 'RedisDown', folded: true }))).toContain(
+    expect(describeEvent(event('alert.joined', { alertname: 'RedisDown', fingerprint: 'f', folded: true }))).toContain(
       'too many alert incidents at once',
     );
   });

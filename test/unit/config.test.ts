@@ -40,7 +40,14 @@ describe('the service config', () => {
   it('applies the source runbook defaults to a token provider', async () => {
     const { config } = await loadConfigFile(
       await configFile(
-        'tokens:\n  salesforce:\n    token_url: https://login.example.test/token\n    client_id: ${SF_ID}\n    client_secret: ${SF_SECRET}\n',
+        [
+          'tokens:',
+          '  salesforce:',
+          '    token_url: https://login.example.test/token',
+          '    client_id: ${SF_ID}',
+          '    client_secret: ${SF_SECRET}',
+          '',
+        ].join('\n'),
       ),
       { SF_ID: 'id-1', SF_SECRET: 's3cr3t-value' },
     );

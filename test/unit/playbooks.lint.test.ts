@@ -16,6 +16,9 @@ const config = configSchema({}).parse({
   stakeholders: { groups: { leadership: { channels: ['C0STAKEHOLD'] } } },
 });
 
+/** YAML written a line per argument. */
+const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
+
 const valid = (id: string, extra = '') => `id: ${id}
 title: A playbook
 symptom: Something is wrong.
@@ -38,7 +41,14 @@ describe('playbook lint', () => {
     const { problems, playbooks } = await lintFiles({
       'ok.yml': valid(
         'redis-down',
-        '    check: app-health\n  - title: Roll back\n    action: redis-rollback\nescalation: default\nrollback: [redis-rollback]\nnotify: [leadership]\n',
+        yaml(
+          '    check: app-health',
+          '  - title: Roll back',
+          '    action: redis-rollback',
+          'escalation: default',
+          'rollback: [redis-rollback]',
+          'notify: [leadership]',
+        ),
       ),
     });
     expect(problems).toEqual([]);
@@ -69,7 +79,16 @@ describe('playbook lint', () => {
     const { at } = await lintFiles({
       'refs.yml': valid(
         'refs',
-        '    check: nope\n  - title: Refresh\n    token: salesforce\n  - title: Undo\n    action: undo\nescalation: urgent\nrollback: [undo]\nnotify: [everyone]\n',
+        yaml(
+          '    check: nope',
+          '  - title: Refresh',
+          '    token: salesforce',
+          '  - title: Undo',
+          '    action: undo',
+          'escalation: urgent',
+          'rollback: [undo]',
+          'notify: [everyone]',
+        ),
       ),
     });
     const messages = at('refs.yml').map((p) => `${p.line} ${p.message}`);
@@ -199,8 +218,14 @@ describe("lint of the config's alert routes", () => {
     const dir = await mkdtemp(join(tmpdir(), 'incidentbot-playbooks-'));
     await writeFile(join(dir, 'redis-down.yml'), valid('redis-down'));
     const configFile = join(dir, '..', `${dir.split('/').pop()}-incidentbot.yml`);
-    const text =
-      'alerts:\n  routes:\n    - match: { alertname: RedisDown }\n      playbook: redis-down\n    - match: { alertname: DiskFull }\n      playbook: disk-full\n';
+    const text = yaml(
+      'alerts:',
+      '  routes:',
+      '    - match: { alertname: RedisDown }',
+      '      playbook: redis-down',
+      '    - match: { alertname: DiskFull }',
+      '      playbook: disk-full',
+    );
     await writeFile(configFile, text);
     const withRoutes = configSchema({}).parse({
       alerts: {

@@ -36,8 +36,9 @@ describe('Block Kit blocks', () => {
     expect(html).toContain('<strong>Status</strong> <span class="mention mention-user">@Ada Lovelace</span>');
     expect(html).toContain('<div class="bk-field"><strong>Severity</strong><br>SEV2</div>');
     expect(html).toContain('<div class="bk-field">*not bold*</div>');
-    expect(html).toMatch(
-      /<div class="bk-accessory"><button type="button" class="bk-button" data-kind="button" data-block-id="fields" data-action-id="incident.ack">Acknowledge<\/button><\/div>/,
+    const ids = 'data-block-id="fields" data-action-id="incident.ack"';
+    expect(html).toContain(
+      `<div class="bk-accessory"><button type="button" class="bk-button" data-kind="button" ${ids}>Acknowledge</button></div>`,
     );
   });
 
@@ -101,17 +102,18 @@ describe('Block Kit blocks', () => {
         },
       ],
     });
+    const bar = 'data-block-id="incident.bar"';
     expect(html).toContain(
-      '<button type="button" class="bk-button bk-primary" data-kind="button" data-block-id="incident.bar" data-action-id="incident.ack">Acknowledge</button>',
+      `<button type="button" class="bk-button bk-primary" data-kind="button" ${bar} data-action-id="incident.ack">Acknowledge</button>`,
     );
     expect(html).toContain('class="bk-button bk-danger"');
     expect(html).toContain(
-      '<select class="bk-select" aria-label="Severity" data-kind="select" data-type="static_select" data-block-id="incident.bar" data-action-id="sev">',
+      `<select class="bk-select" aria-label="Severity" data-kind="select" data-type="static_select" ${bar} data-action-id="sev">`,
     );
     expect(html).toContain('<option value="sev2" selected>SEV2</option>');
     expect(html).toContain('aria-label="More actions"');
     expect(html).toContain(
-      '<button type="button" role="menuitem" data-kind="overflow" data-block-id="incident.bar" data-action-id="more" data-value="report">Report</button>',
+      `<button type="button" role="menuitem" data-kind="overflow" ${bar} data-action-id="more" data-value="report">Report</button>`,
     );
   });
 
@@ -278,7 +280,10 @@ describe('modals', () => {
     const html = renderView({ id: 'V1', view, errors: { sev: 'Pick one' } }, ctx);
     expect(html).toContain('role="dialog" aria-modal="true"');
     expect(html).toContain(
-      '<label for="in-V1-summary">What fixed it? <span class="bk-optional">(optional)</span></label><textarea id="in-V1-summary" rows="3" maxlength="500" data-action-id="text" data-type="plain_text_input"></textarea>',
+      [
+        '<label for="in-V1-summary">What fixed it? <span class="bk-optional">(optional)</span></label>',
+        '<textarea id="in-V1-summary" rows="3" maxlength="500" data-action-id="text" data-type="plain_text_input"></textarea>',
+      ].join(''),
     );
     expect(html).toContain('<p class="bk-error" role="alert">Pick one</p>');
     expect(html).toContain('Unsupported input element: <code>rich_text_input</code>');
@@ -335,7 +340,12 @@ describe('modals', () => {
       ctx,
     );
     expect(html).toContain(
-      '<select id="in-V2-teams" multiple size="4" data-action-id="teams" data-type="multi_static_select"><option value="support">Support</option><option value="leadership" selected>Leadership</option></select>',
+      [
+        '<select id="in-V2-teams" multiple size="4" data-action-id="teams" data-type="multi_static_select">',
+        '<option value="support">Support</option>',
+        '<option value="leadership" selected>Leadership</option>',
+        '</select>',
+      ].join(''),
     );
     expect(html).toMatch(/<select id="in-V2-people" multiple[^>]*>.*<option value="U0ONCALL01" selected>Ada Lovelace</);
     expect(stateValue(element, ['support', 'leadership'])).toEqual({

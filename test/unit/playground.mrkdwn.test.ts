@@ -35,8 +35,9 @@ describe('mrkdwn', () => {
   });
 
   it('shows user, channel and user-group mentions as names', () => {
+    const mention = (kind: string, name: string) => `<span class="mention mention-${kind}">${name}</span>`;
     expect(md('<@U0ONCALL01> in <#C0INCIDENTS> paged <!subteam^S0LEVEL1>')).toBe(
-      '<span class="mention mention-user">@Ada Lovelace</span> in <span class="mention mention-channel">#incidents</span> paged <span class="mention mention-usergroup">@oncall-auth</span>',
+      `${mention('user', '@Ada Lovelace')} in ${mention('channel', '#incidents')} paged ${mention('usergroup', '@oncall-auth')}`,
     );
     expect(md('<@U0UNKNOWN9|someone>')).toContain('@someone');
     expect(md('<#C0OTHER000|elsewhere>')).toContain('#elsewhere');

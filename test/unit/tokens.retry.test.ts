@@ -2,23 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { envFields } from '../../src/config/fields.js';
 import { tokenProviderSchema } from '../../src/config/tokens.js';
-import { backoffDelay, lockBudget } from '../../src/tokens/index.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
+import { lockBudget } from '../../src/tokens/index.js';
 import { retryAfterMs, withRetries } from '../../src/tokens/retry.js';
 
 const policy = { initial: 1_000, factor: 2, max: 30_000, jitter: false };
 
 describe('backoff', () => {
   it('doubles from the first wait up to the longest', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffDelay(retry, policy))).toEqual([
+    expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffDelay(policy, retry - 1))).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
     ]);
   });
 
   it('draws a jittered wait between half and all of it', () => {
     const jittered = { ...policy, jitter: true };
-    expect(backoffDelay(3, jittered, () => 0)).toBe(2_000);
-    expect(backoffDelay(3, jittered, () => 0.5)).toBe(3_000);
-    expect(backoffDelay(3, jittered, () => 1)).toBe(4_000);
+    expect(backoffDelay(jittered, 2, () => 0)).toBe(2_000);
+    expect(backoffDelay(jittered, 2, () => 0.5)).toBe(3_000);
+    expect(backoffDelay(jittered, 2, () => 1)).toBe(4_000);
   });
 
   it('retries only what a retry can fix, at most `retries` times', async () => {

@@ -265,10 +265,12 @@ export async function click(deps: InboundDeps, o: ClickOptions): Promise<Inbound
   if (o.blockId !== undefined) buttons = buttons.filter((b) => b.block_id === o.blockId);
   if (buttons.length > 1 && o.value !== undefined) buttons = buttons.filter((b) => b.element.value === o.value);
   const [button] = buttons;
-  if (!button)
-    throw new Error(
-      `click: message ${o.ts} in ${channel.id} has no button "${o.actionId}"${o.blockId ? ` in block ${o.blockId}` : ''} (buttons: ${buttonIds(blocks).join(', ') || 'none'})`,
-    );
+  if (!button) {
+    const where = `message ${o.ts} in ${channel.id}`;
+    const inBlock = o.blockId ? ` in block ${o.blockId}` : '';
+    const present = buttonIds(blocks).join(', ') || 'none';
+    throw new Error(`click: ${where} has no button "${o.actionId}"${inBlock} (buttons: ${present})`);
+  }
   if (buttons.length > 1)
     throw new Error(`click: ${buttons.length} buttons "${o.actionId}" in message ${o.ts}; pass blockId or value`);
   const { element } = button;

@@ -108,6 +108,7 @@ export function apiFile(
 ): Record<string, unknown> {
   const url = fileUrl(baseUrl, file);
   const channels = file.channels ?? [];
+  const owner = file.user ?? workspace.bot.user_id;
   return {
     id: file.id,
     created: file.created,
@@ -129,7 +130,7 @@ export function apiFile(
     display_as_bot: false,
     url_private: url,
     url_private_download: `${url}?download=1`,
-    permalink: `https://${workspace.team.domain}.slack.com/files/${file.user ?? workspace.bot.user_id}/${file.id}/${encodeURIComponent(file.name)}`,
+    permalink: `https://${workspace.team.domain}.slack.com/files/${owner}/${file.id}/${encodeURIComponent(file.name)}`,
     channels: channels.filter((c) => c.startsWith('C')),
     groups: channels.filter((c) => c.startsWith('G')),
     ims: channels.filter((c) => c.startsWith('D')),

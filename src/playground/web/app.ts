@@ -190,9 +190,8 @@ async function moveClock(minutes: number): Promise<void> {
   const clock = await page.act(() => post<ClockState>('/playground/clock', { minutes }));
   if (!clock) return;
   page.clock = clock;
-  toast(
-    `The bot's clock moved ${minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`} forward; ${clock.ran ?? 0} due item${clock.ran === 1 ? '' : 's'} ran.`,
-  );
+  const moved = minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`;
+  toast(`The bot's clock moved ${moved} forward; ${clock.ran ?? 0} due item${clock.ran === 1 ? '' : 's'} ran.`);
   render();
 }
 

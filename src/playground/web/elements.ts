@@ -86,7 +86,8 @@ export function renderElement(element: unknown, blockId: string, ctx: RenderCont
       const style = e.style === 'primary' || e.style === 'danger' ? ` bk-${e.style}` : '';
       const url = asString(e.url) ? safeUrl(String(e.url)) : undefined;
       const title = asString(e.accessibility_label) ? ` title="${escapeHtml(String(e.accessibility_label))}"` : '';
-      return `<button type="button" class="bk-button${style}"${dataAttrs({ kind: 'button', ...ids })}${url ? ` data-url="${url}"` : ''}${title}>${textHtml(e.text)}</button>`;
+      const attrs = `${dataAttrs({ kind: 'button', ...ids })}${url ? ` data-url="${url}"` : ''}${title}`;
+      return `<button type="button" class="bk-button${style}"${attrs}>${textHtml(e.text)}</button>`;
     }
     case 'static_select':
     case 'external_select':
@@ -101,16 +102,17 @@ export function renderElement(element: unknown, blockId: string, ctx: RenderCont
         asString(e.initial_user) ??
         asString(e.initial_conversation) ??
         asString(e.initial_channel);
-      return `<select class="bk-select" aria-label="${escapeHtml(placeholder)}"${dataAttrs({ kind: 'select', type, ...ids })}>${selectOptions(source, placeholder, initial)}</select>`;
+      const attrs = `aria-label="${escapeHtml(placeholder)}"${dataAttrs({ kind: 'select', type, ...ids })}`;
+      return `<select class="bk-select" ${attrs}>${selectOptions(source, placeholder, initial)}</select>`;
     }
     case 'overflow': {
-      const items = optionsOf(e)
-        .map(
-          (o) =>
-            `<button type="button" role="menuitem"${dataAttrs({ kind: 'overflow', ...ids, value: o.value })}>${plainText(o.text)}</button>`,
-        )
-        .join('');
-      return `<span class="bk-overflow"><button type="button" class="bk-button bk-overflow-toggle" aria-haspopup="menu" aria-expanded="false" aria-label="More actions"${dataAttrs({ kind: 'overflow-toggle' })}>⋯</button><span class="bk-menu" role="menu" hidden>${items}</span></span>`;
+      const item = (o: Option) =>
+        `<button type="button" role="menuitem"${dataAttrs({ kind: 'overflow', ...ids, value: o.value })}>${plainText(o.text)}</button>`;
+      const toggleAttrs = 'aria-haspopup="menu" aria-expanded="false" aria-label="More actions"';
+      const toggleData = dataAttrs({ kind: 'overflow-toggle' });
+      const toggle = `<button type="button" class="bk-button bk-overflow-toggle" ${toggleAttrs}${toggleData}>⋯</button>`;
+      const menu = `<span class="bk-menu" role="menu" hidden>${optionsOf(e).map(item).join('')}</span>`;
+      return `<span class="bk-overflow">${toggle}${menu}</span>`;
     }
     case 'image': {
       const src = safeUrl(asString(e.image_url) ?? '');

@@ -26,7 +26,9 @@ function files(list: FileRef[] | undefined): string {
   if (!list?.length) return '';
   const links = list.map((f) => {
     const href = `/emulator/files/${encodeURIComponent(f.id)}/${encodeURIComponent(f.name)}`;
-    return `<a class="msg-file" href="${escapeHtml(href)}" download="${escapeHtml(f.name)}"><span aria-hidden="true">📄</span> ${escapeHtml(f.title || f.name)} <span class="msg-file-size">${Math.max(1, Math.round(f.size / 1024))} KB</span></a>`;
+    const size = `<span class="msg-file-size">${Math.max(1, Math.round(f.size / 1024))} KB</span>`;
+    const label = `<span aria-hidden="true">📄</span> ${escapeHtml(f.title || f.name)} ${size}`;
+    return `<a class="msg-file" href="${escapeHtml(href)}" download="${escapeHtml(f.name)}">${label}</a>`;
   });
   return `<div class="msg-files">${links.join('')}</div>`;
 }
@@ -43,13 +45,15 @@ function author(id: string, ctx: RenderContext, isBot: boolean): string {
 export function renderMessage(m: Message, ctx: RenderContext, shown: Shown = {}): string {
   const edited = m.edited ? ' <span class="msg-edited">(edited)</span>' : '';
   const broadcast = m.subtype === 'thread_broadcast' ? '<div class="msg-note">replied to a thread</div>' : '';
+  const openThread = dataAttrs({ kind: 'open-thread', ts: m.ts });
+  const replyCount = `${m.reply_count} ${m.reply_count === 1 ? 'reply' : 'replies'}`;
   const replies =
     !shown.inThread && m.reply_count
-      ? `<button type="button" class="msg-replies"${dataAttrs({ kind: 'open-thread', ts: m.ts })}>${m.reply_count} ${m.reply_count === 1 ? 'reply' : 'replies'}</button>`
+      ? `<button type="button" class="msg-replies"${openThread}>${replyCount}</button>`
       : '';
   const reply =
     !shown.inThread && !m.reply_count && m.thread_ts === undefined
-      ? `<button type="button" class="msg-reply-link" aria-label="Reply in thread"${dataAttrs({ kind: 'open-thread', ts: m.ts })}>Reply</button>`
+      ? `<button type="button" class="msg-reply-link" aria-label="Reply in thread"${openThread}>Reply</button>`
       : '';
   return (
     `<article class="msg"${dataAttrs({ ts: m.ts, channel: m.channel })}>` +

@@ -31,8 +31,10 @@ function inputControl(element: Json, id: string, ctx: RenderContext): string {
         ? `<textarea id="${id}" rows="3"${ph}${max}${ids}>${escapeHtml(initial)}</textarea>`
         : `<input id="${id}" type="text" value="${escapeHtml(initial)}"${ph}${max}${ids}>`;
     }
-    case 'number_input':
-      return `<input id="${id}" type="number" step="${element.is_decimal_allowed ? 'any' : '1'}" value="${escapeHtml(initial)}"${ph}${ids}>`;
+    case 'number_input': {
+      const step = element.is_decimal_allowed ? 'any' : '1';
+      return `<input id="${id}" type="number" step="${step}" value="${escapeHtml(initial)}"${ph}${ids}>`;
+    }
     case 'email_text_input':
       return `<input id="${id}" type="email" value="${escapeHtml(initial)}"${ph}${ids}>`;
     case 'url_text_input':
@@ -73,10 +75,11 @@ function inputControl(element: Json, id: string, ctx: RenderContext): string {
       const chosen = new Set(
         [...asArray(element.initial_options), element.initial_option].map((o) => asString(asObject(o)?.value)),
       );
-      const boxes = optionsOf(element).map(
-        (o) =>
-          `<label class="bk-choice"><input type="${input}" name="${id}" value="${escapeHtml(o.value)}"${chosen.has(o.value) ? ' checked' : ''}> ${plainText(o.text)}</label>`,
-      );
+      const boxes = optionsOf(element).map((o) => {
+        const checked = chosen.has(o.value) ? ' checked' : '';
+        const box = `<input type="${input}" name="${id}" value="${escapeHtml(o.value)}"${checked}>`;
+        return `<label class="bk-choice">${box} ${plainText(o.text)}</label>`;
+      });
       return `<div id="${id}" role="group"${ids}>${boxes.join('')}</div>`;
     }
     default:
@@ -91,7 +94,9 @@ function inputBlock(viewId: string, block: Json, error: string | undefined, ctx:
   const optional = block.optional === true ? ' <span class="bk-optional">(optional)</span>' : '';
   const hint = block.hint ? `<p class="bk-hint">${renderText(block.hint, ctx)}</p>` : '';
   const problem = error ? `<p class="bk-error" role="alert">${escapeHtml(error)}</p>` : '';
-  return `<div class="bk-block bk-input"${dataAttrs({ 'block-id': blockId, optional: block.optional === true ? 'true' : undefined })}><label for="${id}">${plainText(textOf(block.label))}${optional}</label>${inputControl(element, id, ctx)}${hint}${problem}</div>`;
+  const attrs = dataAttrs({ 'block-id': blockId, optional: block.optional === true ? 'true' : undefined });
+  const label = `<label for="${id}">${plainText(textOf(block.label))}${optional}</label>`;
+  return `<div class="bk-block bk-input"${attrs}>${label}${inputControl(element, id, ctx)}${hint}${problem}</div>`;
 }
 
 /** The modal as a dialog holding a form; the page wires submit and close. */
@@ -107,11 +112,14 @@ export function renderView(screen: ViewOnScreen, ctx: RenderContext): string {
   const submit = view.submit
     ? `<button type="submit" class="bk-button bk-primary">${plainText(textOf(view.submit))}</button>`
     : '';
+  const closeLabel = plainText(textOf(view.close) || 'Cancel');
+  const close = `<button type="button" class="bk-button"${dataAttrs({ kind: 'view-close' })}>${closeLabel}</button>`;
   return (
-    `<div class="modal" role="dialog" aria-modal="true" aria-labelledby="${titleId}"><form class="modal-form"${dataAttrs({ 'view-id': id })}>` +
+    `<div class="modal" role="dialog" aria-modal="true" aria-labelledby="${titleId}">` +
+    `<form class="modal-form"${dataAttrs({ 'view-id': id })}>` +
     `<header class="modal-head"><h2 id="${titleId}">${plainText(textOf(view.title))}</h2></header>` +
     `<div class="modal-body">${general}${body.join('')}</div>` +
-    `<footer class="modal-foot"><button type="button" class="bk-button"${dataAttrs({ kind: 'view-close' })}>${plainText(textOf(view.close) || 'Cancel')}</button>${submit}</footer>` +
+    `<footer class="modal-foot">${close}${submit}</footer>` +
     '</form></div>'
   );
 }

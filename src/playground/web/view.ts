@@ -27,16 +27,21 @@ export const byTs = (a: { ts: string }, b: { ts: string }) =>
 
 /** Channels in the sidebar: the shared ones, then the acting user's DM with the bot. */
 export function sidebarHtml(workspace: Workspace, user: string, current: string | undefined): string {
-  const link = (c: Channel, label: string, prefix: string) =>
-    `<li><a href="#${escapeHtml(c.id)}"${dataAttrs({ kind: 'channel', channel: c.id })}${c.id === current ? ' aria-current="page"' : ''}><span class="chan-prefix" aria-hidden="true">${prefix}</span>${escapeHtml(label)}</a></li>`;
+  const link = (c: Channel, label: string, prefix: string) => {
+    const attrs = `${dataAttrs({ kind: 'channel', channel: c.id })}${c.id === current ? ' aria-current="page"' : ''}`;
+    const text = `<span class="chan-prefix" aria-hidden="true">${prefix}</span>${escapeHtml(label)}`;
+    return `<li><a href="#${escapeHtml(c.id)}"${attrs}>${text}</a></li>`;
+  };
   const shared = workspace.channels.filter(
     (c) => (c.kind === 'public' || (c.kind === 'private' && c.members.includes(user))) && !c.is_archived,
   );
   const dms = workspace.channels.filter((c) => c.kind === 'im' && c.im_user === user);
   const bot = workspace.users.find((u) => u.id === workspace.bot.user_id)?.name ?? 'incident-bot';
+  const list = (title: string, items: string) =>
+    `<h2 class="side-title">${title}</h2><ul class="side-list">${items}</ul>`;
   return (
-    `<h2 class="side-title">Channels</h2><ul class="side-list">${shared.map((c) => link(c, c.name, c.kind === 'private' ? '🔒' : '#')).join('')}</ul>` +
-    `<h2 class="side-title">Direct messages</h2><ul class="side-list">${dms.map((c) => link(c, bot, '●')).join('') || '<li class="side-empty">none yet</li>'}</ul>`
+    list('Channels', shared.map((c) => link(c, c.name, c.kind === 'private' ? '🔒' : '#')).join('')) +
+    list('Direct messages', dms.map((c) => link(c, bot, '●')).join('') || '<li class="side-empty">none yet</li>')
   );
 }
 

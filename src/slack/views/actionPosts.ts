@@ -1,5 +1,5 @@
 import type { ThreadPost } from '../../app/ports.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import { type SlackMessage, actions, button, context, mention, section, slackDate, userText } from './blocks.js';
 
 type ActionPost = Extract<
@@ -14,6 +14,8 @@ const CHILD: Record<Extract<ActionPost, { kind: 'action-interrupted' }>['child']
   unknown: 'Whether its process still runs is not known; check the target.',
   'never-started': 'it was approved, but the bot stopped before starting it, so nothing ran.',
 };
+
+const VERDICT = { approved: ':white_check_mark: Approved', denied: ':no_entry: Denied' } as const;
 
 const code = (text: string, max: number) => `\`\`\`${userText(text, max).replace(/```/g, "'''")}\`\`\``;
 
@@ -31,22 +33,20 @@ export function actionMessage(post: ActionPost): SlackMessage {
             ? ':hourglass: The request expired; nobody approved it.'
             : decided.state === 'cancelled'
               ? ':heavy_multiplication_x: Cancelled: the incident was resolved before anyone approved it.'
-              : `${decided.state === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} ` +
-                `by ${mention(decided.by ?? 'system')}.`;
+              : `${VERDICT[decided.state]} by ${mention(decided.by ?? 'system')}.`;
         return {
           text: `${userText(post.title, 150)}: ${decided.state}`,
           blocks: [section(header), section(plan), context(verdict)],
         };
       }
       const who = post.approvers.length ? post.approvers.map(mention).join(', ') : 'someone allowed to run it';
+      const expires = `Expires ${slackDate(post.expiresAt, '{time}')}.`;
       return {
         text: `Approval needed: ${userText(post.title, 150)}`,
         blocks: [
           section(header),
           section(plan),
-          context(
-            `Needs a second person: ${who}. Expires ${slackDate(post.expiresAt, '{time}')}. The requester cannot approve their own request.`,
-          ),
+          context(`Needs a second person: ${who}. ${expires} The requester cannot approve their own request.`),
           actions(`action.approval.${post.runId}`, [
             button('Approve', `action.approve.${post.runId}`, `${post.incidentId}:${post.runId}`, {
               style: 'primary',
@@ -72,18 +72,12 @@ export function actionMessage(post: ActionPost): SlackMessage {
     case 'action-finished': {
       const icon = post.outcome === 'succeeded' ? ':white_check_mark:' : post.outcome === 'dry_run' ? ':memo:' : ':x:';
       const verb = post.outcome === 'dry_run' ? 'dry run finished: nothing ran' : post.outcome.replace('_', ' ');
-      const missed = post.targetMs !== undefined && post.outcome !== 'dry_run' && post.durationMs > post.targetMs;
-      const target =
-        post.targetMs === undefined
-          ? ''
-          : missed
-            ? ` :warning: *Missed the ${formatDuration(post.targetMs)} time-to-rollback target* by ${formatDuration(post.durationMs - post.targetMs)}.`
-            : ` Within its ${formatDuration(post.targetMs)} target.`;
+      const error = post.error ? `\n${userText(post.error, 500)}` : '';
       return {
         text: `${userText(post.title, 150)}: ${verb}`,
         blocks: [
           section(
-            `${icon} *${userText(post.title, 150)}* ${verb} after ${formatDuration(post.durationMs)}.${target}${post.error ? `\n${userText(post.error, 500)}` : ''}`,
+            `${icon} *${userText(post.title, 150)}* ${verb} after ${formatDuration(post.durationMs)}.${targetNote(post)}${error}`,
           ),
           ...(post.output ? [section(code(post.output, 2_800))] : []),
           ...(post.recordingDelayed
@@ -99,7 +93,7 @@ export function actionMessage(post: ActionPost): SlackMessage {
     }
     case 'action-interrupted':
       return {
-        text: `${post.title}: interrupted`,
+        text: `${userText(post.title, 150)}: interrupted`,
         blocks: [
           section(
             `:warning: *${userText(post.title, 150)}* (asked for by ${mention(post.requester)}) was interrupted: ` +
@@ -111,4 +105,13 @@ export function actionMessage(post: ActionPost): SlackMessage {
         ],
       };
   }
+}
+
+/** How the run compares with its time-to-rollback target, if it has one (a dry run cannot miss it). */
+function targetNote(post: Extract<ActionPost, { kind: 'action-finished' }>): string {
+  if (post.targetMs === undefined) return '';
+  const target = formatDuration(post.targetMs);
+  if (post.outcome === 'dry_run' || post.durationMs <= post.targetMs) return ` Within its ${target} target.`;
+  const over = formatDuration(post.durationMs - post.targetMs);
+  return ` :warning: *Missed the ${target} time-to-rollback target* by ${over}.`;
 }

@@ -31,12 +31,11 @@ function joinedMessage(post: Extract<ThreadPost, { kind: 'alerts-joined' }>): Sl
 export function alertMessage(post: AlertPost): SlackMessage {
   if (post.kind === 'alerts-joined') return joinedMessage(post);
   if (post.kind === 'alert-resolved') {
+    const stillOpen = post.incidentOpen ? ' The incident stays open until someone resolves it.' : '';
     return {
       text: `Alert ${userText(post.alertname, 80)} resolved`,
       blocks: [
-        section(
-          `:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${post.incidentOpen ? ' The incident stays open until someone resolves it.' : ''}`,
-        ),
+        section(`:large_green_circle: Alertmanager says \`${userText(post.alertname, 80)}\` is resolved.${stillOpen}`),
       ],
     };
   }

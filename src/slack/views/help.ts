@@ -30,10 +30,10 @@ export function helpMessage(): SlackMessage {
 }
 
 export function playbooksMessage(playbooks: readonly Playbook[]): SlackMessage {
-  const lines = playbooks.map(
-    (p) =>
-      `\`${p.id}\`${p.aliases.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : ''} — ${userText(p.title, 80)} · ${p.severity}`,
-  );
+  const lines = playbooks.map((p) => {
+    const aliases = p.aliases.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : '';
+    return `\`${p.id}\`${aliases} — ${userText(p.title, 80)} · ${p.severity}`;
+  });
   const chunks: string[] = [];
   let current = '';
   for (const line of lines) {

@@ -1,6 +1,7 @@
 import type { Button } from '@slack/types';
-import type { IncidentSnapshot } from '../../app/ports.js';
-import { formatDuration } from '../../config/duration.js';
+import type { IncidentSnapshot, RollbackView } from '../../app/ports.js';
+import { formatDuration } from '../../domain/duration.js';
+import type { DeadlineView } from '../../domain/deadlines.js';
 import type { IncidentStatus } from '../../domain/incident.js';
 import { severityLabel } from '../../domain/severity.js';
 import { type StepStatus, progress, runnerOf } from '../../domain/steps.js';
@@ -55,6 +56,9 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
   const { incident, steps } = snapshot;
   const resolved = incident.status === 'resolved';
   const { finished, total } = progress(steps);
+  const { source } = incident.playbook;
+  const levelOf = snapshot.levelCount ? ` of ${snapshot.levelCount}` : '';
+  const levelName = snapshot.levelName ? ` · ${userText(snapshot.levelName, 80)}` : '';
   const blocks: Blocks = [
     header(`${resolved ? '✅' : ''}${incident.key} · ${incident.title}`),
     {
@@ -62,10 +66,7 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
       fields: [
         { type: 'mrkdwn', text: `*Severity*\n${SEVERITY_ICON[incident.severity]} ${severityLabel(incident.severity)}` },
         { type: 'mrkdwn', text: `*Status*\n${STATUS[incident.status]}` },
-        {
-          type: 'mrkdwn',
-          text: `*Escalation*\nLevel ${incident.escalationLevel}${snapshot.levelCount ? ` of ${snapshot.levelCount}` : ''}${snapshot.levelName ? ` · ${userText(snapshot.levelName, 80)}` : ''}`,
-        },
+        { type: 'mrkdwn', text: `*Escalation*\nLevel ${incident.escalationLevel}${levelOf}${levelName}` },
         { type: 'mrkdwn', text: `*Commander*\n${mention(incident.commander)}` },
         { type: 'mrkdwn', text: `*Opened*\n${slackDate(incident.openedAt)} by ${mention(incident.openedBy)}` },
         {
@@ -81,7 +82,7 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
       ],
     },
     context(
-      `Playbook \`${incident.playbookId}\` · source: document ${incident.playbook.source.document}, ${userText(incident.playbook.source.section, 200)}`,
+      `Playbook \`${incident.playbookId}\` · source: document ${source.document}, ${userText(source.section, 200)}`,
     ),
     divider(),
     ...stepBlocks(snapshot, LIMITS.messageBlocks - RESERVED_BLOCKS),
@@ -163,10 +164,11 @@ function stepButtons(snapshot: IncidentSnapshot, s: StepStatus): Button[] {
 function deadlineBlocks(snapshot: IncidentSnapshot): Blocks {
   if (!snapshot.deadlines?.length) return [];
   const icon = { pending: ':alarm_clock:', met: ':white_check_mark:', missed: ':x:' } as const;
-  const lines = snapshot.deadlines.map(
-    (d) =>
-      `${icon[d.state]} *${userText(d.title, 80)}* — ${d.state === 'pending' ? `due ${slackDate(d.dueAt, '{time}')}` : `${d.state} ${d.at ? slackDate(d.at, '{time}') : ''}`}`,
-  );
+  const standing = (d: DeadlineView) =>
+    d.state === 'pending'
+      ? `due ${slackDate(d.dueAt, '{time}')}`
+      : `${d.state} ${d.at ? slackDate(d.at, '{time}') : ''}`;
+  const lines = snapshot.deadlines.map((d) => `${icon[d.state]} *${userText(d.title, 80)}* — ${standing(d)}`);
   return [section(`*Deadlines*\n${lines.join('\n')}`)];
 }
 
@@ -177,12 +179,21 @@ function rollbackBlocks(snapshot: IncidentSnapshot): Blocks {
       style: 'danger',
       confirm: {
         title: `Run "${r.title}"?`,
-        text: `${snapshot.dryRun ? '*Dry run:* nothing will change. ' : ''}Runs \`${userText(r.description, 200)}\`${r.target ? ` on ${userText(r.target, 60)}` : ''}.${r.targetTimeMs ? ` Target: done within ${formatDuration(r.targetTimeMs)}.` : ''}${r.approval ? ' Needs a second person to approve.' : ''}`,
+        text: rollbackConfirmation(r, snapshot.dryRun),
         confirm: r.approval ? 'Request approval' : 'Run it',
       },
     }),
   );
   return [section(`*Rollback*${snapshot.dryRun ? ' (dry run)' : ''}`), actions('incident.rollback', buttons)];
+}
+
+/** What the confirmation dialog of a rollback button says it will do. */
+function rollbackConfirmation(r: RollbackView, dryRun: boolean | undefined): string {
+  const dry = dryRun ? '*Dry run:* nothing will change. ' : '';
+  const on = r.target ? ` on ${userText(r.target, 60)}` : '';
+  const target = r.targetTimeMs ? ` Target: done within ${formatDuration(r.targetTimeMs)}.` : '';
+  const approval = r.approval ? ' Needs a second person to approve.' : '';
+  return `${dry}Runs \`${userText(r.description, 200)}\`${on}.${target}${approval}`;
 }
 
 function barButtons(snapshot: IncidentSnapshot): Button[] {

@@ -4,20 +4,36 @@ import { type SlackMessage, actions, button, context, mention, section, slackDat
 import { helpMessage, playbooksMessage } from './help.js';
 import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';
-import { formatDuration } from '../../config/duration.js';
-import type { TokenView } from '../../app/replies.js';
+import { formatDuration } from '../../domain/duration.js';
+import { tokenStatusMessage } from './tokenPosts.js';
+
+type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
+
+/** A rollback in the list: its title, what it runs, where, how fast it should be and whether it needs approval. */
+function rollbackText(a: RollbackAction): string {
+  const dry = a.dryRun ? ' _(dry run)_' : '';
+  const on = a.target ? ` on ${userText(a.target, 100)}` : '';
+  const target = a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : '';
+  return `*${userText(a.title, 150)}*${dry}\n\`${userText(a.plan, 300)}\`${on}${target}${a.approval ? ' · needs approval' : ''}`;
+}
+
+/** What the confirmation dialog of a rollback says it will do. */
+function rollbackConfirmation(a: RollbackAction): string {
+  const dry = a.dryRun ? 'Dry run: nothing will change. ' : '';
+  const target = a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : '';
+  const on = a.target ? ` on ${userText(a.target, 60)}` : '';
+  return `${dry}Runs \`${userText(a.plan, 200)}\`${on}.${target}`;
+}
 
 function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMessage {
   const blocks = reply.actions.slice(0, 20).flatMap((a) => [
-    section(
-      `*${userText(a.title, 150)}*${a.dryRun ? ' _(dry run)_' : ''}\n\`${userText(a.plan, 300)}\`${a.target ? ` on ${userText(a.target, 100)}` : ''}${a.targetTimeMs ? ` · target ${formatDuration(a.targetTimeMs)}` : ''}${a.approval ? ' · needs approval' : ''}`,
-    ),
+    section(rollbackText(a)),
     actions(`rollback.${a.name}`, [
       button(a.approval ? 'Request approval' : 'Run', `action.request.${a.name}`, `${reply.incident.id}:${a.name}`, {
         style: 'danger',
         confirm: {
           title: `Run "${a.title}"?`,
-          text: `${a.dryRun ? 'Dry run: nothing will change. ' : ''}Runs \`${userText(a.plan, 200)}\`${a.target ? ` on ${userText(a.target, 60)}` : ''}.${a.targetTimeMs ? ` Target: within ${formatDuration(a.targetTimeMs)}.` : ''}`,
+          text: rollbackConfirmation(a),
           confirm: a.approval ? 'Request approval' : 'Run it',
         },
       }),
@@ -27,20 +43,6 @@ function rollbacksMessage(reply: Extract<Reply, { kind: 'rollbacks' }>): SlackMe
     text: `Rollbacks for ${reply.incident.key}`,
     blocks: [section(`*Actions for ${reply.incident.key}*`), ...blocks],
   };
-}
-
-function tokensMessage(tokens: TokenView[]): SlackMessage {
-  const icon: Record<string, string> = {
-    valid: ':large_green_circle:',
-    expiring: ':large_yellow_circle:',
-    expired: ':red_circle:',
-    missing: ':white_circle:',
-  };
-  const lines = tokens.map(
-    (t) =>
-      `${icon[t.status] ?? ''} *${userText(t.title, 80)}* \`${userText(t.provider, 40)}\` — ${t.status}${t.expiresAt ? `, valid until ${slackDate(t.expiresAt, '{time}')}` : ''}${t.ageMs !== undefined ? `, ${formatDuration(t.ageMs)} old` : ''}${t.lastRefreshAt ? `, last refresh ${slackDate(t.lastRefreshAt, '{time}')}` : ''}${t.lastError ? `\n      last error: ${userText(t.lastError, 300)}` : ''} · cache ${t.cacheHits} hits / ${t.cacheMisses} misses`,
-  );
-  return { text: 'Token status', blocks: [section(`*Tokens*\n${lines.join('\n')}`)] };
 }
 
 /** A use case's reply, as the ephemeral message the person who asked sees. */
@@ -55,12 +57,11 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'list': {
       if (reply.incidents.length === 0)
         return { text: 'No open incidents.', blocks: [section(':white_check_mark: No open incidents.')] };
-      const lines = reply.incidents
-        .slice(0, 40)
-        .map(
-          (i) =>
-            `*${i.key}* ${userText(i.title, 80)} · ${severityLabel(i.severity)} · ${i.status} · ${mention(i.commander)}${i.channelId ? ` · <#${i.channelId}>` : ''} · opened ${slackDate(i.openedAt)}`,
-        );
+      const lines = reply.incidents.slice(0, 40).map((i) => {
+        const channel = i.channelId ? ` · <#${i.channelId}>` : '';
+        const standing = `${severityLabel(i.severity)} · ${i.status} · ${mention(i.commander)}${channel}`;
+        return `*${i.key}* ${userText(i.title, 80)} · ${standing} · opened ${slackDate(i.openedAt)}`;
+      });
       return {
         text: `${reply.incidents.length} open incidents`,
         blocks: [
@@ -77,6 +78,6 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'health':
       return checkMessage({ kind: 'check-results', target: reply.target, results: reply.results });
     case 'tokens':
-      return tokensMessage(reply.tokens);
+      return tokenStatusMessage(reply.tokens);
   }
 }

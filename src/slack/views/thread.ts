@@ -2,6 +2,7 @@ import type { ThreadPost } from '../../app/ports.js';
 import { actionMessage } from './actionPosts.js';
 import { alertMessage } from './alertPosts.js';
 import { checkMessage } from './checkPosts.js';
+import { tokenMessage } from './tokenPosts.js';
 import { type SlackMessage, actions, button, context, mention, section, userText } from './blocks.js';
 
 /** What the bot says in an incident's thread. */
@@ -14,27 +15,32 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       };
     case 'status':
       return { text: post.text, blocks: [context(`${mention(post.actor)} ${post.text}`)] };
-    case 'step-not-configured':
+    case 'step-not-configured': {
+      const asked = `${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*)`;
+      const runner = `the ${post.runner} \`${userText(post.name, 60)}\``;
       return {
         text: `Step ${post.step}: ${post.runner} ${userText(post.name, 60)} is not configured`,
         blocks: [
           section(
-            `:information_source: ${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*): the ${post.runner} \`${userText(post.name, 60)}\` is not configured in this bot yet, so nothing ran. The request is in the timeline.`,
+            `:information_source: ${asked}: ${runner} is not configured in this bot yet, so nothing ran. The request is in the timeline.`,
           ),
         ],
       };
-    case 'resolved':
+    }
+    case 'resolved': {
+      const summary = post.summary ? `: ${userText(post.summary, 500)}` : '.';
       return {
         text: `${post.key} is resolved`,
         blocks: [
           section(
-            `:white_check_mark: ${mention(post.actor)} resolved ${post.key}${post.summary ? `: ${userText(post.summary, 500)}` : '.'} The report is ready when you are.`,
+            `:white_check_mark: ${mention(post.actor)} resolved ${post.key}${summary} The report is ready when you are.`,
           ),
           actions('incident.resolved', [
             button('Post the incident report', 'incident.report', String(post.incidentId), { style: 'primary' }),
           ]),
         ],
       };
+    }
     case 'text':
       return { text: post.text, blocks: [section(post.text)] };
     case 'action-approval':
@@ -44,9 +50,10 @@ export function threadMessage(post: ThreadPost): SlackMessage {
       return actionMessage(post);
     case 'check-running':
     case 'check-results':
+      return checkMessage(post);
     case 'token-refreshed':
     case 'token-alert':
-      return checkMessage(post);
+      return tokenMessage(post);
     case 'alert-firing':
     case 'alert-resolved':
     case 'alerts-joined':

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../domain/duration.js';
 import type { Incident } from '../../domain/incident.js';
 import { describeEvent } from '../../domain/describe.js';
 import type { TimelineEvent } from '../../domain/timeline.js';
@@ -36,11 +36,8 @@ export function timelineMessage(
   total: number,
   pageSize: number,
 ): SlackMessage {
-  const blocks: Blocks = [
-    section(
-      `*Timeline of ${incident.key}* · ${userText(incident.title, 100)} · events ${total === 0 ? 0 : offset + 1}–${offset + events.length} of ${total}`,
-    ),
-  ];
+  const shown = `events ${total === 0 ? 0 : offset + 1}–${offset + events.length} of ${total}`;
+  const blocks: Blocks = [section(`*Timeline of ${incident.key}* · ${userText(incident.title, 100)} · ${shown}`)];
   let chunk = '';
   for (const event of events) {
     const line = timelineLine(event, incident.openedAt);
