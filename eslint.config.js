@@ -59,19 +59,6 @@ export default tseslint.config(
     },
   },
   {
-    // Being changed on other branches at the same time (action runs, the queue, durable opening): their few long lines
-    // are broken after those branches merge, and this exemption goes with them.
-    files: [
-      'src/actions/placeholders.ts',
-      'src/app/actions.ts',
-      'src/store/actionRuns.ts',
-      'src/store/work.ts',
-      'src/store/incidents.ts',
-      'test/e2e/actions.test.ts',
-    ],
-    rules: { 'max-len': ['error', { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true }] },
-  },
-  {
     // The page runs in a browser: its handlers report their own failures in the page (a toast).
     files: ['src/playground/web/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }] },

@@ -33,7 +33,9 @@ export function unknownPlaceholders(config: ActionConfig): string[] {
 
 export function unknownPlaceholderProblem(names: readonly string[]): string {
   const list = names.map((n) => `{${n}}`).join(', ');
-  return `The action uses ${list}, which ${names.length === 1 ? 'is not a placeholder' : 'are not placeholders'}; use one of ${ACTION_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')}.`;
+  const are = names.length === 1 ? 'is not a placeholder' : 'are not placeholders';
+  const known = ACTION_PLACEHOLDERS.map((n) => `{${n}}`).join(', ');
+  return `The action uses ${list}, which ${are}; use one of ${known}.`;
 }
 
 /** The value of one placeholder, refused when missing or when it holds a control character or a line break. */

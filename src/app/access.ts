@@ -129,5 +129,6 @@ export async function openRefusal(deps: AppDeps, user: string): Promise<string |
   if (count <= max) return undefined;
   deps.log.info({ user, count, max }, 'open refused: too many opens');
   const opened = `You have opened ${max} incident${max === 1 ? '' : 's'} in the last few minutes`;
-  return `${opened}, the most one person may per ${formatDuration(window)}. Add to an open one (\`/incident list\`), or ask a teammate to open this one.`;
+  const instead = 'Add to an open one (`/incident list`), or ask a teammate to open this one.';
+  return `${opened}, the most one person may per ${formatDuration(window)}. ${instead}`;
 }

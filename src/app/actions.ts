@@ -135,8 +135,9 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   if ('duplicate' in inserted) return NO_REPLY;
   if ('active' in inserted) {
     const run = inserted.active;
+    const state = run.state === 'awaiting_approval' ? 'waiting for approval' : 'running';
     return text(
-      `*${config.title}* is already ${run.state === 'awaiting_approval' ? 'waiting for approval' : 'running'} for ${incident.key} (requested by <@${run.requestedBy}>). One run at a time.`,
+      `*${config.title}* is already ${state} for ${incident.key} (requested by <@${run.requestedBy}>). One run at a time.`,
     );
   }
   const run = inserted.inserted;

@@ -179,7 +179,8 @@ export async function moveRun(
        started_at = CASE WHEN $3 = 'running' THEN $4 ELSE started_at END,
        finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'timed_out', 'dry_run', 'interrupted', 'cancelled')
          THEN $4 ELSE finished_at END,
-       output = coalesce($6, output), error = coalesce($7, error), exit_code = coalesce($8, exit_code), http_status = coalesce($9, http_status)
+       output = coalesce($6, output), error = coalesce($7, error),
+       exit_code = coalesce($8, exit_code), http_status = coalesce($9, http_status)
      WHERE id = $1 AND state = ANY($2::text[])
      RETURNING ${COLUMNS}`,
     [

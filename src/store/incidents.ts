@@ -121,7 +121,8 @@ export async function openIncident(
     if (input.requestKey && !(await claimRequest(tx, input.requestKey, input.openedAt)))
       throw new DuplicateRequestError(input.requestKey);
     const { rows } = await tx.query<IncidentRow>(
-      `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id, playbook, escalation_policy_name, escalation_policy)
+      `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id,
+                              playbook, escalation_policy_name, escalation_policy)
        VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)
        RETURNING ${COLUMNS}`,
       [

@@ -142,7 +142,8 @@ export async function completeWork(
   outcome: string,
 ): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE scheduled_work SET done_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
+    `UPDATE scheduled_work SET done_at = $3, outcome = $4, locked_by = NULL, locked_until = NULL
+      WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
     [id, worker, now, outcome],
   );
   return rowCount === 1;
@@ -228,7 +229,8 @@ export async function cancelWork(
 
 export async function pendingWork(q: Queryable, incidentId: number): Promise<Work[]> {
   const { rows } = await q.query<WorkRow>(
-    `SELECT id, kind, incident_id, due_at, payload, lane, attempts FROM scheduled_work WHERE incident_id = $1 AND done_at IS NULL ORDER BY due_at, id`,
+    `SELECT id, kind, incident_id, due_at, payload, lane, attempts FROM scheduled_work
+      WHERE incident_id = $1 AND done_at IS NULL ORDER BY due_at, id`,
     [incidentId],
   );
   return rows.map(toWork);

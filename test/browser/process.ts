@@ -23,9 +23,10 @@ export function newUserEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (
-      /^(npm_|INIT_CWD$|SLACK_|DATABASE_URL$|REDIS_URL$|DATA_DIR$|INCIDENTBOT_|PLAYBOOKS_DIR$|PORT$|METRICS_|NODE_ENV$|LOG_|VITEST|NODE_OPTIONS$)/.test(
+      /^(npm_|INIT_CWD$|SLACK_|DATABASE_URL$|REDIS_URL$|DATA_DIR$|INCIDENTBOT_|PLAYBOOKS_DIR$|PORT$|METRICS_)/.test(
         key,
-      )
+      ) ||
+      /^(NODE_ENV$|LOG_|VITEST|NODE_OPTIONS$)/.test(key)
     )
       continue;
     env[key] = value;

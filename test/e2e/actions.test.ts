@@ -112,7 +112,7 @@ describe('rollbacks from buttons', () => {
     expect(button).toContain('redis-rollback');
   });
 
-  it('runs for an allowed person: the command writes its file, the thread says started and succeeded, the timeline has it all', async () => {
+  it('runs for an allowed person: the command writes its file, the thread says started and succeeded, all in the timeline', async () => {
     const { key, channel, ts } = await h.open('redis-down allowed');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback' });
     await h.settle();

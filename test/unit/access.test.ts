@@ -47,7 +47,9 @@ describe('who may change an incident', () => {
       user: (id: string) => `@${id}`,
     };
     expect(whoMay(rule({ usergroups: ['S0SRE'] }), { key: 'INC-4', channelId: 'C0INC4' }, 'acknowledge', format)).toBe(
-      "You may not acknowledge INC-4: only the members of #C0INC4, INC-4's responders (its commander and the people its escalation pages) and @S0SRE may change it. Ask one of them to add you to #C0INC4.",
+      'You may not acknowledge INC-4: only the members of #C0INC4, ' +
+        "INC-4's responders (its commander and the people its escalation pages) and @S0SRE may change it. " +
+        'Ask one of them to add you to #C0INC4.',
     );
     expect(
       whoMay(rule({ channel_members: false, responders: false }), { key: 'INC-4', channelId: null }, 'resolve', format),

@@ -14,7 +14,9 @@ function joinedMessage(post: Extract<ThreadPost, { kind: 'alerts-joined' }>): Sl
   const more = post.names.length > 15 ? ` and ${post.names.length - 15} more names` : '';
   const folded =
     post.folded > 0 && post.cap
-      ? ` ${post.folded === total ? 'They' : `${post.folded} of them`} would have opened incidents of their own, but at most ${post.cap.max} incidents open from alerts per ${formatDuration(post.cap.windowMs)}: they are folded in here.`
+      ? ` ${post.folded === total ? 'They' : `${post.folded} of them`} would have opened incidents of their own, ` +
+        `but at most ${post.cap.max} incidents open from alerts per ${formatDuration(post.cap.windowMs)}: ` +
+        'they are folded in here.'
       : '';
   return {
     text: `${total} more alert${total === 1 ? '' : 's'} joined this incident`,

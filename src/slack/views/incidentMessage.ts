@@ -94,7 +94,8 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
       `${resolved ? 'Closed' : 'Live'} · updated to version ${incident.version} · \`/incident help\` for commands`,
     ),
   ];
-  const text = `${incident.key} ${userText(incident.title, 150)}: ${incident.status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
+  const state = `${incident.status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
+  const text = `${incident.key} ${userText(incident.title, 150)}: ${state}`;
   return { text, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 
