@@ -16,7 +16,7 @@ const MINUTE = 60 * SECOND;
  * 121 s late and not marked late, and the next level's clock had started at
  * the escalation, not the page.
  */
-describe('a replica dies holding a page', () => {
+describe('Late and not said: a replica dies holding a page', () => {
   let h: Harness;
   let clock: ManualClock;
   let doomed: RunningBot;

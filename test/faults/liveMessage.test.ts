@@ -11,7 +11,7 @@ const SECOND = 1_000;
  * after a click used to get 5 tries in 5.5 s, then never again, and the live
  * message showed the old state while the database said acknowledged.
  */
-describe('the live message converges when chat.update fails for a while', () => {
+describe('Stale live message: the live message converges when chat.update fails for a while', () => {
   let h: Harness;
   let clock: ManualClock;
   let inc: OpenedIncident;

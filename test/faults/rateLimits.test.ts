@@ -14,7 +14,7 @@ const MINUTE = 60 * SECOND;
  * pauses its whole request queue on a 429 unless told to reject; a 429 must
  * hold only the calls that need what it limits.
  */
-describe('a 429 holds only the work that needs the rate-limited method and channel', () => {
+describe('Late and not said: a 429 holds only the work that needs the rate-limited method and channel', () => {
   let h: Harness;
   let clock: ManualClock;
   let one: OpenedIncident;
