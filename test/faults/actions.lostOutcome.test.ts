@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { overrideConfig } from '../support/config.js';
-import { type Harness, startHarness } from '../support/harness.js';
 import { timelineOf } from '../support/timeline.js';
 import { until } from '../support/wait.js';
-import { PgProxy } from './support/pgProxy.js';
+import { type FaultHarness, startFaultHarness } from './support/stack.js';
 
 const ADA = 'U0ONCALL01';
 /** Says it started, then waits for the test to let it finish. */
@@ -17,15 +16,12 @@ const WAIT_FOR_GO =
   "const t = setInterval(() => { if (fs.existsSync(process.argv[2])) { clearInterval(t); console.log('rolled back'); } }, 10);";
 
 describe('Lost outcome: PostgreSQL fails while a rollback runs', () => {
-  let h: Harness;
-  let proxy: PgProxy;
+  let h: FaultHarness;
   let dir: string;
 
   beforeAll(async () => {
-    proxy = await PgProxy.start();
     dir = await mkdtemp(join(tmpdir(), 'lost-outcome-'));
-    h = await startHarness({
-      databaseUrl: proxy.url,
+    h = await startFaultHarness({
       log: silentLogger,
       config: (base) =>
         overrideConfig(base, {
@@ -41,18 +37,14 @@ describe('Lost outcome: PostgreSQL fails while a rollback runs', () => {
         }),
     });
   });
-  afterAll(async () => {
-    proxy.restore();
-    await h.stop();
-    await proxy.close();
-  });
+  afterAll(() => h.stop());
 
   it('tells the requester the rollback ran and its recording is delayed, then records its outcome when PostgreSQL is back', async () => {
     const { key, channel, ts } = await h.open('redis-down lost outcome');
     await h.slack.click({ user: ADA, channel, ts, actionId: 'action.request.redis-rollback' });
     await until(() => existsSync(join(dir, 'started')), { what: 'the rollback to start' });
 
-    proxy.cut();
+    await h.pg.cut();
     await writeFile(join(dir, 'go'), 'go');
 
     const finished = await until(
@@ -67,7 +59,7 @@ describe('Lost outcome: PostgreSQL fails while a rollback runs', () => {
     expect(told.text).toContain('recording it is delayed');
     expect(h.slack.ephemerals({ user: ADA }).some((e) => /something went wrong/i.test(e.text))).toBe(false);
 
-    proxy.restore();
+    await h.pg.restore();
     const run = await until(
       async () => {
         const { rows } = await h.db.query<{ state: string; output: string }>(

@@ -35,8 +35,6 @@ export interface HarnessOptions {
    * for credentials (test/support/secretScanner.ts), and a finding fails the file.
    */
   scanSecrets?: boolean;
-  /** The first bot reaches PostgreSQL through this URL (a proxy a fault test cuts); the test's own `db` does not. */
-  databaseUrl?: string;
 }
 
 export interface OpenedIncident {
@@ -102,11 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bots.push(bot);
     return bot;
   };
-  const first = options.botDatabase
-    ? options.botDatabase(database)
-    : options.databaseUrl
-      ? database.connectAnother(options.databaseUrl)
-      : database.db;
+  const first = options.botDatabase ? options.botDatabase(database) : database.db;
   const bot = await launch(first);
   slack.connectBot(`${bot.url}/slack/events`);
   /** Until nothing is left to do: acked work, live-message renders and due work on every replica. */
