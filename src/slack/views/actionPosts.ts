@@ -1,6 +1,15 @@
 import type { ThreadPost } from '../../app/ports.js';
 import { formatDuration } from '../../domain/duration.js';
-import { type SlackMessage, actions, button, context, mention, section, slackDate, userText } from './blocks.js';
+import {
+  type SlackMessage,
+  actions,
+  button,
+  context,
+  mention,
+  section,
+  slackDate,
+  userText,
+} from '../../blockKit/blocks.js';
 
 type ActionPost = Extract<
   ThreadPost,

@@ -1,6 +1,6 @@
 import type { ThreadPost } from '../../app/ports.js';
 import { formatDuration } from '../../config/duration.js';
-import { type SlackMessage, context, section, slackDate, userText } from './blocks.js';
+import { type SlackMessage, context, section, slackDate, userText } from '../../blockKit/blocks.js';
 
 type AlertPost = Extract<ThreadPost, { kind: 'alert-firing' | 'alert-resolved' | 'alerts-joined' }>;
 

@@ -1,6 +1,6 @@
 import type { ThreadPost } from '../../app/ports.js';
 import { formatDuration } from '../../domain/duration.js';
-import { type Blocks, LIMITS, type SlackMessage, context, mention, section, userText } from './blocks.js';
+import { type Blocks, LIMITS, type SlackMessage, context, mention, section, userText } from '../../blockKit/blocks.js';
 
 type CheckPost = Extract<ThreadPost, { kind: 'check-running' | 'check-results' }>;
 

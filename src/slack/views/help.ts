@@ -1,5 +1,5 @@
 import type { Playbook } from '../../playbooks/schema.js';
-import { type SlackMessage, context, section, userText } from './blocks.js';
+import { type SlackMessage, context, section, userText } from '../../blockKit/blocks.js';
 
 const COMMANDS = [
   ['`/incident <playbook> [summary]`', 'open an incident from a playbook, e.g. `/incident auth-401 login failing`'],

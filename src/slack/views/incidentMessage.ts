@@ -18,7 +18,7 @@ import {
   section,
   slackDate,
   userText,
-} from './blocks.js';
+} from '../../blockKit/blocks.js';
 
 const STATUS: Record<IncidentStatus, string> = {
   open: ':red_circle: Open',

@@ -1,7 +1,7 @@
 import type { View } from '@slack/types';
 import type { Incident } from '../../domain/incident.js';
 import { MAX_SUMMARY } from '../../domain/text.js';
-import { section, userText } from './blocks.js';
+import { section, userText } from '../../blockKit/blocks.js';
 
 export const RESOLVE_MODAL = 'incident.resolve';
 

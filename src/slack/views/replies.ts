@@ -1,6 +1,15 @@
 import type { Reply } from '../../app/replies.js';
 import { severityLabel } from '../../domain/severity.js';
-import { type SlackMessage, actions, button, context, mention, section, slackDate, userText } from './blocks.js';
+import {
+  type SlackMessage,
+  actions,
+  button,
+  context,
+  mention,
+  section,
+  slackDate,
+  userText,
+} from '../../blockKit/blocks.js';
 import { helpMessage, playbooksMessage } from './help.js';
 import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';

@@ -3,7 +3,7 @@ import { actionMessage } from './actionPosts.js';
 import { alertMessage } from './alertPosts.js';
 import { checkMessage } from './checkPosts.js';
 import { tokenMessage } from './tokenPosts.js';
-import { type SlackMessage, actions, button, context, mention, section, userText } from './blocks.js';
+import { type SlackMessage, actions, button, context, mention, section, userText } from '../../blockKit/blocks.js';
 
 /** What the bot says in an incident's thread. */
 export function threadMessage(post: ThreadPost): SlackMessage {

@@ -13,7 +13,7 @@ import {
   section,
   slackDate,
   userText,
-} from './blocks.js';
+} from '../../blockKit/blocks.js';
 
 export function timelineLine(event: TimelineEvent, openedAt: Date): string {
   const offset = formatDuration(Math.max(0, event.occurredAt.getTime() - openedAt.getTime()));

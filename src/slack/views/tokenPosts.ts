@@ -1,7 +1,7 @@
 import type { ThreadPost } from '../../app/ports.js';
 import type { TokenView } from '../../app/replies.js';
 import { formatDuration } from '../../domain/duration.js';
-import { type SlackMessage, context, mention, section, slackDate, userText } from './blocks.js';
+import { type SlackMessage, context, mention, section, slackDate, userText } from '../../blockKit/blocks.js';
 
 type TokenPost = Extract<ThreadPost, { kind: 'token-refreshed' | 'token-alert' }>;
 

@@ -1,5 +1,9 @@
-import type { Block, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { escapeMrkdwn, truncate } from '../../domain/text.js';
+/**
+ * The one set of Block Kit builders: pure functions (no I/O) shared by `slack/views/` and the engines' messages
+ * (`notify/messages.ts`), which may not import `slack/`. Text a person or an alert supplied goes through `userText`.
+ */
+import type { Block, Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
+import { escapeMrkdwn, truncate } from '../domain/text.js';
 
 /** Block Kit's limits (docs.slack.dev): every builder here stays within them. */
 export const LIMITS = {
@@ -24,6 +28,8 @@ export const LIMITS = {
 export type Blocks = Array<KnownBlock | Block>;
 
 export const mention = (user: string) => (user === 'system' ? 'incident-bot' : `<@${user}>`);
+export const channelLink = (channelId: string) => `<#${channelId}>`;
+export const usergroupMention = (usergroupId: string) => `<!subteam^${usergroupId}>`;
 
 /** A time rendered in each reader's own time zone, with a UTC fallback. */
 export function slackDate(date: Date, format = '{date_short_pretty} {time}'): string {
@@ -44,6 +50,16 @@ export function context(...texts: string[]): ContextBlock {
     elements: texts
       .slice(0, LIMITS.contextElements)
       .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text || ' ', LIMITS.sectionText) })),
+  };
+}
+
+/** A section of short labelled fields (two columns in Slack), e.g. a status update's four headings. */
+export function fields(...texts: string[]): SectionBlock {
+  return {
+    type: 'section',
+    fields: texts
+      .slice(0, LIMITS.sectionFields)
+      .map((text): MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text || ' ', LIMITS.fieldText) })),
   };
 }
 
