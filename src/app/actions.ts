@@ -21,7 +21,7 @@ import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { peopleOf, isAllowed } from './permissions.js';
 import { recordOnce } from './record.js';
-import { NO_REPLY, type Reply, text } from './replies.js';
+import { NO_REPLY, type Reply, actionReply, text } from './replies.js';
 
 /** The actions an incident may run: its playbook's rollbacks and its steps' actions. */
 export function actionsOf(
@@ -81,9 +81,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
       kind: 'action.refused',
       data: { action: name, reason: 'not allowed' },
     });
-    return text(
-      `You are not allowed to run *${config.title}*. Ask someone on its list (\`allowed\` in the config), or the incident commander.`,
-    );
+    return actionReply(config.title, { kind: 'not-allowed' });
   }
   const dryRun = isDryRun(deps, config);
   // The whole plan is resolved now and kept with the run: what was asked for (and approved) is what runs.
@@ -135,10 +133,8 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   if ('duplicate' in inserted) return NO_REPLY;
   if ('active' in inserted) {
     const run = inserted.active;
-    const state = run.state === 'awaiting_approval' ? 'waiting for approval' : 'running';
-    return text(
-      `*${config.title}* is already ${state} for ${incident.key} (requested by <@${run.requestedBy}>). One run at a time.`,
-    );
+    const waiting = run.state === 'awaiting_approval';
+    return actionReply(config.title, { kind: 'busy', key: incident.key, waiting, requestedBy: run.requestedBy });
   }
   const run = inserted.inserted;
   deps.metrics.timelineEvents.inc({ kind: 'action.requested' });
@@ -159,7 +155,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     });
     await setApprovalMessage(deps.db, run.id, ts);
   }
-  return text(`*${config.title}* needs a second person's approval; the request is in ${incident.key}'s thread.`);
+  return actionReply(config.title, { kind: 'awaits-approval', key: incident.key });
 }
 
 /** Approve or Deny on an approval request: by someone allowed, and never by the requester (who may deny, to cancel). */
@@ -175,21 +171,18 @@ export async function decideAction(
   const config = deps.config.actions[run.action];
   if (!config) throw badRequest(`The action ${codeSpan(run.action)} is no longer configured.`);
   const at = deps.clock.now();
-  const refuse = async (reason: string, answer: string) => {
+  const refuse = async (reason: string, answer: string | Reply) => {
     await recordOnce(deps, actor, {
       incidentId: incident.id,
       occurredAt: at,
       kind: 'action.refused',
       data: { action: run.action, runId, reason },
     });
-    return text(answer);
+    return typeof answer === 'string' ? text(answer) : answer;
   };
   const self = actor.user === run.requestedBy;
   if (incident.status === 'resolved')
-    return refuse(
-      'incident resolved',
-      `${incident.key} is resolved, so *${config.title}* will not run; its pending requests were cancelled.`,
-    );
+    return refuse('incident resolved', actionReply(config.title, { kind: 'incident-resolved', key: incident.key }));
   if (run.state !== 'awaiting_approval')
     return refuse(
       `no longer pending (${run.state})`,
@@ -205,7 +198,7 @@ export async function decideAction(
   if (decision === 'approve' && self)
     return refuse('self-approval', 'You asked for this run, so someone else must approve it.');
   if (!self && !(await isAllowed(deps, config.allowed, actor.user)))
-    return refuse('not allowed', `You are not allowed to decide on *${config.title}*.`);
+    return refuse('not allowed', actionReply(config.title, { kind: 'not-allowed-to-decide' }));
   const to = decision === 'approve' ? 'approved' : 'denied';
   const moved = await deps.db.transaction(async (tx) => {
     const moved = await moveRun(tx, runId, ['awaiting_approval'], to, { at, by: actor.user });
@@ -227,17 +220,14 @@ export async function decideAction(
     );
   }
   await showDecision(deps, incident, moved, config, to, actor.user);
-  if (decision === 'deny') return text(`You denied *${config.title}*.`);
+  if (decision === 'deny') return actionReply(config.title, { kind: 'denied' });
   return ranReply(await executeRun(deps, incident, moved, config, actor.user), config);
 }
 
 /** What the person who set a run going is told: nothing more when it was recorded, the truth when it was not. */
 function ranReply(ran: Ran | undefined, config: ActionConfig): Reply {
   if (!ran || ran.recorded === 'written') return NO_REPLY;
-  return text(
-    `*${config.title}* ran (${ran.outcome.replace('_', ' ')}). The database did not answer, so recording it is delayed: ` +
-      'the outcome is kept and written to the run and the timeline as soon as the database is back.',
-  );
+  return actionReply(config.title, { kind: 'recording-delayed', outcome: ran.outcome });
 }
 
 /**

@@ -12,13 +12,15 @@ import { NO_REPLY, type Reply, text } from './replies.js';
 export async function settle(
   deps: AppDeps,
   change: Change,
-  done: { post?: ThreadPost; reply: string; refusal: (incident: Incident) => string },
+  done: { post?: ThreadPost; reply: string | Reply; refusal: (incident: Incident) => string | Reply },
 ): Promise<Reply> {
-  if (!change.changed) return change.duplicate ? NO_REPLY : text(done.refusal(change.incident));
+  if (!change.changed) return change.duplicate ? NO_REPLY : asReply(done.refusal(change.incident));
   deps.metrics.timelineEvents.inc({ kind: change.event.kind });
   await afterChange(deps, change.incident, done.post);
-  return text(done.reply);
+  return asReply(done.reply);
 }
+
+const asReply = (reply: string | Reply): Reply => (typeof reply === 'string' ? text(reply) : reply);
 
 export async function afterChange(deps: AppDeps, incident: Incident, post?: ThreadPost): Promise<void> {
   const { channelId, messageTs } = incident;

@@ -1,5 +1,4 @@
 import { refusalOf } from '../domain/incident.js';
-import { escapeMrkdwn } from '../domain/text.js';
 import { changeStatus } from '../store/incidents.js';
 import { settle } from './changes.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
@@ -36,7 +35,7 @@ export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): 
     return change;
   });
   return settle(deps, change, {
-    post: { kind: 'status', actor: actor.user, text: `acknowledged ${incident.key}` },
+    post: { kind: 'changed', actor: actor.user, key: incident.key, change: { kind: 'acknowledged' } },
     reply: `You acknowledged ${incident.key}.`,
     refusal: (current) => refusalOf(current, 'acknowledged'),
   });
@@ -64,9 +63,10 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
   deps.wake();
   return settle(deps, change, {
     post: {
-      kind: 'status',
+      kind: 'changed',
       actor: actor.user,
-      text: `marked ${incident.key} mitigated${summary ? `: ${escapeMrkdwn(summary)}` : ''}`,
+      key: incident.key,
+      change: { kind: 'mitigated', ...(summary ? { summary } : {}) },
     },
     reply: `${incident.key} is mitigated.`,
     refusal: (current) => refusalOf(current, 'mitigated'),

@@ -24,6 +24,14 @@ export interface RollbackView {
   description: string;
 }
 
+/** What a person changed, as the thread says it (the view chooses the words). */
+export type IncidentChangeSaid =
+  | { kind: 'acknowledged' }
+  | { kind: 'mitigated'; summary?: string }
+  | { kind: 'severity'; to: string }
+  | { kind: 'escalated'; level: number; levelName?: string }
+  | { kind: 'commander'; commander: string };
+
 /**
  * Things said in an incident's thread. The Slack adapter renders each kind;
  * the use cases only say what happened.
@@ -31,7 +39,10 @@ export interface RollbackView {
 export type ThreadPost =
   | { kind: 'note'; actor: string; text: string }
   | { kind: 'step-not-configured'; actor: string; step: number; title: string; runner: string; name: string }
-  | { kind: 'status'; actor: string; text: string }
+  /** A person changed the incident (acknowledged, mitigated, severity, escalation, commander). */
+  | { kind: 'changed'; actor: string; key: string; change: IncidentChangeSaid }
+  /** A scheduled check group that opened this incident passes again; the incident stays open. */
+  | { kind: 'checks-recovered'; group: string; failedRuns: number }
   /** Resolved: said in the thread, with the offer of the incident report. */
   | { kind: 'resolved'; actor: string; key: string; incidentId: number; summary?: string }
   | { kind: 'text'; text: string; mentions?: string[] }

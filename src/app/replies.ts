@@ -28,7 +28,27 @@ export type Reply =
     }
   | { kind: 'health'; target: string; results: CheckResultView[] }
   | { kind: 'tokens'; tokens: TokenView[] }
+  /** Who commands the incident now, or already did (nothing changed). */
+  | { kind: 'commander'; commander: string; key: string; already: boolean }
+  /** A step someone moved was already in that state (`by` who put it there). */
+  | { kind: 'step-already'; step: number; key: string; state: string; by?: string }
+  /** A step asks for a check, token or action this bot has no engine for. */
+  | { kind: 'step-runner-missing'; step: number; runner: string; name: string }
+  /** What became of a request to run (or decide on) an action. */
+  | { kind: 'action'; title: string; said: ActionSaid }
   | { kind: 'none' };
+
+export type ActionSaid =
+  | { kind: 'not-allowed' }
+  | { kind: 'busy'; key: string; waiting: boolean; requestedBy: string }
+  | { kind: 'awaits-approval'; key: string }
+  | { kind: 'incident-resolved'; key: string }
+  | { kind: 'not-allowed-to-decide' }
+  | { kind: 'denied' }
+  /** It ran, but PostgreSQL did not answer: the outcome is spooled and written when it is back. */
+  | { kind: 'recording-delayed'; outcome: string };
+
+export const actionReply = (title: string, said: ActionSaid): Reply => ({ kind: 'action', title, said });
 
 export interface TokenView {
   provider: string;

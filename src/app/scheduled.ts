@@ -61,8 +61,9 @@ export async function runScheduledGroup(
   }
   if (decision.kind === 'recovered' && decision.incident.channelId && decision.incident.messageTs) {
     await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, {
-      kind: 'text',
-      text: `:large_green_circle: The scheduled checks \`${name}\` pass again after ${failedRuns(decision.after)}. ${STAYS_OPEN}`,
+      kind: 'checks-recovered',
+      group: name,
+      failedRuns: decision.after,
     });
     await deps.slack.postInThread(decision.incident.channelId, decision.incident.messageTs, {
       kind: 'check-results',
@@ -73,9 +74,6 @@ export async function runScheduledGroup(
   }
   return failing.length ? `${failing.length} failing` : 'passing';
 }
-
-const STAYS_OPEN = 'The incident stays open until someone resolves it.';
-const failedRuns = (n: number) => `${n} failed run${n === 1 ? '' : 's'}`;
 
 async function runAndRecordInto(
   deps: AppDeps,

@@ -47,8 +47,9 @@ export async function moveStep(
   });
   if (!change.changed) {
     if (change.duplicate) return NO_REPLY;
-    const by = change.status?.actor ? ` by <@${change.status.actor}>` : '';
-    return text(`Step ${step} of ${incident.key} is already ${change.status?.state ?? 'settled'}${by}.`);
+    const by = change.status?.actor;
+    const state = change.status?.state ?? 'settled';
+    return { kind: 'step-already', step, key: incident.key, state, ...(by ? { by } : {}) };
   }
   deps.metrics.timelineEvents.inc({ kind });
   await afterChange(deps, incident);
@@ -84,7 +85,5 @@ export async function requestStepRun(deps: AppDeps, target: Target, step: number
       name: runner.name,
     });
   }
-  return text(
-    `Step ${step} asks for the ${runner.kind} \`${runner.name}\`, which this bot cannot run yet; the request is in the timeline.`,
-  );
+  return { kind: 'step-runner-missing', step, runner: runner.kind, name: runner.name };
 }

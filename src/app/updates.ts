@@ -36,9 +36,10 @@ export async function setSeverity(deps: AppDeps, target: Target, severity: Sever
   deps.wake();
   return settle(deps, change, {
     post: {
-      kind: 'status',
+      kind: 'changed',
       actor: actor.user,
-      text: `changed the severity of ${incident.key} to ${severityLabel(severity)}`,
+      key: incident.key,
+      change: { kind: 'severity', to: severityLabel(severity) },
     },
     reply: `${incident.key} is now ${severityLabel(severity)}.`,
     refusal: (current) =>
@@ -92,9 +93,10 @@ export async function escalateManually(
   deps.wake();
   return settle(deps, change, {
     post: {
-      kind: 'status',
+      kind: 'changed',
       actor: actor.user,
-      text: `escalated ${incident.key} to level ${to}${name ? ` (${escapeMrkdwn(name)})` : ''}`,
+      key: incident.key,
+      change: { kind: 'escalated', level: to, ...(name ? { levelName: name } : {}) },
     },
     reply: `${incident.key} is escalated to level ${to}${name ? `: ${name}` : ''}.`,
     refusal: (current) =>
@@ -114,12 +116,12 @@ export async function setCommander(deps: AppDeps, target: Target, user: string, 
     ...requestOf(actor),
   });
   return settle(deps, change, {
-    post: { kind: 'status', actor: actor.user, text: `made <@${commander}> the commander of ${incident.key}` },
-    reply: `<@${commander}> now commands ${incident.key}.`,
+    post: { kind: 'changed', actor: actor.user, key: incident.key, change: { kind: 'commander', commander } },
+    reply: { kind: 'commander', commander, key: incident.key, already: false },
     refusal: (current) =>
       current.status === 'resolved'
         ? `${current.key} is resolved.`
-        : `<@${commander}> already commands ${current.key}.`,
+        : { kind: 'commander', commander, key: current.key, already: true },
   });
 }
 

@@ -7,6 +7,7 @@ import {
   deadlineReminder,
   pageByDirectMessage,
   pageInThread,
+  placeFailed,
   statusUpdate,
 } from '../../src/notify/messages.js';
 import { incidentMessage } from '../../src/slack/views/incidentMessage.js';
@@ -117,6 +118,19 @@ describe('text people or alerts supply never becomes a mention or a link', () =>
     );
   });
 
+  it('in changes to the incident said in its thread and in a recovered check group', () => {
+    const changed = (change: Extract<ThreadPost, { kind: 'changed' }>['change']) =>
+      threadMessage({ kind: 'changed', actor: 'U0ONCALL01', key: 'INC-7', change });
+    expectNothingLive(changed({ kind: 'mitigated', summary: HOSTILE }));
+    expectNothingLive(changed({ kind: 'escalated', level: 2, levelName: HOSTILE }));
+    expectNothingLive(threadMessage({ kind: 'checks-recovered', group: HOSTILE, failedRuns: 2 }));
+  });
+
+  it('in answers about actions and steps', () => {
+    expectNothingLive(replyMessage({ kind: 'action', title: HOSTILE, said: { kind: 'not-allowed' } }));
+    expectNothingLive(replyMessage({ kind: 'step-runner-missing', step: 1, runner: 'check', name: HOSTILE }));
+  });
+
   it('in health results and token posts', () => {
     const posts: ThreadPost[] = [
       { kind: 'check-running', actor: 'U0ONCALL01', target: HOSTILE, count: 1 },
@@ -219,5 +233,6 @@ describe('text people or alerts supply never becomes a mention or a link', () =>
     expectNothingLive(pageByDirectMessage(page));
     expectNothingLive(deadlineReminder('U0ONCALL01', HOSTILE, new Date('2026-11-23T03:00:00Z')));
     expectNothingLive(deadlineMissed('U0ONCALL01', HOSTILE, new Date('2026-11-23T03:00:00Z')));
+    expectNothingLive(placeFailed('INC-7', HOSTILE, 3));
   });
 });

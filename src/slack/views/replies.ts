@@ -10,6 +10,7 @@ import {
   slackDate,
   userText,
 } from '../../blockKit/blocks.js';
+import { answerMessage } from './answers.js';
 import { helpMessage, playbooksMessage } from './help.js';
 import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';
@@ -88,5 +89,10 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
       return checkMessage({ kind: 'check-results', target: reply.target, results: reply.results });
     case 'tokens':
       return tokenStatusMessage(reply.tokens);
+    case 'commander':
+    case 'step-already':
+    case 'step-runner-missing':
+    case 'action':
+      return answerMessage(reply);
   }
 }

@@ -1,9 +1,10 @@
 import type { ThreadPost } from '../../app/ports.js';
 import { actionMessage } from './actionPosts.js';
 import { alertMessage } from './alertPosts.js';
+import { changeMessage } from './changePosts.js';
 import { checkMessage } from './checkPosts.js';
 import { tokenMessage } from './tokenPosts.js';
-import { type SlackMessage, actions, button, context, mention, section, userText } from '../../blockKit/blocks.js';
+import { type SlackMessage, actions, button, mention, section, userText } from '../../blockKit/blocks.js';
 
 /** What the bot says in an incident's thread. */
 export function threadMessage(post: ThreadPost): SlackMessage {
@@ -13,8 +14,9 @@ export function threadMessage(post: ThreadPost): SlackMessage {
         text: `Note: ${userText(post.text, 300)}`,
         blocks: [section(`:memo: ${mention(post.actor)}: ${userText(post.text, 2_900)}`)],
       };
-    case 'status':
-      return { text: post.text, blocks: [context(`${mention(post.actor)} ${post.text}`)] };
+    case 'changed':
+    case 'checks-recovered':
+      return changeMessage(post);
     case 'step-not-configured': {
       const asked = `${mention(post.actor)} asked to run step ${post.step} (*${userText(post.title, 150)}*)`;
       const runner = `the ${post.runner} \`${userText(post.name, 60)}\``;
