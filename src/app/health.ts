@@ -156,7 +156,9 @@ export async function runStepCheck(
       results: results.map(resultView),
     });
   await deps.live.refresh(incident.id);
-  return text(
-    `Step ${step}: ${failure ? `failed (${failure.name}: ${failure.failure ?? 'failed'})` : 'every check passed'}.`,
-  );
+  return {
+    kind: 'step-checks',
+    step,
+    ...(failure ? { failure: { name: failure.name, reason: failure.failure ?? 'failed' } } : {}),
+  };
 }

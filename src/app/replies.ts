@@ -36,6 +36,10 @@ export type Reply =
   | { kind: 'step-runner-missing'; step: number; runner: string; name: string }
   /** What became of a request to run (or decide on) an action. */
   | { kind: 'action'; title: string; said: ActionSaid }
+  /** A token refresh someone asked for (by command, or by a step's button): fresh until when, or why not. */
+  | { kind: 'token-refresh'; provider: string; ok: boolean; expiresAt?: Date; error?: string; step?: number }
+  /** A step's checks ran: which failed first, if any. */
+  | { kind: 'step-checks'; step: number; failure?: { name: string; reason: string } }
   | { kind: 'none' };
 
 export type ActionSaid =

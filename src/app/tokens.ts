@@ -74,11 +74,7 @@ export async function refreshToken(deps: AppDeps, target: Target, provider: stri
   });
   if (incident) await checkAccess(deps, incident, { intent: 'change', what: 'refresh a token in', actor });
   const outcome = await refreshAndRecord(deps, provider, incident, actor);
-  return text(
-    outcome.ok
-      ? `The \`${provider}\` token is fresh${outcome.expiresAt ? ` until ${outcome.expiresAt.toISOString().slice(11, 16)} UTC` : ''}.`
-      : `The \`${provider}\` token could not be refreshed: ${outcome.error ?? 'unknown error'}`,
-  );
+  return tokenRefreshReply(provider, outcome);
 }
 
 /** A step's Refresh token button. */
@@ -121,9 +117,20 @@ export async function refreshStepToken(
     if (moved.changed && outcome.ok) await meetDeadlinesIn(tx, incident.id, { step }, at);
   });
   await deps.live.refresh(incident.id);
-  return text(
-    outcome.ok
-      ? `Step ${step}: the \`${provider}\` token is fresh.`
-      : `Step ${step} failed: ${outcome.error ?? 'refresh failed'}`,
-  );
+  return tokenRefreshReply(provider, outcome, step);
+}
+
+function tokenRefreshReply(
+  provider: string,
+  outcome: { ok: boolean; expiresAt?: Date; error?: string },
+  step?: number,
+): Reply {
+  return {
+    kind: 'token-refresh',
+    provider,
+    ok: outcome.ok,
+    ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(step === undefined ? {} : { step }),
+  };
 }

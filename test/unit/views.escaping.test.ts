@@ -129,6 +129,8 @@ describe('text people or alerts supply never becomes a mention or a link', () =>
   it('in answers about actions and steps', () => {
     expectNothingLive(replyMessage({ kind: 'action', title: HOSTILE, said: { kind: 'not-allowed' } }));
     expectNothingLive(replyMessage({ kind: 'step-runner-missing', step: 1, runner: 'check', name: HOSTILE }));
+    expectNothingLive(replyMessage({ kind: 'token-refresh', provider: HOSTILE, ok: false, error: HOSTILE }));
+    expectNothingLive(replyMessage({ kind: 'step-checks', step: 1, failure: { name: HOSTILE, reason: HOSTILE } }));
   });
 
   it('in health results and token posts', () => {

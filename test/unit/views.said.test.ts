@@ -114,6 +114,28 @@ describe('an answer to the person who asked', () => {
     );
   });
 
+  it('says a token is fresh until when, in the reader’s time zone, or why it could not be refreshed', () => {
+    const at = new Date('2026-11-23T04:30:00Z');
+    const fresh = reply({ kind: 'token-refresh', provider: 'okta', ok: true, expiresAt: at });
+    expect(fresh).toMatch(/^The `okta` token is fresh until <!date\^\d+\^\{time\}\|2026-11-23 04:30 UTC>\.$/);
+    expect(reply({ kind: 'token-refresh', provider: 'okta', ok: false, error: 'HTTP 401 <!channel>' })).toBe(
+      'The `okta` token could not be refreshed: HTTP 401 &lt;!channel&gt;',
+    );
+    expect(reply({ kind: 'token-refresh', provider: 'okta', ok: true, step: 2 })).toBe(
+      'Step 2: the `okta` token is fresh.',
+    );
+    expect(reply({ kind: 'token-refresh', provider: 'okta', ok: false, step: 2 })).toBe(
+      'Step 2 failed: refresh failed',
+    );
+  });
+
+  it('says whether a step’s checks passed, or which failed and why', () => {
+    expect(reply({ kind: 'step-checks', step: 1 })).toBe('Step 1: every check passed.');
+    expect(reply({ kind: 'step-checks', step: 1, failure: { name: 'api', reason: 'HTTP 503' } })).toBe(
+      'Step 1: failed (api: HTTP 503).',
+    );
+  });
+
   it('escapes an action title that tries to ping everyone', () => {
     const text = reply({ kind: 'action', title: '<!here> undo', said: { kind: 'denied' } });
     expect(text).toBe('You denied *&lt;!here&gt; undo*.');

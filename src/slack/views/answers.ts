@@ -1,10 +1,13 @@
 import type { ActionSaid, Reply } from '../../app/replies.js';
-import { type SlackMessage, mention, section, userText } from '../../blockKit/blocks.js';
+import { type SlackMessage, mention, section, slackDate, userText } from '../../blockKit/blocks.js';
 
 /** A one-sentence answer: the same words in the notification `text` and the block. */
 export const sentence = (words: string): SlackMessage => ({ text: words, blocks: [section(words)] });
 
-type Answer = Extract<Reply, { kind: 'commander' | 'step-already' | 'step-runner-missing' | 'action' }>;
+type Answer = Extract<
+  Reply,
+  { kind: 'commander' | 'step-already' | 'step-runner-missing' | 'action' | 'token-refresh' | 'step-checks' }
+>;
 
 /** The answers use cases give as facts; the words are chosen here. */
 export function answerMessage(reply: Answer): SlackMessage {
@@ -25,7 +28,25 @@ export function answerMessage(reply: Answer): SlackMessage {
     }
     case 'action':
       return sentence(actionSentence(`*${userText(reply.title, 150)}*`, reply.said));
+    case 'token-refresh':
+      return sentence(tokenSentence(reply));
+    case 'step-checks': {
+      const failure = reply.failure;
+      const outcome = failure
+        ? `failed (${userText(failure.name, 80)}: ${userText(failure.reason, 300)})`
+        : 'every check passed';
+      return sentence(`Step ${reply.step}: ${outcome}.`);
+    }
   }
+}
+
+function tokenSentence(reply: Extract<Reply, { kind: 'token-refresh' }>): string {
+  const token = `\`${userText(reply.provider, 60)}\``;
+  const error = userText(reply.error ?? (reply.step === undefined ? 'unknown error' : 'refresh failed'), 300);
+  if (reply.step !== undefined)
+    return reply.ok ? `Step ${reply.step}: the ${token} token is fresh.` : `Step ${reply.step} failed: ${error}`;
+  const until = reply.expiresAt ? ` until ${slackDate(reply.expiresAt, '{time}')}` : '';
+  return reply.ok ? `The ${token} token is fresh${until}.` : `The ${token} token could not be refreshed: ${error}`;
 }
 
 function actionSentence(title: string, said: ActionSaid): string {

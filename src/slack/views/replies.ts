@@ -93,6 +93,8 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'step-already':
     case 'step-runner-missing':
     case 'action':
+    case 'token-refresh':
+    case 'step-checks':
       return answerMessage(reply);
   }
 }
