@@ -1,3 +1,4 @@
+import { channelLink, mention, usergroupMention } from '../blockKit/blocks.js';
 import { formatDuration } from '../config/duration.js';
 import { type Intent, decideAccess, needsChannelMembers, whoMay } from '../domain/access.js';
 import type { Incident } from '../domain/incident.js';
@@ -55,11 +56,8 @@ export async function checkAccess(deps: AppDeps, incident: Incident, use: Use): 
     data: { action: use.what, intent: use.intent },
   });
   throw new AccessRefused(
-    whoMay(rule, incident, use.what, {
-      channel: (id) => `<#${id}>`,
-      usergroup: (id) => `<!subteam^${id}>`,
-      user: (id) => `<@${id}>`,
-    }),
+    // The refusal is a sentence in Slack: people and places as Slack links, from the one Block Kit helper set.
+    whoMay(rule, incident, use.what, { channel: channelLink, usergroup: usergroupMention, user: mention }),
   );
 }
 
