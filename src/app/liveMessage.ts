@@ -114,7 +114,7 @@ export class LiveMessage {
       this.deps.log.warn({ err: error, incidentId, attempt: work.attempts }, 'live message render failed; will retry');
       return {
         retryAt: new Date(now.getTime() + renderBackoff(work.attempts)),
-        reason: `failed: ${(error as Error).message}`.slice(0, 500),
+        reason: `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
       };
     }
   }

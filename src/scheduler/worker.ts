@@ -280,20 +280,14 @@ export class DueWorker {
         return;
       }
       const give_up = work.attempts >= (this.options.maxAttempts ?? 8);
+      const failure = `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
       log.warn(
         { err: error, work: work.id, kind: work.kind, attempt: work.attempts },
         give_up ? 'scheduled work failed for good' : 'scheduled work failed; will retry',
       );
-      if (give_up) await completeWork(db, work.id, this.id, now, `failed: ${(error as Error).message}`.slice(0, 500));
+      if (give_up) await completeWork(db, work.id, this.id, now, failure);
       else
-        await retryWork(
-          db,
-          work.id,
-          this.id,
-          new Date(now.getTime() + backoffAfter(work.attempts)),
-          `failed: ${(error as Error).message}`.slice(0, 500),
-          { now },
-        );
+        await retryWork(db, work.id, this.id, new Date(now.getTime() + backoffAfter(work.attempts)), failure, { now });
       metrics.scheduledWork.inc({ kind: work.kind, outcome: give_up ? 'failed' : 'retry' });
     }
   }

@@ -129,8 +129,8 @@ async function placed(
       await completeWork(tx, work.id, worker, now, 'already placed');
       return false;
     }
-    const current = (await lockIncident(tx, incident.id))!;
-    if (current.status !== 'resolved') {
+    const current = await lockIncident(tx, incident.id);
+    if (current && current.status !== 'resolved') {
       // The escalation starts now: level 1 is paged, and its clock starts when that page goes out (work/page.ts).
       // (Escalated by hand meanwhile: that level's page was scheduled then, and has waited for this moment.)
       // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): no page, the clock that still runs.
