@@ -13,6 +13,7 @@ import {
 } from '../store/actionRuns.js';
 import type { Queryable } from '../store/db.js';
 import { scheduleWork } from '../store/work.js';
+import { newWork } from './work/payloads.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { incidentFor } from './access.js';
 import { findIncident } from './context.js';
@@ -117,13 +118,11 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
         await scheduleWork(
           tx,
           [
-            {
-              kind: 'action.expire',
-              incidentId: incident.id,
-              dueAt: expiresAt,
-              payload: { runId: run.id },
-              dedupeKey: `action.expire:${run.id}`,
-            },
+            newWork(
+              'action.expire',
+              { runId: run.id },
+              { incidentId: incident.id, dueAt: expiresAt, dedupeKey: `action.expire:${run.id}` },
+            ),
           ],
           at,
         );

@@ -5,12 +5,13 @@ import { retryAfterOf } from '../notify/deliver.js';
 import type { Database } from '../store/db.js';
 import { type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';
+import { type WorkKind, newWork } from './work/payloads.js';
 import type { WorkResult } from './work/types.js';
 
 /** Waits between durable render attempts, by attempt; the last one repeats until the message is right. */
 export const RENDER_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
 
-export const RENDER_KIND = 'render';
+export const RENDER_KIND = 'render' satisfies WorkKind;
 
 /**
  * Slack's answers that no retry changes (the message or channel is gone, the bot is out of it): the render
@@ -86,8 +87,9 @@ export class LiveMessage {
   }
 
   /** The durable `render` work item: renders the state as it is now, or says when to try again (never gives up). */
-  async renderDue(work: Work): Promise<WorkResult> {
-    const incidentId = work.incidentId!;
+  async renderDue(work: Pick<Work, 'incidentId' | 'attempts'>): Promise<WorkResult> {
+    const { incidentId } = work;
+    if (incidentId === null) return { done: 'no incident' };
     try {
       const rendered = await this.render(incidentId);
       const now = this.deps.clock.now();
@@ -112,7 +114,7 @@ export class LiveMessage {
       this.deps.log.warn({ err: error, incidentId, attempt: work.attempts }, 'live message render failed; will retry');
       return {
         retryAt: new Date(now.getTime() + renderBackoff(work.attempts)),
-        reason: `failed: ${(error as Error).message}`.slice(0, 500),
+        reason: `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
       };
     }
   }
@@ -156,14 +158,16 @@ export class LiveMessage {
       await scheduleWork(
         this.deps.db,
         [
-          {
-            kind: RENDER_KIND,
-            incidentId,
-            dueAt: new Date(now.getTime() + inMs),
-            payload: { why },
-            lane: `render:${incidentId}`,
-            coalesceKey: `render:${incidentId}`,
-          },
+          newWork(
+            RENDER_KIND,
+            { why },
+            {
+              incidentId,
+              dueAt: new Date(now.getTime() + inMs),
+              lane: `render:${incidentId}`,
+              coalesceKey: `render:${incidentId}`,
+            },
+          ),
         ],
         now,
       );

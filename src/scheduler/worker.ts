@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { WorkHandler } from '../app/work/types.js';
 import { retryAfterOf } from '../notify/deliver.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +13,8 @@ export interface WorkerOptions {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  handlers: Record<string, WorkHandler>;
+  /** Each kind's payload schema and use case; an item of a kind not here is completed, `no handler for <kind>`. */
+  handlers: Readonly<Record<string, WorkHandler>>;
   /**
    * How long a claimed item is this worker's before another may take it over. The worker renews it every
    * `heartbeatMs` while it works on the item, so only a worker that died (or lost its database) loses it.
@@ -239,8 +241,18 @@ export class DueWorker {
       log.error({ work: work.id, kind: work.kind }, 'scheduled work of an unknown kind');
       return;
     }
+    // The payload is jsonb written by some version of the bot: one that does not parse is done, said and logged,
+    // never retried (it would never parse) and never handed to a handler that trusts its type.
+    const payload = handler.payload.safeParse(work.payload);
+    if (!payload.success) {
+      const reason = `bad payload: ${z.prettifyError(payload.error)}`.slice(0, 500);
+      await completeWork(db, work.id, this.id, clock.now(), reason);
+      log.error({ work: work.id, kind: work.kind, reason }, 'scheduled work with a payload its kind cannot read');
+      metrics.scheduledWork.inc({ kind: work.kind, outcome: 'bad_payload' });
+      return;
+    }
     try {
-      const result = await handler(work, this.id);
+      const result = await handler.run({ ...work, payload: payload.data }, this.id);
       if ('retryAt' in result) {
         await retryWork(db, work.id, this.id, result.retryAt, result.reason, {
           countAttempt: result.countAttempt ?? true,
@@ -268,20 +280,14 @@ export class DueWorker {
         return;
       }
       const give_up = work.attempts >= (this.options.maxAttempts ?? 8);
+      const failure = `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
       log.warn(
         { err: error, work: work.id, kind: work.kind, attempt: work.attempts },
         give_up ? 'scheduled work failed for good' : 'scheduled work failed; will retry',
       );
-      if (give_up) await completeWork(db, work.id, this.id, now, `failed: ${(error as Error).message}`.slice(0, 500));
+      if (give_up) await completeWork(db, work.id, this.id, now, failure);
       else
-        await retryWork(
-          db,
-          work.id,
-          this.id,
-          new Date(now.getTime() + backoffAfter(work.attempts)),
-          `failed: ${(error as Error).message}`.slice(0, 500),
-          { now },
-        );
+        await retryWork(db, work.id, this.id, new Date(now.getTime() + backoffAfter(work.attempts)), failure, { now });
       metrics.scheduledWork.inc({ kind: work.kind, outcome: give_up ? 'failed' : 'retry' });
     }
   }

@@ -6,7 +6,8 @@ export interface Work {
   kind: string;
   incidentId: number | null;
   dueAt: Date;
-  payload: Record<string, unknown>;
+  /** jsonb as stored, written by this version or another: parsed with its kind's schema (app/work/payloads.ts). */
+  payload: unknown;
   lane: string | null;
   attempts: number;
 }
@@ -31,7 +32,7 @@ interface WorkRow {
   kind: string;
   incident_id: number | null;
   due_at: Date;
-  payload: Record<string, unknown>;
+  payload: unknown;
   lane: string | null;
   attempts: number;
 }

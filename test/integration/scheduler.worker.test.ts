@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkHandler } from '../../src/app/work/types.js';
+import { z } from 'zod';
+import type { ParsedWork, WorkHandler, WorkResult } from '../../src/app/work/types.js';
 import { ManualClock } from '../../src/clock.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { silentLogger } from '../../src/log.js';
@@ -42,6 +43,12 @@ describe('the due-work worker', () => {
     clock = new ManualClock(new Date());
   });
 
+  /** The test's kind of work: any payload, an optional name in it. */
+  const testPayload = z.looseObject({ name: z.string().optional() });
+  const handler = (run: (work: ParsedWork<z.output<typeof testPayload>>) => Promise<WorkResult>): WorkHandler => ({
+    payload: testPayload,
+    run,
+  });
   const worker = (
     handlers: Record<string, WorkHandler>,
     options: { heartbeatMs?: number; maxAttempts?: number } = {},
@@ -66,7 +73,7 @@ describe('the due-work worker', () => {
     ).rows;
 
   it('tries a failing item again after 2 s, then 10 s, then 30 s, and gives up after its last attempt', async () => {
-    const w = worker({ test: () => Promise.reject(new Error('Slack answered 500')) }, { maxAttempts: 4 });
+    const w = worker({ test: handler(() => Promise.reject(new Error('Slack answered 500'))) }, { maxAttempts: 4 });
     await schedule([{}]);
     for (const wait of BACKOFF_MS.slice(0, 3)) {
       await w.tick();
@@ -88,7 +95,7 @@ describe('the due-work worker', () => {
       code: 'slack_webapi_rate_limited_error',
       retryAfter: 30,
     });
-    const w = worker({ test: () => Promise.reject(rateLimited) });
+    const w = worker({ test: handler(() => Promise.reject(rateLimited)) });
     await schedule([{}]);
     await w.tick();
     const [row] = await rows();
@@ -100,12 +107,12 @@ describe('the due-work worker', () => {
     const slow = gate();
     const ran: string[] = [];
     const w = worker({
-      test: async (work) => {
+      test: handler(async (work) => {
         const name = String(work.payload.name);
         if (name === 'slow') await slow.opened;
         ran.push(name);
         return { done: 'ok' };
-      },
+      }),
     });
     const [one, two] = incidents;
     await schedule([
@@ -128,8 +135,8 @@ describe('the due-work worker', () => {
 
   it('renews the lease of an item while its handler works (heartbeat), so no other worker takes it over', async () => {
     const slow = gate();
-    const w = worker({ test: () => slow.opened.then(() => ({ done: 'ok' })) }, { heartbeatMs: 10 });
-    const other = worker({ test: () => Promise.resolve({ done: 'taken over' }) });
+    const w = worker({ test: handler(() => slow.opened.then(() => ({ done: 'ok' }))) }, { heartbeatMs: 10 });
+    const other = worker({ test: handler(() => Promise.resolve({ done: 'taken over' })) });
     await schedule([{}]);
     const draining = w.tick();
     await until(async () => (await rows())[0]!.locked_by === w.id, { what: 'the claim' });
@@ -142,5 +149,40 @@ describe('the due-work worker', () => {
     slow.open();
     await draining;
     expect((await rows())[0]).toMatchObject({ outcome: 'ok', locked_by: null });
+  });
+
+  it('completes an item whose payload its kind cannot read as "bad payload: …" and goes on to the next one', async () => {
+    const ran: string[] = [];
+    const w = worker({
+      test: handler(async (work) => {
+        ran.push(String(work.payload.name));
+        return { done: 'ok' };
+      }),
+    });
+    const [one] = incidents;
+    // Older and newer rows may carry a field more: still read. A name that is not a string: never handed over.
+    await schedule([
+      { incidentId: one, payload: { name: 42 } },
+      { incidentId: one, payload: { name: 'next', addedLater: true } },
+    ]);
+    expect(await w.tick()).toBe(2);
+    const [bad, next] = await rows();
+    expect(bad!.done_at).not.toBeNull();
+    expect(bad!.outcome).toMatch(/^bad payload: .*name/s);
+    expect(bad!.locked_by).toBeNull();
+    expect(next).toMatchObject({ outcome: 'ok', locked_by: null });
+    expect(ran).toEqual(['next']);
+    // Done for good: not claimed again, however much time passes.
+    clock.advance(3_600_000);
+    expect(await w.tick()).toBe(0);
+  });
+
+  it('completes an item of a kind nobody handles, saying so, and runs the rest', async () => {
+    const w = worker({ test: handler(() => Promise.resolve({ done: 'ok' })) });
+    await schedule([{ kind: 'retired.kind' }, {}]);
+    expect(await w.tick()).toBe(2);
+    const [unknown, known] = await rows();
+    expect(unknown).toMatchObject({ outcome: 'no handler for retired.kind', locked_by: null });
+    expect(known).toMatchObject({ outcome: 'ok' });
   });
 });

@@ -47,7 +47,7 @@ describe('the due-work queue', () => {
     await schedule([item({ dueAt: at(30), payload: { n: 2 } }), item({ dueAt: at(10), payload: { n: 1 } })]);
     expect(await claimDueWork(test.db, 'a', at(5), LEASE, 10)).toEqual([]);
     const claimed = await claimDueWork(test.db, 'a', at(60), LEASE, 10);
-    expect(claimed.map((w) => w.payload.n)).toEqual([1, 2]);
+    expect(claimed.map((w) => w.payload)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(claimed.every((w) => w.attempts === 1)).toBe(true);
   });
 
@@ -58,10 +58,10 @@ describe('the due-work queue', () => {
       item({ lane: 'thread:2', payload: { n: 3 } }),
     ]);
     const first = await claimDueWork(test.db, 'a', at(1), LEASE, 10);
-    expect(first.map((w) => w.payload.n)).toEqual([1, 3]);
+    expect(first.map((w) => w.payload)).toEqual([{ n: 1 }, { n: 3 }]);
     expect(await claimDueWork(test.db, 'b', at(1), LEASE, 10)).toEqual([]);
     await completeWork(test.db, first[0]!.id, 'a', at(2), 'done');
-    expect((await claimDueWork(test.db, 'b', at(2), LEASE, 10)).map((w) => w.payload.n)).toEqual([2]);
+    expect((await claimDueWork(test.db, 'b', at(2), LEASE, 10)).map((w) => w.payload)).toEqual([{ n: 2 }]);
   });
 
   it('lets another worker take an item over once its lease ran out, and fences the first one out', async () => {

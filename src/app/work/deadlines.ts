@@ -6,8 +6,9 @@ import type { Transaction } from '../../store/db.js';
 import { insertDeadlines, meetDeadlines, missDeadline, readDeadlines } from '../../store/deadlines.js';
 import { getIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
-import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
+import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
+import { type WorkOf, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
 
 /** Opening starts the playbook's deadlines: a reminder shortly before each, and the check when it falls due. */
@@ -24,22 +25,18 @@ export async function startDeadlines(
     return [
       ...(remind
         ? [
-            {
-              kind: 'deadline.remind',
-              incidentId: incident.id,
-              dueAt: remind,
-              payload: { name: d.name },
-              dedupeKey: `deadline.remind:${incident.id}:${d.name}`,
-            },
+            newWork(
+              'deadline.remind',
+              { name: d.name },
+              { incidentId: incident.id, dueAt: remind, dedupeKey: `deadline.remind:${incident.id}:${d.name}` },
+            ),
           ]
         : []),
-      {
-        kind: 'deadline.check',
-        incidentId: incident.id,
-        dueAt: d.dueAt,
-        payload: { name: d.name },
-        dedupeKey: `deadline.check:${incident.id}:${d.name}`,
-      },
+      newWork(
+        'deadline.check',
+        { name: d.name },
+        { incidentId: incident.id, dueAt: d.dueAt, dedupeKey: `deadline.check:${incident.id}:${d.name}` },
+      ),
     ];
   });
   await scheduleWork(tx, work, at);
@@ -71,11 +68,11 @@ export async function meetDeadlinesIn(
 }
 
 /** Shortly before a deadline: remind the commander in the thread, if it is still open. */
-export async function remindDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+export async function remindDue(deps: AppDeps, work: WorkOf<'deadline.remind'>, worker: string): Promise<WorkResult> {
   const now = deps.clock.now();
-  const name = String(work.payload.name);
-  const incident = await getIncident(deps.db, work.incidentId!);
-  const deadline = (await readDeadlines(deps.db, work.incidentId!)).find((d) => d.name === name);
+  const { name } = work.payload;
+  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
+  const deadline = incident && (await readDeadlines(deps.db, incident.id)).find((d) => d.name === name);
   if (!incident || !deadline || deadline.state !== 'pending') return { done: 'already settled' };
   await deps.db.transaction(async (tx) => {
     // Fenced first: a worker whose lease ran out (another took the reminder over) writes nothing.
@@ -83,17 +80,11 @@ export async function remindDue(deps: AppDeps, work: Work, worker: string): Prom
     await scheduleWork(
       tx,
       [
-        {
-          kind: 'deliver',
-          incidentId: incident.id,
-          dueAt: now,
-          lane: `thread:${incident.id}`,
-          dedupeKey: `remind:${work.id}`,
-          payload: {
-            thread: 'incident',
-            message: deadlineReminder(incident.commander, deadline.title, deadline.dueAt),
-          },
-        },
+        newWork(
+          'deliver',
+          { thread: 'incident', message: deadlineReminder(incident.commander, deadline.title, deadline.dueAt) },
+          { incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `remind:${work.id}` },
+        ),
       ],
       now,
     );
@@ -110,10 +101,14 @@ export async function remindDue(deps: AppDeps, work: Work, worker: string): Prom
 }
 
 /** When a deadline falls due: still pending means missed, said in the thread and recorded. */
-export async function checkDeadlineDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+export async function checkDeadlineDue(
+  deps: AppDeps,
+  work: WorkOf<'deadline.check'>,
+  worker: string,
+): Promise<WorkResult> {
   const now = deps.clock.now();
-  const name = String(work.payload.name);
-  const incident = await getIncident(deps.db, work.incidentId!);
+  const { name } = work.payload;
+  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
   if (!incident) return { done: 'no incident' };
   const missed = await deps.db.transaction(async (tx) => {
     const deadline = await missDeadline(tx, incident.id, name, now);
@@ -128,17 +123,11 @@ export async function checkDeadlineDue(deps: AppDeps, work: Work, worker: string
       await scheduleWork(
         tx,
         [
-          {
-            kind: 'deliver',
-            incidentId: incident.id,
-            dueAt: now,
-            lane: `thread:${incident.id}`,
-            dedupeKey: `missed:${work.id}`,
-            payload: {
-              thread: 'incident',
-              message: deadlineMissed(incident.commander, deadline.title, deadline.dueAt),
-            },
-          },
+          newWork(
+            'deliver',
+            { thread: 'incident', message: deadlineMissed(incident.commander, deadline.title, deadline.dueAt) },
+            { incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `missed:${work.id}` },
+          ),
         ],
         now,
       );

@@ -1,35 +1,22 @@
-import type { DEADLINE_EVENTS } from '../../playbooks/schema.js';
-import { type OutgoingMessage, deliver } from '../../notify/deliver.js';
-import type { TimelineKind } from '../../domain/timeline.js';
+import { deliver } from '../../notify/deliver.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import { getIncident } from '../../store/incidents.js';
 import { findStakeholderThread, saveStakeholderThread } from '../../store/stakeholderThreads.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
-import { type Work, completeWork } from '../../store/work.js';
+import { completeWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { meetDeadlinesIn } from './deadlines.js';
+import type { WorkOf } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 
-interface DeliverPayload {
-  /** A channel or user; absent for the incident's own thread. */
-  to?: string;
-  /** `incident`: the incident's thread. `stakeholder`: this destination's thread about the incident. */
-  thread?: 'incident' | 'stakeholder';
-  message: OutgoingMessage;
-  record?: { kind: TimelineKind; data: Record<string, unknown> };
-  meets?: (typeof DEADLINE_EVENTS)[number];
-}
-
 /** Sends one message the bot decided to send, once; records it when it is a notification. */
-export async function deliverDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker: string): Promise<WorkResult> {
   const now = deps.clock.now();
-  const payload = work.payload as unknown as DeliverPayload;
+  const { payload, incidentId } = work;
   // A direct message with nothing to record (a page) needs no incident row: one query fewer per person paged.
-  const needsIncident =
-    work.incidentId !== null &&
-    (payload.thread !== undefined || payload.record !== undefined || payload.meets !== undefined);
-  const incident = needsIncident ? await getIncident(deps.db, work.incidentId!) : undefined;
+  const needsIncident = payload.thread !== undefined || payload.record !== undefined || payload.meets !== undefined;
+  const incident = needsIncident && incidentId !== null ? await getIncident(deps.db, incidentId) : undefined;
   let to = payload.to;
   let threadTs: string | undefined;
   if (payload.thread === 'incident') {

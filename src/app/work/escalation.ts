@@ -1,12 +1,13 @@
-import { type ClockKind, clockOf, clockRuns, lateness, levelOf, nextAfter } from '../../domain/escalation.js';
+import { clockOf, clockRuns, lateness, levelOf, nextAfter } from '../../domain/escalation.js';
 import type { Incident } from '../../domain/incident.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import type { Transaction } from '../../store/db.js';
 import { changeEscalationLevel, lockIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
-import { type NewWork, type Work, cancelWork, completeWork, scheduleWork } from '../../store/work.js';
+import { type NewWork, cancelWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { enqueueStatusUpdate } from './notifications.js';
+import { type WorkOf, type WorkPayload, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 
@@ -29,14 +30,11 @@ export function levelWork(
   const spec = policy && levelOf(policy, level);
   if (!spec) return [];
   return [
-    {
-      kind: 'page',
-      incidentId: incident.id,
-      dueAt: at,
-      payload: { level, cycle, because, ...(lateByMs ? { lateByMs } : {}) },
-      lane: `page:${incident.id}`,
-      dedupeKey: `page:${incident.id}:${because}`,
-    },
+    newWork(
+      'page',
+      { level, cycle, because, ...(lateByMs ? { lateByMs } : {}) },
+      { incidentId: incident.id, dueAt: at, lane: `page:${incident.id}`, dedupeKey: `page:${incident.id}:${because}` },
+    ),
   ];
 }
 
@@ -47,21 +45,23 @@ export function levelClockWork(incident: Incident, level: number, cycle: number,
   const clock = clockOf(spec);
   if (!clockRuns(clock.kind, incident.status)) return [];
   return [
-    {
-      kind: 'escalate',
-      incidentId: incident.id,
-      dueAt: new Date(at.getTime() + clock.ms),
-      payload: { level, cycle, clock: clock.kind },
-      dedupeKey: `escalate:${incident.id}:${because}`,
-    },
+    newWork(
+      'escalate',
+      { level, cycle, clock: clock.kind },
+      {
+        incidentId: incident.id,
+        dueAt: new Date(at.getTime() + clock.ms),
+        dedupeKey: `escalate:${incident.id}:${because}`,
+      },
+    ),
   ];
 }
 
 /** Acknowledge stops acknowledgement clocks; unresolved clocks keep running. */
 export async function stopAcknowledgementClock(tx: Transaction, incident: Incident, at: Date): Promise<void> {
   const stopped = await cancelWork(tx, incident.id, ['escalate'], at, 'acknowledged', {
-    payloadKey: 'clock',
-    value: 'ack' satisfies ClockKind,
+    payloadKey: 'clock' satisfies keyof WorkPayload<'escalate'>,
+    value: 'ack' satisfies WorkPayload<'escalate'>['clock'],
   });
   if (stopped > 0)
     await appendTimelineEvent(tx, {
@@ -97,14 +97,15 @@ export async function restartAtLevel(tx: Transaction, incident: Incident, becaus
  * the level and cycle it was planned from and the clock still applies; a
  * stale item (the incident moved on) completes and does nothing.
  */
-export async function escalateDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
+export async function escalateDue(deps: AppDeps, work: WorkOf<'escalate'>, worker: string): Promise<WorkResult> {
   const now = deps.clock.now();
-  const { level, cycle, clock } = work.payload as { level: number; cycle: number; clock: ClockKind };
+  const { level, cycle, clock } = work.payload;
   const changed = await deps.db.transaction(async (tx) => {
-    const incident = await lockIncident(tx, work.incidentId!);
+    const incident = work.incidentId === null ? undefined : await lockIncident(tx, work.incidentId);
+    const policy = incident?.escalationPolicy;
     const stale =
       !incident ||
-      !incident.escalationPolicy ||
+      !policy ||
       incident.escalationLevel !== level ||
       incident.escalationCycle !== cycle ||
       !clockRuns(clock, incident.status);
@@ -114,7 +115,7 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
     }
     // A clock set before the incident was placed (a manual escalation while Slack failed) waits for placement.
     if (!incident.messageTs) return 'unplaced' as const;
-    const next = nextAfter(incident.escalationPolicy!, level, cycle);
+    const next = nextAfter(policy, level, cycle);
     const late = lateness(work.dueAt, now);
     if (next.kind === 'stop') {
       await appendTimelineEvent(tx, {
@@ -150,7 +151,7 @@ export async function escalateDue(deps: AppDeps, work: Work, worker: string): Pr
       levelWork(change.incident, next.level, next.cycle, `event-${change.event.id}`, now, late.byMs),
       now,
     );
-    const spec = levelOf(incident.escalationPolicy!, next.level);
+    const spec = levelOf(policy, next.level);
     await enqueueStatusUpdate(
       tx,
       deps,

@@ -4,21 +4,28 @@ import { checkDeadlineDue, remindDue } from './deadlines.js';
 import { deliverDue } from './deliver.js';
 import { escalateDue } from './escalation.js';
 import { pageDue } from './page.js';
+import { type WorkKind, type WorkPayload, WorkPayloads } from './payloads.js';
 import { placeDue } from './place.js';
 import { threadPostDue } from './threadPost.js';
 import type { WorkHandler } from './types.js';
 
-/** Each kind of scheduled work and the use case that does it. */
-export function workHandlers(deps: AppDeps): Record<string, WorkHandler> {
+/** Each kind of scheduled work: its payload's schema and the use case that does it. */
+export type WorkHandlers = { [K in WorkKind]: WorkHandler<WorkPayload<K>> };
+
+export function workHandlers(deps: AppDeps): WorkHandlers {
+  const p = WorkPayloads;
   return {
-    place: (work, worker) => placeDue(deps, work, worker),
-    'thread.post': (work) => threadPostDue(deps, work),
-    escalate: (work, worker) => escalateDue(deps, work, worker),
-    page: (work, worker) => pageDue(deps, work, worker),
-    deliver: (work, worker) => deliverDue(deps, work, worker),
-    'deadline.remind': (work, worker) => remindDue(deps, work, worker),
-    'deadline.check': (work, worker) => checkDeadlineDue(deps, work, worker),
-    render: (work) => deps.live.renderDue(work),
-    'action.expire': async (work) => ({ done: await expireApproval(deps, Number(work.payload.runId)) }),
+    place: { payload: p.place, run: (work, worker) => placeDue(deps, work, worker) },
+    'thread.post': { payload: p['thread.post'], run: (work) => threadPostDue(deps, work) },
+    escalate: { payload: p.escalate, run: (work, worker) => escalateDue(deps, work, worker) },
+    page: { payload: p.page, run: (work, worker) => pageDue(deps, work, worker) },
+    deliver: { payload: p.deliver, run: (work, worker) => deliverDue(deps, work, worker) },
+    'deadline.remind': { payload: p['deadline.remind'], run: (work, worker) => remindDue(deps, work, worker) },
+    'deadline.check': { payload: p['deadline.check'], run: (work, worker) => checkDeadlineDue(deps, work, worker) },
+    render: { payload: p.render, run: (work) => deps.live.renderDue(work) },
+    'action.expire': {
+      payload: p['action.expire'],
+      run: async (work) => ({ done: await expireApproval(deps, work.payload.runId) }),
+    },
   };
 }

@@ -6,6 +6,7 @@ import { statusUpdate } from '../../notify/messages.js';
 import type { Transaction } from '../../store/db.js';
 import { type NewWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
+import { newWork } from './payloads.js';
 
 export function factsOf(incident: Incident): IncidentFacts {
   const level = incident.escalationPolicy ? levelOf(incident.escalationPolicy, incident.escalationLevel) : undefined;
@@ -51,19 +52,19 @@ export async function enqueueStatusUpdate(
     for (const to of [...(spec?.channels ?? []), ...(spec?.users ?? [])]) {
       if (seen.has(to)) continue;
       seen.add(to);
-      work.push({
-        kind: 'deliver',
-        incidentId: incident.id,
-        dueAt: at,
-        lane: `notify:${incident.id}:${to}`,
-        payload: {
-          to,
-          thread: 'stakeholder',
-          message,
-          record: { kind: 'notification.sent', data: { reason: reason.kind, group, to } },
-          meets: 'stakeholders_notified',
-        },
-      });
+      work.push(
+        newWork(
+          'deliver',
+          {
+            to,
+            thread: 'stakeholder',
+            message,
+            record: { kind: 'notification.sent', data: { reason: reason.kind, group, to } },
+            meets: 'stakeholders_notified',
+          },
+          { incidentId: incident.id, dueAt: at, lane: `notify:${incident.id}:${to}` },
+        ),
+      );
     }
   }
   return scheduleWork(tx, work, at);

@@ -4,8 +4,9 @@ import { pageByDirectMessage, pageInThread, type PageFacts } from '../../notify/
 import { peopleOf } from '../permissions.js';
 import { getIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
-import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
+import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
+import { type WorkOf, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 import { levelClockWork } from './escalation.js';
@@ -20,14 +21,9 @@ import { levelClockWork } from './escalation.js';
  * holding it and another took it over) says by how much, in the page and in
  * `escalation.paged`.
  */
-export async function pageDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
-  const { level, cycle, because, lateByMs } = work.payload as {
-    level: number;
-    cycle: number;
-    because?: string;
-    lateByMs?: number;
-  };
-  const incident = await getIncident(deps.db, work.incidentId!);
+export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: string): Promise<WorkResult> {
+  const { level, cycle, because, lateByMs } = work.payload;
+  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
   const spec = incident?.escalationPolicy ? levelOf(incident.escalationPolicy, level) : undefined;
   if (!incident || !spec || incident.status === 'resolved') return { done: 'nothing to page' };
   const now = deps.clock.now();
@@ -48,21 +44,18 @@ export async function pageDue(deps: AppDeps, work: Work, worker: string): Promis
     ...(late.late ? { late: { byMs: late.byMs } } : {}),
   };
   const deliveries: NewWork[] = [
-    {
-      kind: 'deliver',
-      incidentId: incident.id,
-      dueAt: now,
-      lane: `thread:${incident.id}`,
-      dedupeKey: `page:${work.id}:thread`,
-      payload: { thread: 'incident', message: pageInThread(facts) },
-    },
-    ...people.map((user) => ({
-      kind: 'deliver',
-      incidentId: incident.id,
-      dueAt: now,
-      dedupeKey: `page:${work.id}:${user}`,
-      payload: { to: user, message: pageByDirectMessage(facts) },
-    })),
+    newWork(
+      'deliver',
+      { thread: 'incident', message: pageInThread(facts) },
+      { incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `page:${work.id}:thread` },
+    ),
+    ...people.map((user) =>
+      newWork(
+        'deliver',
+        { to: user, message: pageByDirectMessage(facts) },
+        { incidentId: incident.id, dueAt: now, dedupeKey: `page:${work.id}:${user}` },
+      ),
+    ),
   ];
   const paged = await deps.db.transaction(async (tx) => {
     // Fenced first: a worker whose lease ran out (another took the page over) writes nothing.

@@ -13,11 +13,12 @@ import {
   recordPlaced,
 } from '../../store/placement.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
-import { type NewWork, type Work, completeWork, scheduleWork } from '../../store/work.js';
+import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { loadSnapshot, snapshotOf } from '../snapshot.js';
 import { levelClockWork, levelWork } from './escalation.js';
 import { enqueueStatusUpdate } from './notifications.js';
+import { type WorkOf, type WorkPayloadInput, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
 
 /**
@@ -47,22 +48,11 @@ import type { WorkResult } from './types.js';
 export const PLACE_FAILED_AFTER = 3;
 const BACKOFF_MS = [1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
 
-interface PlacePayload {
-  /** Who opened it: invited to the channel, told if Slack keeps failing. */
-  opener: string;
-  /** The incident has a channel of its own (otherwise it lives where the command was typed). */
-  dedicated: boolean;
-}
+type PlacePayload = WorkPayloadInput<'place'>;
 
 /** The place work for a new incident, committed with it. */
 export function placeWork(incident: Incident, at: Date, payload: PlacePayload): NewWork {
-  return {
-    kind: 'place',
-    incidentId: incident.id,
-    dueAt: at,
-    payload: { ...payload },
-    dedupeKey: placeKey(incident.id),
-  };
+  return newWork('place', payload, { incidentId: incident.id, dueAt: at, dedupeKey: placeKey(incident.id) });
 }
 
 export const placeKey = (incidentId: number) => `place:${incidentId}`;
@@ -77,9 +67,9 @@ export function incidentChannelName(prefix: string, number: number, playbookId: 
     .slice(0, 80);
 }
 
-export async function placeDue(deps: AppDeps, work: Work, worker: string): Promise<WorkResult> {
-  const payload = work.payload as unknown as PlacePayload;
-  const incident = await getIncident(deps.db, work.incidentId!);
+export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: string): Promise<WorkResult> {
+  const { payload } = work;
+  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
   const placement = incident && (await readPlacement(deps.db, incident.id));
   if (!incident || !placement) return { done: 'no incident' };
   if (placement.placedAt) return { done: 'already placed' };
@@ -127,7 +117,7 @@ export async function placeDue(deps: AppDeps, work: Work, worker: string): Promi
 /** The last step: marks it placed and starts what speaks about it (pages, clocks, stakeholders), in one transaction. */
 async function placed(
   deps: AppDeps,
-  work: Work,
+  work: WorkOf<'place'>,
   worker: string,
   incident: Incident,
   payload: PlacePayload,
@@ -139,8 +129,8 @@ async function placed(
       await completeWork(tx, work.id, worker, now, 'already placed');
       return false;
     }
-    const current = (await lockIncident(tx, incident.id))!;
-    if (current.status !== 'resolved') {
+    const current = await lockIncident(tx, incident.id);
+    if (current && current.status !== 'resolved') {
       // The escalation starts now: level 1 is paged, and its clock starts when that page goes out (work/page.ts).
       // (Escalated by hand meanwhile: that level's page was scheduled then, and has waited for this moment.)
       // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): no page, the clock that still runs.
@@ -183,7 +173,7 @@ async function placed(
 /** A step failed: try again later; after PLACE_FAILED_AFTER attempts, say so (once) in the timeline and to the opener. */
 async function failed(
   deps: AppDeps,
-  work: Work,
+  work: WorkOf<'place'>,
   incident: Incident,
   payload: PlacePayload,
   error: unknown,
@@ -227,13 +217,11 @@ async function tellOpener(
   await scheduleWork(
     tx,
     [
-      {
-        kind: 'deliver',
-        incidentId: incident.id,
-        dueAt: now,
-        dedupeKey: `place-${what}:${incident.id}`,
-        payload: { to: payload.opener, message },
-      },
+      newWork(
+        'deliver',
+        { to: payload.opener, message },
+        { incidentId: incident.id, dueAt: now, dedupeKey: `place-${what}:${incident.id}` },
+      ),
     ],
     now,
   );

@@ -1,40 +1,36 @@
-import type { ThreadPost } from '../ports.js';
 import { getIncident } from '../../store/incidents.js';
 import { type NewWork, type Work, scheduleWork } from '../../store/work.js';
+import { type WorkOf, type WorkPayloadInput, newWork } from './payloads.js';
 import type { AppDeps } from '../deps.js';
 import type { WorkResult } from './types.js';
 
-/** Date fields of thread posts, revived from the JSON the work payload keeps. */
-const DATE_FIELDS = ['startsAt', 'expiresAt'] as const;
+/** The thread posts that can wait for their incident to be placed. */
+export type DeferredPost = WorkPayloadInput<'thread.post'>['post'];
 
 /**
  * A post in an incident's thread that must wait for the incident to be placed (an alert's details when Slack
  * failed as its incident opened): it goes out once the live message exists.
  */
-export function threadPostWork(incidentId: number, post: ThreadPost, at: Date, key: string): NewWork {
-  return {
-    kind: 'thread.post',
-    incidentId,
-    dueAt: at,
-    lane: `thread:${incidentId}`,
-    dedupeKey: `thread.post:${incidentId}:${key}`,
-    payload: { post },
-  };
+export function threadPostWork(incidentId: number, post: DeferredPost, at: Date, key: string): NewWork {
+  return newWork(
+    'thread.post',
+    { post },
+    { incidentId, dueAt: at, lane: `thread:${incidentId}`, dedupeKey: `thread.post:${incidentId}:${key}` },
+  );
 }
 
-export async function threadPostDue(deps: AppDeps, work: Work): Promise<WorkResult> {
-  const incident = await getIncident(deps.db, work.incidentId!);
+export async function threadPostDue(deps: AppDeps, work: WorkOf<'thread.post'>): Promise<WorkResult> {
+  const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
   if (!incident) return { done: 'no incident' };
   const now = deps.clock.now();
   if (!incident.channelId || !incident.messageTs) return waitForPlacement(work, now);
-  const post = { ...(work.payload.post as Record<string, unknown>) };
-  for (const field of DATE_FIELDS) if (typeof post[field] === 'string') post[field] = new Date(post[field]);
-  await deps.slack.postInThread(incident.channelId, incident.messageTs, post as unknown as ThreadPost);
+  // Parsed: its dates are Dates again.
+  await deps.slack.postInThread(incident.channelId, incident.messageTs, work.payload.post);
   return { done: 'posted' };
 }
 
 /** Not placed yet: look again later, sooner at first, never counted as a failed attempt. */
-export function waitForPlacement(work: Work, now: Date): WorkResult {
+export function waitForPlacement(work: Pick<Work, 'dueAt'>, now: Date): WorkResult {
   const waited = Math.max(0, now.getTime() - work.dueAt.getTime());
   return {
     retryAt: new Date(now.getTime() + Math.min(60_000, Math.max(2_000, waited / 4))),
@@ -47,7 +43,7 @@ export function waitForPlacement(work: Work, now: Date): WorkResult {
 export async function postWhenPlaced(
   deps: AppDeps,
   opened: { incident: { id: number }; where?: { channelId: string; messageTs: string } },
-  post: ThreadPost,
+  post: DeferredPost,
   key: string,
 ): Promise<void> {
   if (opened.where) {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Work } from '../../store/work.js';
 
 /**
@@ -8,4 +9,15 @@ import type { Work } from '../../store/work.js';
 export type WorkResult =
   { completed: true } | { done: string } | { retryAt: Date; reason: string; countAttempt?: boolean };
 
-export type WorkHandler = (work: Work, worker: string) => Promise<WorkResult>;
+/** A claimed item whose payload was parsed with its kind's schema. */
+export type ParsedWork<P> = Omit<Work, 'payload'> & { payload: P };
+
+/**
+ * A kind of scheduled work: the schema its payload is parsed with when an item is claimed, and the use case that
+ * runs it with the parsed payload. An item whose payload does not parse never reaches `run`.
+ */
+export interface WorkHandler<P = unknown> {
+  payload: z.ZodType<P>;
+  // Method syntax (bivariant in its parameter) so a map of handlers of different payloads is one Record.
+  run(work: ParsedWork<P>, worker: string): Promise<WorkResult>;
+}
