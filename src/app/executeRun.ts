@@ -3,7 +3,7 @@ import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import { BotError } from '../errors.js';
 import { type ActionRun, setRunChild, startRun } from '../store/actionRuns.js';
-import { moveStep as recordStepMove } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import { placeholdersOf } from './actions.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
