@@ -1,8 +1,7 @@
 import type { Clock } from '../clock.js';
 import { type Coordinator, withLock } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
-import { retryAfterOf } from '../notify/deliver.js';
-import { slackError } from '../slackApi/errors.js';
+import { retryAfterOf, slackError } from '../slackApi/errors.js';
 import type { Database } from '../store/db.js';
 import { type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';

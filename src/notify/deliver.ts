@@ -87,9 +87,3 @@ async function findDelivered(
     throw error;
   }
 }
-
-/** Seconds Slack asked us to wait, when the error is a rate limit. */
-export function retryAfterOf(error: unknown): number | undefined {
-  const e = error as { code?: string; retryAfter?: number } | undefined;
-  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : undefined;
-}

@@ -13,6 +13,12 @@ export function isPlatformError(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === 'slack_webapi_platform_error';
 }
 
+/** Seconds Slack asked us to wait, when the error is a rate limit. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const e = error as { code?: string; retryAfter?: number } | undefined;
+  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : undefined;
+}
+
 /** A channel the bot cannot read (not joined, or gone): nothing the bot posted can be found in it. */
 export function isUnreadableChannel(error: unknown): boolean {
   const code = slackError(error);

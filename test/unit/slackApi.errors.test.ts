@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isPlatformError, isUnreadableChannel, joiningIfNeeded, slackError } from '../../src/slackApi/errors.js';
+import {
+  isPlatformError,
+  isUnreadableChannel,
+  joiningIfNeeded,
+  retryAfterOf,
+  slackError,
+} from '../../src/slackApi/errors.js';
 
 /** What @slack/web-api throws when Slack answers `ok: false`. */
 const refusal = (error: string) =>
@@ -15,6 +21,14 @@ describe('Slack Web API errors', () => {
     expect(slackError(undefined)).toBeUndefined();
     expect(isPlatformError(refusal('name_taken'))).toBe(true);
     expect(isPlatformError(new Error('socket hang up'))).toBe(false);
+  });
+
+  it('reads how long a rate limit asks to wait, one second when it does not say, and nothing for other errors', () => {
+    const limited = (retryAfter?: number) =>
+      Object.assign(new Error('A rate limit was exceeded'), { code: 'slack_webapi_rate_limited_error', retryAfter });
+    expect(retryAfterOf(limited(30))).toBe(30);
+    expect(retryAfterOf(limited())).toBe(1);
+    expect(retryAfterOf(refusal('ratelimited'))).toBeUndefined();
   });
 
   it('calls a channel unreadable when the bot is not in it or it is gone, and not on other refusals', () => {
