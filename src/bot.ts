@@ -13,7 +13,7 @@ import { type Route, closeServer, createHttpServer, listen, sendJson } from './h
 import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
-import { type SlackSurface, boltLogger, createSlackSurface, listen as listenToSlack } from './slack/app.js';
+import { type SlackSurface, boltLogger, addListeners, createSlackSurface } from './slack/app.js';
 import { slackFetch } from './slack/fetch.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
@@ -193,7 +193,7 @@ async function connectSlack(
     handlers: workHandlers(deps),
   });
   running.worker = worker;
-  listenToSlack(slack, deps);
+  addListeners(slack, deps);
   await slack.start();
   running.slackEvents = slack.routes.find((r) => r.path === '/slack/events')?.handler;
   running.ready = true;
