@@ -99,6 +99,20 @@ export default tseslint.config(
     ['**/store/**', '**/slack/**', '**/app/**', ...composition],
     'engines do their one job: they import neither store/, slack/ nor app/',
   ),
+  layer(
+    ['src/process/**/*.ts', 'src/slackApi/**/*.ts'],
+    [
+      '**/store/**',
+      '**/slack/**',
+      '**/app/**',
+      '**/checks/**',
+      '**/tokens/**',
+      '**/actions/**',
+      '**/notify/**',
+      ...composition,
+    ],
+    'process/ and slackApi/ are shared by the engines and the adapters: they import none of them',
+  ),
   {
     // pg belongs to store/; the postgres health check is the one engine that speaks to a database on purpose.
     files: ['src/**/*.ts'],

@@ -13,7 +13,7 @@ import { type Route, closeServer, createHttpServer, listen, sendJson } from './h
 import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
-import { type SlackSurface, boltLogger, createSlackSurface, listen as listenToSlack } from './slack/app.js';
+import { type SlackSurface, boltLogger, addListeners, createSlackSurface } from './slack/app.js';
 import { slackFetch } from './slack/fetch.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
@@ -68,173 +68,239 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What the routes read while the bot starts and stops, filled in step by step. */
+interface Running {
+  /** false once stop() begins: /readyz says so while the work in hand finishes. */
+  accepting: boolean;
+  /** Slack is connected and the use cases are wired: requests are answered, not told "starting". */
+  ready: boolean;
+  /** Unset until the Slack connection is resolved (it may depend on the bot's own URL). */
+  mode?: SlackConnection['mode'];
+  slack?: SlackSurface;
+  slackEvents?: Route['handler'];
+  deps?: AppDeps;
+  worker?: DueWorker;
+  cron?: { stop(): Promise<void> };
+}
+
+/** The bot's HTTP servers, listening. */
+interface Serving {
+  server: Server;
+  port: number;
+  url: string;
+  metricsServer?: Server;
+  metricsUrl: string;
+}
+
+/**
+ * Starts the bot: the HTTP server first (its URL may be Slack's, in the playground), then Slack and the use cases
+ * behind it, then the background work. Slack's requests get a 503 between listening and the token check, and
+ * Slack retries them.
+ */
 export async function startBot(parts: BotParts): Promise<RunningBot> {
   const metrics = createMetrics();
-  const catalog = new PlaybookCatalog(parts.playbooks);
-  let accepting = true;
-  let slack: SlackSurface | undefined;
-  let deps: AppDeps | undefined;
-  let worker: DueWorker | undefined;
-  let cron: { stop(): Promise<void> } | undefined;
-  // The server listens first (its URL may be Slack's, in the playground); Slack's requests get a 503
-  // for the moment between listening and the token check, and Slack retries them.
-  const metricsOwnPort = parts.metrics?.port !== undefined;
-  const routes: Route[] = [
+  const running: Running = { accepting: true, ready: false };
+  const serving = await serveHttp(parts, botRoutes(parts, metrics, running), metrics);
+  try {
+    const connection = typeof parts.env.slack === 'function' ? parts.env.slack(serving.url) : parts.env.slack;
+    running.mode = connection.mode;
+    if (connection.mode !== 'none') await connectSlack(parts, connection, metrics, running);
+  } catch (error) {
+    await closeServers(serving, 1_000);
+    throw error;
+  }
+  const { deps, slack, worker } = running;
+  return {
+    port: serving.port,
+    url: serving.url,
+    metrics,
+    metricsUrl: serving.metricsUrl,
+    server: serving.server,
+    ...(deps ? { deps } : {}),
+    ...(slack ? { slack } : {}),
+    ...(worker ? { worker } : {}),
+    stop: () => stopAll(running, serving),
+  };
+}
+
+/** Health, metrics (unless on their own port), the alert hook and Slack's events, answering as the bot starts. */
+function botRoutes(parts: BotParts, metrics: Metrics, running: Running): Route[] {
+  return [
     ...healthRoutes({
       db: parts.db,
       coord: parts.coord,
-      accepting: () => accepting,
+      accepting: () => running.accepting,
       // Starting, or the socket / auth.test is down: not ready. A bot without Slack has no such dependency.
-      slack: () => (resolved.mode === 'none' ? undefined : ready && slack !== undefined && slack.connected()),
+      slack: () =>
+        running.mode === 'none' ? undefined : running.ready && running.slack !== undefined && running.slack.connected(),
       log: parts.log,
     }),
-    ...(metricsOwnPort ? [] : [metricsRoute(metrics, parts.metrics?.token)]),
-    alertHookRoute(parts.config.alerts.token, () => (ready ? deps : undefined), parts.log),
+    ...(parts.metrics?.port !== undefined ? [] : [metricsRoute(metrics, parts.metrics?.token)]),
+    alertHookRoute(parts.config.alerts.token, () => (running.ready ? running.deps : undefined), parts.log),
     {
       method: 'POST',
       path: '/slack/events',
       handler: (req, res, url) => {
-        if (slackEvents) return slackEvents(req, res, url);
+        if (running.slackEvents) return running.slackEvents(req, res, url);
         // Socket Mode and the Slack-less bot take nothing over HTTP; HTTP mode is still starting.
-        return resolved.mode === 'http' || resolved.mode === undefined
+        return running.mode === 'http' || running.mode === undefined
           ? sendJson(res, 503, { error: 'starting' })
           : sendJson(res, 404, { error: 'not_found' });
       },
     },
     ...(parts.routes ?? []),
   ];
-  let ready = false;
-  const resolved: { mode?: SlackConnection['mode'] } = {};
-  let slackEvents: Route['handler'] | undefined;
+}
+
+/** Listens on PORT, and on METRICS_PORT when set; a metrics port that cannot be had closes the first server. */
+async function serveHttp(parts: BotParts, routes: Route[], metrics: Metrics): Promise<Serving> {
   const server = createHttpServer(routes, parts.log);
   const host = parts.host ?? '0.0.0.0';
   const port = await listen(server, parts.env.PORT, host);
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  let metricsServer: Server | undefined;
-  let metricsUrl = url;
-  if (parts.metrics?.port !== undefined) {
-    metricsServer = createHttpServer([metricsRoute(metrics, parts.metrics.token)], parts.log);
-    const metricsHost = parts.metrics.host ?? host;
-    try {
-      const bound = await listen(metricsServer, parts.metrics.port, metricsHost);
-      metricsUrl = `http://${metricsHost === '0.0.0.0' ? '127.0.0.1' : metricsHost}:${bound}`;
-    } catch (error) {
-      await closeServer(server, 1_000);
-      throw error;
-    }
-  }
-  const connection = typeof parts.env.slack === 'function' ? parts.env.slack(url) : parts.env.slack;
-  resolved.mode = connection.mode;
+  const url = urlOf(host, port);
+  if (parts.metrics?.port === undefined) return { server, port, url, metricsUrl: url };
+  const metricsServer = createHttpServer([metricsRoute(metrics, parts.metrics.token)], parts.log);
+  const metricsHost = parts.metrics.host ?? host;
   try {
-    if (connection.mode !== 'none') {
-      slack = createSlackSurface(connection, parts.log, {
-        ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
-      });
-      const now = () => parts.clock.now().getTime();
-      const port = new SlackWebPort(slack.client, parts.log, { now });
-      // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
-      // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
-      const slackApi = new WebClient(connection.botToken, {
-        slackApiUrl: connection.apiUrl,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        timeout: 10_000,
-        fetch: slackFetch,
-        logger: boltLogger(parts.log),
-      });
-      let wakeQueued = false;
-      const wake = () => {
-        if (wakeQueued || !worker) return;
-        wakeQueued = true;
-        setImmediate(() => {
-          wakeQueued = false;
-          // tick() logs and survives its own failures (PostgreSQL away); this catch is the last word.
-          worker?.tick().catch((error: unknown) => parts.log.error({ err: error }, 'due-work tick failed'));
-        });
-      };
-      const tokens = new TokenManager({
-        providers: parts.config.tokens,
-        coord: parts.coord,
-        clock: parts.clock,
-        log: parts.log,
-        metrics,
-        ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
-      });
-      const spool = new TimelineSpool(parts.db, parts.spoolFile, parts.log);
-      const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
-      runOwner.start();
-      const base = {
-        db: parts.db,
-        coord: parts.coord,
-        clock: parts.clock,
-        config: parts.config,
-        catalog,
-        slack: port,
-        slackApi,
-        slackOnce: new SlackWebPort(slackApi, parts.log),
-        wake,
-        runWorkNow: (id: number) => worker?.runNow(id) ?? Promise.resolve(),
-        log: parts.log,
-        metrics,
-        tokens,
-        stepRunners,
-        spool,
-        runOwner,
-      };
-      const live = new LiveMessage({
-        coord: parts.coord,
-        // One try per render, a 429 thrown at once: a failed render is retried as durable work, with backoff.
-        slack: new SlackWebPort(slackApi, parts.log, { now, maxRateLimitWaitMs: 0 }),
-        log: parts.log,
-        db: parts.db,
-        clock: parts.clock,
-        snapshot: (id) => loadSnapshot(base, id),
-      });
-      const appDeps: AppDeps = { ...base, live };
-      deps = appDeps;
-      worker = new DueWorker({
-        db: parts.db,
-        clock: parts.clock,
-        log: parts.log,
-        metrics,
-        handlers: workHandlers(appDeps),
-      });
-      listenToSlack(slack, appDeps);
-      await slack.start();
-      slackEvents = slack.routes.find((r) => r.path === '/slack/events')?.handler;
-      ready = true;
-      // Runs a dead process left running are found now, not minutes later; PostgreSQL away must not stop the start.
-      await sweepInterruptedRuns(appDeps).catch((error: unknown) =>
-        parts.log.warn({ err: error }, 'could not look for interrupted action runs at start-up'),
-      );
-      if (parts.scheduler !== false) cron = startCron(scheduledJobs(appDeps, worker), parts.log);
-    }
+    const bound = await listen(metricsServer, parts.metrics.port, metricsHost);
+    return { server, port, url, metricsServer, metricsUrl: urlOf(metricsHost, bound) };
   } catch (error) {
     await closeServer(server, 1_000);
-    if (metricsServer) await closeServer(metricsServer, 1_000);
     throw error;
   }
-  return {
-    port,
-    url,
+}
+
+const urlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+/** Connects to Slack, wires the use cases and the due-work worker behind it, then starts the background work. */
+async function connectSlack(
+  parts: BotParts,
+  connection: Exclude<SlackConnection, { mode: 'none' }>,
+  metrics: Metrics,
+  running: Running,
+): Promise<void> {
+  const slack = createSlackSurface(connection, parts.log, {
+    ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
+  });
+  running.slack = slack;
+  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker);
+  running.deps = deps;
+  const worker = new DueWorker({
+    db: parts.db,
+    clock: parts.clock,
+    log: parts.log,
     metrics,
-    metricsUrl,
-    server,
-    ...(deps ? { deps } : {}),
-    ...(slack ? { slack } : {}),
-    ...(worker ? { worker } : {}),
-    async stop() {
-      accepting = false;
-      await closeServer(server);
-      if (metricsServer) await closeServer(metricsServer, 1_000);
-      await cron?.stop();
-      await slack?.stop();
-      await worker?.stop();
-      await deps?.live.idle();
-      await deps?.tokens.close();
-      await deps?.spool.flush();
-      deps?.spool.stop();
-      deps?.runOwner.stop();
-    },
+    handlers: workHandlers(deps),
+  });
+  running.worker = worker;
+  addListeners(slack, deps);
+  await slack.start();
+  running.slackEvents = slack.routes.find((r) => r.path === '/slack/events')?.handler;
+  running.ready = true;
+  await startWorkers(parts, deps, worker, running);
+}
+
+/** The use cases' dependencies: Slack ports, tokens, the timeline spool, the run owner and the live message. */
+function buildDeps(
+  parts: BotParts,
+  connection: Exclude<SlackConnection, { mode: 'none' }>,
+  slack: SlackSurface,
+  metrics: Metrics,
+  worker: () => DueWorker | undefined,
+): AppDeps {
+  const now = () => parts.clock.now().getTime();
+  // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
+  // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
+  const slackApi = new WebClient(connection.botToken, {
+    slackApiUrl: connection.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    fetch: slackFetch,
+    logger: boltLogger(parts.log),
+  });
+  const tokens = new TokenManager({
+    providers: parts.config.tokens,
+    coord: parts.coord,
+    clock: parts.clock,
+    log: parts.log,
+    metrics,
+    ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
+  });
+  const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
+  // Its heartbeat runs before any request can start an action run.
+  runOwner.start();
+  const base = {
+    db: parts.db,
+    coord: parts.coord,
+    clock: parts.clock,
+    config: parts.config,
+    catalog: new PlaybookCatalog(parts.playbooks),
+    slack: new SlackWebPort(slack.client, parts.log, { now }),
+    slackApi,
+    slackOnce: new SlackWebPort(slackApi, parts.log),
+    wake: wakeWorker(worker, parts.log),
+    runWorkNow: (id: number) => worker()?.runNow(id) ?? Promise.resolve(),
+    log: parts.log,
+    metrics,
+    tokens,
+    stepRunners,
+    spool: new TimelineSpool(parts.db, parts.spoolFile, parts.log),
+    runOwner,
   };
+  const live = new LiveMessage({
+    coord: parts.coord,
+    // One try per render, a 429 thrown at once: a failed render is retried as durable work, with backoff.
+    slack: new SlackWebPort(slackApi, parts.log, { now, maxRateLimitWaitMs: 0 }),
+    log: parts.log,
+    db: parts.db,
+    clock: parts.clock,
+    snapshot: (id) => loadSnapshot(base, id),
+  });
+  return { ...base, live };
+}
+
+/** Asks the worker for one tick soon after new work is scheduled; many wakes in one turn make one tick. */
+function wakeWorker(worker: () => DueWorker | undefined, log: Logger): () => void {
+  let wakeQueued = false;
+  return () => {
+    if (wakeQueued || !worker()) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
+      // tick() logs and survives its own failures (PostgreSQL away); this catch is the last word.
+      worker()
+        ?.tick()
+        .catch((error: unknown) => log.error({ err: error }, 'due-work tick failed'));
+    });
+  };
+}
+
+/** Finds the runs a dead process left running, then starts the cron ticks (unless the caller drives the worker). */
+async function startWorkers(parts: BotParts, deps: AppDeps, worker: DueWorker, running: Running): Promise<void> {
+  // Found now, not minutes later; PostgreSQL away must not stop the start.
+  await sweepInterruptedRuns(deps).catch((error: unknown) =>
+    parts.log.warn({ err: error }, 'could not look for interrupted action runs at start-up'),
+  );
+  if (parts.scheduler !== false) running.cron = startCron(scheduledJobs(deps, worker), parts.log);
+}
+
+async function closeServers(serving: Serving, graceMs?: number): Promise<void> {
+  await closeServer(serving.server, graceMs);
+  if (serving.metricsServer) await closeServer(serving.metricsServer, 1_000);
+}
+
+/** Stops taking requests, then finishes what was acked: cron, Slack, the worker, renders, tokens, the spool. */
+async function stopAll(running: Running, serving: Serving): Promise<void> {
+  running.accepting = false;
+  await closeServers(serving);
+  await running.cron?.stop();
+  await running.slack?.stop();
+  await running.worker?.stop();
+  const { deps } = running;
+  await deps?.live.idle();
+  await deps?.tokens.close();
+  await deps?.spool.flush();
+  deps?.spool.stop();
+  deps?.runOwner.stop();
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
 import type { Queryable } from '../../src/store/db.js';
-import { openIncident } from '../../src/store/incidents.js';
+import { insertIncident } from '../../src/store/incidents.js';
 import { appendTimelineEvent } from '../../src/store/timeline.js';
 import type { BenchContext } from '../support/context.js';
 import { createDatabase } from '../support/env.js';
@@ -38,7 +38,7 @@ export async function timelineScenario(ctx: BenchContext): Promise<ScenarioOutco
     const playbook = playbooks.find((p) => p.id === 'auth-401')!;
     const incidents: number[] = [];
     for (let i = 0; i < 32; i++) {
-      const { incident } = await openIncident(db, {
+      const { incident } = await insertIncident(db, {
         playbook,
         title: playbook.title,
         summary: 'timeline benchmark',

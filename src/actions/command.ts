@@ -4,7 +4,7 @@ import { formatDuration } from '../config/duration.js';
 import { scrubText } from '../domain/secrets.js';
 import { ActionInputError } from './errors.js';
 import { PLACEHOLDER, substitute } from './placeholders.js';
-import { runProcess } from './process.js';
+import { runProcess } from '../process/run.js';
 import { shellJoin } from './quote.js';
 import { envAllowValues, scrub, scrubOutput, secretsOf } from './scrub.js';
 import type { ActionPlan, ActionRunResult, CommandActionConfig, Placeholders, PlanOptions } from './types.js';

@@ -3,7 +3,7 @@ import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import { BotError } from '../errors.js';
 import { type ActionRun, setRunChild, startRun } from '../store/actionRuns.js';
-import { moveStep as recordStepMove } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import { placeholdersOf } from './actions.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
@@ -42,6 +42,17 @@ export async function executeRun(
   }
 }
 
+/** Where the incident's thread is, when it has one. */
+type Thread = { channel: string; ts: string } | undefined;
+
+/** What a run measured: its time to rollback, against the action's target. */
+interface Measured {
+  at: Date;
+  durationMs: number;
+  targetMissed: boolean;
+  ok: boolean;
+}
+
 async function runStarted(
   deps: AppDeps,
   incident: Incident,
@@ -49,9 +60,23 @@ async function runStarted(
   config: ActionConfig,
   startedBy: string,
 ): Promise<Ran> {
-  const thread =
+  const thread: Thread =
     incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-  const bestEffort = (what: string) => (error: unknown) => deps.log.warn({ err: error, run: run.id }, what);
+  await recordStart(deps, incident, run, startedBy);
+  await announceStart(deps, incident, run, config, startedBy, thread);
+  const beganAt = deps.clock.now();
+  const result = await runPlan(deps, run, config);
+  const measured = measure(run, config, beganAt, result, deps.clock.now());
+  const recorded = await recordEnd(deps, incident, run, config, result, measured);
+  await announceEnd(deps, incident, run, config, result, measured, recorded, thread);
+  return { outcome: result.outcome, recorded };
+}
+
+const bestEffort = (deps: AppDeps, run: ActionRun, what: string) => (error: unknown) =>
+  deps.log.warn({ err: error, run: run.id }, what);
+
+/** `action.started` on the timeline (spooled if PostgreSQL is away), and the step it belongs to marked running. */
+async function recordStart(deps: AppDeps, incident: Incident, run: ActionRun, startedBy: string): Promise<void> {
   await deps.spool.record({
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
@@ -68,7 +93,18 @@ async function runStarted(
       actor: startedBy,
       at: deps.clock.now(),
       data: { title: incident.playbook.steps[run.step - 1]?.title },
-    }).catch(bestEffort('could not mark the step running'));
+    }).catch(bestEffort(deps, run, 'could not mark the step running'));
+}
+
+/** Said in the thread and shown in the live message; neither stops the run when Slack is away. */
+async function announceStart(
+  deps: AppDeps,
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  startedBy: string,
+  thread: Thread,
+): Promise<void> {
   if (thread)
     await deps.slack
       .postInThread(thread.channel, thread.ts, {
@@ -79,17 +115,34 @@ async function runStarted(
         actor: startedBy,
         dryRun: run.dryRun,
       })
-      .catch(bestEffort('could not say in the thread that a run started'));
-  await deps.live.refresh(incident.id).catch(bestEffort('could not refresh the live message'));
-  const beganAt = deps.clock.now();
-  const result = await runPlan(deps, run, config);
-  const at = deps.clock.now();
-  // Time to rollback: from the press of the button to the end of the run (waiting for approval included).
-  // The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
+      .catch(bestEffort(deps, run, 'could not say in the thread that a run started'));
+  await deps.live.refresh(incident.id).catch(bestEffort(deps, run, 'could not refresh the live message'));
+}
+
+/**
+ * Time to rollback: from the press of the button to the end of the run (waiting for approval included).
+ * The run itself is measured in real time, so a clock moved by hand still sees how long it ran.
+ */
+function measure(run: ActionRun, config: ActionConfig, beganAt: Date, result: ActionRunResult, at: Date): Measured {
   const durationMs = Math.max(0, beganAt.getTime() - run.requestedAt.getTime()) + Math.round(result.durationMs);
-  const targetMissed = config.target_time !== undefined && !run.dryRun && durationMs > config.target_time;
-  const ok = result.outcome === 'succeeded' || result.outcome === 'dry_run';
-  const recorded = await deps.spool.record({
+  return {
+    at,
+    durationMs,
+    targetMissed: config.target_time !== undefined && !run.dryRun && durationMs > config.target_time,
+    ok: result.outcome === 'succeeded' || result.outcome === 'dry_run',
+  };
+}
+
+/** The run's end, its `action.finished` event and its step's move in one transaction, or spooled until they can be. */
+function recordEnd(
+  deps: AppDeps,
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  result: ActionRunResult,
+  { at, durationMs, targetMissed, ok }: Measured,
+): Promise<Ran['recorded']> {
+  return deps.spool.record({
     incidentId: incident.id,
     occurredAt: at,
     actor: 'system',
@@ -127,6 +180,19 @@ async function runStarted(
         : {}),
     },
   });
+}
+
+/** The outcome said in the thread (with a note when its record waits for PostgreSQL) and shown in the live message. */
+async function announceEnd(
+  deps: AppDeps,
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  result: ActionRunResult,
+  { durationMs }: Measured,
+  recorded: Ran['recorded'],
+  thread: Thread,
+): Promise<void> {
   if (thread)
     await deps.slack
       .postInThread(thread.channel, thread.ts, {
@@ -141,9 +207,8 @@ async function runStarted(
         dryRun: run.dryRun,
         ...(recorded === 'spooled' ? { recordingDelayed: true } : {}),
       })
-      .catch(bestEffort('could not say in the thread that a run finished'));
-  await deps.live.refresh(incident.id).catch(bestEffort('could not refresh the live message'));
-  return { outcome: result.outcome, recorded };
+      .catch(bestEffort(deps, run, 'could not say in the thread that a run finished'));
+  await deps.live.refresh(incident.id).catch(bestEffort(deps, run, 'could not refresh the live message'));
 }
 
 /** The kept plan, run; a run from before plans were kept runs the config as it is. Never throws. */

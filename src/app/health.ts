@@ -2,7 +2,7 @@ import { type CheckResult, resolveTarget, runChecks, suggestTargets } from '../c
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { badRequest, isBotError } from '../errors.js';
-import { moveStep as recordStepMove } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import { checkAccess } from './access.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';

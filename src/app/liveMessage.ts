@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { type Coordinator, withLock } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
-import { retryAfterOf } from '../notify/deliver.js';
+import { retryAfterOf, slackError } from '../slackApi/errors.js';
 import type { Database } from '../store/db.js';
 import { type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';
@@ -27,8 +27,6 @@ const FINAL_ERRORS = new Set([
   'account_inactive',
   'token_revoked',
 ]);
-
-const slackErrorOf = (error: unknown) => (error as { data?: { error?: string } } | undefined)?.data?.error;
 
 const renderBackoff = (attempts: number) =>
   RENDER_BACKOFF_MS[Math.min(Math.max(attempts, 1) - 1, RENDER_BACKOFF_MS.length - 1)]!;
@@ -106,7 +104,7 @@ export class LiveMessage {
           reason: `rate limited for ${waitSeconds}s`,
           countAttempt: false,
         };
-      const final = slackErrorOf(error);
+      const final = slackError(error);
       if (final !== undefined && FINAL_ERRORS.has(final)) {
         this.deps.log.error({ err: error, incidentId }, 'live message cannot be rendered: Slack refuses for good');
         return { done: `slack refused: ${final}` };

@@ -4,7 +4,7 @@ import { codeSpan } from '../domain/text.js';
 import { policyFor } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
-import { DuplicateRequestError, getIncident, openIncident as insertIncident } from '../store/incidents.js';
+import { DuplicateRequestError, getIncident, insertIncident } from '../store/incidents.js';
 import { findUnplacedIncident } from '../store/placement.js';
 import { findWorkByKey, scheduleWork } from '../store/work.js';
 import type { Actor, AppDeps } from './deps.js';

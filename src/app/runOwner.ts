@@ -11,7 +11,7 @@ import {
   runningRunsNotOwnedBy,
 } from '../store/actionRuns.js';
 import type { Database } from '../store/db.js';
-import { moveStep } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
@@ -145,7 +145,7 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
         },
       });
       if (run.step)
-        await moveStep(tx, {
+        await recordStepMove(tx, {
           incidentId: run.incidentId,
           step: run.step,
           to: 'failed',

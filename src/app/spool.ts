@@ -6,7 +6,7 @@ import { TIMELINE_KINDS, type NewTimelineEvent } from '../domain/timeline.js';
 import type { Logger } from '../log.js';
 import { finishRun } from '../store/actionRuns.js';
 import type { Database, Queryable } from '../store/db.js';
-import { moveStep } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import { appendKeyedTimelineEvents } from '../store/timeline.js';
 
 /** What an action run's end changes besides its timeline event: the run's row, and its step. */
@@ -195,7 +195,7 @@ async function applyRunFinish(q: Queryable, run: RunFinish): Promise<void> {
     ...(run.httpStatus === undefined ? {} : { httpStatus: run.httpStatus }),
   });
   if (finished && run.step)
-    await moveStep(q, {
+    await recordStepMove(q, {
       ...run.step,
       actor: 'system',
       at: run.at,

@@ -2,7 +2,7 @@ import { runnerOf } from '../domain/steps.js';
 import type { StepState } from '../domain/steps.js';
 import type { TimelineKind } from '../domain/timeline.js';
 import { badRequest } from '../errors.js';
-import { moveStep as recordStepMove } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import { afterChange } from './changes.js';
 import { recordOnce } from './record.js';
 import { meetDeadlinesIn } from './work/deadlines.js';

@@ -1,6 +1,6 @@
 import type { Incident } from '../domain/incident.js';
 import { isBotError } from '../errors.js';
-import { moveStep as recordStepMove } from '../store/steps.js';
+import { recordStepMove } from '../store/steps.js';
 import type { RefreshOutcome } from '../tokens/index.js';
 import { checkAccess } from './access.js';
 import { findIncident } from './context.js';

@@ -1,4 +1,4 @@
-import { runProcess } from '../actions/process.js';
+import { runProcess } from '../process/run.js';
 import { formatDuration } from '../domain/duration.js';
 import { formatMs } from './compare.js';
 import { joinFailures } from './expectations.js';

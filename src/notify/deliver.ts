@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { isUnreadableChannel, joiningIfNeeded } from '../slackApi/errors.js';
 
 export interface OutgoingMessage {
   text: string;
@@ -22,8 +23,6 @@ export interface Delivered {
 }
 
 const EVENT_TYPE = 'incidentbot_delivery';
-
-const slackError = (error: unknown) => (error as { data?: { error?: string } } | undefined)?.data?.error;
 
 /**
  * Posts a message the bot sends on its own (a page, a stakeholder update, a
@@ -50,14 +49,7 @@ export async function deliver(
       unfurl_links: false,
       metadata: { event_type: EVENT_TYPE, event_payload: { key: delivery.key } },
     });
-  let result;
-  try {
-    result = await post();
-  } catch (error) {
-    if (slackError(error) !== 'not_in_channel') throw error;
-    await client.conversations.join({ channel });
-    result = await post();
-  }
+  const result = await joiningIfNeeded(post, () => client.conversations.join({ channel }));
   return { channel, ts: result.ts!, reused: false };
 }
 
@@ -91,13 +83,7 @@ async function findDelivered(
     return found?.ts;
   } catch (error) {
     // A channel the bot cannot read yet (not joined): nothing of ours is in it.
-    if (slackError(error) === 'not_in_channel' || slackError(error) === 'channel_not_found') return undefined;
+    if (isUnreadableChannel(error)) return undefined;
     throw error;
   }
-}
-
-/** Seconds Slack asked us to wait, when the error is a rate limit. */
-export function retryAfterOf(error: unknown): number | undefined {
-  const e = error as { code?: string; retryAfter?: number } | undefined;
-  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : undefined;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkHandler } from '../app/work/types.js';
-import { retryAfterOf } from '../notify/deliver.js';
+import { retryAfterOf } from '../slackApi/errors.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';

@@ -147,7 +147,7 @@ export function createSlackSurface(
 }
 
 /** The listeners: each parses, acks and calls one use case. */
-export function listen(
+export function addListeners(
   surface: SlackSurface,
   deps: AppDeps,
   extra: { commands?: CommandRoutes; clicks?: Array<[RegExp | string, ClickHandler]> } = {},

@@ -1,19 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
 import type { Logger } from '../log.js';
+import { isPlatformError, isUnreadableChannel, joiningIfNeeded, slackError } from '../slackApi/errors.js';
 import { RateLimitGate } from './rateLimits.js';
 import { incidentMessage } from './views/incidentMessage.js';
 import { threadMessage } from './views/thread.js';
-
-/** The Slack error code of a failed Web API call (`not_in_channel`, `name_taken`, …). */
-export function slackError(error: unknown): string | undefined {
-  return (error as { data?: { error?: string } } | undefined)?.data?.error;
-}
-
-/** Slack answered, and its answer is no (not a 5xx, a timeout or a rate limit): trying again will not help. */
-export function isPlatformError(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === 'slack_webapi_platform_error';
-}
 
 const LIVE_MESSAGE_EVENT = 'incidentbot_live_message';
 
@@ -132,7 +123,7 @@ export class SlackWebPort implements SlackPort {
         return metadata?.event_type === LIVE_MESSAGE_EVENT && metadata.event_payload?.key === key;
       })?.ts;
     } catch (error) {
-      if (slackError(error) === 'not_in_channel' || slackError(error) === 'channel_not_found') return undefined;
+      if (isUnreadableChannel(error)) return undefined;
       throw error;
     }
   }
@@ -244,15 +235,11 @@ export class SlackWebPort implements SlackPort {
   /** Posts, joining the channel first if Slack says the bot is not in it (public channels only). */
   private async inChannel<T>(channelId: string, call: () => Promise<T>): Promise<T> {
     const post = () => this.limits.call('chat.postMessage', channelId, call);
-    try {
-      return await post();
-    } catch (error) {
-      if (slackError(error) !== 'not_in_channel') throw error;
+    return joiningIfNeeded(post, () => {
       this.log.info({ channelId }, 'joining the channel to post in it');
-      await this.limits.call('conversations.join', undefined, () =>
+      return this.limits.call('conversations.join', undefined, () =>
         this.client.conversations.join({ channel: channelId }),
       );
-      return post();
-    }
+    });
   }
 }

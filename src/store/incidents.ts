@@ -113,7 +113,7 @@ export class DuplicateRequestError extends Error {
 }
 
 /** Opens an incident and writes its first timeline event, in one transaction. */
-export async function openIncident(
+export async function insertIncident(
   q: Database | Transaction,
   input: NewIncident,
 ): Promise<{ incident: Incident; event: TimelineEvent }> {

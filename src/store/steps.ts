@@ -48,7 +48,7 @@ export type StepChange =
  * version, write the event. A second "Done" on a done step changes nothing and
  * writes nothing, and costs one round trip (a button people press often).
  */
-export async function moveStep(q: Queryable, move: StepMove): Promise<StepChange> {
+export async function recordStepMove(q: Queryable, move: StepMove): Promise<StepChange> {
   const { rows } = await q.query<{
     claimed: boolean;
     moved: StepRow | null;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/actions/process.js';
+import { runProcess } from '../../src/process/run.js';
 
 const node = process.execPath;
 const options = { timeoutMs: 10_000, maxOutput: 4_000 };

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/clock.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { silentLogger } from '../../src/log.js';
 import { BACKOFF_MS, DueWorker } from '../../src/scheduler/worker.js';
-import { openIncident } from '../../src/store/incidents.js';
+import { insertIncident } from '../../src/store/incidents.js';
 import { type NewWork, scheduleWork } from '../../src/store/work.js';
 import { type TestDatabase, createTestDatabase } from '../support/db.js';
 import { testPlaybook } from '../support/playbooks.js';
@@ -26,7 +26,7 @@ describe('the due-work worker', () => {
   beforeAll(async () => {
     test = await createTestDatabase('postgres');
     for (let i = 0; i < 2; i++) {
-      const { incident } = await openIncident(test.db, {
+      const { incident } = await insertIncident(test.db, {
         playbook: testPlaybook(),
         title: `incident ${i}`,
         summary: '',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimelineSpool } from '../../src/app/spool.js';
 import { silentLogger } from '../../src/log.js';
 import type { Database } from '../../src/store/db.js';
-import { openIncident } from '../../src/store/incidents.js';
+import { insertIncident } from '../../src/store/incidents.js';
 import { readTimeline } from '../../src/store/timeline.js';
 import { type TestDatabase, createTestDatabase } from '../support/db.js';
 import { captureLogs } from '../support/logs.js';
@@ -31,7 +31,7 @@ describe('the timeline spool', () => {
     test = await createTestDatabase('postgres');
     ({
       incident: { id: incidentId },
-    } = await openIncident(test.db, {
+    } = await insertIncident(test.db, {
       playbook: testPlaybook(),
       title: 't',
       summary: '',

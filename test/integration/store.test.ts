@@ -7,10 +7,10 @@ import {
   changeStatus,
   findIncidentByKey,
   getIncident,
+  insertIncident,
   listOpenIncidents,
-  openIncident,
 } from '../../src/store/incidents.js';
-import { moveStep, readStepStates } from '../../src/store/steps.js';
+import { readStepStates, recordStepMove } from '../../src/store/steps.js';
 import { appendTimelineEvent, readTimeline } from '../../src/store/timeline.js';
 import { type DatabaseKind, type TestDatabase, createTestDatabase } from '../support/db.js';
 import { testPlaybook } from '../support/playbooks.js';
@@ -25,7 +25,7 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
   afterAll(() => test.drop());
 
   const open = (overrides: { requestKey?: string; openedBy?: string } = {}) =>
-    openIncident(test.db, {
+    insertIncident(test.db, {
       playbook: testPlaybook(),
       title: 'Authentication errors (401/403)',
       summary: 'login failing',
@@ -159,7 +159,14 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
       const { incident } = await open();
       const results = await Promise.all(
         ['U0ONCALL01', 'U0SECOND02'].map((actor) =>
-          moveStep(test.db, { incidentId: incident.id, step: 2, to: 'done', actor, at: at(3), kind: 'step.done' }),
+          recordStepMove(test.db, {
+            incidentId: incident.id,
+            step: 2,
+            to: 'done',
+            actor,
+            at: at(3),
+            kind: 'step.done',
+          }),
         ),
       );
       expect(results.filter((r) => r.changed)).toHaveLength(1);
@@ -172,7 +179,14 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('incident store on %s', (k
     it('lets a failed step be retried but never undoes a done one', async () => {
       const { incident } = await open();
       const move = (to: 'failed' | 'running' | 'done' | 'pending') =>
-        moveStep(test.db, { incidentId: incident.id, step: 1, to, actor: 'system', at: at(4), kind: 'step.failed' });
+        recordStepMove(test.db, {
+          incidentId: incident.id,
+          step: 1,
+          to,
+          actor: 'system',
+          at: at(4),
+          kind: 'step.failed',
+        });
       expect((await move('failed')).changed).toBe(true);
       expect((await move('running')).changed).toBe(true);
       expect((await move('done')).changed).toBe(true);

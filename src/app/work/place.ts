@@ -1,6 +1,6 @@
 import type { Incident } from '../../domain/incident.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
-import { retryAfterOf } from '../../notify/deliver.js';
+import { retryAfterOf } from '../../slackApi/errors.js';
 import { placeFailed, placedAfterFailures } from '../../notify/messages.js';
 import type { Transaction } from '../../store/db.js';
 import { getIncident, lockIncident } from '../../store/incidents.js';
