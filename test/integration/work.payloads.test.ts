@@ -9,7 +9,7 @@ import { type WorkKind, type WorkPayloadInput, WorkPayloads, newWork } from '../
 import { placeWork } from '../../src/app/work/place.js';
 import { threadPostWork } from '../../src/app/work/threadPost.js';
 import type { AppDeps } from '../../src/app/deps.js';
-import { openIncident } from '../../src/store/incidents.js';
+import { insertIncident } from '../../src/store/incidents.js';
 import { type NewWork, claimDueWork, scheduleWork } from '../../src/store/work.js';
 import { type TestDatabase, createTestDatabase } from '../support/db.js';
 import { testIncident } from '../support/incident.js';
@@ -53,7 +53,7 @@ describe('work payloads', () => {
     let incidentId: number;
     beforeAll(async () => {
       test = await createTestDatabase('postgres');
-      const { incident } = await openIncident(test.db, {
+      const { incident } = await insertIncident(test.db, {
         playbook: testPlaybook(),
         title: 'payloads',
         summary: '',
