@@ -77,7 +77,8 @@ async function shot(name: string, also?: string): Promise<void> {
 }
 
 // playwright-core has no assertions of its own: wait with Playwright, compare with vitest's expect.poll.
-const WAIT = { timeout: 10_000 };
+// 20 s, not 10 (the test itself has 30): on a busy 2-core machine the thread's Approve button once took longer than 10 s to show.
+const WAIT = { timeout: 20_000 };
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', ...WAIT });
 const textOf = async (locator: Locator) => (await locator.allInnerTexts()).join('\n---\n');
 const shows = (locator: Locator, text: string | RegExp) => expect.poll(() => textOf(locator), WAIT).toMatch(text);
