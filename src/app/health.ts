@@ -9,6 +9,7 @@ import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import type { CheckResultView } from './ports.js';
 import { type Reply, text } from './replies.js';
+import { startStepRunner } from './stepStart.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { timelineEvent } from '../domain/timeline.js';
 
@@ -109,21 +110,8 @@ export async function runStepCheck(
 ): Promise<Reply> {
   const checks = checksFor(deps, name);
   const title = incident.playbook.steps[step - 1]?.title;
-  const started = await recordStepMove(deps.db, {
-    incidentId: incident.id,
-    step,
-    to: 'running',
-    kind: 'step.started',
-    actor: actor.user,
-    at: deps.clock.now(),
-    data: { title, check: name },
-    ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
-  });
-  if (!started.changed)
-    return started.duplicate
-      ? { kind: 'none' }
-      : text(`Step ${step} is already ${started.status?.state ?? 'running'}.`);
-  await deps.live.refresh(incident.id);
+  const notStarted = await startStepRunner(deps, incident, step, { check: name }, actor);
+  if (notStarted) return notStarted;
   const thread =
     incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
   if (thread)

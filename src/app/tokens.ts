@@ -7,6 +7,7 @@ import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { type Reply, text } from './replies.js';
+import { startStepRunner } from './stepStart.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { timelineEvent } from '../domain/timeline.js';
 
@@ -86,21 +87,8 @@ export async function refreshStepToken(
   actor: Actor,
 ): Promise<Reply> {
   const title = incident.playbook.steps[step - 1]?.title;
-  const started = await recordStepMove(deps.db, {
-    incidentId: incident.id,
-    step,
-    to: 'running',
-    kind: 'step.started',
-    actor: actor.user,
-    at: deps.clock.now(),
-    data: { title, token: provider },
-    ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
-  });
-  if (!started.changed)
-    return started.duplicate
-      ? { kind: 'none' }
-      : text(`Step ${step} is already ${started.status?.state ?? 'running'}.`);
-  await deps.live.refresh(incident.id);
+  const notStarted = await startStepRunner(deps, incident, step, { token: provider }, actor);
+  if (notStarted) return notStarted;
   const outcome = await refreshAndRecord(deps, provider, incident, actor, step);
   const at = deps.clock.now();
   await deps.db.transaction(async (tx) => {
