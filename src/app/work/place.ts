@@ -7,6 +7,7 @@ import { getIncident, lockIncident } from '../../store/incidents.js';
 import {
   readPlacement,
   recordChannel,
+  recordChannelAsked,
   recordInvited,
   recordMessage,
   recordPinned,
@@ -84,6 +85,8 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
         key: incident.key,
         title: incident.title,
         marker: markerOf(incident),
+        ...(placement.channelAsked ? { askedBefore: placement.channelAsked } : {}),
+        asking: (name) => recordChannelAsked(deps.db, incident.id, name),
       });
       channelId = await recordChannel(deps.db, incident.id, made.channelId);
       channelName = made.name;
