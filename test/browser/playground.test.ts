@@ -49,9 +49,10 @@ const launch = () =>
     cwd: REPO,
     env: newUserEnv({ PORT: String(port), DATA_DIR: workdir, LOG_LEVEL: process.env.TEST_BOT_LOG_LEVEL ?? 'warn' }),
     ready: READY,
-    // `npm start` builds first: a minute or more on a busy machine. Less than the hook's and the restart test's
-    // own limits, so a start that fails is stopped (process.ts) and reported, never left running.
-    timeoutMs: 100_000,
+    // `npm start` builds, then the embedded PostgreSQL starts: two minutes and more on a busy 2-core machine.
+    // Less than the hook's and the restart test's own limits, so a start that fails is stopped (process.ts) and
+    // reported, never left running.
+    timeoutMs: 170_000,
   });
 const url = () => READY.exec(bot.line)![1]!;
 const channelPane = () => page.getByRole('main');
@@ -98,7 +99,7 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (process.env.TEST_BOT_LOG)
@@ -227,5 +228,5 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     await shows(live, 'Done by @Ada Lovelace');
     await shows(live, 'Acknowledged');
     await shows(page.getByRole('group', { name: 'Clock' }), '+15 min');
-  }, 120_000); // the restart builds again, as the first start did (beforeAll has 120 s too)
+  }, 180_000); // the restart builds and starts again, as the first start did (beforeAll has 180 s too)
 });
