@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AppDeps } from './app/deps.js';
-import { LiveMessage } from './app/liveMessage.js';
+import { LiveMessage, sweepStaleLiveMessages } from './app/liveMessage.js';
 import { loadSnapshot } from './app/snapshot.js';
 import type { Clock } from './clock.js';
 import type { RuntimeEnv, SlackConnection } from './config/env.js';
@@ -281,6 +281,10 @@ async function startWorkers(parts: BotParts, deps: AppDeps, worker: DueWorker, r
   // Found now, not minutes later; PostgreSQL away must not stop the start.
   await sweepInterruptedRuns(deps).catch((error: unknown) =>
     parts.log.warn({ err: error }, 'could not look for interrupted action runs at start-up'),
+  );
+  // A live message a crash left behind its incident (killed between a commit and its render) catches up now.
+  await sweepStaleLiveMessages(deps).catch((error: unknown) =>
+    parts.log.warn({ err: error }, 'could not look for stale live messages at start-up'),
   );
   if (parts.scheduler !== false) running.cron = startCron(scheduledJobs(deps, worker), parts.log);
 }

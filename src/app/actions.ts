@@ -3,16 +3,10 @@ import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { badRequest } from '../errors.js';
-import {
-  type ActionRun,
-  cancelPendingRuns,
-  getRun,
-  insertRun,
-  moveRun,
-  setApprovalMessage,
-} from '../store/actionRuns.js';
+import { type ActionRun, cancelPendingRuns, getRun, insertRun, moveRun } from '../store/actionRuns.js';
 import type { Queryable } from '../store/db.js';
-import { scheduleWork } from '../store/work.js';
+import { findWorkByKey, scheduleWork } from '../store/work.js';
+import { announceKey, announceWork } from './work/approval.js';
 import { newWork } from './work/payloads.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { incidentFor } from './access.js';
@@ -20,7 +14,7 @@ import { findIncident } from './context.js';
 import { type Ran, executeRun } from './executeRun.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
-import { peopleOf, isAllowed } from './permissions.js';
+import { isAllowed } from './permissions.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, actionReply, text } from './replies.js';
 
@@ -91,7 +85,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   const needsApproval = config.approval === 'required';
   const expiresAt = new Date(at.getTime() + config.approval_expires);
   // The run, its event and (with approval) its expiry are one transaction.
-  const inserted = await deps.db.transaction(async (tx) => {
+  const { inserted, announceId } = await deps.db.transaction(async (tx) => {
     const inserted = await insertRun(tx, {
       incidentId: incident.id,
       action: name,
@@ -114,7 +108,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
         kind: 'action.requested',
         data: { action: name, runId: run.id, plan, dryRun, approval: needsApproval },
       });
-      if (needsApproval)
+      if (needsApproval) {
         await scheduleWork(
           tx,
           [
@@ -123,11 +117,15 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
               { runId: run.id },
               { incidentId: incident.id, dueAt: expiresAt, dedupeKey: `action.expire:${run.id}` },
             ),
+            // Its approval request is durable work too: never a run held for approval with no request to approve.
+            announceWork(incident.id, run.id, at),
           ],
           at,
         );
+        return { inserted, announceId: await findWorkByKey(tx, announceKey(run.id)) };
+      }
     }
-    return inserted;
+    return { inserted, announceId: undefined };
   });
   if ('duplicate' in inserted) return NO_REPLY;
   if ('active' in inserted) {
@@ -138,22 +136,8 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
   const run = inserted.inserted;
   deps.metrics.timelineEvents.inc({ kind: 'action.requested' });
   if (!needsApproval) return ranReply(await executeRun(deps, incident, run, config, actor.user), config);
-  if (incident.channelId && incident.messageTs) {
-    const approvers = (await peopleOf(deps, config.allowed)).filter((u) => u !== actor.user);
-    const { ts } = await deps.slack.postInThread(incident.channelId, incident.messageTs, {
-      kind: 'action-approval',
-      runId: run.id,
-      incidentId: incident.id,
-      action: name,
-      title: config.title,
-      plan,
-      requester: actor.user,
-      dryRun,
-      expiresAt,
-      approvers,
-    });
-    await setApprovalMessage(deps.db, run.id, ts);
-  }
+  // Posted now when the incident is placed; else as soon as it is, and again if Slack fails it (work/approval.ts).
+  if (announceId !== undefined) await deps.runWorkNow(announceId);
   return actionReply(config.title, { kind: 'awaits-approval', key: incident.key });
 }
 

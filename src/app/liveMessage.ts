@@ -3,7 +3,8 @@ import { type Coordinator, withLock } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
 import { retryAfterOf, slackError } from '../slackApi/errors.js';
 import type { Database } from '../store/db.js';
-import { type Work, scheduleWork } from '../store/work.js';
+import { giveUpRender, incidentsBehindTheirRender, recordRendered } from '../store/renders.js';
+import { type NewWork, type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';
 import { type WorkKind, newWork } from './work/payloads.js';
 import type { WorkResult } from './work/types.js';
@@ -28,6 +29,15 @@ const FINAL_ERRORS = new Set([
   'token_revoked',
 ]);
 
+/** The durable render of one incident, due at `dueAt`: at most one waits per incident (its coalesce key). */
+export function renderWork(incidentId: number, dueAt: Date, why: string): NewWork {
+  return newWork(
+    RENDER_KIND,
+    { why },
+    { incidentId, dueAt, lane: `render:${incidentId}`, coalesceKey: `render:${incidentId}` },
+  );
+}
+
 const renderBackoff = (attempts: number) =>
   RENDER_BACKOFF_MS[Math.min(Math.max(attempts, 1) - 1, RENDER_BACKOFF_MS.length - 1)]!;
 
@@ -46,6 +56,13 @@ const renderBackoff = (attempts: number) =>
  * the database's state, on whichever replica is up, after a restart too. At
  * most one render item per incident waits (its coalesce key): however many
  * renders fail meanwhile, the next attempt renders the state as it is then.
+ *
+ * A render Slack accepted records the incident version it showed
+ * (store/renders.ts); every change bumps the version in its own transaction.
+ * So a change whose render never happened (the process died between the
+ * commit and the render, or PostgreSQL refused the retry's scheduling) is
+ * still known: `sweepStaleLiveMessages`, at start-up and in housekeeping,
+ * schedules a render for each incident whose version is ahead.
  */
 export class LiveMessage {
   private readonly running = new Map<number, Promise<void>>();
@@ -107,6 +124,10 @@ export class LiveMessage {
       const final = slackError(error);
       if (final !== undefined && FINAL_ERRORS.has(final)) {
         this.deps.log.error({ err: error, incidentId }, 'live message cannot be rendered: Slack refuses for good');
+        // No sweep asks again for this state; the next change tries once more.
+        await giveUpRender(this.deps.db, incidentId).catch((e: unknown) =>
+          this.deps.log.warn({ err: e, incidentId }, 'could not record the refused render'),
+        );
         return { done: `slack refused: ${final}` };
       }
       this.deps.log.warn({ err: error, incidentId, attempt: work.attempts }, 'live message render failed; will retry');
@@ -142,8 +163,12 @@ export class LiveMessage {
       async () => {
         const snapshot = await this.deps.snapshot(incidentId);
         const { channelId, messageTs } = snapshot?.incident ?? {};
-        if (snapshot && channelId && messageTs)
-          await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
+        if (!snapshot || !channelId || !messageTs) return;
+        await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
+        // The message is right; failing to note it costs one more render at the next sweep, nothing else.
+        await recordRendered(this.deps.db, incidentId, snapshot.incident.version).catch((error: unknown) =>
+          this.deps.log.warn({ err: error, incidentId }, 'could not record the render'),
+        );
       },
     );
     return result.ran;
@@ -153,25 +178,33 @@ export class LiveMessage {
   private async later(incidentId: number, inMs: number, why: string): Promise<void> {
     const now = this.deps.clock.now();
     try {
-      await scheduleWork(
-        this.deps.db,
-        [
-          newWork(
-            RENDER_KIND,
-            { why },
-            {
-              incidentId,
-              dueAt: new Date(now.getTime() + inMs),
-              lane: `render:${incidentId}`,
-              coalesceKey: `render:${incidentId}`,
-            },
-          ),
-        ],
-        now,
-      );
+      await scheduleWork(this.deps.db, [renderWork(incidentId, new Date(now.getTime() + inMs), why)], now);
     } catch (error) {
       // PostgreSQL away too: the state is safe there; the next change renders again.
       this.deps.log.error({ err: error, incidentId }, 'live message stale: its retry could not be scheduled');
     }
   }
+}
+
+/**
+ * Schedules a render for every incident whose live message is behind its state (a change whose render was lost
+ * to a crash or to PostgreSQL refusing the retry). Safe on every replica at once: the renders coalesce.
+ */
+export async function sweepStaleLiveMessages(deps: {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  wake: () => void;
+}): Promise<number> {
+  const behind = await incidentsBehindTheirRender(deps.db);
+  if (behind.length === 0) return 0;
+  const now = deps.clock.now();
+  await scheduleWork(
+    deps.db,
+    behind.map((id) => renderWork(id, now, 'behind its state')),
+    now,
+  );
+  deps.log.info({ incidents: behind }, 'live messages behind their incident: renders scheduled');
+  deps.wake();
+  return behind.length;
 }

@@ -119,6 +119,13 @@ export interface ChannelHome {
   title: string;
   /** Unique to this incident (not just its key, which a new database reuses): written in the channel's purpose. */
   marker: string;
+  /**
+   * The name an earlier attempt asked conversations.create for without hearing back: the only name under which
+   * an unmarked channel of the bot's is this incident's.
+   */
+  askedBefore?: string;
+  /** Called (and awaited) before each create request, with the name it asks for. */
+  asking?: (name: string) => Promise<void>;
 }
 
 /** A health check result as the thread shows it. */

@@ -5,6 +5,7 @@ import { getIncident } from '../store/incidents.js';
 import { lockGroupState, saveGroupState } from '../store/jobs.js';
 import type { AppDeps } from './deps.js';
 import { checksFor, resultView, runAndRecord } from './health.js';
+import { sweepStaleLiveMessages } from './liveMessage.js';
 import { openIncident } from './openIncident.js';
 import { postWhenPlaced } from './work/threadPost.js';
 import { alertTokens } from './tokenAlerts.js';
@@ -122,5 +123,7 @@ export async function refreshTokensDue(deps: AppDeps): Promise<string> {
 export async function housekeeping(deps: AppDeps): Promise<string> {
   const now = deps.clock.now();
   const pruned = await pruneHandledRequests(deps.db, new Date(now.getTime() - 24 * 3_600_000));
-  return `${pruned} old request keys`;
+  // A live message left behind while this process ran (its render's retry could not be scheduled) catches up.
+  const stale = await sweepStaleLiveMessages(deps);
+  return `${pruned} old request keys, ${stale} stale live messages`;
 }

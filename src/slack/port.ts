@@ -53,6 +53,7 @@ export class SlackWebPort implements SlackPort {
     for (let attempt = 1; ; attempt++) {
       const candidate = attempt === 1 ? home.name : `${home.name.slice(0, 76)}-${attempt}`;
       try {
+        await home.asking?.(candidate);
         const created = await this.limits.call('conversations.create', undefined, () =>
           this.client.conversations.create({ name: candidate }),
         );
@@ -62,7 +63,7 @@ export class SlackWebPort implements SlackPort {
       } catch (error) {
         if (slackError(error) !== 'name_taken' || attempt >= 10) throw error;
         const taken = await this.channelNamed(candidate);
-        if (!taken?.id || !(await this.isOurs(taken, home.marker))) continue;
+        if (!taken?.id || !(await this.isOurs(taken, home.marker, home.askedBefore === candidate))) continue;
         // An earlier attempt created it and its answer was lost (or we crashed before recording it): ours.
         if (!taken.purpose?.value?.includes(home.marker))
           await this.client.conversations.setPurpose({ channel: taken.id, purpose });
@@ -140,10 +141,15 @@ export class SlackWebPort implements SlackPort {
     return undefined;
   }
 
-  /** Ours: its purpose carries our marker, or this bot created it and nothing has been said in its purpose yet. */
-  private async isOurs(channel: ListedChannel, marker: string): Promise<boolean> {
+  /**
+   * Ours: its purpose carries our marker; or an earlier attempt asked for this very name and never heard back
+   * (`askedForIt`), this bot created it, and nothing has been said in its purpose yet. An unmarked channel under
+   * a name this incident never asked for (left from before a database reset) is someone else's.
+   */
+  private async isOurs(channel: ListedChannel, marker: string, askedForIt: boolean): Promise<boolean> {
     if (channel.is_archived) return false;
     if (channel.purpose?.value?.includes(marker)) return true;
+    if (!askedForIt) return false;
     this.botUser ??= this.client.auth.test().then(
       (who) => who.user_id,
       () => undefined,

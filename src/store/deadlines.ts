@@ -63,11 +63,17 @@ export async function meetDeadlines(
         WHERE incident_id = $1 AND state <> 'met'
           AND (($2::int IS NOT NULL AND met_by_step = $2) OR ($3::text IS NOT NULL AND met_by_event = $3))
         FOR UPDATE
+     ), settled AS (
+       UPDATE deadlines d SET state = CASE WHEN hit.was = 'pending' THEN 'met' ELSE d.state END,
+                              settled_at = CASE WHEN hit.was = 'pending' THEN $4 ELSE d.settled_at END
+         FROM hit WHERE d.incident_id = $1 AND d.name = hit.name
+       RETURNING d.name, d.title, d.due_at, d.state, d.settled_at, hit.was
+     ), shown AS (
+       -- The live message shows deadlines: a met one is a new version of the incident (migration 010).
+       UPDATE incidents SET version = version + 1
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM settled WHERE was = 'pending')
      )
-     UPDATE deadlines d SET state = CASE WHEN hit.was = 'pending' THEN 'met' ELSE d.state END,
-                            settled_at = CASE WHEN hit.was = 'pending' THEN $4 ELSE d.settled_at END
-       FROM hit WHERE d.incident_id = $1 AND d.name = hit.name
-     RETURNING d.name, d.title, d.due_at, d.state, d.settled_at, hit.was`,
+     SELECT * FROM settled`,
     [incidentId, 'step' in trigger ? trigger.step : null, 'event' in trigger ? trigger.event : null, at],
   );
   return rows.map((row) => ({ ...toView(row), late: row.was === 'missed' }));
@@ -81,8 +87,13 @@ export async function missDeadline(
   at: Date,
 ): Promise<DeadlineView | undefined> {
   const { rows } = await q.query<DeadlineRow>(
-    `UPDATE deadlines SET state = 'missed', settled_at = $3 WHERE incident_id = $1 AND name = $2 AND state = 'pending'
-     RETURNING name, title, due_at, state, settled_at`,
+    `WITH missed AS (
+       UPDATE deadlines SET state = 'missed', settled_at = $3 WHERE incident_id = $1 AND name = $2 AND state = 'pending'
+       RETURNING name, title, due_at, state, settled_at
+     ), shown AS (
+       UPDATE incidents SET version = version + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM missed)
+     )
+     SELECT * FROM missed`,
     [incidentId, name, at],
   );
   return rows[0] && toView(rows[0]);

@@ -5,6 +5,8 @@ import { getIncident } from './incidents.js';
 /** How far the placing of an incident got: each step's result (migration 006). */
 export interface Placement {
   channelId: string | null;
+  /** The channel name the last conversations.create asked for (migration 011). */
+  channelAsked: string | null;
   messageTs: string | null;
   invitedAt: Date | null;
   pinnedAt: Date | null;
@@ -14,21 +16,30 @@ export interface Placement {
 export async function readPlacement(q: Queryable, id: number): Promise<Placement | undefined> {
   const { rows } = await q.query<{
     channel_id: string | null;
+    channel_asked: string | null;
     message_ts: string | null;
     invited_at: Date | null;
     pinned_at: Date | null;
     placed_at: Date | null;
-  }>('SELECT channel_id, message_ts, invited_at, pinned_at, placed_at FROM incidents WHERE id = $1', [id]);
+  }>('SELECT channel_id, channel_asked, message_ts, invited_at, pinned_at, placed_at FROM incidents WHERE id = $1', [
+    id,
+  ]);
   const row = rows[0];
   if (!row) return undefined;
   const date = (d: Date | null) => (d === null ? null : new Date(d));
   return {
     channelId: row.channel_id,
+    channelAsked: row.channel_asked,
     messageTs: row.message_ts,
     invitedAt: date(row.invited_at),
     pinnedAt: date(row.pinned_at),
     placedAt: date(row.placed_at),
   };
+}
+
+/** Before conversations.create is asked for `name`: a retry that finds it unmarked knows it asked for it. */
+export async function recordChannelAsked(q: Queryable, id: number, name: string): Promise<void> {
+  await q.query('UPDATE incidents SET channel_asked = $2 WHERE id = $1', [id, name]);
 }
 
 /** Records the incident's channel, unless it has one already; answers the channel it has. */

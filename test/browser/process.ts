@@ -52,15 +52,20 @@ export function start(
   args: string[],
   o: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number },
 ): Promise<Started> {
-  const child = spawn(command, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a start that fails takes `npm start`'s children (the build, the bot) with it.
+  const child = spawn(command, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // A start that never got ready leaves nothing running: an orphaned bot would slow every test after it.
+  const abandon = () => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  };
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return new Promise((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`no line matching ${o.ready} within ${o.timeoutMs ?? 60_000} ms:\n${out}\n${err}`)),
-      o.timeoutMs ?? 60_000,
-    );
+    const timer = setTimeout(() => {
+      abandon();
+      fail(new Error(`no line matching ${o.ready} within ${o.timeoutMs ?? 60_000} ms:\n${out}\n${err}`));
+    }, o.timeoutMs ?? 60_000);
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

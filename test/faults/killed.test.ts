@@ -124,6 +124,7 @@ describe('the bot killed while it opens an incident', () => {
         { kind: 'incident.placed', n: 1 },
       ]);
     },
-    180_000,
+    // Eight process starts under tsx: a few seconds each when idle, twenty under a loaded CI machine.
+    300_000,
   );
 });

@@ -166,6 +166,32 @@ describe('opening an incident while Slack fails', () => {
     expect(pagesFor(key)).toHaveLength(0);
     expect(await events(key, 'escalation.paged')).toHaveLength(0);
   });
+
+  it('adopts only the channel it asked for: never an unmarked one of the bot left from before a database reset', async () => {
+    const next = (await h.db.query<{ n: number }>('SELECT coalesce(max(number), 0)::int + 1 AS n FROM incidents'))
+      .rows[0]!.n;
+    const name = `inc-${next}-redis-down`;
+    // The bot made this channel for an INC-<next> of an earlier database, and never set its purpose.
+    const created = await fetch(`${h.slack.apiUrl}conversations.create`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: h.slack.botToken, name }),
+    });
+    const stale = ((await created.json()) as { channel: { id: string } }).channel.id;
+    // And the create of the name it moves on to loses its answer: the retry must adopt that one.
+    h.slack.failNext('conversations.create', { dropAfterDoing: true }, { match: (p) => p.name === `${name}-2` });
+    await h.slack.sendCommand({ text: 'redis-down after a database reset', user: ADA });
+    await h.settle();
+    for (let i = 0; i < 5 && !(await incident(`INC-${next}`)).placed_at; i++) await h.advance(20_000);
+
+    const placed = await incident(`INC-${next}`);
+    const channels = h.slack.workspace.channels.filter((c) => c.name.startsWith(name));
+    expect(channels.map((c) => c.name)).toEqual([name, `${name}-2`]);
+    expect(placed.channel_id).toBe(channels[1]!.id);
+    expect(channels[1]!.purpose).toContain(`INC-${next}`);
+    const old = channels.find((c) => c.id === stale)!;
+    expect(old.purpose).toBe('');
+    expect(h.slack.messages(stale)).toEqual([]);
+  });
 });
 
 describe('opening an in_place incident while Slack fails', () => {

@@ -138,6 +138,7 @@ describe('work payloads', () => {
         'deadline.check': { name: 'first-update' },
         render: { why: 'failed' },
         'action.expire': { runId: 12 },
+        'action.announce': { runId: 12 },
       };
       const kinds = Object.keys(samples) as WorkKind[];
       const sample = <K extends WorkKind>(kind: K, i: number) =>

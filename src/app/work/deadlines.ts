@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import { deadlineMissed, deadlineReminder } from '../../notify/messages.js';
 import type { Transaction } from '../../store/db.js';
 import { insertDeadlines, meetDeadlines, missDeadline, readDeadlines } from '../../store/deadlines.js';
-import { getIncident } from '../../store/incidents.js';
+import { getIncident, lockIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
@@ -49,6 +49,9 @@ export async function meetDeadlinesIn(
   trigger: DeadlineTrigger,
   at: Date,
 ): Promise<number> {
+  // The incident's row first, as every change takes it: meeting one bumps its version (store/deadlines.ts), and
+  // taking the deadlines' rows before it could deadlock with a step move meeting the same deadline.
+  await lockIncident(tx, incidentId);
   const met = await meetDeadlines(tx, incidentId, trigger, at);
   for (const deadline of met) {
     await appendTimelineEvent(tx, {
@@ -111,6 +114,7 @@ export async function checkDeadlineDue(
   const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
   if (!incident) return { done: 'no incident' };
   const missed = await deps.db.transaction(async (tx) => {
+    await lockIncident(tx, incident.id);
     const deadline = await missDeadline(tx, incident.id, name, now);
     if (deadline) {
       await appendTimelineEvent(tx, {

@@ -1,5 +1,6 @@
 import { expireApproval } from '../actions.js';
 import type { AppDeps } from '../deps.js';
+import { announceApprovalDue } from './approval.js';
 import { checkDeadlineDue, remindDue } from './deadlines.js';
 import { deliverDue } from './deliver.js';
 import { escalateDue } from './escalation.js';
@@ -27,5 +28,6 @@ export function workHandlers(deps: AppDeps): WorkHandlers {
       payload: p['action.expire'],
       run: async (work) => ({ done: await expireApproval(deps, work.payload.runId) }),
     },
+    'action.announce': { payload: p['action.announce'], run: (work) => announceApprovalDue(deps, work) },
   };
 }

@@ -86,6 +86,8 @@ const shapes = {
   render: { why: z.string().optional() },
   /** An approval request ran out of time (app/actions.ts). */
   'action.expire': { runId: z.number().int().positive() },
+  /** Posts a run's approval request in the thread, once the incident is placed (work/approval.ts). */
+  'action.announce': { runId: z.number().int().positive() },
 } satisfies Record<string, z.ZodRawShape>;
 
 export type WorkKind = keyof typeof shapes;
@@ -101,6 +103,7 @@ export const WorkPayloads = {
   'deadline.check': z.looseObject(shapes['deadline.check']),
   render: z.looseObject(shapes.render),
   'action.expire': z.looseObject(shapes['action.expire']),
+  'action.announce': z.looseObject(shapes['action.announce']),
 } satisfies { [K in WorkKind]: z.ZodObject<(typeof shapes)[K]> };
 
 /** A kind's payload as its handler reads it (parsed). */

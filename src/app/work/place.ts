@@ -7,11 +7,13 @@ import { getIncident, lockIncident } from '../../store/incidents.js';
 import {
   readPlacement,
   recordChannel,
+  recordChannelAsked,
   recordInvited,
   recordMessage,
   recordPinned,
   recordPlaced,
 } from '../../store/placement.js';
+import { isRenderBehind, recordRendered } from '../../store/renders.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
@@ -83,6 +85,8 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
         key: incident.key,
         title: incident.title,
         marker: markerOf(incident),
+        ...(placement.channelAsked ? { askedBefore: placement.channelAsked } : {}),
+        asking: (name) => recordChannelAsked(deps.db, incident.id, name),
       });
       channelId = await recordChannel(deps.db, incident.id, made.channelId);
       channelName = made.name;
@@ -95,12 +99,14 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
     if (!messageTs) {
       const snapshot =
         work.attempts > 1 ? await loadSnapshot(deps, incident.id) : snapshotOf(deps, { ...incident, channelId }, []);
-      const posted = await deps.slackOnce.postIncidentMessage(
-        channelId,
-        { ...(snapshot ?? snapshotOf(deps, incident, [])), incident: { ...incident, channelId } },
-        { key: `live:${markerOf(incident)}`, lookFirst: work.attempts > 1 },
-      );
+      const shown = { ...(snapshot ?? snapshotOf(deps, incident, [])), incident: { ...incident, channelId } };
+      const posted = await deps.slackOnce.postIncidentMessage(channelId, shown, {
+        key: `live:${markerOf(incident)}`,
+        lookFirst: work.attempts > 1,
+      });
       messageTs = await recordMessage(deps.db, incident.id, posted.ts);
+      // A message an earlier attempt posted may show less: it stays behind, and is rendered once placed.
+      if (!posted.reused) await recordRendered(deps.db, incident.id, shown.incident.version);
     }
     if (!placement.pinnedAt) {
       const { problem } = await deps.slackOnce.pin(channelId, messageTs);
@@ -124,10 +130,10 @@ async function placed(
   where: { channelId: string; messageTs: string; channelName: string | undefined },
 ): Promise<void> {
   const now = deps.clock.now();
-  const wasLate = await deps.db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     if (!(await recordPlaced(tx, incident.id, now))) {
       await completeWork(tx, work.id, worker, now, 'already placed');
-      return false;
+      return;
     }
     const current = await lockIncident(tx, incident.id);
     if (current && current.status !== 'resolved') {
@@ -161,13 +167,12 @@ async function placed(
     if (told)
       await tellOpener(tx, incident, payload, 'placed', placedAfterFailures(incident.key, where.channelId), now);
     await completeWork(tx, work.id, worker, now, 'placed');
-    return work.attempts > 1;
   });
   deps.metrics.timelineEvents.inc({ kind: 'incident.placed' });
   deps.log.info({ incident: incident.key, channel: where.channelId, attempts: work.attempts }, 'incident placed');
   deps.wake();
   // Anything that changed while it was being placed (an ack typed meanwhile) shows in the live message.
-  if (wasLate) await deps.live.refresh(incident.id);
+  if (await isRenderBehind(deps.db, incident.id)) await deps.live.refresh(incident.id);
 }
 
 /** A step failed: try again later; after PLACE_FAILED_AFTER attempts, say so (once) in the timeline and to the opener. */

@@ -17,7 +17,7 @@ import type { Channel, EmulatorChange, EphemeralMessage, Message, RecordedCall, 
 import { type UserMessage, WorkspaceStore } from './store.js';
 import { Triggers } from './triggers.js';
 import { waitForCall, waitOn } from './wait.js';
-import type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
+import { DEFAULT_WAIT_MS, type EmulatorOptions, type StartOptions, type WaitOptions } from './options.js';
 
 export type { EmulatorOptions, StartOptions, WaitOptions } from './options.js';
 
@@ -296,7 +296,7 @@ export class SlackEmulator extends EventEmitter {
     read: () => T | undefined | null | false,
     options: { timeoutMs?: number; what?: string } = {},
   ): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? 5000;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     return waitOn(
       this,
       ['change', 'call'],

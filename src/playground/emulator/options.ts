@@ -25,7 +25,15 @@ export interface StartOptions extends EmulatorOptions {
   host?: string;
 }
 
+/**
+ * How long waitFor / waitForCall wait by default. A ceiling, not a pause: a wait ends as soon as its condition
+ * holds, so a generous one costs nothing when things work, and keeps a busy 2-core CI machine (the whole suite
+ * side by side) from failing a test that was merely slow.
+ */
+export const DEFAULT_WAIT_MS = 15_000;
+
 export interface WaitOptions {
+  /** Default DEFAULT_WAIT_MS. */
   timeoutMs?: number;
   /** Index into `calls` to start looking from; default 0 (earlier calls count). */
   since?: number;

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { WaitOptions } from './options.js';
+import { DEFAULT_WAIT_MS, type WaitOptions } from './options.js';
 import type { RecordedCall } from './state.js';
 
 /**
@@ -43,7 +43,7 @@ export function waitForCall(
 ): Promise<RecordedCall> {
   const test = typeof match === 'string' ? (c: RecordedCall) => c.method === match : match;
   const since = options.since ?? 0;
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
   return waitOn(
     emitter,
     ['call'],
