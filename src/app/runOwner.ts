@@ -11,10 +11,10 @@ import {
   runningRunsNotOwnedBy,
 } from '../store/actionRuns.js';
 import type { Database } from '../store/db.js';
-import { recordStepMove } from '../store/steps.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
+import { recordRunnerEnd } from './stepRun.js';
 
 /** How often a process says its runs are still running. */
 export const RUN_HEARTBEAT_MS = 5_000;
@@ -144,18 +144,11 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
           ...(run.ownerHost ? { host: run.ownerHost } : {}),
         },
       });
-      if (run.step)
-        await recordStepMove(tx, {
-          incidentId: run.incidentId,
-          step: run.step,
-          to: 'failed',
-          kind: 'step.failed',
-          actor: 'system',
-          at: now,
-          detail: 'interrupted',
-          requestKey: `run:${run.id}:interrupted`,
-          data: { reason: 'interrupted: the bot stopped while the action ran' },
-        });
+      if (run.step) {
+        const reason = 'interrupted: the bot stopped while the action ran';
+        const step = { incidentId: run.incidentId, step: run.step };
+        await recordRunnerEnd(tx, step, { ok: false, reason, detail: 'interrupted' }, now, `run:${run.id}:interrupted`);
+      }
       return moved;
     });
     if (!interrupted) continue;

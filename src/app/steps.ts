@@ -1,6 +1,6 @@
 import { runnerOf } from '../domain/steps.js';
 import type { StepState } from '../domain/steps.js';
-import type { TimelineKind } from '../domain/timeline.js';
+import { type TimelineKind, timelineEvent } from '../domain/timeline.js';
 import { badRequest } from '../errors.js';
 import { recordStepMove } from '../store/steps.js';
 import { afterChange } from './changes.js';
@@ -36,10 +36,9 @@ export async function moveStep(
       incidentId: incident.id,
       step,
       to,
-      kind,
       actor: actor.user,
       at,
-      data: { title: playbookStep.title },
+      ...timelineEvent(kind, { step, title: playbookStep.title }),
       ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
     });
     if (change.changed && to === 'done') await meetDeadlinesIn(tx, incident.id, { step }, at);

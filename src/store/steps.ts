@@ -1,5 +1,5 @@
 import { type StepState, type StepStatus, stepStatesBefore } from '../domain/steps.js';
-import type { TimelineEvent, TimelineKind } from '../domain/timeline.js';
+import type { TimelineData, TimelineEvent } from '../domain/timeline.js';
 import type { Queryable } from './db.js';
 
 interface StepRow {
@@ -26,17 +26,23 @@ export async function readStepStates(q: Queryable, incidentId: number): Promise<
   return rows.map(toStatus);
 }
 
-export interface StepMove {
+type StepKind = 'step.started' | 'step.done' | 'step.skipped' | 'step.failed';
+
+/** A step kind's data; the step's number is written into it either way. */
+type StepData<K extends StepKind> = Omit<TimelineData<K>, 'step'> & { step?: number };
+
+/** A step's event, built with `timelineEvent`. */
+export type StepEvent = { [K in StepKind]: { kind: K; data?: StepData<K> } }[StepKind];
+
+export type StepMove = {
   incidentId: number;
   step: number;
   to: StepState;
   actor: string;
   at: Date;
   detail?: string;
-  kind: TimelineKind;
-  data?: Record<string, unknown>;
   requestKey?: string;
-}
+} & StepEvent;
 
 export type StepChange =
   | { changed: true; status: StepStatus; event: TimelineEvent }
