@@ -4,7 +4,7 @@ import type { Incident } from '../domain/incident.js';
 import { BotError } from '../errors.js';
 import { type ActionRun, setRunChild, startRun } from '../store/actionRuns.js';
 import { recordStepMove } from '../store/steps.js';
-import { placeholdersOf } from './actions.js';
+import { placeholdersOf } from './actionOffer.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
 import { runnerEndMove, runnerStartMove, runnerStep } from './stepRun.js';
