@@ -1,8 +1,7 @@
 import { resolvePlan } from '../actions/index.js';
 import type { ActionConfig } from '../config/actions.js';
-import { codeSpan } from '../domain/text.js';
 import { timelineEvent } from '../domain/timeline.js';
-import { badRequest } from '../errors.js';
+import { badRequest, refused } from '../errors.js';
 import { getRun, insertRun, moveRun, setApprovalMessage } from '../store/actionRuns.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { scheduleWork } from '../store/work.js';
@@ -26,8 +25,7 @@ import { newWork } from './work/payloads.js';
 export async function requestAction(deps: AppDeps, target: Target, name: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'request an action on', actor });
   const offered = actionsOf(deps, incident).find((a) => a.name === name);
-  if (!offered)
-    throw badRequest(`${incident.key} has no action ${codeSpan(name)}. \`/incident rollback\` lists the ones it has.`);
+  if (!offered) throw refused({ kind: 'no-action', key: incident.key, action: name });
   if (incident.status === 'resolved') return text(`${incident.key} is resolved; its actions are closed.`);
   const { config } = offered;
   const at = deps.clock.now();
@@ -122,7 +120,7 @@ export async function decideAction(
   if (!run) throw badRequest('That request no longer exists.');
   const incident = await findIncident(deps.db, { incidentId: run.incidentId });
   const config = deps.config.actions[run.action];
-  if (!config) throw badRequest(`The action ${codeSpan(run.action)} is no longer configured.`);
+  if (!config) throw refused({ kind: 'action-not-configured', action: run.action });
   const at = deps.clock.now();
   const refuse = async (reason: string, answer: string | Reply) => {
     await recordOnce(deps, actor, {

@@ -1,7 +1,6 @@
 import { type CheckResult, resolveTarget, runChecks, suggestTargets } from '../checks/index.js';
 import type { Incident } from '../domain/incident.js';
-import { codeSpan } from '../domain/text.js';
-import { badRequest, isBotError } from '../errors.js';
+import { isBotError, refused } from '../errors.js';
 import { checkAccess } from './access.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
@@ -25,11 +24,7 @@ export const resultView = (r: CheckResult): CheckResultView => ({
 export function checksFor(deps: Pick<AppDeps, 'config'>, name?: string) {
   const target = resolveTarget(deps.config, name);
   if (target) return target;
-  const close = suggestTargets(deps.config, name ?? '');
-  const didYouMean = close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : '';
-  throw badRequest(
-    `There is no check or group ${codeSpan(name ?? '')}.${didYouMean} \`/incident health\` runs them all.`,
-  );
+  throw refused({ kind: 'no-check', name: name ?? '', closest: suggestTargets(deps.config, name ?? '') });
 }
 
 /** Runs checks and, for an incident, writes one `check.result` event per result in one transaction. */

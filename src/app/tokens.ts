@@ -11,7 +11,6 @@ import { timelineEvent } from '../domain/timeline.js';
 
 /** `/incident token status`: each provider's validity, age, last refresh and last error. */
 export async function tokenStatus(deps: AppDeps): Promise<Reply> {
-  if (deps.tokens.providers().length === 0) return text('No token providers are configured (`tokens:` in the config).');
   return { kind: 'tokens', tokens: await deps.tokens.states() };
 }
 
