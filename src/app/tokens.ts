@@ -5,7 +5,7 @@ import { checkAccess } from './access.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
-import { type Reply, text } from './replies.js';
+import type { Reply } from './replies.js';
 import { finishStepRunner, startStepRunner } from './stepRun.js';
 import { timelineEvent } from '../domain/timeline.js';
 
