@@ -5,6 +5,7 @@ import { BotError, type Refusal } from '../errors.js';
 import { readPagedUsers } from '../store/timeline.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
 import type { Target } from './lifecycle.js';
 import { peopleOf } from './permissions.js';
 import { recordOnce } from './record.js';
@@ -51,8 +52,7 @@ export async function checkAccess(deps: AppDeps, incident: Incident, use: Use): 
   await recordOnce(deps, use.actor, {
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
-    kind: 'access.refused',
-    data: { action: use.what, intent: use.intent },
+    ...timelineEvent('access.refused', { action: use.what, intent: use.intent }),
   });
   throw new AccessRefused(
     // The refusal is a sentence in Slack: people and places as Slack links, from the one Block Kit helper set.

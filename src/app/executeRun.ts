@@ -7,6 +7,7 @@ import { recordStepMove } from '../store/steps.js';
 import { placeholdersOf } from './actionOffer.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
 import { runnerEndMove, runnerStartMove, runnerStep } from './stepRun.js';
 
 /** How a run ended, and whether its end is in the database yet. */
@@ -82,8 +83,7 @@ async function recordStart(deps: AppDeps, incident: Incident, run: ActionRun, st
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
     actor: startedBy,
-    kind: 'action.started',
-    data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun },
+    ...timelineEvent('action.started', { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun }),
   });
   if (run.step)
     await recordStepMove(deps.db, runnerStartMove(incident, run.step, {}, { user: startedBy }, deps.clock.now())).catch(
@@ -141,15 +141,14 @@ function recordEnd(
     incidentId: incident.id,
     occurredAt: at,
     actor: 'system',
-    kind: 'action.finished',
-    data: {
+    ...timelineEvent('action.finished', {
       action: run.action,
       runId: run.id,
       outcome: result.outcome,
       durationMs,
       ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
       ...(result.error ? { error: result.error } : {}),
-    },
+    }),
     run: {
       id: run.id,
       outcome: result.outcome,

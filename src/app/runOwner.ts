@@ -14,6 +14,7 @@ import type { Database } from '../store/db.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
 import { recordRunnerEnd } from './stepRun.js';
 
 /** How often a process says its runs are still running. */
@@ -135,14 +136,13 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
         incidentId: run.incidentId,
         occurredAt: now,
         actor: 'system',
-        kind: 'action.interrupted',
-        data: {
+        ...timelineEvent('action.interrupted', {
           action: run.action,
           runId: run.id,
           requester: run.requestedBy,
           ...(run.heartbeatAt ? { lastHeartbeat: run.heartbeatAt.toISOString() } : {}),
           ...(run.ownerHost ? { host: run.ownerHost } : {}),
-        },
+        }),
       });
       if (run.step) {
         const reason = 'interrupted: the bot stopped while the action ran';
@@ -165,8 +165,12 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
         incidentId: run.incidentId,
         occurredAt: now,
         actor: 'system',
-        kind: 'action.interrupted',
-        data: { action: run.action, runId: run.id, requester: run.requestedBy, started: false },
+        ...timelineEvent('action.interrupted', {
+          action: run.action,
+          runId: run.id,
+          requester: run.requestedBy,
+          started: false,
+        }),
       });
     return runs;
   });

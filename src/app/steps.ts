@@ -70,8 +70,13 @@ export async function requestStepRun(deps: AppDeps, target: Target, step: number
   const written = await recordOnce(deps, actor, {
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
-    kind: 'step.requested',
-    data: { step, title: playbookStep.title, runner: runner.kind, name: runner.name, configured: false },
+    ...timelineEvent('step.requested', {
+      step,
+      title: playbookStep.title,
+      runner: runner.kind,
+      name: runner.name,
+      configured: false,
+    }),
   });
   if (!written) return NO_REPLY;
   if (incident.channelId && incident.messageTs) {
