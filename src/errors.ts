@@ -73,6 +73,22 @@ export const notFound = (message: string) => new BotError('not_found', message);
 export const forbidden = (message: string) => new BotError('forbidden', message);
 export const conflict = (message: string) => new BotError('conflict', message);
 
+/**
+ * A field of whatever was thrown: libraries throw objects of their own shapes (`code`, `cause`, `retryAfter`), so
+ * this is the one place that looks inside them. Undefined when there is no such field.
+ */
+export function thrownField(error: unknown, key: string): unknown {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const value: unknown = Reflect.get(error, key);
+  return value;
+}
+
+/** The field when it is a string (an error code, a message). */
+export function thrownText(error: unknown, key: string): string | undefined {
+  const value = thrownField(error, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
 export function isBotError(error: unknown): error is BotError {
   return error instanceof BotError;
 }

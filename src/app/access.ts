@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { channelLink, mention, usergroupMention } from '../blockKit/blocks.js';
 import { type Intent, decideAccess, needsChannelMembers, whoMay } from '../domain/access.js';
 import type { Incident } from '../domain/incident.js';
@@ -90,10 +91,14 @@ async function respondersOf(deps: AppDeps, incident: Incident): Promise<string[]
  * The channel's members from Slack, cached briefly across replicas (so a removal takes effect within
  * MEMBERS_CACHE_MS); `fresh` asks Slack whatever the cache holds. None when Slack cannot say.
  */
+/** The cached member list, read back from Redis. */
+const userIds = z.array(z.string());
+
 async function membersOf(deps: AppDeps, channelId: string, fresh = false): Promise<string[]> {
   const key = `members:${channelId}`;
   const cached = fresh ? undefined : await deps.coord.get(key);
-  if (cached) return JSON.parse(cached) as string[];
+  const hit = cached ? userIds.safeParse(JSON.parse(cached)) : undefined;
+  if (hit?.success) return hit.data;
   try {
     const members = await deps.slack.channelMembers(channelId);
     await deps.coord.set(key, JSON.stringify(members), MEMBERS_CACHE_MS);

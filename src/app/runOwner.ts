@@ -16,6 +16,7 @@ import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
 import { timelineEvent } from '../domain/timeline.js';
 import { recordRunnerEnd } from './stepRun.js';
+import { thrownField } from '../errors.js';
 
 /** How often a process says its runs are still running. */
 export const RUN_HEARTBEAT_MS = 5_000;
@@ -71,7 +72,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return thrownField(error, 'code') === 'EPERM';
   }
 }
 

@@ -3,7 +3,7 @@ import type { Severity } from '../domain/severity.js';
 import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
 import type { EscalationPolicy } from '../config/escalation.js';
 import type { Playbook } from '../playbooks/schema.js';
-import { type Database, type Queryable, type Transaction, atomically } from './db.js';
+import { type Database, type Queryable, type Transaction, atomically, onlyRow } from './db.js';
 import { claimRequest } from './requests.js';
 import { COLUMNS, I_COLUMNS, type IncidentRow, toIncident } from './incidentRow.js';
 import { appendTimelineEvent } from './timeline.js';
@@ -59,7 +59,7 @@ export async function insertIncident(
         input.escalation ? JSON.stringify(input.escalation.policy) : null,
       ],
     );
-    const incident = toIncident(rows[0]!);
+    const incident = toIncident(onlyRow(rows));
     const event = await appendTimelineEvent(tx, {
       incidentId: incident.id,
       occurredAt: input.openedAt,
