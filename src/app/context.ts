@@ -27,7 +27,8 @@ export async function findIncident(
     const here = await listIncidentsByChannel(db, where.channelId, 5);
     const live = here.filter((i) => i.status !== 'resolved');
     // One open incident is the one meant; with none open, the latest (to read its timeline or report).
-    if (live.length === 1 || (live.length === 0 && here.length > 0)) return (live[0] ?? here[0])!;
+    const meant = live.length === 1 ? live[0] : live.length === 0 ? here[0] : undefined;
+    if (meant) return meant;
     if (live.length > 1) throw refused({ kind: 'many-incidents-here', keys: live.map((i) => i.key) });
   }
   throw refused({ kind: 'no-incident-here' });

@@ -1,5 +1,5 @@
 import type { Incident } from '../domain/incident.js';
-import { SYSTEM_ACTOR, timelineEvent } from '../domain/timeline.js';
+import { SYSTEM_ACTOR, type TimelineData, timelineEvent } from '../domain/timeline.js';
 import type { Transaction } from '../store/db.js';
 import { type StepMove, recordStepMove } from '../store/steps.js';
 import type { Actor, AppDeps } from './deps.js';
@@ -51,14 +51,19 @@ export const runnerStep = (incident: Pick<Incident, 'id' | 'playbook'>, step: nu
   title: titleOf(incident, step),
 });
 
+type RunnerEndMove = { incidentId: number; step: number; detail?: string } & (
+  | { to: 'done'; kind: 'step.done'; data: TimelineData<'step.done'> }
+  | { to: 'failed'; kind: 'step.failed'; data: TimelineData<'step.failed'> }
+);
+
 /** The move that records a runner's end; the spool carries it for an action run whose end waits for PostgreSQL. */
-export function runnerEndMove({ incidentId, step, title }: RunnerStep, end: RunnerEnd) {
+export function runnerEndMove({ incidentId, step, title }: RunnerStep, end: RunnerEnd): RunnerEndMove {
   return end.ok
-    ? { incidentId, step, to: 'done' as const, ...timelineEvent('step.done', { step, title }) }
+    ? { incidentId, step, to: 'done', ...timelineEvent('step.done', { step, title }) }
     : {
         incidentId,
         step,
-        to: 'failed' as const,
+        to: 'failed',
         detail: end.detail ?? end.reason,
         ...timelineEvent('step.failed', { step, title, reason: end.reason }),
       };

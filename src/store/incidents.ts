@@ -139,16 +139,16 @@ async function guardedChange(
   kind: TimelineKind,
   update: (tx: Transaction) => Promise<{ row?: IncidentRow; data?: Record<string, unknown> }>,
 ): Promise<Change> {
+  const current = async (tx: Transaction) => {
+    const incident = await getIncident(tx, base.incidentId);
+    if (!incident) throw new Error(`incident ${base.incidentId} does not exist`);
+    return incident;
+  };
   return atomically(q, async (tx) => {
-    if (base.requestKey && !(await claimRequest(tx, base.requestKey, base.at))) {
-      return { changed: false, duplicate: true, incident: (await getIncident(tx, base.incidentId))! };
-    }
+    if (base.requestKey && !(await claimRequest(tx, base.requestKey, base.at)))
+      return { changed: false, duplicate: true, incident: await current(tx) };
     const { row, data } = await update(tx);
-    if (!row) {
-      const current = await getIncident(tx, base.incidentId);
-      if (!current) throw new Error(`incident ${base.incidentId} does not exist`);
-      return { changed: false, incident: current };
-    }
+    if (!row) return { changed: false, incident: await current(tx) };
     const event: NewTimelineEvent = {
       incidentId: base.incidentId,
       occurredAt: base.at,
