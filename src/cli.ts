@@ -13,6 +13,7 @@ import { systemClock } from './clock.js';
 import { parseEnv } from './config/env.js';
 import { loadConfig, packageRoot } from './config/load.js';
 import { ProblemsError, formatProblem, isBotError } from './errors.js';
+import { botErrorSentence } from './slack/views/refusals.js';
 import { formatProblems, lintPlaybooks } from './playbooks/lint.js';
 import { playbookJsonSchema } from './playbooks/schema.js';
 import { describeDatabase, openDatabase } from './store/connect.js';
@@ -227,7 +228,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     return await command(rest, io);
   } catch (error) {
     if (error instanceof ProblemsError) err(error.problems.map(formatProblem).join('\n'));
-    else if (isBotError(error)) err(error.userMessage);
+    else if (isBotError(error)) err(botErrorSentence(error));
     else err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return 1;
   }

@@ -1,5 +1,6 @@
 import type { Logger } from './log.js';
 import { isDatabaseUnavailable } from './store/db.js';
+import { thrownText } from './errors.js';
 
 /**
  * What the process does with an error nobody caught. An incident bot is
@@ -13,10 +14,9 @@ import { isDatabaseUnavailable } from './store/db.js';
  */
 export function isDependencyFailure(error: unknown): boolean {
   if (isDatabaseUnavailable(error)) return true;
-  const e = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  const name = typeof e?.name === 'string' ? e.name : '';
-  const message = typeof e?.message === 'string' ? e.message : '';
+  const code = thrownText(error, 'code') ?? '';
+  const name = thrownText(error, 'name') ?? '';
+  const message = thrownText(error, 'message') ?? '';
   return (
     code.startsWith('slack_') ||
     code.startsWith('UND_ERR') ||

@@ -26,10 +26,68 @@ export class BotError extends Error {
   }
 }
 
+/**
+ * What the bot said no to, as facts: each is worded once, in `slack/views/refusals.ts`, where the answer is given.
+ * Use cases throw these instead of writing the sentence themselves.
+ */
+export type Refusal =
+  | { kind: 'no-incident'; key: string }
+  | { kind: 'no-incident-here' }
+  | { kind: 'many-incidents-here'; keys: string[] }
+  | { kind: 'no-action'; key: string; action: string }
+  | { kind: 'action-not-configured'; action: string }
+  | { kind: 'no-check'; name: string; closest: string[] }
+  | { kind: 'no-playbook'; typed: string; closest: string[] }
+  | { kind: 'no-user'; user: string }
+  | { kind: 'open-unconfirmed' }
+  | { kind: 'too-many-opens'; max: number; windowMs: number };
+
+const REFUSAL_CODES: Record<Refusal['kind'], ErrorCode> = {
+  'no-incident': 'not_found',
+  'no-incident-here': 'no_incident_context',
+  'many-incidents-here': 'no_incident_context',
+  'no-action': 'bad_request',
+  'action-not-configured': 'bad_request',
+  'no-check': 'bad_request',
+  'no-playbook': 'not_found',
+  'no-user': 'not_found',
+  'open-unconfirmed': 'unavailable',
+  'too-many-opens': 'forbidden',
+};
+
+/** A refusal thrown: `userMessage` is its kind and facts, for the log; a person reads the worded sentence. */
+export class RefusalError extends BotError {
+  constructor(
+    readonly refusal: Refusal,
+    options?: { cause?: unknown },
+  ) {
+    super(REFUSAL_CODES[refusal.kind], `${refusal.kind} ${JSON.stringify(refusal)}`, options);
+    this.name = 'RefusalError';
+  }
+}
+
+export const refused = (refusal: Refusal, options?: { cause?: unknown }) => new RefusalError(refusal, options);
+
 export const badRequest = (message: string) => new BotError('bad_request', message);
 export const notFound = (message: string) => new BotError('not_found', message);
 export const forbidden = (message: string) => new BotError('forbidden', message);
 export const conflict = (message: string) => new BotError('conflict', message);
+
+/**
+ * A field of whatever was thrown: libraries throw objects of their own shapes (`code`, `cause`, `retryAfter`), so
+ * this is the one place that looks inside them. Undefined when there is no such field.
+ */
+export function thrownField(error: unknown, key: string): unknown {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const value: unknown = Reflect.get(error, key);
+  return value;
+}
+
+/** The field when it is a string (an error code, a message). */
+export function thrownText(error: unknown, key: string): string | undefined {
+  const value = thrownField(error, key);
+  return typeof value === 'string' ? value : undefined;
+}
 
 export function isBotError(error: unknown): error is BotError {
   return error instanceof BotError;

@@ -1,6 +1,7 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 import { REDACTED, scrubText } from './domain/secrets.js';
+import { thrownField } from './errors.js';
 
 export type { Logger };
 
@@ -62,7 +63,7 @@ export function scrub(value: unknown, depth = 0): unknown {
       type: value.name,
       message: scrubString(value.message),
       stack: value.stack && scrubString(value.stack),
-      code: (value as { code?: unknown }).code,
+      code: thrownField(value, 'code'),
       cause: value.cause === undefined ? undefined : scrub(value.cause, depth + 1),
     };
   }

@@ -4,6 +4,7 @@ import { buildHttp, isJsonBody, urlSecrets } from './httpPlan.js';
 import { headerSecrets, scrub, secretsOf } from './scrub.js';
 import type { ActionPlan, ActionRunResult, HttpActionConfig, Placeholders, PlanOptions } from './types.js';
 import { readCapped } from '../responseBody.js';
+import { thrownText } from '../errors.js';
 
 /** How much of a response body is kept as output. */
 export const HTTP_OUTPUT_LIMIT = 4_000;
@@ -14,8 +15,12 @@ function expected(config: HttpActionConfig): number[] {
 
 /** `ECONNREFUSED`, `ENOTFOUND`…: the reason under undici's "fetch failed". */
 function reason(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  return (
+    thrownText(cause, 'code') ??
+    thrownText(cause, 'message') ??
+    (error instanceof Error ? error.message : String(error))
+  );
 }
 
 /**

@@ -1,11 +1,12 @@
+import { z } from 'zod';
 import { channelLink, mention, usergroupMention } from '../blockKit/blocks.js';
-import { formatDuration } from '../config/duration.js';
 import { type Intent, decideAccess, needsChannelMembers, whoMay } from '../domain/access.js';
 import type { Incident } from '../domain/incident.js';
-import { BotError } from '../errors.js';
+import { BotError, type Refusal } from '../errors.js';
 import { readPagedUsers } from '../store/timeline.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
 import type { Target } from './lifecycle.js';
 import { peopleOf } from './permissions.js';
 import { recordOnce } from './record.js';
@@ -52,8 +53,7 @@ export async function checkAccess(deps: AppDeps, incident: Incident, use: Use): 
   await recordOnce(deps, use.actor, {
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
-    kind: 'access.refused',
-    data: { action: use.what, intent: use.intent },
+    ...timelineEvent('access.refused', { action: use.what, intent: use.intent }),
   });
   throw new AccessRefused(
     // The refusal is a sentence in Slack: people and places as Slack links, from the one Block Kit helper set.
@@ -91,10 +91,14 @@ async function respondersOf(deps: AppDeps, incident: Incident): Promise<string[]
  * The channel's members from Slack, cached briefly across replicas (so a removal takes effect within
  * MEMBERS_CACHE_MS); `fresh` asks Slack whatever the cache holds. None when Slack cannot say.
  */
+/** The cached member list, read back from Redis. */
+const userIds = z.array(z.string());
+
 async function membersOf(deps: AppDeps, channelId: string, fresh = false): Promise<string[]> {
   const key = `members:${channelId}`;
   const cached = fresh ? undefined : await deps.coord.get(key);
-  if (cached) return JSON.parse(cached) as string[];
+  const hit = cached ? userIds.safeParse(JSON.parse(cached)) : undefined;
+  if (hit?.success) return hit.data;
   try {
     const members = await deps.slack.channelMembers(channelId);
     await deps.coord.set(key, JSON.stringify(members), MEMBERS_CACHE_MS);
@@ -110,23 +114,21 @@ export async function openAsPerson(
   deps: AppDeps,
   request: OpenRequest,
   actor: Actor,
-): Promise<Opened | { kind: 'refused'; sentence: string }> {
-  const sentence = await openRefusal(deps, actor.user);
-  return sentence ? { kind: 'refused', sentence } : openIncident(deps, request, actor);
+): Promise<Opened | { kind: 'refused'; refusal: Refusal }> {
+  const refusal = await openRefusal(deps, actor.user);
+  return refusal ? { kind: 'refused', refusal } : openIncident(deps, request, actor);
 }
 
 /**
  * Opening is open to everyone, a few times per window per person (counted
  * across replicas). Answers the sentence to say, or undefined when it may.
  */
-export async function openRefusal(deps: AppDeps, user: string): Promise<string | undefined> {
+export async function openRefusal(deps: AppDeps, user: string): Promise<Refusal | undefined> {
   const { max_opens_per_person: max, open_window: window } = deps.config.access;
   const now = deps.clock.now().getTime();
   const slot = Math.floor(now / window);
   const count = await deps.coord.increment(`opens:${user}:${slot}`, 1, window - (now % window) + 1_000);
   if (count <= max) return undefined;
   deps.log.info({ user, count, max }, 'open refused: too many opens');
-  const opened = `You have opened ${max} incident${max === 1 ? '' : 's'} in the last few minutes`;
-  const instead = 'Add to an open one (`/incident list`), or ask a teammate to open this one.';
-  return `${opened}, the most one person may per ${formatDuration(window)}. ${instead}`;
+  return { kind: 'too-many-opens', max, windowMs: window };
 }

@@ -1,60 +1,22 @@
-import { type Placeholders, planAction, resolvePlan } from '../actions/index.js';
+import { resolvePlan } from '../actions/index.js';
 import type { ActionConfig } from '../config/actions.js';
-import type { Incident } from '../domain/incident.js';
-import { codeSpan } from '../domain/text.js';
-import { badRequest } from '../errors.js';
-import { type ActionRun, cancelPendingRuns, getRun, insertRun, moveRun } from '../store/actionRuns.js';
-import type { Queryable } from '../store/db.js';
-import { findWorkByKey, scheduleWork } from '../store/work.js';
+import { timelineEvent } from '../domain/timeline.js';
+import { badRequest, refused } from '../errors.js';
+import { getRun, insertRun, moveRun } from '../store/actionRuns.js';
 import { announceKey, announceWork } from './work/approval.js';
-import { newWork } from './work/payloads.js';
 import { appendTimelineEvent } from '../store/timeline.js';
+import { findWorkByKey, scheduleWork } from '../store/work.js';
 import { incidentFor } from './access.js';
+import { expireApproval, showDecision } from './actionApprovals.js';
+import { actionsOf, describePlan, isDryRun, placeholdersOf } from './actionOffer.js';
 import { findIncident } from './context.js';
-import { type Ran, executeRun } from './executeRun.js';
 import type { Actor, AppDeps } from './deps.js';
+import { type Ran, executeRun } from './executeRun.js';
 import type { Target } from './lifecycle.js';
 import { isAllowed } from './permissions.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, actionReply, text } from './replies.js';
-
-/** The actions an incident may run: its playbook's rollbacks and its steps' actions. */
-export function actionsOf(
-  deps: Pick<AppDeps, 'config'>,
-  incident: Incident,
-): Array<{ name: string; config: ActionConfig; step?: number }> {
-  const names = new Map<string, number | undefined>(incident.playbook.rollback.map((n) => [n, undefined]));
-  incident.playbook.steps.forEach((s, i) => s.action && names.set(s.action, i + 1));
-  return [...names].flatMap(([name, step]) =>
-    deps.config.actions[name] ? [{ name, config: deps.config.actions[name], ...(step ? { step } : {}) }] : [],
-  );
-}
-
-export const placeholdersOf = (incident: Incident, requester: string, approver?: string): Placeholders => ({
-  'incident.key': incident.key,
-  'incident.id': String(incident.id),
-  'incident.severity': incident.severity,
-  'incident.playbook': incident.playbookId,
-  'incident.channel': incident.channelId ?? '',
-  'incident.summary': incident.summary,
-  requester,
-  ...(approver ? { approver } : {}),
-});
-
-/**
- * What a run would do, for confirm dialogs and lists. A value that cannot be
- * placed (a summary that reads as an option) shows the placeholder instead:
- * showing an incident never fails because of what someone typed.
- */
-export function describePlan(config: ActionConfig, placeholders: Placeholders): string {
-  try {
-    return planAction(config, placeholders, { allowMissing: true }).summary;
-  } catch {
-    return planAction(config, {}, { allowMissing: true }).summary;
-  }
-}
-
-export const isDryRun = (deps: Pick<AppDeps, 'config'>, config: ActionConfig) => deps.config.dry_run || config.dry_run;
+import { newWork } from './work/payloads.js';
 
 /**
  * A press of a rollback or action button (or `/incident rollback <action>`):
@@ -64,8 +26,7 @@ export const isDryRun = (deps: Pick<AppDeps, 'config'>, config: ActionConfig) =>
 export async function requestAction(deps: AppDeps, target: Target, name: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'request an action on', actor });
   const offered = actionsOf(deps, incident).find((a) => a.name === name);
-  if (!offered)
-    throw badRequest(`${incident.key} has no action ${codeSpan(name)}. \`/incident rollback\` lists the ones it has.`);
+  if (!offered) throw refused({ kind: 'no-action', key: incident.key, action: name });
   if (incident.status === 'resolved') return text(`${incident.key} is resolved; its actions are closed.`);
   const { config } = offered;
   const at = deps.clock.now();
@@ -73,8 +34,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     await recordOnce(deps, actor, {
       incidentId: incident.id,
       occurredAt: at,
-      kind: 'action.refused',
-      data: { action: name, reason: 'not allowed' },
+      ...timelineEvent('action.refused', { action: name, reason: 'not allowed' }),
     });
     return actionReply(config.title, { kind: 'not-allowed' });
   }
@@ -105,8 +65,7 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
         incidentId: incident.id,
         occurredAt: at,
         actor: actor.user,
-        kind: 'action.requested',
-        data: { action: name, runId: run.id, plan, dryRun, approval: needsApproval },
+        ...timelineEvent('action.requested', { action: name, runId: run.id, plan, dryRun, approval: needsApproval }),
       });
       if (needsApproval) {
         await scheduleWork(
@@ -152,14 +111,13 @@ export async function decideAction(
   if (!run) throw badRequest('That request no longer exists.');
   const incident = await findIncident(deps.db, { incidentId: run.incidentId });
   const config = deps.config.actions[run.action];
-  if (!config) throw badRequest(`The action ${codeSpan(run.action)} is no longer configured.`);
+  if (!config) throw refused({ kind: 'action-not-configured', action: run.action });
   const at = deps.clock.now();
   const refuse = async (reason: string, answer: string | Reply) => {
     await recordOnce(deps, actor, {
       incidentId: incident.id,
       occurredAt: at,
-      kind: 'action.refused',
-      data: { action: run.action, runId, reason },
+      ...timelineEvent('action.refused', { action: run.action, runId, reason }),
     });
     return typeof answer === 'string' ? text(answer) : answer;
   };
@@ -190,8 +148,11 @@ export async function decideAction(
         incidentId: incident.id,
         occurredAt: at,
         actor: actor.user,
-        kind: decision === 'approve' ? 'action.approved' : 'action.denied',
-        data: { action: run.action, runId, requester: run.requestedBy },
+        ...timelineEvent(decision === 'approve' ? 'action.approved' : 'action.denied', {
+          action: run.action,
+          runId,
+          requester: run.requestedBy,
+        }),
       });
     return moved;
   });
@@ -211,84 +172,6 @@ export async function decideAction(
 function ranReply(ran: Ran | undefined, config: ActionConfig): Reply {
   if (!ran || ran.recorded === 'written') return NO_REPLY;
   return actionReply(config.title, { kind: 'recording-delayed', outcome: ran.outcome });
-}
-
-/**
- * An incident was resolved: its requests still waiting (for approval, or approved and not started) are
- * cancelled, each with an `action.cancelled` event, in the caller's transaction.
- */
-export async function cancelPendingRequests(
-  tx: Queryable,
-  incidentId: number,
-  at: Date,
-  actor: string,
-): Promise<ActionRun[]> {
-  const cancelled = await cancelPendingRuns(tx, incidentId, at);
-  for (const run of cancelled)
-    await appendTimelineEvent(tx, {
-      incidentId,
-      occurredAt: at,
-      actor,
-      kind: 'action.cancelled',
-      data: { action: run.action, runId: run.id, requester: run.requestedBy, reason: 'incident resolved' },
-    });
-  return cancelled;
-}
-
-/** The approval messages of cancelled requests say so, and lose their buttons. */
-export async function showCancelled(deps: AppDeps, incident: Incident, runs: readonly ActionRun[]): Promise<void> {
-  for (const run of runs) {
-    const config = deps.config.actions[run.action];
-    if (config) await showDecision(deps, incident, run, config, 'cancelled');
-  }
-}
-
-async function showDecision(
-  deps: AppDeps,
-  incident: Incident,
-  run: ActionRun,
-  config: ActionConfig,
-  state: 'approved' | 'denied' | 'expired' | 'cancelled',
-  by?: string,
-): Promise<void> {
-  if (!incident.channelId || !run.approvalTs) return;
-  await deps.slack
-    .updateInThread(incident.channelId, run.approvalTs, {
-      kind: 'action-approval',
-      runId: run.id,
-      incidentId: incident.id,
-      action: run.action,
-      title: config.title,
-      plan: run.plan,
-      requester: run.requestedBy,
-      dryRun: run.dryRun,
-      expiresAt: run.requestedAt,
-      approvers: [],
-      decision: { state, ...(by ? { by } : {}) },
-    })
-    .catch((error: unknown) => deps.log.warn({ err: error, run: run.id }, 'could not update the approval request'));
-}
-
-/** The approval window closed without a decision. */
-export async function expireApproval(deps: AppDeps, runId: number): Promise<string> {
-  const at = deps.clock.now();
-  const moved = await deps.db.transaction(async (tx) => {
-    const moved = await moveRun(tx, runId, ['awaiting_approval'], 'expired', { at });
-    if (moved)
-      await appendTimelineEvent(tx, {
-        incidentId: moved.incidentId,
-        occurredAt: at,
-        actor: 'system',
-        kind: 'action.expired',
-        data: { action: moved.action, runId, requester: moved.requestedBy },
-      });
-    return moved;
-  });
-  if (!moved) return 'already decided';
-  const incident = await findIncident(deps.db, { incidentId: moved.incidentId });
-  const config = deps.config.actions[moved.action];
-  if (config) await showDecision(deps, incident, moved, config, 'expired');
-  return 'expired';
 }
 
 /** `/incident rollback`: what the incident can run, each with its button. */

@@ -7,7 +7,7 @@ import {
   tallyNames,
 } from '../domain/alerts.js';
 import type { AlertRoute } from '../config/alerts.js';
-import { SYSTEM_ACTOR } from '../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../domain/timeline.js';
 import type { Transaction } from '../store/db.js';
 import {
   countAlertOpenings,
@@ -172,8 +172,11 @@ async function join(deps: AppDeps, alert: Alert, group: string, incidentId: numb
       incidentId,
       occurredAt: at,
       actor: SYSTEM_ACTOR,
-      kind: 'alert.joined',
-      data: { alertname: nameOf(alert), fingerprint: alert.fingerprint, ...(folded ? { folded: true } : {}) },
+      ...timelineEvent('alert.joined', {
+        alertname: nameOf(alert),
+        fingerprint: alert.fingerprint,
+        ...(folded ? { folded: true } : {}),
+      }),
     });
     return true;
   });
@@ -217,8 +220,7 @@ async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefi
         incidentId: resolved.incidentId,
         occurredAt: at,
         actor: SYSTEM_ACTOR,
-        kind: 'alert.resolved',
-        data: { alertname: resolved.alertname, fingerprint: alert.fingerprint },
+        ...timelineEvent('alert.resolved', { alertname: resolved.alertname, fingerprint: alert.fingerprint }),
       });
     return resolved;
   });

@@ -1,4 +1,4 @@
-import { BotError, notFound } from '../errors.js';
+import { notFound, refused } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { Queryable } from '../store/db.js';
 import { findIncidentByKey, getIncident, listIncidentsByChannel } from '../store/incidents.js';
@@ -20,24 +20,16 @@ export async function findIncident(
   }
   if (where.key) {
     const incident = await findIncidentByKey(db, where.key);
-    if (!incident) throw notFound(`There is no incident ${where.key}. \`/incident list\` shows the open ones.`);
+    if (!incident) throw refused({ kind: 'no-incident', key: where.key });
     return incident;
   }
   if (where.channelId) {
     const here = await listIncidentsByChannel(db, where.channelId, 5);
     const live = here.filter((i) => i.status !== 'resolved');
     // One open incident is the one meant; with none open, the latest (to read its timeline or report).
-    if (live.length === 1 || (live.length === 0 && here.length > 0)) return (live[0] ?? here[0])!;
-    if (live.length > 1) {
-      const keys = live.map((i) => i.key).join(', ');
-      throw new BotError(
-        'no_incident_context',
-        `${live.length} incidents are open in this channel (${keys}). Name one, e.g. \`/incident ack ${live[0]!.key}\`.`,
-      );
-    }
+    const meant = live.length === 1 ? live[0] : live.length === 0 ? here[0] : undefined;
+    if (meant) return meant;
+    if (live.length > 1) throw refused({ kind: 'many-incidents-here', keys: live.map((i) => i.key) });
   }
-  throw new BotError(
-    'no_incident_context',
-    "This channel has no incident. Run it in the incident's channel, or name the incident, e.g. `/incident ack INC-42`.",
-  );
+  throw refused({ kind: 'no-incident-here' });
 }

@@ -4,9 +4,11 @@ import type { Incident } from '../domain/incident.js';
 import { BotError } from '../errors.js';
 import { type ActionRun, setRunChild, startRun } from '../store/actionRuns.js';
 import { recordStepMove } from '../store/steps.js';
-import { placeholdersOf } from './actions.js';
+import { placeholdersOf } from './actionOffer.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
+import { runnerEndMove, runnerStartMove, runnerStep } from './stepRun.js';
 
 /** How a run ended, and whether its end is in the database yet. */
 export interface Ran {
@@ -81,19 +83,12 @@ async function recordStart(deps: AppDeps, incident: Incident, run: ActionRun, st
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
     actor: startedBy,
-    kind: 'action.started',
-    data: { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun },
+    ...timelineEvent('action.started', { action: run.action, runId: run.id, summary: run.plan, dryRun: run.dryRun }),
   });
   if (run.step)
-    await recordStepMove(deps.db, {
-      incidentId: incident.id,
-      step: run.step,
-      to: 'running',
-      kind: 'step.started',
-      actor: startedBy,
-      at: deps.clock.now(),
-      data: { title: incident.playbook.steps[run.step - 1]?.title },
-    }).catch(bestEffort(deps, run, 'could not mark the step running'));
+    await recordStepMove(deps.db, runnerStartMove(incident, run.step, {}, { user: startedBy }, deps.clock.now())).catch(
+      bestEffort(deps, run, 'could not mark the step running'),
+    );
 }
 
 /** Said in the thread and shown in the live message; neither stops the run when Slack is away. */
@@ -146,15 +141,14 @@ function recordEnd(
     incidentId: incident.id,
     occurredAt: at,
     actor: 'system',
-    kind: 'action.finished',
-    data: {
+    ...timelineEvent('action.finished', {
       action: run.action,
       runId: run.id,
       outcome: result.outcome,
       durationMs,
       ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
       ...(result.error ? { error: result.error } : {}),
-    },
+    }),
     run: {
       id: run.id,
       outcome: result.outcome,
@@ -165,17 +159,10 @@ function recordEnd(
       ...(result.status ? { httpStatus: result.status } : {}),
       ...(run.step
         ? {
-            step: {
-              incidentId: incident.id,
-              step: run.step,
-              to: ok ? 'done' : 'failed',
-              kind: ok ? 'step.done' : 'step.failed',
-              ...(ok ? {} : { detail: result.error ?? result.outcome }),
-              data: {
-                title: incident.playbook.steps[run.step - 1]?.title,
-                ...(ok ? {} : { reason: result.error ?? result.outcome }),
-              },
-            },
+            step: runnerEndMove(
+              runnerStep(incident, run.step),
+              ok ? { ok } : { ok, reason: result.error ?? result.outcome },
+            ),
           }
         : {}),
     },

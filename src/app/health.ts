@@ -1,16 +1,13 @@
 import { type CheckResult, resolveTarget, runChecks, suggestTargets } from '../checks/index.js';
 import type { Incident } from '../domain/incident.js';
-import { codeSpan } from '../domain/text.js';
-import { badRequest, isBotError } from '../errors.js';
-import { recordStepMove } from '../store/steps.js';
+import { isBotError, refused } from '../errors.js';
 import { checkAccess } from './access.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import type { CheckResultView } from './ports.js';
 import { type Reply, text } from './replies.js';
-import { startStepRunner } from './stepStart.js';
-import { meetDeadlinesIn } from './work/deadlines.js';
+import { finishStepRunner, startStepRunner } from './stepRun.js';
 import { timelineEvent } from '../domain/timeline.js';
 
 export const resultView = (r: CheckResult): CheckResultView => ({
@@ -27,11 +24,7 @@ export const resultView = (r: CheckResult): CheckResultView => ({
 export function checksFor(deps: Pick<AppDeps, 'config'>, name?: string) {
   const target = resolveTarget(deps.config, name);
   if (target) return target;
-  const close = suggestTargets(deps.config, name ?? '');
-  const didYouMean = close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : '';
-  throw badRequest(
-    `There is no check or group ${codeSpan(name ?? '')}.${didYouMean} \`/incident health\` runs them all.`,
-  );
+  throw refused({ kind: 'no-check', name: name ?? '', closest: suggestTargets(deps.config, name ?? '') });
 }
 
 /** Runs checks and, for an incident, writes one `check.result` event per result in one transaction. */
@@ -67,6 +60,33 @@ export async function runAndRecord(
   return results;
 }
 
+/** Where the incident's thread is, when it has one. */
+const threadOf = (incident: Incident | undefined) =>
+  incident?.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
+
+type Thread = ReturnType<typeof threadOf>;
+
+/** Said in the thread before the checks run. */
+async function sayRunning(deps: AppDeps, thread: Thread, checks: ReturnType<typeof checksFor>, actor: Actor) {
+  if (thread)
+    await deps.slack.postInThread(thread.channel, thread.ts, {
+      kind: 'check-running',
+      actor: actor.user,
+      target: checks.target,
+      count: checks.checks.length,
+    });
+}
+
+/** Their results, in the thread. */
+async function sayResults(deps: AppDeps, thread: Thread, checks: ReturnType<typeof checksFor>, results: CheckResult[]) {
+  if (thread)
+    await deps.slack.postInThread(thread.channel, thread.ts, {
+      kind: 'check-results',
+      target: checks.target,
+      results: results.map(resultView),
+    });
+}
+
 /**
  * `/incident health [check|group]`: in an incident, a "running" line in its
  * thread, then one result per check there and in the timeline; elsewhere,
@@ -79,22 +99,11 @@ export async function runHealth(deps: AppDeps, target: Target, name: string | un
     throw error;
   });
   if (incident) await checkAccess(deps, incident, { intent: 'change', what: 'run health checks in', actor });
-  const thread =
-    incident?.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-  if (thread)
-    await deps.slack.postInThread(thread.channel, thread.ts, {
-      kind: 'check-running',
-      actor: actor.user,
-      target: checks.target,
-      count: checks.checks.length,
-    });
+  const thread = threadOf(incident);
+  await sayRunning(deps, thread, checks, actor);
   const results = await runAndRecord(deps, checks, incident, actor.user);
   if (!incident || !thread) return { kind: 'health', target: checks.target, results: results.map(resultView) };
-  await deps.slack.postInThread(thread.channel, thread.ts, {
-    kind: 'check-results',
-    target: checks.target,
-    results: results.map(resultView),
-  });
+  await sayResults(deps, thread, checks, results);
   const failed = results.filter((r) => r.status === 'fail').length;
   const outcome = failed ? `${failed} of ${results.length} failed` : `all ${results.length} passed`;
   return text(`${checks.target}: ${outcome}; the results are in ${incident.key}'s thread.`);
@@ -109,41 +118,15 @@ export async function runStepCheck(
   actor: Actor,
 ): Promise<Reply> {
   const checks = checksFor(deps, name);
-  const title = incident.playbook.steps[step - 1]?.title;
   const notStarted = await startStepRunner(deps, incident, step, { check: name }, actor);
   if (notStarted) return notStarted;
-  const thread =
-    incident.channelId && incident.messageTs ? { channel: incident.channelId, ts: incident.messageTs } : undefined;
-  if (thread)
-    await deps.slack.postInThread(thread.channel, thread.ts, {
-      kind: 'check-running',
-      actor: actor.user,
-      target: checks.target,
-      count: checks.checks.length,
-    });
+  const thread = threadOf(incident);
+  await sayRunning(deps, thread, checks, actor);
   const results = await runAndRecord(deps, checks, incident, actor.user, step);
   const failure = results.find((r) => r.status === 'fail');
-  const at = deps.clock.now();
-  await deps.db.transaction(async (tx) => {
-    const moved = await recordStepMove(tx, {
-      incidentId: incident.id,
-      step,
-      to: failure ? 'failed' : 'done',
-      kind: failure ? 'step.failed' : 'step.done',
-      actor: 'system',
-      at,
-      ...(failure ? { detail: `${failure.name}: ${failure.failure ?? 'failed'}` } : {}),
-      data: { title, ...(failure ? { reason: `${failure.name}: ${failure.failure ?? 'failed'}` } : {}) },
-    });
-    if (moved.changed && !failure) await meetDeadlinesIn(tx, incident.id, { step }, at);
-  });
-  if (thread)
-    await deps.slack.postInThread(thread.channel, thread.ts, {
-      kind: 'check-results',
-      target: checks.target,
-      results: results.map(resultView),
-    });
-  await deps.live.refresh(incident.id);
+  const reason = failure && `${failure.name}: ${failure.failure ?? 'failed'}`;
+  await finishStepRunner(deps, incident, step, reason ? { ok: false, reason } : { ok: true });
+  await sayResults(deps, thread, checks, results);
   return {
     kind: 'step-checks',
     step,

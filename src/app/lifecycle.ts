@@ -5,7 +5,7 @@ import { meetDeadlinesIn } from './work/deadlines.js';
 import { stopAcknowledgementClock, stopEscalation } from './work/escalation.js';
 import { enqueueStatusUpdate } from './work/notifications.js';
 import { incidentFor } from './access.js';
-import { cancelPendingRequests, showCancelled } from './actions.js';
+import { cancelPendingRequests, showCancelled } from './actionApprovals.js';
 import type { ActionRun } from '../store/actionRuns.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';

@@ -1,6 +1,5 @@
-import { BotError, notFound } from '../errors.js';
+import { type BotError, refused } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
-import { codeSpan } from '../domain/text.js';
 import { policyFor } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
@@ -93,17 +92,8 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
     : { kind: 'opened', incident: now ?? incident };
 }
 
-function databaseAway(cause: unknown): BotError {
-  return new BotError(
-    'unavailable',
-    'The database stopped answering while the incident was being opened, so it may not be open. ' +
-      '`/incident list` shows it once the database is back; if it is not there, type the command again.',
-    { cause },
-  );
-}
+const databaseAway = (cause: unknown) => refused({ kind: 'open-unconfirmed' }, { cause });
 
 export function unknownPlaybook(deps: Pick<AppDeps, 'catalog'>, typed: string): BotError {
-  const close = deps.catalog.suggest(typed);
-  const hint = close.length ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : '';
-  return notFound(`There is no playbook ${codeSpan(typed)}.${hint} \`/incident playbooks\` lists them all.`);
+  return refused({ kind: 'no-playbook', typed, closest: deps.catalog.suggest(typed) });
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { People } from '../config/fields.js';
 import type { AppDeps } from './deps.js';
 
@@ -27,10 +28,14 @@ export async function peopleOf(deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>, a
   return [...new Set([...allowed.users, ...members.flat()])];
 }
 
+/** The cached member list, read back from Redis. */
+const userIds = z.array(z.string());
+
 async function membersOf(deps: Pick<AppDeps, 'slack' | 'coord' | 'log'>, group: string): Promise<string[]> {
   const key = `usergroup:${group}`;
   const cached = await deps.coord.get(key);
-  if (cached) return JSON.parse(cached) as string[];
+  const hit = cached ? userIds.safeParse(JSON.parse(cached)) : undefined;
+  if (hit?.success) return hit.data;
   const members = await deps.slack.usergroupMembers(group);
   await deps.coord.set(key, JSON.stringify(members), CACHE_MS);
   return members;

@@ -2,6 +2,7 @@ import { listOpenIncidents } from '../store/incidents.js';
 import { countTimelineEvents, readTimeline } from '../store/timeline.js';
 import { incidentFor } from './access.js';
 import type { Actor, AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
 import type { Target } from './lifecycle.js';
 import { recordOnce } from './record.js';
 import type { Reply } from './replies.js';
@@ -22,8 +23,7 @@ export async function showTimeline(deps: AppDeps, target: Target, offset: number
     await recordOnce(deps, actor, {
       incidentId: incident.id,
       occurredAt: deps.clock.now(),
-      kind: 'timeline.viewed',
-      data: {},
+      ...timelineEvent('timeline.viewed', {}),
     });
   const [events, total] = await Promise.all([
     readTimeline(deps.db, incident.id, { limit: TIMELINE_PAGE, offset: Math.max(0, offset) }),

@@ -11,10 +11,12 @@ import {
   runningRunsNotOwnedBy,
 } from '../store/actionRuns.js';
 import type { Database } from '../store/db.js';
-import { recordStepMove } from '../store/steps.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
+import { timelineEvent } from '../domain/timeline.js';
+import { recordRunnerEnd } from './stepRun.js';
+import { thrownField } from '../errors.js';
 
 /** How often a process says its runs are still running. */
 export const RUN_HEARTBEAT_MS = 5_000;
@@ -70,7 +72,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return thrownField(error, 'code') === 'EPERM';
   }
 }
 
@@ -135,27 +137,19 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
         incidentId: run.incidentId,
         occurredAt: now,
         actor: 'system',
-        kind: 'action.interrupted',
-        data: {
+        ...timelineEvent('action.interrupted', {
           action: run.action,
           runId: run.id,
           requester: run.requestedBy,
           ...(run.heartbeatAt ? { lastHeartbeat: run.heartbeatAt.toISOString() } : {}),
           ...(run.ownerHost ? { host: run.ownerHost } : {}),
-        },
+        }),
       });
-      if (run.step)
-        await recordStepMove(tx, {
-          incidentId: run.incidentId,
-          step: run.step,
-          to: 'failed',
-          kind: 'step.failed',
-          actor: 'system',
-          at: now,
-          detail: 'interrupted',
-          requestKey: `run:${run.id}:interrupted`,
-          data: { reason: 'interrupted: the bot stopped while the action ran' },
-        });
+      if (run.step) {
+        const reason = 'interrupted: the bot stopped while the action ran';
+        const step = { incidentId: run.incidentId, step: run.step };
+        await recordRunnerEnd(tx, step, { ok: false, reason, detail: 'interrupted' }, now, `run:${run.id}:interrupted`);
+      }
       return moved;
     });
     if (!interrupted) continue;
@@ -172,8 +166,12 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
         incidentId: run.incidentId,
         occurredAt: now,
         actor: 'system',
-        kind: 'action.interrupted',
-        data: { action: run.action, runId: run.id, requester: run.requestedBy, started: false },
+        ...timelineEvent('action.interrupted', {
+          action: run.action,
+          runId: run.id,
+          requester: run.requestedBy,
+          started: false,
+        }),
       });
     return runs;
   });

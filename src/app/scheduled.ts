@@ -37,7 +37,7 @@ export async function runScheduledGroup(
     };
     await saveGroupState(tx, name, next, at);
     if (failing.length && !open && group.playbook && next.consecutiveFailures >= group.open_after_failures)
-      return { kind: 'open' as const, failures: next.consecutiveFailures };
+      return { kind: 'open' as const, playbook: group.playbook, failures: next.consecutiveFailures };
     if (!failing.length && open && state.lastStatus === 'fail')
       return { kind: 'recovered' as const, incident: open, after: state.consecutiveFailures };
     return { kind: 'none' as const };
@@ -50,7 +50,7 @@ export async function runScheduledGroup(
     );
     const opened = await openIncident(
       deps,
-      { playbook: group.playbook!, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) },
+      { playbook: decision.playbook, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) },
       { user: SYSTEM_ACTOR, requestKey: `group:${name}:${tick.toISOString()}` },
     );
     if (opened.kind !== 'opened') return 'already opened';

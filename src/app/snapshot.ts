@@ -2,7 +2,7 @@ import type { Incident } from '../domain/incident.js';
 import { type DeadlineView, planDeadlines } from '../domain/deadlines.js';
 import { type StepStatus, stepBoard } from '../domain/steps.js';
 import { readDeadlines } from '../store/deadlines.js';
-import { describePlan, placeholdersOf } from './actions.js';
+import { describePlan, placeholdersOf } from './actionOffer.js';
 import { getIncident } from '../store/incidents.js';
 import { readStepStates } from '../store/steps.js';
 import type { AppDeps } from './deps.js';

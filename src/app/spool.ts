@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { TIMELINE_KINDS, type NewTimelineEvent } from '../domain/timeline.js';
+import { TIMELINE_DATA, TIMELINE_KINDS, type NewTimelineEvent } from '../domain/timeline.js';
 import type { Logger } from '../log.js';
 import { finishRun } from '../store/actionRuns.js';
 import type { Database, Queryable } from '../store/db.js';
 import { recordStepMove } from '../store/steps.js';
 import { appendKeyedTimelineEvents } from '../store/timeline.js';
+
+const stepEnd = {
+  incidentId: z.number().int(),
+  step: z.number().int(),
+  to: z.enum(['done', 'failed']),
+  detail: z.string().optional(),
+};
+/** A step's event data as the spool keeps it (lines from before it held the step's number have none). */
+const stepData = (kind: 'step.done' | 'step.failed') =>
+  z.looseObject(TIMELINE_DATA[kind].shape).extend({ step: z.number().optional() });
 
 /** What an action run's end changes besides its timeline event: the run's row, and its step. */
 const runFinishSchema = z.object({
@@ -19,14 +29,10 @@ const runFinishSchema = z.object({
   exitCode: z.number().int().nullable().optional(),
   httpStatus: z.number().int().optional(),
   step: z
-    .object({
-      incidentId: z.number().int(),
-      step: z.number().int(),
-      to: z.enum(['done', 'failed']),
-      kind: z.enum(['step.done', 'step.failed']),
-      detail: z.string().optional(),
-      data: z.record(z.string(), z.unknown()),
-    })
+    .discriminatedUnion('kind', [
+      z.object({ ...stepEnd, kind: z.literal('step.done'), data: stepData('step.done') }),
+      z.object({ ...stepEnd, kind: z.literal('step.failed'), data: stepData('step.failed') }),
+    ])
     .optional(),
 });
 export type RunFinish = z.infer<typeof runFinishSchema>;

@@ -1,6 +1,6 @@
 import { runnerOf } from '../domain/steps.js';
 import type { StepState } from '../domain/steps.js';
-import type { TimelineKind } from '../domain/timeline.js';
+import { type TimelineKind, timelineEvent } from '../domain/timeline.js';
 import { badRequest } from '../errors.js';
 import { recordStepMove } from '../store/steps.js';
 import { afterChange } from './changes.js';
@@ -36,10 +36,9 @@ export async function moveStep(
       incidentId: incident.id,
       step,
       to,
-      kind,
       actor: actor.user,
       at,
-      data: { title: playbookStep.title },
+      ...timelineEvent(kind, { step, title: playbookStep.title }),
       ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
     });
     if (change.changed && to === 'done') await meetDeadlinesIn(tx, incident.id, { step }, at);
@@ -71,8 +70,13 @@ export async function requestStepRun(deps: AppDeps, target: Target, step: number
   const written = await recordOnce(deps, actor, {
     incidentId: incident.id,
     occurredAt: deps.clock.now(),
-    kind: 'step.requested',
-    data: { step, title: playbookStep.title, runner: runner.kind, name: runner.name, configured: false },
+    ...timelineEvent('step.requested', {
+      step,
+      title: playbookStep.title,
+      runner: runner.kind,
+      name: runner.name,
+      configured: false,
+    }),
   });
   if (!written) return NO_REPLY;
   if (incident.channelId && incident.messageTs) {

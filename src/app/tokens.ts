@@ -1,19 +1,16 @@
 import type { Incident } from '../domain/incident.js';
 import { isBotError } from '../errors.js';
-import { recordStepMove } from '../store/steps.js';
 import type { RefreshOutcome } from '../tokens/index.js';
 import { checkAccess } from './access.js';
 import { findIncident } from './context.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
-import { type Reply, text } from './replies.js';
-import { startStepRunner } from './stepStart.js';
-import { meetDeadlinesIn } from './work/deadlines.js';
+import type { Reply } from './replies.js';
+import { finishStepRunner, startStepRunner } from './stepRun.js';
 import { timelineEvent } from '../domain/timeline.js';
 
 /** `/incident token status`: each provider's validity, age, last refresh and last error. */
 export async function tokenStatus(deps: AppDeps): Promise<Reply> {
-  if (deps.tokens.providers().length === 0) return text('No token providers are configured (`tokens:` in the config).');
   return { kind: 'tokens', tokens: await deps.tokens.states() };
 }
 
@@ -86,25 +83,11 @@ export async function refreshStepToken(
   provider: string,
   actor: Actor,
 ): Promise<Reply> {
-  const title = incident.playbook.steps[step - 1]?.title;
   const notStarted = await startStepRunner(deps, incident, step, { token: provider }, actor);
   if (notStarted) return notStarted;
   const outcome = await refreshAndRecord(deps, provider, incident, actor, step);
-  const at = deps.clock.now();
-  await deps.db.transaction(async (tx) => {
-    const moved = await recordStepMove(tx, {
-      incidentId: incident.id,
-      step,
-      to: outcome.ok ? 'done' : 'failed',
-      kind: outcome.ok ? 'step.done' : 'step.failed',
-      actor: 'system',
-      at,
-      ...(outcome.ok ? {} : { detail: outcome.error ?? 'refresh failed' }),
-      data: { title, ...(outcome.ok ? {} : { reason: outcome.error }) },
-    });
-    if (moved.changed && outcome.ok) await meetDeadlinesIn(tx, incident.id, { step }, at);
-  });
-  await deps.live.refresh(incident.id);
+  const reason = outcome.error ?? 'refresh failed';
+  await finishStepRunner(deps, incident, step, outcome.ok ? { ok: true } : { ok: false, reason });
   return tokenRefreshReply(provider, outcome, step);
 }
 

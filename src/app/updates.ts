@@ -1,6 +1,5 @@
 import { type Severity, severityLabel } from '../domain/severity.js';
-import { escapeMrkdwn } from '../domain/text.js';
-import { BotError, badRequest } from '../errors.js';
+import { badRequest, refused } from '../errors.js';
 import { changeCommander, changeEscalationLevel, changeSeverity } from '../store/incidents.js';
 import { settle } from './changes.js';
 import { restartAtLevel } from './work/escalation.js';
@@ -107,7 +106,7 @@ export async function escalateManually(
 export async function setCommander(deps: AppDeps, target: Target, user: string, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'hand over command of', actor });
   const commander = user.startsWith('@') ? await deps.slack.findUser(user.slice(1)) : user;
-  if (!commander) throw new BotError('not_found', `There is nobody called ${escapeMrkdwn(user)} in this workspace.`);
+  if (!commander) throw refused({ kind: 'no-user', user });
   const change = await changeCommander(deps.db, {
     incidentId: incident.id,
     commander,

@@ -26,7 +26,9 @@ export const runMetrics: Runner<'metrics'> = async (config, attempt) => {
   try {
     samples = parsePrometheusText(response.text).samples;
   } catch (error) {
-    return { failure: `the metrics are not in the Prometheus text format (${(error as Error).message})` };
+    return {
+      failure: `the metrics are not in the Prometheus text format (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   const failures: string[] = [];
   for (const { threshold: t, measure } of plans) {

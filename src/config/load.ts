@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BotError, ProblemsError } from '../errors.js';
+import { BotError, ProblemsError, thrownField } from '../errors.js';
 import { referenceProblems } from './references.js';
 import { type Config, configSchema } from './schema.js';
 import type { Env } from './secret.js';
@@ -41,7 +41,7 @@ export async function loadConfigFile(
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause);
+    const reason = thrownField(cause, 'code') === 'ENOENT' ? 'file not found' : String(cause);
     throw new ProblemsError('config_invalid', [{ file, line: 1, column: 1, path: '', message: reason }]);
   }
   const warnings: string[] = [];

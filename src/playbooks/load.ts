@@ -48,7 +48,7 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
           line: 1,
           column: 1,
           path: '',
-          message: `cannot read the playbooks folder: ${(cause as Error).message}`,
+          message: `cannot read the playbooks folder: ${cause instanceof Error ? cause.message : String(cause)}`,
         },
       ],
     };

@@ -3,6 +3,7 @@ import type { Reply } from '../app/replies.js';
 import { errorId, isBotError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isDatabaseUnavailable } from '../store/db.js';
+import { botErrorSentence } from './views/refusals.js';
 import { replyMessage } from './views/replies.js';
 
 /** Sends a use case's reply to the person who asked, visible to them only. */
@@ -21,13 +22,14 @@ export const DATABASE_AWAY =
   'Try again in a minute; if it was recorded after all, trying again does not do it twice.';
 
 /**
- * Errors answered in one place: a BotError's sentence as it is; the database being away as a sentence that
+ * Errors answered in one place: a BotError's sentence (a refusal worded by its view); the database being away as a sentence that
  * says so; anything else as a sentence with an id that is also in the log with its cause.
  */
 export function sentenceFor(error: unknown, log: Logger, context: Record<string, unknown>): string {
   if (isBotError(error)) {
-    log.info({ ...context, code: error.code }, error.userMessage);
-    return error.userMessage;
+    const sentence = botErrorSentence(error);
+    log.info({ ...context, code: error.code }, sentence);
+    return sentence;
   }
   if (isDatabaseUnavailable(error)) {
     log.warn({ ...context, err: error }, 'request refused: the database is not answering');

@@ -17,6 +17,7 @@ import { answer, answerError, sentenceFor } from './answer.js';
 import type { InFlight } from './inflight.js';
 import { commandPayload } from './payloads.js';
 import { replyMessage } from './views/replies.js';
+import { refusalSentence } from './views/refusals.js';
 
 type Route = (deps: AppDeps, where: { channelId: string; key?: string }, actor: Actor) => Promise<Reply>;
 
@@ -154,7 +155,7 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
             actor,
           );
           if (opened.kind === 'refused') {
-            await answer(respond, { kind: 'text', text: opened.sentence });
+            await answer(respond, { kind: 'text', text: refusalSentence(opened.refusal) });
             return;
           }
           if (opened.kind === 'opened' && opened.where && opened.where.channelId !== channelId) {

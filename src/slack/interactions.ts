@@ -12,6 +12,7 @@ import { moveStep, requestStepRun } from '../app/steps.js';
 import { escalateManually } from '../app/updates.js';
 import { cleanText } from '../domain/text.js';
 import { isBotError } from '../errors.js';
+import { botErrorSentence } from './views/refusals.js';
 import { answer, answerError } from './answer.js';
 import type { InFlight } from './inflight.js';
 import { type ButtonClick, buttonClick, buttonValue, clickKey } from './payloads.js';
@@ -146,7 +147,7 @@ export function resolveSubmitListener(deps: AppDeps, inflight: InFlight) {
         if (reply.kind === 'text') await said(reply.text);
       } catch (error) {
         // A refusal (or any other sentence) reaches the person who submitted; the rest is the log's.
-        if (isBotError(error)) await said(error.userMessage).catch(() => {});
+        if (isBotError(error)) await said(botErrorSentence(error)).catch(() => {});
         else deps.log.warn({ err: error }, 'resolve from the modal failed');
       }
     });

@@ -9,6 +9,7 @@
  * without reaching Slack (when it is long: durable work reschedules itself at
  * Retry-After), while calls with any other key go straight through.
  */
+import { thrownField } from '../errors.js';
 
 const RATE_LIMITED = 'slack_webapi_rate_limited_error';
 
@@ -33,8 +34,9 @@ export function limitKey(method: string, channel?: string): string {
 }
 
 const retryAfterSeconds = (error: unknown): number | undefined => {
-  const e = error as { code?: string; retryAfter?: number } | undefined;
-  return e?.code === RATE_LIMITED ? (e.retryAfter ?? 1) : undefined;
+  if (thrownField(error, 'code') !== RATE_LIMITED) return undefined;
+  const after = thrownField(error, 'retryAfter');
+  return typeof after === 'number' ? after : 1;
 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,21 +2,23 @@
  * Reading Slack Web API failures, shared by the Slack adapter (`slack/`) and the
  * notification engine (`notify/`), which may not import `slack/`. Pure: no client, no I/O.
  */
+import { thrownField, thrownText } from '../errors.js';
 
 /** The Slack error code of a failed Web API call (`not_in_channel`, `name_taken`, …). */
 export function slackError(error: unknown): string | undefined {
-  return (error as { data?: { error?: string } } | undefined)?.data?.error;
+  return thrownText(thrownField(error, 'data'), 'error');
 }
 
 /** Slack answered, and its answer is no (not a 5xx, a timeout or a rate limit): trying again will not help. */
 export function isPlatformError(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === 'slack_webapi_platform_error';
+  return thrownField(error, 'code') === 'slack_webapi_platform_error';
 }
 
 /** Seconds Slack asked us to wait, when the error is a rate limit. */
 export function retryAfterOf(error: unknown): number | undefined {
-  const e = error as { code?: string; retryAfter?: number } | undefined;
-  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : undefined;
+  if (thrownField(error, 'code') !== 'slack_webapi_rate_limited_error') return undefined;
+  const after = thrownField(error, 'retryAfter');
+  return typeof after === 'number' ? after : 1;
 }
 
 /** A channel the bot cannot read (not joined, or gone): nothing the bot posted can be found in it. */

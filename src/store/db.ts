@@ -3,6 +3,7 @@
  * implement it: `pg` against a real PostgreSQL and PGlite embedded under
  * DATA_DIR. The same store tests run on both.
  */
+import { thrownField, thrownText } from '../errors.js';
 export interface QueryResult<R> {
   rows: R[];
   rowCount: number;
@@ -24,12 +25,21 @@ export interface Transaction extends Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * The row of a statement that always returns one (INSERT … RETURNING, an UPDATE of a row known to exist, a read
+ * after an upsert); its absence is a bug, said as one.
+ */
+export function onlyRow<R>(rows: readonly R[]): R {
+  const row = rows[0];
+  if (row === undefined) throw new Error('the statement returned no row');
+  return row;
+}
+
 /** Postgres' unique_violation: the constraint that makes a write happen once. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint?: string } | undefined;
   return (
-    e?.code === '23505' &&
-    (constraint === undefined || e.constraint === constraint || String(error).includes(constraint))
+    thrownField(error, 'code') === '23505' &&
+    (constraint === undefined || thrownField(error, 'constraint') === constraint || String(error).includes(constraint))
   );
 }
 
@@ -49,11 +59,12 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
  * server shutting down or starting.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; errors?: unknown[] } | undefined;
-  if (!e) return false;
-  if (e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08') || /^57P0[123]$/.test(e.code))) return true;
-  if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
+  if (!error) return false;
+  const code = thrownText(error, 'code');
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) return true;
+  const errors = thrownField(error, 'errors');
+  if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    e.message ?? '',
+    thrownText(error, 'message') ?? '',
   );
 }

@@ -3,89 +3,10 @@ import type { Severity } from '../domain/severity.js';
 import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
 import type { EscalationPolicy } from '../config/escalation.js';
 import type { Playbook } from '../playbooks/schema.js';
-import { type Database, type Queryable, type Transaction, atomically } from './db.js';
+import { type Database, type Queryable, type Transaction, atomically, onlyRow } from './db.js';
 import { claimRequest } from './requests.js';
+import { COLUMNS, I_COLUMNS, type IncidentRow, toIncident } from './incidentRow.js';
 import { appendTimelineEvent } from './timeline.js';
-
-const NAMES = [
-  'id',
-  'number',
-  'key',
-  'playbook_id',
-  'title',
-  'summary',
-  'severity',
-  'status',
-  'escalation_level',
-  'commander',
-  'channel_id',
-  'message_ts',
-  'opened_by',
-  'opened_at',
-  'acknowledged_at',
-  'mitigated_at',
-  'resolved_at',
-  'playbook',
-  'version',
-  'escalation_policy',
-  'escalation_policy_name',
-  'escalation_cycle',
-];
-const COLUMNS = NAMES.join(', ');
-/** The columns qualified by the table alias `i`, for statements that join. */
-const I_COLUMNS = NAMES.map((n) => `i.${n}`).join(', ');
-
-interface IncidentRow {
-  id: number;
-  number: number;
-  key: string;
-  playbook_id: string;
-  title: string;
-  summary: string;
-  severity: Severity;
-  status: IncidentStatus;
-  escalation_level: number;
-  commander: string;
-  channel_id: string | null;
-  message_ts: string | null;
-  opened_by: string;
-  opened_at: Date;
-  acknowledged_at: Date | null;
-  mitigated_at: Date | null;
-  resolved_at: Date | null;
-  playbook: Playbook;
-  version: number;
-  escalation_policy: EscalationPolicy | null;
-  escalation_policy_name: string | null;
-  escalation_cycle: number;
-}
-
-const date = (value: Date | null) => (value === null ? null : new Date(value));
-
-export const toIncident = (row: IncidentRow): Incident => ({
-  id: Number(row.id),
-  number: Number(row.number),
-  key: row.key,
-  playbookId: row.playbook_id,
-  title: row.title,
-  summary: row.summary,
-  severity: row.severity,
-  status: row.status,
-  escalationLevel: row.escalation_level,
-  commander: row.commander,
-  channelId: row.channel_id,
-  messageTs: row.message_ts,
-  openedBy: row.opened_by,
-  openedAt: new Date(row.opened_at),
-  acknowledgedAt: date(row.acknowledged_at),
-  mitigatedAt: date(row.mitigated_at),
-  resolvedAt: date(row.resolved_at),
-  playbook: row.playbook,
-  version: row.version,
-  escalationPolicy: row.escalation_policy ?? null,
-  escalationPolicyName: row.escalation_policy_name ?? null,
-  escalationCycle: row.escalation_cycle,
-});
 
 /** The outcome of a guarded change: `changed` is false when the guard held it back. */
 export type Change =
@@ -138,7 +59,7 @@ export async function insertIncident(
         input.escalation ? JSON.stringify(input.escalation.policy) : null,
       ],
     );
-    const incident = toIncident(rows[0]!);
+    const incident = toIncident(onlyRow(rows));
     const event = await appendTimelineEvent(tx, {
       incidentId: incident.id,
       occurredAt: input.openedAt,
@@ -218,16 +139,16 @@ async function guardedChange(
   kind: TimelineKind,
   update: (tx: Transaction) => Promise<{ row?: IncidentRow; data?: Record<string, unknown> }>,
 ): Promise<Change> {
+  const current = async (tx: Transaction) => {
+    const incident = await getIncident(tx, base.incidentId);
+    if (!incident) throw new Error(`incident ${base.incidentId} does not exist`);
+    return incident;
+  };
   return atomically(q, async (tx) => {
-    if (base.requestKey && !(await claimRequest(tx, base.requestKey, base.at))) {
-      return { changed: false, duplicate: true, incident: (await getIncident(tx, base.incidentId))! };
-    }
+    if (base.requestKey && !(await claimRequest(tx, base.requestKey, base.at)))
+      return { changed: false, duplicate: true, incident: await current(tx) };
     const { row, data } = await update(tx);
-    if (!row) {
-      const current = await getIncident(tx, base.incidentId);
-      if (!current) throw new Error(`incident ${base.incidentId} does not exist`);
-      return { changed: false, incident: current };
-    }
+    if (!row) return { changed: false, incident: await current(tx) };
     const event: NewTimelineEvent = {
       incidentId: base.incidentId,
       occurredAt: base.at,

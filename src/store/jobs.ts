@@ -1,4 +1,4 @@
-import type { Queryable } from './db.js';
+import { type Queryable, onlyRow } from './db.js';
 
 /**
  * Claims one tick of a scheduled job: whichever replica's conditional upsert
@@ -27,7 +27,7 @@ export async function lockGroupState(q: Queryable, name: string): Promise<GroupS
     last_status: string | null;
     incident_id: number | null;
   }>('SELECT consecutive_failures, last_status, incident_id FROM check_groups WHERE name = $1 FOR UPDATE', [name]);
-  const row = rows[0]!;
+  const row = onlyRow(rows);
   return {
     consecutiveFailures: row.consecutive_failures,
     lastStatus: row.last_status,

@@ -1,5 +1,5 @@
 import type { Incident } from '../domain/incident.js';
-import type { Queryable } from './db.js';
+import { type Queryable, onlyRow } from './db.js';
 import { getIncident } from './incidents.js';
 
 /** How far the placing of an incident got: each step's result (migration 006). */
@@ -48,7 +48,7 @@ export async function recordChannel(q: Queryable, id: number, channelId: string)
     `UPDATE incidents SET channel_id = coalesce(channel_id, $2) WHERE id = $1 RETURNING channel_id`,
     [id, channelId],
   );
-  return rows[0]!.channel_id;
+  return onlyRow(rows).channel_id;
 }
 
 /** Records the live message, unless one is recorded already; answers the one recorded. */
@@ -57,7 +57,7 @@ export async function recordMessage(q: Queryable, id: number, messageTs: string)
     `UPDATE incidents SET message_ts = coalesce(message_ts, $2) WHERE id = $1 RETURNING message_ts`,
     [id, messageTs],
   );
-  return rows[0]!.message_ts;
+  return onlyRow(rows).message_ts;
 }
 
 export async function recordInvited(q: Queryable, id: number, at: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import { type StepState, type StepStatus, stepStatesBefore } from '../domain/steps.js';
-import type { TimelineEvent, TimelineKind } from '../domain/timeline.js';
-import type { Queryable } from './db.js';
+import type { TimelineData, TimelineEvent } from '../domain/timeline.js';
+import { type Queryable, onlyRow } from './db.js';
 
 interface StepRow {
   step: number;
@@ -26,17 +26,23 @@ export async function readStepStates(q: Queryable, incidentId: number): Promise<
   return rows.map(toStatus);
 }
 
-export interface StepMove {
+type StepKind = 'step.started' | 'step.done' | 'step.skipped' | 'step.failed';
+
+/** A step kind's data; the step's number is written into it either way. */
+type StepData<K extends StepKind> = Omit<TimelineData<K>, 'step'> & { step?: number };
+
+/** A step's event, built with `timelineEvent`. */
+export type StepEvent = { [K in StepKind]: { kind: K; data?: StepData<K> } }[StepKind];
+
+export type StepMove = {
   incidentId: number;
   step: number;
   to: StepState;
   actor: string;
   at: Date;
   detail?: string;
-  kind: TimelineKind;
-  data?: Record<string, unknown>;
   requestKey?: string;
-}
+} & StepEvent;
 
 export type StepChange =
   | { changed: true; status: StepStatus; event: TimelineEvent }
@@ -92,7 +98,7 @@ export async function recordStepMove(q: Queryable, move: StepMove): Promise<Step
       JSON.stringify({ step: move.step, ...move.data }),
     ],
   );
-  const row = rows[0]!;
+  const row = onlyRow(rows);
   // `current` is the state before this statement: what a refused move reports.
   const current = row.current ? toStatus(row.current) : undefined;
   if (!row.claimed) return { changed: false, duplicate: true, status: current };
@@ -114,6 +120,7 @@ const toEvent = (e: EventJson): TimelineEvent => ({
   incidentId: Number(e.incident_id),
   occurredAt: new Date(e.occurred_at),
   actor: e.actor,
+  // The boundary: the event this statement just wrote, so its kind is the one passed in.
   kind: e.kind as TimelineEvent['kind'],
   data: e.data,
 });

@@ -1,5 +1,5 @@
 import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
-import type { Queryable } from './db.js';
+import { type Queryable, onlyRow } from './db.js';
 
 interface EventRow {
   id: number;
@@ -15,6 +15,7 @@ const toEvent = (row: EventRow): TimelineEvent => ({
   incidentId: Number(row.incident_id),
   occurredAt: new Date(row.occurred_at),
   actor: row.actor,
+  // The boundary: a kind a newer version wrote passes through; readEvent turns it into undefined, never a throw.
   kind: row.kind as TimelineKind,
   data: row.data,
 });
@@ -26,7 +27,7 @@ export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent)
      RETURNING id, incident_id, occurred_at, actor, kind, data`,
     [event.incidentId, event.occurredAt, event.actor, event.kind, JSON.stringify(event.data)],
   );
-  return toEvent(rows[0]!);
+  return toEvent(onlyRow(rows));
 }
 
 /**

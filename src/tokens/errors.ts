@@ -1,4 +1,4 @@
-import { BotError } from '../errors.js';
+import { BotError, thrownField } from '../errors.js';
 
 /** `getToken`, `refresh` or `/incident token refresh <name>` named a provider the config does not have. */
 export class UnknownProviderError extends BotError {
@@ -40,9 +40,11 @@ export class SinkError extends Error {
 export function errorCode(error: unknown): string {
   const candidates: unknown[] = [];
   if (error && typeof error === 'object') {
-    const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
-    if (cause && typeof cause === 'object') candidates.push((cause as { code?: unknown }).code);
-    candidates.push(code, name);
+    candidates.push(
+      thrownField(thrownField(error, 'cause'), 'code'),
+      thrownField(error, 'code'),
+      thrownField(error, 'name'),
+    );
   }
   for (const candidate of candidates) {
     if (typeof candidate === 'string' && candidate !== 'Error' && /^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(candidate))

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { coordinate } from './flight.js';
 import { TokenUnavailableError, UnknownProviderError, errorCode } from './errors.js';
 import { obtainToken } from './obtain.js';
+import { notAttempted, tellOutcome } from './outcome.js';
 import { lockBudget } from './retry.js';
 import {
   type CachedToken,
@@ -193,12 +194,7 @@ export class TokenManager {
     try {
       const missing = [...config.client_id.missing, ...config.client_secret.missing];
       if (missing.length > 0)
-        return await done({
-          ok: false,
-          attempts: 0,
-          by: 'this-process',
-          error: new MissingSecretError(missing).userMessage,
-        });
+        return await done(notAttempted('this-process', new MissingSecretError(missing).userMessage));
       const seen = need === 'force' ? (await this.known(provider))?.id : undefined;
       const satisfied = (token: CachedToken | undefined): token is CachedToken => {
         if (!token) return false;
@@ -225,23 +221,18 @@ export class TokenManager {
           return await done({ ok: true, expiresAt: new Date(result.found.expiresAt), attempts: 0, by }, result.found);
         }
         case 'timed-out':
-          return await done({
-            ok: false,
-            attempts: 0,
-            by: 'another-replica',
-            error: `another replica has been refreshing the token for more than ${formatDuration(budget)}; try again`,
-          });
+          return await done(
+            notAttempted(
+              'another-replica',
+              `another replica has been refreshing the token for more than ${formatDuration(budget)}; try again`,
+            ),
+          );
         case 'stopped':
-          return await done({ ok: false, attempts: 0, by: 'this-process', error: 'the token manager has stopped' });
+          return await done(notAttempted('this-process', 'the token manager has stopped'));
       }
     } catch (error) {
       this.deps.log.error({ provider, err: error }, 'token refresh crashed');
-      return done({
-        ok: false,
-        attempts: 0,
-        by: 'this-process',
-        error: `the refresh failed unexpectedly (${errorCode(error)})`,
-      });
+      return done(notAttempted('this-process', `the refresh failed unexpectedly (${errorCode(error)})`));
     }
   }
 
@@ -281,24 +272,9 @@ export class TokenManager {
       ...(outcome.error ? { lastError: outcome.error } : {}),
     };
     this.statuses.set(provider, status);
-    const fields = {
-      provider,
-      ok: outcome.ok,
-      by: outcome.by,
-      attempts: outcome.attempts,
-      durationMs: outcome.durationMs,
-      expiresAt: outcome.expiresAt?.toISOString(),
-      error: outcome.error,
-    };
-    if (outcome.by === 'this-process') {
+    if (outcome.by === 'this-process')
       await this.deps.coord.set(statusKey(provider), JSON.stringify(status), STATUS_TTL_MS);
-      this.deps.metrics?.tokenRefreshes.inc({ provider, outcome: outcome.ok ? 'ok' : 'failed' });
-      if (outcome.ok) this.deps.log.info(fields, 'token refreshed');
-      else this.deps.log.warn(fields, 'token refresh failed');
-    } else {
-      this.deps.metrics?.tokenRefreshes.inc({ provider, outcome: outcome.ok ? 'shared' : 'failed' });
-      this.deps.log.debug(fields, outcome.ok ? 'token refreshed elsewhere; shared' : 'token refresh failed');
-    }
+    tellOutcome(this.deps, outcome);
     return { outcome, ...(token ? { token } : {}) };
   }
 }

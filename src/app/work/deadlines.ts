@@ -1,6 +1,6 @@
 import { type DeadlineTrigger, planDeadlines, reminderAt } from '../../domain/deadlines.js';
 import type { Incident } from '../../domain/incident.js';
-import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import { deadlineMissed, deadlineReminder } from '../../notify/messages.js';
 import type { Transaction } from '../../store/db.js';
 import { insertDeadlines, meetDeadlines, missDeadline, readDeadlines } from '../../store/deadlines.js';
@@ -58,13 +58,12 @@ export async function meetDeadlinesIn(
       incidentId,
       occurredAt: at,
       actor: SYSTEM_ACTOR,
-      kind: 'deadline.met',
-      data: {
+      ...timelineEvent('deadline.met', {
         name: deadline.name,
         title: deadline.title,
         dueAt: deadline.dueAt.toISOString(),
         ...(deadline.late ? { late: true } : {}),
-      },
+      }),
     });
   }
   return met.length;
@@ -95,8 +94,12 @@ export async function remindDue(deps: AppDeps, work: WorkOf<'deadline.remind'>, 
       incidentId: incident.id,
       occurredAt: now,
       actor: SYSTEM_ACTOR,
-      kind: 'deadline.reminded',
-      data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString(), commander: incident.commander },
+      ...timelineEvent('deadline.reminded', {
+        name,
+        title: deadline.title,
+        dueAt: deadline.dueAt.toISOString(),
+        commander: incident.commander,
+      }),
     });
   });
   deps.wake();
@@ -121,8 +124,7 @@ export async function checkDeadlineDue(
         incidentId: incident.id,
         occurredAt: now,
         actor: SYSTEM_ACTOR,
-        kind: 'deadline.missed',
-        data: { name, title: deadline.title, dueAt: deadline.dueAt.toISOString() },
+        ...timelineEvent('deadline.missed', { name, title: deadline.title, dueAt: deadline.dueAt.toISOString() }),
       });
       await scheduleWork(
         tx,

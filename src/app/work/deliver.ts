@@ -49,6 +49,7 @@ export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker:
         incidentId: incident.id,
         occurredAt: now,
         actor: SYSTEM_ACTOR,
+        // The event the payload carries, written as the work was scheduled (parsed with the payload).
         kind: payload.record.kind,
         data: { ...payload.record.data, ts: delivered.ts },
       });

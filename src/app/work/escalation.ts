@@ -1,6 +1,6 @@
 import { clockOf, clockRuns, lateness, levelOf, nextAfter } from '../../domain/escalation.js';
 import type { Incident } from '../../domain/incident.js';
-import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import type { Transaction } from '../../store/db.js';
 import { changeEscalationLevel, lockIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
@@ -68,8 +68,7 @@ export async function stopAcknowledgementClock(tx: Transaction, incident: Incide
       incidentId: incident.id,
       occurredAt: at,
       actor: SYSTEM_ACTOR,
-      kind: 'escalation.stopped',
-      data: { reason: 'acknowledged', level: incident.escalationLevel },
+      ...timelineEvent('escalation.stopped', { reason: 'acknowledged', level: incident.escalationLevel }),
     });
 }
 
@@ -81,8 +80,7 @@ export async function stopEscalation(tx: Transaction, incident: Incident, at: Da
       incidentId: incident.id,
       occurredAt: at,
       actor: SYSTEM_ACTOR,
-      kind: 'escalation.stopped',
-      data: { reason: 'resolved' },
+      ...timelineEvent('escalation.stopped', { reason: 'resolved' }),
     });
 }
 
@@ -122,8 +120,7 @@ export async function escalateDue(deps: AppDeps, work: WorkOf<'escalate'>, worke
         incidentId: incident.id,
         occurredAt: now,
         actor: SYSTEM_ACTOR,
-        kind: 'escalation.stopped',
-        data: { reason: 'exhausted', level },
+        ...timelineEvent('escalation.stopped', { reason: 'exhausted', level }),
       });
       await completeWork(tx, work.id, worker, now, 'exhausted');
       return undefined;

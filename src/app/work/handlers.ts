@@ -1,4 +1,4 @@
-import { expireApproval } from '../actions.js';
+import { expireApproval } from '../actionApprovals.js';
 import type { AppDeps } from '../deps.js';
 import { announceApprovalDue } from './approval.js';
 import { checkDeadlineDue, remindDue } from './deadlines.js';

@@ -1,6 +1,7 @@
 import type { Incident } from '../../domain/incident.js';
 import { levelOf } from '../../domain/escalation.js';
 import { severityLabel } from '../../domain/severity.js';
+import { timelineEvent } from '../../domain/timeline.js';
 import type { IncidentFacts, UpdateReason } from '../../notify/messages.js';
 import { statusUpdate } from '../../notify/messages.js';
 import type { Transaction } from '../../store/db.js';
@@ -59,7 +60,7 @@ export async function enqueueStatusUpdate(
             to,
             thread: 'stakeholder',
             message,
-            record: { kind: 'notification.sent', data: { reason: reason.kind, group, to } },
+            record: timelineEvent('notification.sent', { reason: reason.kind, group, to }),
             meets: 'stakeholders_notified',
           },
           { incidentId: incident.id, dueAt: at, lane: `notify:${incident.id}:${to}` },

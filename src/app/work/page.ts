@@ -1,5 +1,5 @@
 import { PAGE_LATE_AFTER_MS, lateness, levelOf } from '../../domain/escalation.js';
-import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import { pageByDirectMessage, pageInThread, type PageFacts } from '../../notify/messages.js';
 import { peopleOf } from '../permissions.js';
 import { getIncident } from '../../store/incidents.js';
@@ -69,8 +69,7 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
       incidentId: incident.id,
       occurredAt: now,
       actor: SYSTEM_ACTOR,
-      kind: 'escalation.paged',
-      data: {
+      ...timelineEvent('escalation.paged', {
         level,
         cycle,
         name: spec.name,
@@ -78,7 +77,7 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
         users: people,
         dueAt: new Date(work.dueAt.getTime() - (lateByMs ?? 0)).toISOString(),
         ...(late.late ? { late: true, lateByMs: late.byMs } : {}),
-      },
+      }),
     });
     return true;
   });

@@ -1,5 +1,5 @@
 import type { Incident } from '../../domain/incident.js';
-import { SYSTEM_ACTOR } from '../../domain/timeline.js';
+import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import { retryAfterOf } from '../../slackApi/errors.js';
 import { placeFailed, placedAfterFailures } from '../../notify/messages.js';
 import type { Transaction } from '../../store/db.js';
@@ -155,14 +155,13 @@ async function placed(
       incidentId: incident.id,
       occurredAt: now,
       actor: SYSTEM_ACTOR,
-      kind: 'incident.placed',
-      data: {
+      ...timelineEvent('incident.placed', {
         channelId: where.channelId,
         messageTs: where.messageTs,
         ...(where.channelName ? { channelName: where.channelName } : {}),
         attempts: work.attempts,
         afterMs: now.getTime() - incident.openedAt.getTime(),
-      },
+      }),
     });
     if (told)
       await tellOpener(tx, incident, payload, 'placed', placedAfterFailures(incident.key, where.channelId), now);
@@ -198,8 +197,7 @@ async function failed(
         incidentId: incident.id,
         occurredAt: now,
         actor: SYSTEM_ACTOR,
-        kind: 'incident.place_failed',
-        data: { attempts: work.attempts, error: message.slice(0, 300) },
+        ...timelineEvent('incident.place_failed', { attempts: work.attempts, error: message.slice(0, 300) }),
       });
       await tellOpener(tx, incident, payload, 'failed', placeFailed(incident.key, incident.title, work.attempts), now);
     });

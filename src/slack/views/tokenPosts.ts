@@ -56,6 +56,10 @@ function tokenAlert(post: Extract<ThreadPost, { kind: 'token-alert' }>): SlackMe
 
 /** `/incident token status`: each provider's state, age, last refresh and cache counts. */
 export function tokenStatusMessage(tokens: TokenView[]): SlackMessage {
+  if (tokens.length === 0) {
+    const none = 'No token providers are configured (`tokens:` in the config).';
+    return { text: none, blocks: [section(none)] };
+  }
   const icon: Record<string, string> = {
     valid: ':large_green_circle:',
     expiring: ':large_yellow_circle:',
