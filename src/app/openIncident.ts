@@ -1,7 +1,7 @@
 import { BotError, notFound } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
-import { policyFor } from '../domain/escalation.js';
+import { policyFor, startLevel } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
 import { DuplicateRequestError, getIncident, insertIncident } from '../store/incidents.js';
@@ -53,7 +53,8 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
   const at = deps.clock.now();
   const severity = request.severity ?? playbook.severity;
-  const escalation = policyFor(playbook, severity, deps.config.escalation);
+  const policy = policyFor(playbook, severity, deps.config.escalation);
+  const escalation = policy && { ...policy, startLevel: startLevel(playbook, policy.name, policy.policy) };
   const dedicated = deps.config.incident_channel === 'dedicated' || request.channelId === '';
   let opened: { incident: Incident; placeId: number | undefined };
   try {

@@ -46,6 +46,8 @@ const stepSchema = z
     /** An action from the config, run by the step's "Run action" button. */
     action: name.optional(),
     manual: z.literal(true).optional(),
+    /** Why the step's check carries the numbers of another runbook than the playbook's own (lint asks for it). */
+    cross_runbook: z.string().min(1).max(300).optional(),
   })
   .refine((s) => [s.check, s.token, s.action, s.manual].filter((v) => v !== undefined).length <= 1, {
     message: 'a step has at most one of `check`, `token`, `action` or `manual`',
@@ -81,8 +83,13 @@ export const playbookSchema = z.strictObject({
     section: z.string().min(1),
   }),
   steps: z.array(stepSchema).min(1).max(40),
-  /** An escalation policy from the config. */
-  escalation: name.optional(),
+  /**
+   * An escalation policy from the config, by name, or with the level the incident starts at (document 000's
+   * Level 1/2/3 are categories of issue: a performance incident pages level 2 first, then escalates upward).
+   */
+  escalation: z
+    .union([name, z.strictObject({ policy: name, start_level: z.number().int().min(1).max(9).default(1) })])
+    .optional(),
   /** Actions from the config offered as rollbacks. */
   rollback: z.array(name).default([]),
   /** Stakeholder groups from the config told about this incident. */
