@@ -1,4 +1,4 @@
-import { BotError, notFound } from '../errors.js';
+import { BotError, badRequest, notFound } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { policyFor, startLevel } from '../domain/escalation.js';
@@ -51,6 +51,10 @@ export const UNPLACED_WINDOW_MS = 60 * 60_000;
 export async function openIncident(deps: AppDeps, request: OpenRequest, actor: Actor): Promise<Opened> {
   const playbook = deps.catalog.find(request.playbook);
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
+  if (playbook.kind === 'change')
+    throw badRequest(
+      `${codeSpan(playbook.id)} is a change runbook (a deployment with GO/NO-GO gates), not an incident playbook.`,
+    );
   const at = deps.clock.now();
   const severity = request.severity ?? playbook.severity;
   const policy = policyFor(playbook, severity, deps.config.escalation);

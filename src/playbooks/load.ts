@@ -108,6 +108,7 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
         );
       }
     });
+    problems.push(...gateProblems(playbook, parsed.problemAt));
     playbooks.push(playbook);
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
@@ -159,6 +160,33 @@ function checkReferences(playbook: Playbook, refs: References, at: Locate): Sour
       'escalation policy',
     );
   playbook.rollback.forEach((a, i) => expect(refs.actions, a, ['rollback', i], 'action'));
+  playbook.gates.forEach((g, i) => {
+    g.checks.forEach((c, j) => expect(refs.checks, c, ['gates', i, 'checks', j], 'check or group'));
+    g.rollback.forEach((a, j) => expect(refs.actions, a, ['gates', i, 'rollback', j], 'action'));
+  });
   playbook.notify.forEach((g, i) => expect(refs.stakeholderGroups, g, ['notify', i], 'stakeholder group'));
+  return problems;
+}
+
+/** A change runbook has gates, in step order, after steps it has; an incident playbook has none. */
+function gateProblems(playbook: Playbook, at: Locate): SourceProblem[] {
+  if (playbook.kind === 'incident')
+    return playbook.gates.length ? [at(['gates'], 'only a `kind: change` runbook has gates')] : [];
+  if (playbook.gates.length === 0) return [at(['kind'], 'a change runbook needs at least one GO/NO-GO gate')];
+  const problems: SourceProblem[] = [];
+  playbook.gates.forEach((g, i) => {
+    if (g.after_step > playbook.steps.length)
+      problems.push(
+        at(
+          ['gates', i, 'after_step'],
+          `step ${g.after_step} does not exist: this runbook has ${playbook.steps.length} steps`,
+        ),
+      );
+    const before = playbook.gates[i - 1];
+    if (before && g.after_step < before.after_step)
+      problems.push(
+        at(['gates', i, 'after_step'], `gates stand in step order: this one is before gate "${before.name}"`),
+      );
+  });
   return problems;
 }

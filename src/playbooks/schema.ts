@@ -72,7 +72,26 @@ const deadlineSchema = z.strictObject({
   ]),
 });
 
+/**
+ * A GO/NO-GO gate of a change runbook (`kind: change`): it stands after a step, closing the phase the steps
+ * before it make. Its checks run when the phase is done; GO is offered only when they all pass, and a person
+ * presses GO or NO-GO. NO-GO offers `rollback` (default: the playbook's).
+ */
+const gateSchema = z.strictObject({
+  name,
+  /** The GO/NO-GO criterion, in the runbook's words. */
+  title: z.string().min(1).max(150),
+  /** The phase the gate closes: "Phase 1: Infrastructure (Core Services)". */
+  phase: z.string().min(1).max(100).optional(),
+  after_step: z.number().int().min(1),
+  /** Checks or groups from the config; none: the gate is a person's judgement, said in `title`. */
+  checks: z.array(name).default([]),
+  rollback: z.array(name).default([]),
+});
+
 export const playbookSchema = z.strictObject({
+  /** `incident` (a symptom's procedure, opened by `/incident <id>`) or `change` (a deployment with gates). */
+  kind: z.enum(['incident', 'change']).default('incident'),
   id: playbookId,
   aliases: z.array(playbookId).default([]),
   title: z.string().min(1).max(120),
@@ -95,11 +114,14 @@ export const playbookSchema = z.strictObject({
   /** Stakeholder groups from the config told about this incident. */
   notify: z.array(name).default([]),
   deadlines: z.array(deadlineSchema).default([]),
+  /** A change runbook's GO/NO-GO gates, in step order. */
+  gates: z.array(gateSchema).default([]),
 });
 
 export type Playbook = z.infer<typeof playbookSchema>;
 export type PlaybookStep = Playbook['steps'][number];
 export type Deadline = Playbook['deadlines'][number];
+export type Gate = Playbook['gates'][number];
 
 /** The JSON Schema editors use to validate playbook files (committed as playbooks/schema.json). */
 export function playbookJsonSchema(): object {

@@ -107,3 +107,44 @@ describe('start levels', () => {
     expect(started).toMatchObject({ 'auth-401': 1, timeout: 2, cache: 2, asyncio: 3, hanging: 3 });
   });
 });
+
+describe('change runbooks', () => {
+  const change = (gates: string) => `kind: change
+id: deploy
+title: Deploy
+symptom: A release.
+severity: sev3
+source: { document: "001", section: "DEPLOYMENT SEQUENCE" }
+steps:
+  - title: Deploy
+    manual: true
+  - title: Watch
+    manual: true
+${gates}
+`;
+
+  it('accepts gates in step order, after steps the runbook has, with checks the config defines', async () => {
+    const gates =
+      'gates:\n  - { name: a, title: A, after_step: 1, checks: [api-port] }\n  - { name: b, title: B, after_step: 2 }';
+    expect(await lint(change(gates))).toEqual([]);
+  });
+
+  it('refuses a change without gates, a gate past the last step or out of order, and an unknown check', async () => {
+    expect(await lint(change(''))).toEqual([expect.stringMatching(/at least one GO\/NO-GO gate/)]);
+    const bad =
+      'gates:\n  - { name: a, title: A, after_step: 2, checks: [nope] }\n  - { name: b, title: B, after_step: 1 }\n' +
+      '  - { name: c, title: C, after_step: 3 }';
+    expect(await lint(change(bad))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/no check or group named "nope"/),
+        expect.stringMatching(/in step order/),
+        expect.stringMatching(/step 3 does not exist/),
+      ]),
+    );
+  });
+
+  it('refuses gates in an incident playbook', async () => {
+    const text = playbook('003', '    manual: true') + 'gates:\n  - { name: a, title: A, after_step: 1 }\n';
+    expect(await lint(text)).toEqual([expect.stringMatching(/only a `kind: change` runbook has gates/)]);
+  });
+});
