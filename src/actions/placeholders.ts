@@ -1,4 +1,4 @@
-import { ACTION_PLACEHOLDERS, type ActionConfig } from '../config/actions.js';
+import { ACTION_PLACEHOLDERS, type ActionConfig, INPUT_PLACEHOLDER } from '../config/actions.js';
 import { ActionInputError } from './errors.js';
 import type { PlaceholderName, Placeholders } from './types.js';
 
@@ -12,7 +12,7 @@ export const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 
 export function isPlaceholderName(name: string): name is PlaceholderName {
-  return (ACTION_PLACEHOLDERS as readonly string[]).includes(name);
+  return (ACTION_PLACEHOLDERS as readonly string[]).includes(name) || INPUT_PLACEHOLDER.test(name);
 }
 
 /** The config strings placeholders may appear in: argv elements, or the URL and body. */
@@ -26,16 +26,31 @@ export function placeholderNames(config: ActionConfig): string[] {
   return [...new Set(names)];
 }
 
-/** Names in braces that are not in ACTION_PLACEHOLDERS: a config error for lint to report. */
+/** Names in braces that are neither in ACTION_PLACEHOLDERS nor an input the action declares: a config error. */
 export function unknownPlaceholders(config: ActionConfig): string[] {
-  return placeholderNames(config).filter((name) => !isPlaceholderName(name));
+  return placeholderNames(config).filter((name) => {
+    const input = INPUT_PLACEHOLDER.exec(name)?.[1];
+    return input === undefined ? !isPlaceholderName(name) : !Object.hasOwn(config.inputs, input);
+  });
+}
+
+/** Config problems of an action's inputs: they go into a command's argv only (never a URL, a body or a shell). */
+export function inputProblems(config: ActionConfig): string[] {
+  const used = placeholderNames(config).filter((n) => INPUT_PLACEHOLDER.test(n));
+  if (config.kind === 'http' && used.length > 0)
+    return [
+      `The action puts ${used.map((n) => `{${n}}`).join(', ')} in a URL or body; inputs go in a command's argv only.`,
+    ];
+  return Object.keys(config.inputs)
+    .filter((name) => !used.includes(`input.${name}`))
+    .map((name) => `The input "${name}" is asked for but never used: put {input.${name}} in the argv, or remove it.`);
 }
 
 export function unknownPlaceholderProblem(names: readonly string[]): string {
   const list = names.map((n) => `{${n}}`).join(', ');
   const are = names.length === 1 ? 'is not a placeholder' : 'are not placeholders';
   const known = ACTION_PLACEHOLDERS.map((n) => `{${n}}`).join(', ');
-  return `The action uses ${list}, which ${are}; use one of ${known}.`;
+  return `The action uses ${list}, which ${are}; use one of ${known}, or {input.<name>} of an input it declares.`;
 }
 
 /** The value of one placeholder, refused when missing or when it holds a control character or a line break. */

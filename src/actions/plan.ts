@@ -1,7 +1,7 @@
 import type { ActionConfig } from '../config/actions.js';
 import { commandProblems, planCommand } from './command.js';
 import { buildHttp, httpProblems } from './httpPlan.js';
-import { unknownPlaceholderProblem, unknownPlaceholders } from './placeholders.js';
+import { inputProblems, unknownPlaceholderProblem, unknownPlaceholders } from './placeholders.js';
 import type { ActionPlan, Placeholders, PlanOptions } from './types.js';
 
 /**
@@ -20,6 +20,7 @@ export function actionProblems(config: ActionConfig): string[] {
   const unknown = unknownPlaceholders(config);
   return [
     ...(unknown.length > 0 ? [unknownPlaceholderProblem(unknown)] : []),
+    ...inputProblems(config),
     ...(config.kind === 'command' ? commandProblems(config) : httpProblems(config)),
   ];
 }

@@ -143,6 +143,8 @@ export async function runResolved(
     approval: config.approval,
     approval_expires: config.approval_expires,
     dry_run: false,
+    // The inputs are already in the kept plan's argv.
+    inputs: {},
   };
   if (plan.kind === 'command') {
     const argv = plan.argv.map(fill);

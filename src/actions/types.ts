@@ -1,6 +1,7 @@
 import type { ACTION_PLACEHOLDERS, ActionConfig } from '../config/actions.js';
 
-export type PlaceholderName = (typeof ACTION_PLACEHOLDERS)[number];
+/** A fixed placeholder, or `input.<name>`: a value a person filled in the action's form. */
+export type PlaceholderName = (typeof ACTION_PLACEHOLDERS)[number] | `input.${string}`;
 
 /** Values for `{incident.key}`-style placeholders, e.g. `{ 'incident.key': 'INC-7', requester: 'U0ONCALL01' }`. */
 export type Placeholders = Partial<Record<PlaceholderName, string>>;

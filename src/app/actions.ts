@@ -1,5 +1,6 @@
 import { resolvePlan } from '../actions/index.js';
 import type { ActionConfig } from '../config/actions.js';
+import { inputPlaceholders, parseInputs } from '../domain/actionInputs.js';
 import { timelineEvent } from '../domain/timeline.js';
 import { badRequest, refused } from '../errors.js';
 import { getRun, insertRun, moveRun } from '../store/actionRuns.js';
@@ -18,12 +19,23 @@ import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, actionReply, text } from './replies.js';
 import { newWork } from './work/payloads.js';
 
+/** The sentence for refused inputs: what was not run, and each refused value's rule. */
+export function inputsRefused(title: string, errors: Record<string, string>): string {
+  return `${title} was not run: ${Object.values(errors).join(' ')} Press its button to fill the form again.`;
+}
+
 /**
  * A press of a rollback or action button (or `/incident rollback <action>`):
  * checked against `allowed` on the server, recorded once per request, then
  * run, or held for a second person's approval.
  */
-export async function requestAction(deps: AppDeps, target: Target, name: string, actor: Actor): Promise<Reply> {
+export async function requestAction(
+  deps: AppDeps,
+  target: Target,
+  name: string,
+  actor: Actor,
+  inputs: Record<string, unknown> = {},
+): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'request an action on', actor });
   const offered = actionsOf(deps, incident).find((a) => a.name === name);
   if (!offered) throw refused({ kind: 'no-action', key: incident.key, action: name });
@@ -38,9 +50,23 @@ export async function requestAction(deps: AppDeps, target: Target, name: string,
     });
     return actionReply(config.title, { kind: 'not-allowed' });
   }
+  if (config.only_if && config.only_if.value !== config.only_if.equals) {
+    await recordOnce(deps, actor, {
+      incidentId: incident.id,
+      occurredAt: at,
+      ...timelineEvent('action.refused', { action: name, reason: `guard: ${config.only_if.because}` }),
+    });
+    throw badRequest(`${config.title} was not run: ${config.only_if.because}`);
+  }
+  // What a person filled in is parsed here, on the server, whoever sent it; a refused value runs and records nothing.
+  const filled = parseInputs(config.inputs, inputs);
+  if (!filled.ok) throw badRequest(inputsRefused(config.title, filled.errors));
   const dryRun = isDryRun(deps, config);
   // The whole plan is resolved now and kept with the run: what was asked for (and approved) is what runs.
-  const resolvedPlan = resolvePlan(config, placeholdersOf(incident, actor.user));
+  const resolvedPlan = resolvePlan(config, {
+    ...placeholdersOf(incident, actor.user),
+    ...inputPlaceholders(filled.values),
+  });
   const plan = resolvedPlan.summary;
   const needsApproval = config.approval === 'required';
   const expiresAt = new Date(at.getTime() + config.approval_expires);

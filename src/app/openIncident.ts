@@ -1,6 +1,7 @@
-import { type BotError, refused } from '../errors.js';
+import { type BotError, badRequest, refused } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
-import { policyFor } from '../domain/escalation.js';
+import { codeSpan } from '../domain/text.js';
+import { policyFor, startLevel } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
 import { DuplicateRequestError, getIncident, insertIncident } from '../store/incidents.js';
@@ -50,9 +51,14 @@ export const UNPLACED_WINDOW_MS = 60 * 60_000;
 export async function openIncident(deps: AppDeps, request: OpenRequest, actor: Actor): Promise<Opened> {
   const playbook = deps.catalog.find(request.playbook);
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
+  if (playbook.kind === 'change')
+    throw badRequest(
+      `${codeSpan(playbook.id)} is a change runbook (a deployment with GO/NO-GO gates), not an incident playbook.`,
+    );
   const at = deps.clock.now();
   const severity = request.severity ?? playbook.severity;
-  const escalation = policyFor(playbook, severity, deps.config.escalation);
+  const policy = policyFor(playbook, severity, deps.config.escalation);
+  const escalation = policy && { ...policy, startLevel: startLevel(playbook, policy.name, policy.policy) };
   const dedicated = deps.config.incident_channel === 'dedicated' || request.channelId === '';
   let opened: { incident: Incident; placeId: number | undefined };
   try {

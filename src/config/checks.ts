@@ -34,6 +34,12 @@ const threshold = z
     message: 'a threshold measures exactly one of `series`, `ratio` or `quantile`',
   });
 
+/** Where a check's numbers come from: a source runbook and its section. */
+export const sourceRef = z.strictObject({
+  document: z.string().regex(/^\d{3}$/, 'the source document number, such as "001"'),
+  section: z.string().min(1),
+});
+
 const infoExpectation = z.strictObject({ field: z.string().min(1), op: comparison, value: z.number() });
 
 export function checkSchema(f: Fields) {
@@ -44,6 +50,11 @@ export function checkSchema(f: Fields) {
     backoff: retryPolicy.backoff,
     /** Slower than this is reported as degraded even when the check passes. */
     latency_budget: duration.optional(),
+    /**
+     * The runbook(s) whose numbers the check carries: a playbook that follows another runbook may use it only
+     * when its step says why (`cross_runbook`). Absent: a check any playbook may use (a port, a PING).
+     */
+    source: z.union([sourceRef, z.array(sourceRef).min(1)]).optional(),
   };
   const http = z.strictObject({
     kind: z.literal('http'),
@@ -112,6 +123,14 @@ export const checkGroupSchema = z.strictObject({
   playbook: z.string().optional(),
   severity: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).optional(),
 });
+
+export type SourceRef = z.infer<typeof sourceRef>;
+
+/** The source documents a check's numbers come from (none: a check of no one runbook). */
+export function sourceDocuments(check: Pick<CheckConfig, 'source'>): string[] {
+  const refs = check.source === undefined ? [] : Array.isArray(check.source) ? check.source : [check.source];
+  return [...new Set(refs.map((r) => r.document))];
+}
 
 export type CheckConfig = z.infer<ReturnType<typeof checkSchema>>;
 export type CheckGroupConfig = z.infer<typeof checkGroupSchema>;

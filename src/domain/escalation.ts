@@ -1,6 +1,6 @@
 import type { EscalationConfig, EscalationLevel, EscalationPolicy } from '../config/escalation.js';
 import type { Playbook } from '../playbooks/schema.js';
-import type { IncidentStatus } from './incident.js';
+import type { Incident, IncidentStatus } from './incident.js';
 import type { Severity } from './severity.js';
 
 /**
@@ -36,15 +36,44 @@ export function nextAfter(policy: EscalationPolicy, level: number, cycle: number
   return { kind: 'stop', reason: 'exhausted' };
 }
 
+/** The playbook's escalation policy (if it names one) and the level its incidents start at. */
+export function escalationOf(playbook: Pick<Playbook, 'escalation'>): { policy?: string; startLevel: number } {
+  const e = playbook.escalation;
+  if (e === undefined) return { startLevel: 1 };
+  return typeof e === 'string' ? { policy: e, startLevel: 1 } : { policy: e.policy, startLevel: e.start_level };
+}
+
 /** The policy in force: the severity's, if the config names one, else the playbook's. */
 export function policyFor(
   playbook: Playbook,
   severity: Severity,
   config: EscalationConfig,
 ): { name: string; policy: EscalationPolicy } | undefined {
-  const name = config.by_severity[severity] ?? playbook.escalation;
+  const name = config.by_severity[severity] ?? escalationOf(playbook).policy;
   const policy = name ? config.policies[name] : undefined;
   return name && policy ? { name, policy } : undefined;
+}
+
+/**
+ * The level an incident's escalation starts at: the playbook's `start_level` when its own policy is the one in
+ * force (a severity's policy starts at 1), never past the policy's last level.
+ */
+export function startLevel(
+  playbook: Pick<Playbook, 'escalation'>,
+  policyName: string,
+  policy: EscalationPolicy,
+): number {
+  const own = escalationOf(playbook);
+  if (own.policy !== policyName) return 1;
+  return Math.min(Math.max(1, own.startLevel), policy.levels.length);
+}
+
+/** The level an incident's escalation started at, from its snapshotted playbook and policy. */
+export function initialLevel(
+  incident: Pick<Incident, 'playbook' | 'escalationPolicy' | 'escalationPolicyName'>,
+): number {
+  const { playbook, escalationPolicy, escalationPolicyName } = incident;
+  return escalationPolicy && escalationPolicyName ? startLevel(playbook, escalationPolicyName, escalationPolicy) : 1;
 }
 
 export function levelOf(policy: EscalationPolicy, level: number): EscalationLevel | undefined {

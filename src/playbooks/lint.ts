@@ -17,15 +17,15 @@ export async function lintPlaybooks(dir: string, config: Config, configFile?: st
   const catalog = new PlaybookCatalog(result.playbooks);
   const found: Array<{ path: Array<string | number>; message: string }> = [
     ...Object.entries(config.groups)
-      .filter(([, group]) => group.playbook && !catalog.find(group.playbook))
+      .filter(([, group]) => group.playbook && catalog.find(group.playbook)?.kind !== 'incident')
       .map(([name, group]) => ({
         path: ['groups', name, 'playbook'],
-        message: `no playbook "${group.playbook}" in ${dir}`,
+        message: notAnIncidentPlaybook(catalog, group.playbook ?? '', dir),
       })),
     ...config.alerts.routes.flatMap((route, i) =>
-      catalog.find(route.playbook)
+      catalog.find(route.playbook)?.kind === 'incident'
         ? []
-        : [{ path: ['alerts', 'routes', i, 'playbook'], message: `no playbook "${route.playbook}" in ${dir}` }],
+        : [{ path: ['alerts', 'routes', i, 'playbook'], message: notAnIncidentPlaybook(catalog, route.playbook, dir) }],
     ),
     ...Object.entries(config.actions).flatMap(([name, action]) =>
       actionProblems(action).map((message) => ({ path: ['actions', name], message })),
@@ -43,6 +43,10 @@ export async function lintPlaybooks(dir: string, config: Config, configFile?: st
       );
   }
   return result;
+}
+
+function notAnIncidentPlaybook(catalog: PlaybookCatalog, id: string, dir: string): string {
+  return catalog.find(id) ? `"${id}" is a change runbook, not an incident playbook` : `no playbook "${id}" in ${dir}`;
 }
 
 export function formatProblems(problems: SourceProblem[]): string {

@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { sourceDocuments } from '../config/checks.js';
 import type { Config } from '../config/schema.js';
 import { parseYaml } from '../config/yamlSource.js';
 import type { SourceProblem } from '../errors.js';
 import { findCredentials } from './credentials.js';
+import { escalationOf } from '../domain/escalation.js';
 import { type Playbook, playbookSchema } from './schema.js';
 
 export interface LoadResult {
@@ -18,6 +20,8 @@ export interface References {
   actions: ReadonlySet<string>;
   policies: ReadonlySet<string>;
   stakeholderGroups: ReadonlySet<string>;
+  /** For a check, or each check of a group: the runbooks its numbers come from (checks without `source` omitted). */
+  runbooks?: ReadonlyMap<string, ReadonlyArray<{ check: string; documents: string[] }>>;
 }
 
 export function referencesOf(config: Config): References {
@@ -27,7 +31,20 @@ export function referencesOf(config: Config): References {
     actions: new Set(Object.keys(config.actions)),
     policies: new Set(Object.keys(config.escalation.policies)),
     stakeholderGroups: new Set(Object.keys(config.stakeholders.groups)),
+    runbooks: runbooksOf(config),
   };
+}
+
+function runbooksOf(config: Config): Map<string, Array<{ check: string; documents: string[] }>> {
+  const of = (check: string) => {
+    const spec = config.checks[check];
+    const documents = spec ? sourceDocuments(spec) : [];
+    return documents.length ? [{ check, documents }] : [];
+  };
+  return new Map([
+    ...Object.keys(config.checks).map((name) => [name, of(name)] as const),
+    ...Object.entries(config.groups).map(([name, group]) => [name, group.checks.flatMap(of)] as const),
+  ]);
 }
 
 /**
@@ -91,6 +108,7 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
         );
       }
     });
+    problems.push(...gateProblems(playbook, parsed.problemAt));
     playbooks.push(playbook);
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
@@ -115,11 +133,60 @@ function checkReferences(playbook: Playbook, refs: References, at: Locate): Sour
   };
   playbook.steps.forEach((step, i) => {
     if (step.check) expect(refs.checks, step.check, ['steps', i, 'check'], 'check or group');
+    if (step.check && !step.cross_runbook) {
+      const foreign = (refs.runbooks?.get(step.check) ?? []).filter(
+        (c) => !c.documents.includes(playbook.source.document),
+      );
+      for (const c of foreign)
+        problems.push(
+          at(
+            ['steps', i, 'check'],
+            `check "${c.check}" carries the numbers of ${c.documents.length > 1 ? 'documents' : 'document'} ` +
+              `${c.documents.join(' and ')}, ` +
+              `not this playbook's ${playbook.source.document}: use that service's own check, ` +
+              'or say why in `cross_runbook`',
+          ),
+        );
+    }
     if (step.token) expect(refs.tokens, step.token, ['steps', i, 'token'], 'token provider');
     if (step.action) expect(refs.actions, step.action, ['steps', i, 'action'], 'action');
   });
-  if (playbook.escalation) expect(refs.policies, playbook.escalation, ['escalation'], 'escalation policy');
+  const policy = escalationOf(playbook).policy;
+  if (policy)
+    expect(
+      refs.policies,
+      policy,
+      typeof playbook.escalation === 'string' ? ['escalation'] : ['escalation', 'policy'],
+      'escalation policy',
+    );
   playbook.rollback.forEach((a, i) => expect(refs.actions, a, ['rollback', i], 'action'));
+  playbook.gates.forEach((g, i) => {
+    g.checks.forEach((c, j) => expect(refs.checks, c, ['gates', i, 'checks', j], 'check or group'));
+    g.rollback.forEach((a, j) => expect(refs.actions, a, ['gates', i, 'rollback', j], 'action'));
+  });
   playbook.notify.forEach((g, i) => expect(refs.stakeholderGroups, g, ['notify', i], 'stakeholder group'));
+  return problems;
+}
+
+/** A change runbook has gates, in step order, after steps it has; an incident playbook has none. */
+function gateProblems(playbook: Playbook, at: Locate): SourceProblem[] {
+  if (playbook.kind === 'incident')
+    return playbook.gates.length ? [at(['gates'], 'only a `kind: change` runbook has gates')] : [];
+  if (playbook.gates.length === 0) return [at(['kind'], 'a change runbook needs at least one GO/NO-GO gate')];
+  const problems: SourceProblem[] = [];
+  playbook.gates.forEach((g, i) => {
+    if (g.after_step > playbook.steps.length)
+      problems.push(
+        at(
+          ['gates', i, 'after_step'],
+          `step ${g.after_step} does not exist: this runbook has ${playbook.steps.length} steps`,
+        ),
+      );
+    const before = playbook.gates[i - 1];
+    if (before && g.after_step < before.after_step)
+      problems.push(
+        at(['gates', i, 'after_step'], `gates stand in step order: this one is before gate "${before.name}"`),
+      );
+  });
   return problems;
 }

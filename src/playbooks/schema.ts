@@ -46,6 +46,8 @@ const stepSchema = z
     /** An action from the config, run by the step's "Run action" button. */
     action: name.optional(),
     manual: z.literal(true).optional(),
+    /** Why the step's check carries the numbers of another runbook than the playbook's own (lint asks for it). */
+    cross_runbook: z.string().min(1).max(300).optional(),
   })
   .refine((s) => [s.check, s.token, s.action, s.manual].filter((v) => v !== undefined).length <= 1, {
     message: 'a step has at most one of `check`, `token`, `action` or `manual`',
@@ -70,7 +72,26 @@ const deadlineSchema = z.strictObject({
   ]),
 });
 
+/**
+ * A GO/NO-GO gate of a change runbook (`kind: change`): it stands after a step, closing the phase the steps
+ * before it make. Its checks run when the phase is done; GO is offered only when they all pass, and a person
+ * presses GO or NO-GO. NO-GO offers `rollback` (default: the playbook's).
+ */
+const gateSchema = z.strictObject({
+  name,
+  /** The GO/NO-GO criterion, in the runbook's words. */
+  title: z.string().min(1).max(150),
+  /** The phase the gate closes: "Phase 1: Infrastructure (Core Services)". */
+  phase: z.string().min(1).max(100).optional(),
+  after_step: z.number().int().min(1),
+  /** Checks or groups from the config; none: the gate is a person's judgement, said in `title`. */
+  checks: z.array(name).default([]),
+  rollback: z.array(name).default([]),
+});
+
 export const playbookSchema = z.strictObject({
+  /** `incident` (a symptom's procedure, opened by `/incident <id>`) or `change` (a deployment with gates). */
+  kind: z.enum(['incident', 'change']).default('incident'),
   id: playbookId,
   aliases: z.array(playbookId).default([]),
   title: z.string().min(1).max(120),
@@ -81,18 +102,26 @@ export const playbookSchema = z.strictObject({
     section: z.string().min(1),
   }),
   steps: z.array(stepSchema).min(1).max(40),
-  /** An escalation policy from the config. */
-  escalation: name.optional(),
+  /**
+   * An escalation policy from the config, by name, or with the level the incident starts at (document 000's
+   * Level 1/2/3 are categories of issue: a performance incident pages level 2 first, then escalates upward).
+   */
+  escalation: z
+    .union([name, z.strictObject({ policy: name, start_level: z.number().int().min(1).max(9).default(1) })])
+    .optional(),
   /** Actions from the config offered as rollbacks. */
   rollback: z.array(name).default([]),
   /** Stakeholder groups from the config told about this incident. */
   notify: z.array(name).default([]),
   deadlines: z.array(deadlineSchema).default([]),
+  /** A change runbook's GO/NO-GO gates, in step order. */
+  gates: z.array(gateSchema).default([]),
 });
 
 export type Playbook = z.infer<typeof playbookSchema>;
 export type PlaybookStep = Playbook['steps'][number];
 export type Deadline = Playbook['deadlines'][number];
+export type Gate = Playbook['gates'][number];
 
 /** The JSON Schema editors use to validate playbook files (committed as playbooks/schema.json). */
 export function playbookJsonSchema(): object {

@@ -19,6 +19,8 @@ import {
   resolveSubmitListener,
 } from './interactions.js';
 import { RESOLVE_MODAL } from './views/modals.js';
+import { ACTION_FORM } from './views/actionForm.js';
+import { actionFormSubmitListener } from './actionForm.js';
 
 export interface SlackSurface {
   app: App;
@@ -164,6 +166,7 @@ export function addListeners(
   app.action(/^action\.(approve|deny)\.\d+$/, clickListener(deps, inflight, onActionDecision));
   for (const [id, handler] of extra.clicks ?? []) app.action(id, clickListener(deps, inflight, handler));
   app.view(RESOLVE_MODAL, resolveSubmitListener(deps, inflight));
+  app.view(ACTION_FORM, actionFormSubmitListener(deps, inflight));
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -5,6 +5,7 @@ import { incidentFor } from '../app/access.js';
 import { findIncident } from '../app/context.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { showTimeline } from '../app/queries.js';
+import { type ActionForm, actionForm } from '../app/actionForm.js';
 import { decideAction, requestAction } from '../app/actions.js';
 import { postReport } from '../app/report.js';
 import type { Reply } from '../app/replies.js';
@@ -16,6 +17,7 @@ import { botErrorSentence } from './views/refusals.js';
 import { answer, answerError } from './answer.js';
 import type { InFlight } from './inflight.js';
 import { type ButtonClick, buttonClick, buttonValue, clickKey } from './payloads.js';
+import { actionFormModal } from './views/actionForm.js';
 import { resolveModal } from './views/modals.js';
 
 type ClickArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -67,10 +69,14 @@ export function clickListener(deps: AppDeps, inflight: InFlight, handle: ClickHa
 
 const stepNumber = (detail: string) => Number(detail);
 
-export const onStepButton: ClickHandler = (deps, click, actor) => {
+export const onStepButton: ClickHandler = async (deps, click, actor, args) => {
   const [, verb] = click.actionId.split('.');
   const target = { incidentId: click.incidentId };
-  if (verb === 'run') return requestStepRun(deps, target, stepNumber(click.detail), actor);
+  if (verb === 'run') {
+    const form = await actionForm(deps, target, { step: stepNumber(click.detail) }, actor);
+    if (form) return openForm(args, click, form);
+    return requestStepRun(deps, target, stepNumber(click.detail), actor);
+  }
   return moveStep(deps, target, stepNumber(click.detail), verb === 'skip' ? 'skip' : 'done', actor);
 };
 
@@ -98,9 +104,18 @@ export const onIncidentButton: ClickHandler = async (deps, click, actor, args) =
   }
 };
 
-/** A rollback or action button: `action.request.<name>` (value `<incident>:<name>`). */
-export const onActionRequest: ClickHandler = (deps, click, actor) =>
-  requestAction(deps, { incidentId: click.incidentId }, click.detail, actor);
+/** A rollback or action button: `action.request.<name>` (value `<incident>:<name>`); one with inputs opens its form. */
+export const onActionRequest: ClickHandler = async (deps, click, actor, args) => {
+  const target = { incidentId: click.incidentId };
+  const form = await actionForm(deps, target, { action: click.detail }, actor);
+  if (form) return openForm(args, click, form);
+  return requestAction(deps, target, click.detail, actor);
+};
+
+async function openForm(args: ClickArgs, click: { body: ButtonClick }, form: ActionForm): Promise<Reply> {
+  await args.client.views.open({ trigger_id: click.body.trigger_id!, view: actionFormModal(form) });
+  return { kind: 'none' };
+}
 
 /** Approve / Deny on an approval request: `action.approve.<run>` (value `<incident>:<run>`). */
 export const onActionDecision: ClickHandler = (deps, click, actor) =>

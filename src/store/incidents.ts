@@ -23,8 +23,8 @@ export interface NewIncident {
   channelId?: string | null;
   /** The Slack request that asked for it: a retry of the same request opens nothing. */
   requestKey?: string;
-  /** The escalation policy in force, snapshotted with the incident. */
-  escalation?: { name: string; policy: EscalationPolicy };
+  /** The escalation policy in force, snapshotted with the incident, and the level it starts at (default 1). */
+  escalation?: { name: string; policy: EscalationPolicy; startLevel?: number };
 }
 
 export class DuplicateRequestError extends Error {
@@ -43,8 +43,8 @@ export async function insertIncident(
       throw new DuplicateRequestError(input.requestKey);
     const { rows } = await tx.query<IncidentRow>(
       `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id,
-                              playbook, escalation_policy_name, escalation_policy)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)
+                              playbook, escalation_policy_name, escalation_policy, escalation_level)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11)
        RETURNING ${COLUMNS}`,
       [
         input.playbook.id,
@@ -57,6 +57,7 @@ export async function insertIncident(
         JSON.stringify(input.playbook),
         input.escalation?.name ?? null,
         input.escalation ? JSON.stringify(input.escalation.policy) : null,
+        input.escalation?.startLevel ?? 1,
       ],
     );
     const incident = toIncident(onlyRow(rows));

@@ -183,10 +183,15 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
     await type('/incident database connections refused');
     await openChannel('inc-2-database');
     const live = liveMessage('INC-2');
-    await live.getByRole('button', { name: 'Roll back the database package' }).click();
+    await live.getByRole('button', { name: 'Revert the database package change' }).click();
     const confirm = page.getByRole('dialog');
     await shows(confirm, 'Dry run');
     await confirm.getByRole('button', { name: 'Request approval' }).click();
+    // The action asks for the commit to revert first (document 001: git revert <commit>).
+    const form = page.getByRole('dialog', { name: 'Run for INC-2' });
+    await form.getByRole('textbox', { name: 'Database package commit to revert' }).fill('0a1b2c3d');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await counts(page.getByRole('dialog', { name: 'Run for INC-2' }), 0);
     await live.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
     const approve = thread().getByRole('button', { name: 'Approve' });
     await visible(approve);
@@ -197,7 +202,7 @@ describe.skipIf(!haveChromium)('the playground in a browser', () => {
       .getByRole('button', { name: /^Approve/ })
       .click();
     await shows(thread(), 'Approved by @Grace Hopper');
-    await shows(thread(), /Roll back the database package dry run finished: nothing ran/);
+    await shows(thread(), /Revert the database package change dry run finished: nothing ran/);
     await shot('playground-3-rollback');
   });
 

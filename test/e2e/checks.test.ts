@@ -99,30 +99,30 @@ describe('health checks from Slack, against real targets', () => {
   });
 
   it("runs a step's check from its button: running line, result in the thread, step done, an event per result", async () => {
-    const { key, channel, ts } = await h.open('cannot-connect users see timeouts');
-    await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.2' }); // app-health
+    const { key, channel, ts } = await h.open('deploy-failed the release is up, is it healthy');
+    await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.5' }); // app-health (document 002's /health)
     await h.settle();
-    expect(await stepState(key, 2)).toMatchObject({ state: 'done' });
+    expect(await stepState(key, 5)).toMatchObject({ state: 'done' });
     const thread = h.slack.thread(channel, ts);
     expect(thread.some((m) => m.text === 'Running app-health')).toBe(true);
     expect(thread.some((m) => m.text.startsWith('Health app-health') && m.text.includes('all 1 passed'))).toBe(true);
     expect((await timelineOf(h.db, key)).filter((e) => e.kind === 'check.result')).toEqual([
       expect.objectContaining({
         actor: ADA,
-        data: expect.objectContaining({ check: 'app-health', status: 'pass', step: 2 }),
+        data: expect.objectContaining({ check: 'app-health', status: 'pass', step: 5 }),
       }),
     ]);
   });
 
   it('marks the step failed with the failing expectation in plain words', async () => {
-    const { key, channel, ts } = await h.open('cannot-connect again');
+    const { key, channel, ts } = await h.open('deploy-failed again');
     service.health = {
       status: 200,
       body: { status: 'healthy', services: { database: 'down', rag_service: 'healthy' } },
     };
-    await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.2' });
+    await h.slack.click({ user: ADA, channel, ts, actionId: 'step.run.5' });
     await h.settle();
-    const state = await stepState(key, 2);
+    const state = await stepState(key, 5);
     expect(state?.state).toBe('failed');
     expect(state?.detail).toContain('services.database is "down", expected "healthy"');
     expect(JSON.stringify(h.slack.message(channel, ts)!.blocks)).toContain('services.database is');

@@ -128,3 +128,39 @@ export class FakeOAuth {
     await new Promise((resolve) => this.server.close(resolve));
   }
 }
+
+/** A local service exporting Prometheus text at /metrics and JSON health at its other paths; a test sets both. */
+export class FakeMetrics {
+  metrics = '';
+  health: Record<string, { status: number; body: unknown }> = {};
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeMetrics> {
+    const holder: { service?: FakeMetrics } = {};
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const service = holder.service!;
+        if (req.url === '/metrics') {
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+          res.end(service.metrics);
+          return;
+        }
+        const answer = service.health[req.url ?? '/'] ?? { status: 404, body: { error: 'not found' } };
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    holder.service = new FakeMetrics(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.service;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}

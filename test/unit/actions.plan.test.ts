@@ -208,17 +208,28 @@ describe('the example config', () => {
       approver: 'U0SECOND02',
     };
     expect(Object.keys(all)).toEqual([...ACTION_PLACEHOLDERS]);
+    const filled = { ...all, 'input.commit': '0a1b2c3d', 'input.service': 'backend' };
     expect(Object.keys(config.actions).length).toBeGreaterThanOrEqual(6);
     for (const [name, actionConfig] of Object.entries(config.actions)) {
       expect(actionProblems(actionConfig), name).toEqual([]);
-      expect(JSON.stringify(planAction(actionConfig, all))).not.toContain(TOKEN);
+      expect(JSON.stringify(planAction(actionConfig, filled))).not.toContain(TOKEN);
     }
-    expect(planAction(config.actions['redis-rollback']!, all).summary).toBe("./scripts/rollback.sh redis 'INC-7'");
+    const argv = (name: string) => planAction(config.actions[name]!, filled).argv;
+    expect(argv('redis-rollback')).toEqual(['git', 'revert', '--no-edit', '0a1b2c3d']);
+    expect(argv('cache-disable')).toEqual(['sed', '-i', 's/^CACHE_ENABLED=.*/CACHE_ENABLED=false/', '.env']);
+    expect(argv('service-restart')).toEqual(['docker-compose', 'restart', 'backend']);
+    expect(argv('cache-migration-rollback')).toEqual([
+      'python',
+      '-m',
+      'src.db.migrations.performance_optimization',
+      'rollback',
+    ]);
+    expect(config.actions['cache-migration-rollback']!.only_if).toMatchObject({
+      value: 'production',
+      equals: 'development',
+    });
     expect(planAction(config.actions['webhook-rollback']!, all).summary).toBe(
       'POST http://127.0.0.1:8090/deployments/rollback',
-    );
-    expect(planAction(config.actions['cache-full-rollback']!, all).summary).toBe(
-      "./scripts/rollback.sh cache-full 'INC-7' --approved-by 'U0SECOND02'",
     );
   });
 });

@@ -19,6 +19,7 @@ import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { loadSnapshot, snapshotOf } from '../snapshot.js';
 import { levelClockWork, levelWork } from './escalation.js';
+import { initialLevel } from '../../domain/escalation.js';
 import { enqueueStatusUpdate } from './notifications.js';
 import { type WorkOf, type WorkPayloadInput, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
@@ -140,12 +141,14 @@ async function placed(
       // The escalation starts now: level 1 is paged, and its clock starts when that page goes out (work/page.ts).
       // (Escalated by hand meanwhile: that level's page was scheduled then, and has waited for this moment.)
       // Acknowledged meanwhile (`/incident ack INC-7` while Slack failed): no page, the clock that still runs.
-      if (current.escalationLevel === 1 && current.escalationCycle === 0)
+      // The first level is the playbook's start level (document 000's categories: performance starts at level 2).
+      const first = initialLevel(current);
+      if (current.escalationLevel === first && current.escalationCycle === 0)
         await scheduleWork(
           tx,
           current.status === 'open'
-            ? levelWork(current, 1, 0, 'opened', now)
-            : levelClockWork(current, 1, 0, 'opened', now),
+            ? levelWork(current, first, 0, 'opened', now)
+            : levelClockWork(current, first, 0, 'opened', now),
           now,
         );
       await enqueueStatusUpdate(tx, deps, current, { kind: 'opened' }, now);
