@@ -22,7 +22,6 @@ export function pagerdutyMirror(config: PagerDutyConfig, retry: Omit<RetryOption
     name: 'pagerduty',
     mirror: (action: MirrorAction, page: PageContent) => {
       const event = {
-        routing_key: config.routing_key.reveal(),
         event_action: action,
         dedup_key: page.key,
         ...(action === 'trigger'
@@ -41,7 +40,10 @@ export function pagerdutyMirror(config: PagerDutyConfig, retry: Omit<RetryOption
         const answer = await providerRequest(
           'PagerDuty',
           url,
-          { headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
+          {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ routing_key: config.routing_key.reveal(), ...event }),
+          },
           signal,
         );
         const key = (answer as { dedup_key?: unknown }).dedup_key;

@@ -1,5 +1,6 @@
 import type { Backoff } from '../config/fields.js';
 import { backoffDelay } from '../domain/backoff.js';
+import { isBotError } from '../errors.js';
 import type { SendOutcome } from './port.js';
 
 /**
@@ -48,7 +49,7 @@ export async function sendWithRetries(
       const providerId = await attempt(AbortSignal.timeout(policy.timeout));
       return { ok: true, attempts: n + 1, ...(providerId ? { providerId } : {}) };
     } catch (error) {
-      const failure = error instanceof ProviderError ? error : new ProviderError(String(error), unknownFailure);
+      const failure = classified(error);
       const uncertain = failure.how.uncertain && !options.idempotent;
       const wait = failure.how.retryAfterMs ?? backoffDelay(policy.backoff, n);
       if (uncertain || !failure.how.retryable || n >= policy.retries || wait > MAX_RETRY_AFTER_MS)
@@ -56,6 +57,13 @@ export async function sendWithRetries(
       await sleep(wait);
     }
   }
+}
+
+function classified(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  // Ours, before any request (a credential of the example config not set): nothing went out.
+  if (isBotError(error)) return new ProviderError(error.userMessage, { retryable: false, uncertain: false });
+  return new ProviderError(String(error), unknownFailure);
 }
 
 /** A throw the adapter did not classify: it may have happened, and trying again is not known to be safe. */

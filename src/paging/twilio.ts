@@ -15,8 +15,10 @@ export const TWILIO_SMS_PATH = '/hooks/twilio/sms';
  * ends the send as "may have been sent" instead of texting or calling twice.
  */
 export function twilioChannels(config: TwilioConfig, publicUrl: string, retry: Omit<RetryOptions, 'idempotent'> = {}) {
-  const base = `${config.api_url.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.account_sid.reveal())}`;
   const post = async (resource: 'Messages' | 'Calls', form: Record<string, string>, signal: AbortSignal) => {
+    // Credentials are read at the send, never before: an unset one fails that page, saying which variable to set.
+    const account = encodeURIComponent(config.account_sid.reveal());
+    const base = `${config.api_url.replace(/\/$/, '')}/2010-04-01/Accounts/${account}`;
     const auth = Buffer.from(`${config.account_sid.reveal()}:${config.auth_token.reveal()}`).toString('base64');
     const answer = await providerRequest(
       'Twilio',

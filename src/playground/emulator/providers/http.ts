@@ -200,7 +200,11 @@ export class ProviderHttpEmulator extends EventEmitter {
     const parsed = parseObject(body) ?? {};
     const path = new URL(req.url ?? '/', this.url).pathname;
     const action = create ?? (/\/(acknowledge|close)$/.exec(path)?.[1] as 'acknowledge' | 'close' | undefined);
-    const alias = create ? typeof parsed.alias === 'string' ? parsed.alias : '' : decodeURIComponent(path.split('/')[3] ?? '');
+    const alias = create
+      ? typeof parsed.alias === 'string'
+        ? parsed.alias
+        : ''
+      : decodeURIComponent(path.split('/')[3] ?? '');
     if (!action || !alias) return refusal(400, { message: 'Request is not valid', took: 0, requestId: randomHex(8) });
     const record: OpsgenieRequest = { action, alias, body: parsed, at: this.now() };
     const answer = { result: 'Request will be processed', took: 0.01, requestId: randomHex(18) };

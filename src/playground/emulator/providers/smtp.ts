@@ -13,7 +13,7 @@ import type { EmailRecord } from './records.js';
  */
 export class SmtpEmulator extends EventEmitter {
   readonly messages: EmailRecord[] = [];
-  readonly user = 'incidentbot';
+  readonly user = `pager-${randomHex(6)}`;
   readonly password = randomHex(12);
   port = 0;
   private readonly faults = new Faults();
