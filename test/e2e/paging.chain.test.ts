@@ -145,4 +145,28 @@ describe("paging beyond Slack: a person's rule chain", () => {
     const lines = logs.text().split('\n').filter(Boolean);
     expect(lines.flatMap((line, i) => scanBody(`log line ${i + 1}`, line, { known }))).toEqual([]);
   });
+
+  it("sends a test page through each of a person's channels and says which arrived", async () => {
+    e.providers.fail('twilio.call', { status: 400 }, { times: 1 });
+    const before = h.slack.ephemerals({ user: ADA }).length;
+    await h.slack.sendCommand({ text: `page-test <@${ADA}>`, user: ADA });
+    const answer = await h.slack.waitFor(
+      () =>
+        h.slack
+          .ephemerals({ user: ADA })
+          .slice(before)
+          .find((m) => m.text.startsWith('Test page')),
+      { what: 'the page-test answer' },
+    );
+    expect(answer.text).toBe(`Test page for ${ADA}: 2 of 3 channels reached`);
+    const shown = JSON.stringify(answer.blocks);
+    expect(shown).toContain('*sms*: arrived at the provider');
+    expect(shown).toContain('*voice*: failed');
+    expect(shown).not.toContain(ADA_PHONE);
+    expect(smsTo(ADA_PHONE).at(-1)!.body).toContain('test page');
+    await h.settle();
+    expect(
+      h.slack.callsTo('chat.postMessage').some((c) => JSON.stringify(c.params).includes('test page from incident-bot')),
+    ).toBe(true);
+  });
 });
