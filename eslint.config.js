@@ -95,7 +95,7 @@ export default tseslint.config(
     'blockKit/ is pure Block Kit builders: no I/O, no adapters',
   ),
   layer(
-    ['src/checks/**/*.ts', 'src/tokens/**/*.ts', 'src/actions/**/*.ts', 'src/notify/**/*.ts'],
+    ['src/checks/**/*.ts', 'src/tokens/**/*.ts', 'src/actions/**/*.ts', 'src/notify/**/*.ts', 'src/paging/**/*.ts'],
     ['**/store/**', '**/slack/**', '**/app/**', ...composition],
     'engines do their one job: they import neither store/, slack/ nor app/',
   ),

@@ -8,6 +8,7 @@ import type { Config } from './config/schema.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { alertHookRoute } from './http/alertHook.js';
 import { healthRoutes } from './http/health.js';
+import { pagingHookRoutes } from './http/pagingHooks.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
 import { type Route, closeServer, createHttpServer, listen, sendJson } from './http/server.js';
 import type { Logger } from './log.js';
@@ -21,6 +22,7 @@ import { WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
 import { scheduledJobs } from './scheduler/jobs.js';
 import { TokenManager } from './tokens/index.js';
+import { createPager } from './paging/index.js';
 import { stepRunners } from './app/stepRunners.js';
 import { TimelineSpool } from './app/spool.js';
 import { RunOwner, sweepInterruptedRuns } from './app/runOwner.js';
@@ -104,7 +106,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
   try {
     const connection = typeof parts.env.slack === 'function' ? parts.env.slack(serving.url) : parts.env.slack;
     running.mode = connection.mode;
-    if (connection.mode !== 'none') await connectSlack(parts, connection, metrics, running);
+    if (connection.mode !== 'none') await connectSlack(parts, connection, metrics, running, serving.url);
   } catch (error) {
     await closeServers(serving, 1_000);
     throw error;
@@ -137,6 +139,7 @@ function botRoutes(parts: BotParts, metrics: Metrics, running: Running): Route[]
     }),
     ...(parts.metrics?.port !== undefined ? [] : [metricsRoute(metrics, parts.metrics?.token)]),
     alertHookRoute(parts.config.alerts.token, () => (running.ready ? running.deps : undefined), parts.log),
+    ...pagingHookRoutes(parts.config.paging, () => (running.ready ? running.deps : undefined), parts.log),
     {
       method: 'POST',
       path: '/slack/events',
@@ -178,12 +181,13 @@ async function connectSlack(
   connection: Exclude<SlackConnection, { mode: 'none' }>,
   metrics: Metrics,
   running: Running,
+  selfUrl: string,
 ): Promise<void> {
   const slack = createSlackSurface(connection, parts.log, {
     ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
   });
   running.slack = slack;
-  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker);
+  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker, selfUrl);
   running.deps = deps;
   const worker = new DueWorker({
     db: parts.db,
@@ -207,6 +211,7 @@ function buildDeps(
   slack: SlackSurface,
   metrics: Metrics,
   worker: () => DueWorker | undefined,
+  selfUrl: string,
 ): AppDeps {
   const now = () => parts.clock.now().getTime();
   // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
@@ -244,6 +249,8 @@ function buildDeps(
     log: parts.log,
     metrics,
     tokens,
+    // Twilio posts a call's key press to the bot's public URL (paging.public_url), else to the URL it listens on.
+    pager: createPager(parts.config.paging, selfUrl, { now: () => parts.clock.now() }),
     stepRunners,
     spool: new TimelineSpool(parts.db, parts.spoolFile, parts.log),
     runOwner,

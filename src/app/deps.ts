@@ -13,6 +13,7 @@ import type { Incident } from '../domain/incident.js';
 import type { Reply } from './replies.js';
 import type { LiveMessage } from './liveMessage.js';
 import type { SlackPort } from './ports.js';
+import type { Pager } from '../paging/index.js';
 
 /** What every use case may use. Built once in bot.ts. */
 export interface AppDeps {
@@ -43,6 +44,8 @@ export interface AppDeps {
   spool: TimelineSpool;
   /** This process as the owner of the action runs it executes (heartbeat; orphans found by the sweep). */
   runOwner: RunOwner;
+  /** The paging channels beyond Slack (email, SMS, voice, webhook) and the incident mirrors (PagerDuty, Opsgenie). */
+  pager: Pager;
   /** Keeps the configured OAuth tokens fresh (single flight across replicas). */
   tokens: TokenManager;
   /** The engines behind a step's own button, registered as they are configured. */

@@ -4,6 +4,7 @@ import { settle } from './changes.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { stopAcknowledgementClock, stopEscalation } from './work/escalation.js';
 import { enqueueStatusUpdate } from './work/notifications.js';
+import { tellPagers } from './work/pageMirror.js';
 import { incidentFor } from './access.js';
 import { cancelPendingRequests, showCancelled } from './actionApprovals.js';
 import type { ActionRun } from '../store/actionRuns.js';
@@ -30,6 +31,7 @@ export async function acknowledge(deps: AppDeps, target: Target, actor: Actor): 
     });
     if (change.changed) {
       await stopAcknowledgementClock(tx, change.incident, at);
+      await tellPagers(tx, deps, change.incident, 'acknowledge', at);
       await meetDeadlinesIn(tx, incident.id, { event: 'acknowledged' }, at);
     }
     return change;
@@ -89,6 +91,7 @@ export async function resolve(deps: AppDeps, target: Target, summary: string, ac
     });
     if (change.changed) {
       await stopEscalation(tx, change.incident, at);
+      await tellPagers(tx, deps, change.incident, 'resolve', at);
       await meetDeadlinesIn(tx, incident.id, { event: 'resolved' }, at);
       // Nothing waiting for approval may run on a resolved incident.
       cancelled = await cancelPendingRequests(tx, incident.id, at, actor.user);

@@ -9,6 +9,7 @@ import { findUnplacedIncident } from '../store/placement.js';
 import { findWorkByKey, scheduleWork } from '../store/work.js';
 import type { Actor, AppDeps } from './deps.js';
 import { startDeadlines } from './work/deadlines.js';
+import { mirrorWork } from './work/pageMirror.js';
 import { placeKey, placeWork } from './work/place.js';
 
 export { incidentChannelName } from './work/place.js';
@@ -79,7 +80,11 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
         ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
       });
       await startDeadlines(tx, deps, incident, at);
-      await scheduleWork(tx, [placeWork(incident, at, { opener: actor.user, dedicated })], at);
+      await scheduleWork(
+        tx,
+        [placeWork(incident, at, { opener: actor.user, dedicated }), ...mirrorWork(deps, incident, 'trigger', at)],
+        at,
+      );
       await request.alsoRecord?.(tx, incident);
       return { incident, placeId: await findWorkByKey(tx, placeKey(incident.id)) };
     });

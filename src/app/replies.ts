@@ -40,7 +40,16 @@ export type Reply =
   | { kind: 'token-refresh'; provider: string; ok: boolean; expiresAt?: Date; error?: string; step?: number }
   /** A step's checks ran: which failed first, if any. */
   | { kind: 'step-checks'; step: number; failure?: { name: string; reason: string } }
+  /** A test page through each of a person's channels (`/incident page-test`): which arrived. */
+  | { kind: 'page-test'; person: string; results: PageTestResult[] }
   | { kind: 'none' };
+
+export interface PageTestResult {
+  via: string;
+  /** `sent`: the provider took it; `uncertain`: its answer was lost; `not-set-up`: no channel or address for it. */
+  outcome: 'sent' | 'failed' | 'uncertain' | 'not-set-up';
+  error?: string;
+}
 
 export type ActionSaid =
   | { kind: 'not-allowed' }

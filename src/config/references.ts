@@ -1,3 +1,5 @@
+import { pagingProblems } from './paging.js';
+
 /**
  * Names in the config that point elsewhere in it must exist there. Checked on
  * the raw document, so these problems are reported together with schema
@@ -60,5 +62,6 @@ export function referenceProblems(raw: unknown): ReferenceProblem[] {
         });
     });
   }
+  problems.push(...pagingProblems(root));
   return problems;
 }

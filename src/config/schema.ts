@@ -5,6 +5,7 @@ import { alertsSchema } from './alerts.js';
 import { checkGroupSchema, checkSchema } from './checks.js';
 import { duration } from './duration.js';
 import { escalationSchema } from './escalation.js';
+import { pagingSchema, peopleSchema } from './paging.js';
 import { type EnvOptions, envFields, name } from './fields.js';
 import type { Env } from './secret.js';
 import { stakeholdersSchema } from './stakeholders.js';
@@ -39,6 +40,9 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     actions: z.record(name, actionSchema(fields)).default({}),
     alerts: alertsSchema(fields).prefault({}),
     access: accessSchema.prefault({}),
+    /** Who may be paged beyond Slack, and how (README, "Paging"). */
+    people: peopleSchema,
+    paging: pagingSchema(fields).prefault({}),
   });
 }
 

@@ -14,6 +14,7 @@ import { type Severity, parseSeverity } from './severity.js';
  *   /incident step <n> done|skip
  *   /incident resolve [summary] | mitigate [summary] | timeline | report
  *   /incident rollback [action] | commander <@user>
+ *   /incident page-test [@someone]
  */
 export type Command =
   | { kind: 'open'; playbook: string; summary: string }
@@ -33,7 +34,8 @@ export type Command =
   | { kind: 'timeline'; key?: string }
   | { kind: 'report'; key?: string }
   | { kind: 'rollback'; action?: string; key?: string }
-  | { kind: 'commander'; user: string; key?: string };
+  | { kind: 'commander'; user: string; key?: string }
+  | { kind: 'page-test'; user?: string };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -177,6 +179,13 @@ export function parseCommand(raw: string): Parsed {
       const user = parseUserReference(words[0]);
       if (!user) return fail('Name the new commander: `/incident commander @ada`.');
       return withKey({ kind: 'commander', user });
+    }
+    case 'page-test': {
+      if (!words[0]) return ok({ kind: 'page-test' });
+      const user = parseUserReference(words[0]);
+      if (!user || words.length > 1)
+        return fail('Name one person: `/incident page-test @ada`, or leave it out to test your own setup.');
+      return ok({ kind: 'page-test', user });
     }
     default: {
       if (key !== undefined)

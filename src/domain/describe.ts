@@ -127,6 +127,20 @@ function describeRead(event: ReadEvent, show: Show): string {
       return `Alertmanager resolved the alert ${q(event.data.alertname)}`;
     case 'access.refused':
       return `was refused: may not ${q(event.data.action)} this incident`;
+    case 'page.sent': {
+      const { channel, person, action, test, late } = event.data;
+      if (action) return `mirrored to ${channel} (${action})`;
+      return `${test ? 'sent a test page' : 'paged'}${person ? ` ${show.who(person)}` : ''} by ${channel}${late ? ' (late)' : ''}`;
+    }
+    case 'page.failed': {
+      const { channel, person, action, uncertain, error } = event.data;
+      const what = action
+        ? `mirroring to ${channel} (${action})`
+        : `paging${person ? ` ${show.who(person)}` : ''} by ${channel}`;
+      return uncertain ? `${what} may have been sent: ${q(error)}` : `${what} failed: ${q(error)}`;
+    }
+    case 'page.acknowledged':
+      return `${event.data.resolved ? 'resolved' : 'acknowledged'} from ${event.data.channel}`;
     case 'alert.joined':
       return `the alert ${q(event.data.alertname)} joined this incident${
         event.data.folded ? ' (too many alert incidents at once)' : ''

@@ -46,6 +46,9 @@ export const TIMELINE_KINDS = [
   'alert.joined',
   'incident.placed',
   'incident.place_failed',
+  'page.sent',
+  'page.failed',
+  'page.acknowledged',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -81,6 +84,20 @@ const token = {
   expiresAt: instant.optional(),
   error: text.optional(),
   step: count.optional(),
+};
+
+/** The way a page went: a person's channel, or a mirror (never the phone number or address it went to). */
+const pageChannel = z.enum(['slack', 'email', 'sms', 'voice', 'push', 'webhook', 'pagerduty', 'opsgenie']);
+const page = {
+  channel: pageChannel,
+  /** The person paged (absent for a mirror). */
+  person: user.optional(),
+  /** Which of the person's rules (from 1). */
+  rule: count.optional(),
+  /** A mirror's action: trigger, acknowledge or resolve. */
+  action: z.enum(['trigger', 'acknowledge', 'resolve']).optional(),
+  test: flag,
+  attempts: count.optional(),
 };
 
 /**
@@ -229,6 +246,21 @@ export const TIMELINE_DATA = {
   'incident.place_failed': kind('Slack failed 3 times to create the channel or post the live message', {
     attempts: count,
     error: text,
+  }),
+  'page.sent': kind('a page goes out beyond the first Slack DM: a rule of the person, a test page, a mirror', {
+    ...page,
+    providerId: text.optional(),
+    late: flag,
+    lateByMs: count.optional(),
+  }),
+  'page.failed': kind('a page could not be sent; `uncertain`: its answer was lost and it may have been sent', {
+    ...page,
+    error: text,
+    uncertain: flag,
+  }),
+  'page.acknowledged': kind('someone acknowledges (or resolves) from where the page reached them', {
+    channel: pageChannel,
+    resolved: flag,
   }),
 } as const satisfies { [K in TimelineKind]: KindSpec<z.ZodRawShape> };
 

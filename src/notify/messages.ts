@@ -134,6 +134,14 @@ export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   };
 }
 
+/** The Slack part of `/incident page-test`. */
+export function testPageByDirectMessage(): OutgoingMessage {
+  return {
+    text: 'Test page from incident-bot',
+    blocks: [section(':bell: This is a test page from incident-bot: Slack direct messages reach you. Nothing to do.')],
+  };
+}
+
 export function deadlineReminder(commander: string, title: string, dueAt: Date): OutgoingMessage {
   return {
     text: `Reminder: ${userText(title, 100)} is due soon`,

@@ -11,6 +11,7 @@ import type { Playbook } from '../playbooks/schema.js';
 import type { Database } from '../store/db.js';
 import { readClockOffset, writeClockOffset } from './clockFile.js';
 import { SlackEmulator } from './emulator/index.js';
+import { type PagingProviders, startPagingProviders } from './emulator/providers/index.js';
 import { localOnly, playgroundRoutes } from './server.js';
 
 export interface PlaygroundParts {
@@ -25,6 +26,8 @@ export interface PlaygroundParts {
 export interface RunningPlayground {
   bot: RunningBot;
   emulator: SlackEmulator;
+  /** The paging providers (SMTP, Twilio, PagerDuty, Opsgenie, webhook) the bot pages instead of real ones. */
+  paging: PagingProviders;
   /** What to open: http://localhost:<port>/ */
   url: string;
   /** This run's token: the page's POSTs carry it (header `x-playground-token`). */
@@ -54,6 +57,8 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     botToken: `xoxb-playground-${randomBytes(12).toString('hex')}`,
   });
   const token = randomBytes(24).toString('base64url');
+  // Like Slack, every paging provider is emulated: the config's people are paged, its paging block is replaced.
+  const paging = await startPagingProviders();
 
   const dryRun = parts.config.dry_run || !parts.config.playground.run_actions;
   let bot: RunningBot | undefined;
@@ -81,7 +86,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
           };
         },
       },
-      config: { ...parts.config, dry_run: dryRun },
+      config: { ...parts.config, dry_run: dryRun, paging: paging.config() },
       playbooks: parts.playbooks,
       db: parts.db,
       coord: parts.coord,
@@ -93,6 +98,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     });
   } catch (error) {
     await emulator.close();
+    await paging.close();
     throw error;
   }
   const running = bot;
@@ -100,6 +106,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
   return {
     bot: running,
     emulator,
+    paging,
     url: `http://localhost:${running.port}/`,
     token,
     dryRun,
@@ -108,6 +115,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       emulator.closeStreams();
       await running.stop();
       await emulator.close();
+      await paging.close();
       await writeClockOffset(dir, clock.offset);
     },
   };

@@ -6,6 +6,7 @@ import { openAsPerson } from '../app/access.js';
 import { listIncidents, showTimeline } from '../app/queries.js';
 import { postReport } from '../app/report.js';
 import { runHealth } from '../app/health.js';
+import { pageTest } from '../app/pageTest.js';
 import { refreshToken, tokenStatus } from '../app/tokens.js';
 import { listRollbacks, requestAction } from '../app/actions.js';
 import type { Reply } from '../app/replies.js';
@@ -54,6 +55,8 @@ export function routeOf(command: Command, extra: CommandRoutes = {}): Route | un
       return (deps, w, actor) => runHealth(deps, where(w), command.target, actor);
     case 'token-status':
       return (deps) => tokenStatus(deps);
+    case 'page-test':
+      return (deps, _w, actor) => pageTest(deps, command.user ?? actor.user, actor);
     case 'token-refresh':
       return (deps, w, actor) => refreshToken(deps, where(w), command.provider, actor);
     case 'rollback':

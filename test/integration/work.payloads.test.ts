@@ -127,6 +127,8 @@ describe('work payloads', () => {
         'thread.post': { post: { kind: 'alerts-joined', names: [{ name: 'A', count: 2 }], folded: 0 } },
         escalate: { level: 2, cycle: 1, clock: 'unresolved' },
         page: { level: 1, cycle: 0 },
+        'page.rule': { person: 'U0ONCALL01', rule: 2, via: 'sms', level: 1 },
+        'page.mirror': { to: 'pagerduty', action: 'acknowledge' },
         deliver: {
           to: 'C0STAKE01',
           thread: 'stakeholder',

@@ -26,6 +26,8 @@ export function overrideConfig(
     escalation: given('escalation') ? parsed.escalation : base.escalation,
     stakeholders: given('stakeholders') ? parsed.stakeholders : base.stakeholders,
     alerts: given('alerts') ? parsed.alerts : base.alerts,
+    people: given('people') ? parsed.people : base.people,
+    paging: given('paging') ? parsed.paging : base.paging,
     access: given('access')
       ? { ...parsed.access, max_opens_per_person: base.access.max_opens_per_person }
       : base.access,

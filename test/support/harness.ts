@@ -71,7 +71,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const database = await createTestDatabase(options.database ?? 'postgres');
   const { config: loaded } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
   // Test files open many incidents as one person: the open limit is raised, except where a test sets it.
-  const example: Config = { ...loaded, access: { ...loaded.access, max_opens_per_person: 1_000 } };
+  // The example's people and paging channels are placeholders (no credentials): a test that pages sets its own.
+  const example: Config = {
+    ...loaded,
+    access: { ...loaded.access, max_opens_per_person: 1_000 },
+    people: {},
+    paging: {},
+  };
   const config = options.config ? options.config(example) : example;
   const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
   const slack = await SlackEmulator.start();

@@ -112,6 +112,12 @@ const LINES: Record<TimelineKind, [data: Record<string, unknown>, line: string]>
     { attempts: 3, error: 'internal_error' },
     'could not create its channel or live message after 3 attempts (internal_error); still trying, nobody paged yet',
   ],
+  'page.sent': [{ channel: 'sms', person: 'U0ONCALL01', rule: 2, attempts: 1 }, 'paged @U0ONCALL01 by sms'],
+  'page.failed': [
+    { channel: 'email', person: 'U0ONCALL01', rule: 1, error: "the mail server's answer was lost", uncertain: true },
+    "paging @U0ONCALL01 by email may have been sent: the mail server's answer was lost",
+  ],
+  'page.acknowledged': [{ channel: 'pagerduty' }, 'acknowledged from pagerduty'],
 };
 
 const event = (kind: TimelineKind, data: Record<string, unknown>): TimelineEvent => ({

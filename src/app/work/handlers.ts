@@ -5,6 +5,8 @@ import { checkDeadlineDue, remindDue } from './deadlines.js';
 import { deliverDue } from './deliver.js';
 import { escalateDue } from './escalation.js';
 import { pageDue } from './page.js';
+import { mirrorDue } from './pageMirror.js';
+import { pageRuleDue } from './pageRule.js';
 import { type WorkKind, type WorkPayload, WorkPayloads } from './payloads.js';
 import { placeDue } from './place.js';
 import { threadPostDue } from './threadPost.js';
@@ -20,6 +22,8 @@ export function workHandlers(deps: AppDeps): WorkHandlers {
     'thread.post': { payload: p['thread.post'], run: (work) => threadPostDue(deps, work) },
     escalate: { payload: p.escalate, run: (work, worker) => escalateDue(deps, work, worker) },
     page: { payload: p.page, run: (work, worker) => pageDue(deps, work, worker) },
+    'page.rule': { payload: p['page.rule'], run: (work, worker) => pageRuleDue(deps, work, worker) },
+    'page.mirror': { payload: p['page.mirror'], run: (work, worker) => mirrorDue(deps, work, worker) },
     deliver: { payload: p.deliver, run: (work, worker) => deliverDue(deps, work, worker) },
     'deadline.remind': { payload: p['deadline.remind'], run: (work, worker) => remindDue(deps, work, worker) },
     'deadline.check': { payload: p['deadline.check'], run: (work, worker) => checkDeadlineDue(deps, work, worker) },

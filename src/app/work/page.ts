@@ -10,6 +10,7 @@ import { type WorkOf, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 import { levelClockWork } from './escalation.js';
+import { personRuleWork } from './pageRule.js';
 
 /**
  * Pages a level: its user groups and people are mentioned in the incident's
@@ -62,7 +63,11 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
     if (!(await completeWork(tx, work.id, worker, now, `paged ${people.length} people`))) return false;
     await scheduleWork(
       tx,
-      [...deliveries, ...levelClockWork(incident, level, cycle, because ?? `page-${work.id}`, now)],
+      [
+        ...deliveries,
+        ...levelClockWork(incident, level, cycle, because ?? `page-${work.id}`, now),
+        ...people.flatMap((user) => personRuleWork(deps.config, incident, user, level, `page-${work.id}`, now)),
+      ],
       now,
     );
     await appendTimelineEvent(tx, {

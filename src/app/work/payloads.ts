@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAGE_VIAS } from '../../config/paging.js';
 import { TIMELINE_KINDS } from '../../domain/timeline.js';
 import { DEADLINE_EVENTS } from '../../playbooks/schema.js';
 import type { NewWork } from '../../store/work.js';
@@ -66,6 +67,10 @@ const shapes = {
   escalate: { level, cycle: level, clock: z.enum(['ack', 'unresolved']) },
   /** Pages a level (work/page.ts); `because` makes it unique, `lateByMs` is how late the escalation itself was. */
   page: { level, cycle: level, because: z.string().optional(), lateByMs: z.number().nonnegative().optional() },
+  /** One rule of a paged person's chain (work/pageRule.ts): `rule` is its place in their list, from 1. */
+  'page.rule': { person: z.string(), rule: z.number().int().positive(), via: z.enum(PAGE_VIAS), level },
+  /** The incident mirrored to PagerDuty or Opsgenie (work/pageMirror.ts). */
+  'page.mirror': { to: z.enum(['pagerduty', 'opsgenie']), action: z.enum(['trigger', 'acknowledge', 'resolve']) },
   /** One message, delivered once (work/deliver.ts). */
   deliver: {
     /** A channel or user; absent for the incident's own thread. */
@@ -98,6 +103,8 @@ export const WorkPayloads = {
   'thread.post': z.looseObject(shapes['thread.post']),
   escalate: z.looseObject(shapes.escalate),
   page: z.looseObject(shapes.page),
+  'page.rule': z.looseObject(shapes['page.rule']),
+  'page.mirror': z.looseObject(shapes['page.mirror']),
   deliver: z.looseObject(shapes.deliver),
   'deadline.remind': z.looseObject(shapes['deadline.remind']),
   'deadline.check': z.looseObject(shapes['deadline.check']),

@@ -16,6 +16,7 @@ const COMMANDS = [
   ['`/incident resolve [summary]`', 'close the incident'],
   ['`/incident commander @someone`', 'hand the incident over'],
   ['`/incident rollback [action]`', 'list or request a rollback'],
+  ['`/incident page-test [@someone]`', "send a test page through each of a person's channels"],
   ['`/incident timeline` · `/incident report`', 'the timeline; the incident report'],
 ];
 

@@ -16,6 +16,7 @@ import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';
 import { formatDuration } from '../../domain/duration.js';
 import { tokenStatusMessage } from './tokenPosts.js';
+import { pageTestMessage } from './pageTest.js';
 
 type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
 
@@ -89,6 +90,8 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
       return checkMessage({ kind: 'check-results', target: reply.target, results: reply.results });
     case 'tokens':
       return tokenStatusMessage(reply.tokens);
+    case 'page-test':
+      return pageTestMessage(reply);
     case 'commander':
     case 'step-already':
     case 'step-runner-missing':
