@@ -7,6 +7,7 @@ import { duration } from './duration.js';
 import { escalationSchema } from './escalation.js';
 import { type EnvOptions, envFields, name } from './fields.js';
 import type { Env } from './secret.js';
+import { scheduleSchema } from './schedules.js';
 import { stakeholdersSchema } from './stakeholders.js';
 import { tokenProviderSchema } from './tokens.js';
 
@@ -39,6 +40,8 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     actions: z.record(name, actionSchema(fields)).default({}),
     alerts: alertsSchema(fields).prefault({}),
     access: accessSchema.prefault({}),
+    /** On-call schedules: rotations, who is on call, handoffs (README "Schedules"). */
+    schedules: z.record(name, scheduleSchema(fields)).default({}),
   });
 }
 
