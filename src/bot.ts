@@ -19,6 +19,7 @@ import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
+import { planAllHandoffs } from './app/work/handoff.js';
 import { scheduledJobs } from './scheduler/jobs.js';
 import { TokenManager } from './tokens/index.js';
 import { stepRunners } from './app/stepRunners.js';
@@ -281,6 +282,10 @@ async function startWorkers(parts: BotParts, deps: AppDeps, worker: DueWorker, r
   // Found now, not minutes later; PostgreSQL away must not stop the start.
   await sweepInterruptedRuns(deps).catch((error: unknown) =>
     parts.log.warn({ err: error }, 'could not look for interrupted action runs at start-up'),
+  );
+  // Each schedule's next handoff is planned at start (idempotent across replicas); PostgreSQL away must not stop it.
+  await planAllHandoffs(deps).catch((error: unknown) =>
+    parts.log.warn({ err: error }, 'could not plan the on-call handoffs at start-up'),
   );
   if (parts.scheduler !== false) running.cron = startCron(scheduledJobs(deps, worker), parts.log);
 }

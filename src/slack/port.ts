@@ -206,6 +206,23 @@ export class SlackWebPort implements SlackPort {
     }
   }
 
+  async userTimeZone(user: string): Promise<string | undefined> {
+    try {
+      const result = await this.limits.call('users.info', undefined, () => this.client.users.info({ user }));
+      return result.user?.tz;
+    } catch (error) {
+      // The answer is shown in the schedule's own zone instead: a missing time zone is not worth a failure.
+      if (isPlatformError(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async setUsergroupMembers(usergroup: string, users: string[]): Promise<void> {
+    await this.limits.call('usergroups.users.update', undefined, () =>
+      this.client.usergroups.users.update({ usergroup, users: users.join(',') }),
+    );
+  }
+
   async findUser(handle: string): Promise<string | undefined> {
     if (!this.users || Date.now() - this.users.at > 5 * 60_000) {
       const byName = new Map<string, string>();

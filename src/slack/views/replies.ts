@@ -16,6 +16,7 @@ import { timelineMessage } from './timeline.js';
 import { checkMessage } from './checkPosts.js';
 import { formatDuration } from '../../domain/duration.js';
 import { tokenStatusMessage } from './tokenPosts.js';
+import { onCallChangedMessage, onCallMessage } from './oncall.js';
 
 type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
 
@@ -96,5 +97,9 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'token-refresh':
     case 'step-checks':
       return answerMessage(reply);
+    case 'oncall':
+      return onCallMessage(reply);
+    case 'oncall-changed':
+      return onCallChangedMessage(reply);
   }
 }
