@@ -115,11 +115,21 @@ export async function swapOnCall(deps: AppDeps, command: SwapCommand, actor: Act
       `${who(none ?? a)} has no shift on ${codeSpan(known.id)} in the next 8 weeks, so there is nothing to swap.`,
     );
   const say = (s: Shift) => `${sayWhen(s.start, zone, now)} – ${sayWhen(s.end, zone, now)}`;
-  if (shiftA.start.getTime() < shiftB.end.getTime() && shiftB.start.getTime() < shiftA.end.getTime())
-    throw refuse(
-      `${who(a)}'s shift (${say(shiftA)}) and ${who(b)}'s shift (${say(shiftB)}) overlap, so they cannot be swapped. ` +
-        'Use `/incident oncall override` to hand over a part of one instead.',
+  // Two people's shifts never overlap in one rotation; what a swap may overlap is an override already made for them.
+  for (const [person, shift] of [
+    [a, shiftA],
+    [b, shiftB],
+  ] as const) {
+    const covered = stored.find(
+      (o) => o.start.getTime() < shift.end.getTime() && shift.start.getTime() < o.end.getTime(),
     );
+    if (covered)
+      throw refuse(
+        `${who(person)}'s shift (${say(shift)}) overlaps ${covered.kind} #${covered.id} (${who(covered.user)}, ` +
+          `${say(covered)}), so the swap is refused. Remove it first (\`/incident oncall override remove ${covered.id}\`) ` +
+          'or use `/incident oncall override` for a part of the shift.',
+      );
+  }
   const key = actor.requestKey;
   const cover = (user: string, shift: Shift, replaces: string, part: string): NewOverride => ({
     schedule: known.id,

@@ -26,6 +26,7 @@ export function overrideConfig(
     escalation: given('escalation') ? parsed.escalation : base.escalation,
     stakeholders: given('stakeholders') ? parsed.stakeholders : base.stakeholders,
     alerts: given('alerts') ? parsed.alerts : base.alerts,
+    schedules: given('schedules') ? parsed.schedules : base.schedules,
     access: given('access')
       ? { ...parsed.access, max_opens_per_person: base.access.max_opens_per_person }
       : base.access,

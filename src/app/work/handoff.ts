@@ -87,6 +87,11 @@ export async function handoffDue(deps: AppDeps, work: WorkOf<'oncall.handoff'>, 
     await planHandoffs(deps, known, now);
     return { done: 'stale: who is on call changed' };
   }
+  // Far too late (the bot was down for the whole shift): nothing is said about a shift that is over.
+  if (onCall.end.getTime() <= now.getTime()) {
+    await planHandoffs(deps, known, now);
+    return { done: 'the shift is over' };
+  }
   const late = lateness(work.dueAt, now, NOTICE_LATE_AFTER_MS);
   const facts = {
     schedule: id,
