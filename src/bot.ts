@@ -7,6 +7,7 @@ import type { RuntimeEnv, SlackConnection } from './config/env.js';
 import type { Config } from './config/schema.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { alertHookRoute } from './http/alertHook.js';
+import { calendarRoute } from './http/calendar.js';
 import { healthRoutes } from './http/health.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
 import { type Route, closeServer, createHttpServer, listen, sendJson } from './http/server.js';
@@ -138,6 +139,7 @@ function botRoutes(parts: BotParts, metrics: Metrics, running: Running): Route[]
     }),
     ...(parts.metrics?.port !== undefined ? [] : [metricsRoute(metrics, parts.metrics?.token)]),
     alertHookRoute(parts.config.alerts.token, () => (running.ready ? running.deps : undefined), parts.log),
+    calendarRoute(() => (running.ready ? running.deps : undefined)),
     {
       method: 'POST',
       path: '/slack/events',

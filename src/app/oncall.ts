@@ -74,10 +74,13 @@ export async function shiftsAhead(
 
 /** The asker's time zone from Slack, else undefined (the answer then uses each schedule's own zone). */
 export async function zoneOf(deps: Pick<AppDeps, 'slack' | 'log'>, user: string): Promise<string | undefined> {
-  const zone = await deps.slack.userTimeZone(user).catch((error: unknown) => {
-    deps.log.warn({ err: error, user }, 'could not read the time zone from Slack');
-    return undefined;
-  });
+  const zone = await deps.slack
+    .userInfo(user)
+    .then((info) => info.tz)
+    .catch((error: unknown) => {
+      deps.log.warn({ err: error, user }, 'could not read the time zone from Slack');
+      return undefined;
+    });
   return zone && isTimeZone(zone) ? zone : undefined;
 }
 

@@ -206,13 +206,14 @@ export class SlackWebPort implements SlackPort {
     }
   }
 
-  async userTimeZone(user: string): Promise<string | undefined> {
+  async userInfo(user: string): Promise<{ name?: string; tz?: string }> {
     try {
       const result = await this.limits.call('users.info', undefined, () => this.client.users.info({ user }));
-      return result.user?.tz;
+      const name = result.user?.real_name ?? result.user?.name;
+      return { ...(name ? { name } : {}), ...(result.user?.tz ? { tz: result.user.tz } : {}) };
     } catch (error) {
-      // The answer is shown in the schedule's own zone instead: a missing time zone is not worth a failure.
-      if (isPlatformError(error)) return undefined;
+      // The answer uses the schedule's own zone and the user's id instead: not worth a failure.
+      if (isPlatformError(error)) return {};
       throw error;
     }
   }
