@@ -42,7 +42,11 @@ describe('the schedule calendar feed', () => {
     const events = Object.values(ical.sync.parseICS(await answer.text()))
       .filter((c): c is VEvent => c?.type === 'VEVENT')
       .sort((a, b) => a.start.getTime() - b.start.getTime());
-    const shifts = events.map((e) => [String(e.summary), e.start.toISOString(), e.end!.toISOString()]);
+    const shifts = events.map((e) => [
+      typeof e.summary === 'string' ? e.summary : e.summary.val,
+      e.start.toISOString(),
+      e.end!.toISOString(),
+    ]);
     // From the shift on now (the override) on.
     expect(shifts.slice(0, 4)).toEqual([
       ['Grace Hopper on call for Auth on-call', '2026-12-09T10:00:00.000Z', '2026-12-09T12:00:00.000Z'],
