@@ -227,3 +227,24 @@ describe('schedule times', () => {
     expect(sayWhen(at('2026-12-07T08:00:00Z'), 'America/New_York')).toBe('03:00 Mon 7 Dec');
   });
 });
+
+describe("the README's worked example (incidentbot.example.yml's auth schedule)", () => {
+  it('has Lin in office hours, Ada in the evening, and Grace for the override', async () => {
+    const { loadConfigFile, exampleConfigPath } = await import('../../src/config/load.js');
+    const { scheduleOf } = await import('../../src/config/schedules.js');
+    const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
+    const auth = scheduleOf('auth', config.schedules.auth!);
+    expect(whoIsOnCall(auth, [], at('2026-12-09T10:00:00Z')).user).toBe(LIN_EXAMPLE);
+    expect(whoIsOnCall(auth, [], at('2026-12-09T19:00:00Z')).user).toBe(ADA_EXAMPLE);
+    const thursdayNight = {
+      id: 1,
+      user: GRACE_EXAMPLE,
+      start: at('2026-12-10T18:00:00Z'),
+      end: at('2026-12-11T09:00:00Z'),
+    };
+    expect(whoIsOnCall(auth, [thursdayNight], at('2026-12-10T23:00:00Z')).user).toBe(GRACE_EXAMPLE);
+    expect(whoIsOnCall(auth, [thursdayNight], at('2026-12-11T10:00:00Z')).user).toBe(LIN_EXAMPLE);
+  });
+});
+
+const [ADA_EXAMPLE, GRACE_EXAMPLE, LIN_EXAMPLE] = ['U0ONCALL01', 'U0SECOND02', 'U0LEAD0005'];

@@ -17,6 +17,12 @@ const COMMANDS = [
   ['`/incident commander @someone`', 'hand the incident over'],
   ['`/incident rollback [action]`', 'list or request a rollback'],
   ['`/incident timeline` · `/incident report`', 'the timeline; the incident report'],
+  ['`/incident oncall [schedule]`', 'who is on call now and next'],
+  [
+    '`/incident oncall override <schedule> @someone 2h|until Fri 18:00`',
+    'cover a shift (`override remove <n>` undoes it)',
+  ],
+  ['`/incident oncall swap <schedule> @a @b`', "trade a's next shift for b's"],
 ];
 
 export function helpMessage(): SlackMessage {
