@@ -7,6 +7,7 @@ import type { RuntimeEnv, SlackConnection } from './config/env.js';
 import type { Config } from './config/schema.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { alertHookRoute } from './http/alertHook.js';
+import { calendarRoute } from './http/calendar.js';
 import { healthRoutes } from './http/health.js';
 import { pagingHookRoutes } from './http/pagingHooks.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
@@ -20,6 +21,7 @@ import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
+import { planAllHandoffs } from './app/work/handoff.js';
 import { scheduledJobs } from './scheduler/jobs.js';
 import { TokenManager } from './tokens/index.js';
 import { createPager } from './paging/index.js';
@@ -140,6 +142,7 @@ function botRoutes(parts: BotParts, metrics: Metrics, running: Running): Route[]
     ...(parts.metrics?.port !== undefined ? [] : [metricsRoute(metrics, parts.metrics?.token)]),
     alertHookRoute(parts.config.alerts.token, () => (running.ready ? running.deps : undefined), parts.log),
     ...pagingHookRoutes(parts.config.paging, () => (running.ready ? running.deps : undefined), parts.log),
+    calendarRoute(() => (running.ready ? running.deps : undefined)),
     {
       method: 'POST',
       path: '/slack/events',
@@ -292,6 +295,10 @@ async function startWorkers(parts: BotParts, deps: AppDeps, worker: DueWorker, r
   // A live message a crash left behind its incident (killed between a commit and its render) catches up now.
   await sweepStaleLiveMessages(deps).catch((error: unknown) =>
     parts.log.warn({ err: error }, 'could not look for stale live messages at start-up'),
+  );
+  // Each schedule's next handoff is planned at start (idempotent across replicas); PostgreSQL away must not stop it.
+  await planAllHandoffs(deps).catch((error: unknown) =>
+    parts.log.warn({ err: error }, 'could not plan the on-call handoffs at start-up'),
   );
   if (parts.scheduler !== false) running.cron = startCron(scheduledJobs(deps, worker), parts.log);
 }

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportReport } from './app/report.js';
+import { shiftTable } from './app/calendar.js';
+import { scheduleNamed, shiftsAhead } from './app/oncall.js';
 import { overallStatus, resolveTarget, runChecks, suggestTargets } from './checks/index.js';
 import type { CheckResult } from './checks/types.js';
 import { formatDuration } from './domain/duration.js';
@@ -30,6 +32,7 @@ const USAGE = `incidentbot <command>
   check [name|group]      run health checks now (all of them without a name); exit 1 when one fails
   token refresh <name>    refresh a token provider now and write its sink
   token status            each token provider's state
+  oncall <schedule> [--weeks N]   the schedule's shifts from now (default 8 weeks), overrides included
   help                    this text
 
 The config file is INCIDENTBOT_CONFIG, else ./incidentbot.yml, else the shipped example.`;
@@ -198,8 +201,29 @@ async function token(args: string[], { out, err }: Io): Promise<number> {
   }
 }
 
+/** `incidentbot oncall <schedule> [--weeks N]`: what the calendar feed exports, as a table. */
+async function oncall(args: string[], { out, err }: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { weeks: { type: 'string' } } });
+  const weeks = Number(values.weeks ?? 8);
+  if (!positionals[0] || !Number.isInteger(weeks) || weeks < 1 || weeks > 52) {
+    err('usage: incidentbot oncall <schedule> [--weeks N]   (N from 1 to 52; default 8)');
+    return 1;
+  }
+  const { config } = await loadConfig(process.env);
+  const known = scheduleNamed({ config }, positionals[0]);
+  const db = await openDatabase(parseEnv(process.env));
+  try {
+    const now = systemClock.now();
+    for (const line of shiftTable(known, await shiftsAhead({ db }, known, now, weeks), now)) out(line);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 export const COMMANDS: Record<string, Command> = {
   export: exportIncident,
+  oncall,
   check,
   token,
   lint,

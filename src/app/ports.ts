@@ -173,6 +173,10 @@ export interface SlackPort {
   usergroupMembers(usergroup: string): Promise<string[]>;
   /** Pins a message (already pinned is fine); a pin Slack refuses for good is a problem, not thrown. */
   pin(channelId: string, ts: string): Promise<{ problem?: string }>;
+  /** A person's name and IANA time zone from Slack (users.info `real_name`, `tz`); empty when Slack cannot say. */
+  userInfo(user: string): Promise<{ name?: string; tz?: string }>;
+  /** Sets a user group's members to exactly these people (usergroups.users.update): an on-call group's sync. */
+  setUsergroupMembers(usergroup: string, users: string[]): Promise<void>;
   /** Resolves `@handle` to a user id; undefined when no such user. */
   findUser(handle: string): Promise<string | undefined>;
   /** Uploads a text file into a thread. */

@@ -2,6 +2,8 @@ import type { Incident } from '../domain/incident.js';
 import type { CheckResultView } from './ports.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import type { Playbook } from '../playbooks/schema.js';
+import type { Shift } from '../domain/oncall.js';
+import type { StoredOverride } from '../store/overrides.js';
 
 /**
  * What a use case answers the person who asked. The Slack layer renders it,
@@ -42,6 +44,18 @@ export type Reply =
   | { kind: 'step-checks'; step: number; failure?: { name: string; reason: string } }
   /** A test page through each of a person's channels (`/incident page-test`): which arrived. */
   | { kind: 'page-test'; person: string; results: PageTestResult[] }
+  /** `/incident oncall`: who is on call now and next for each schedule, read in `zone` (the asker's). */
+  | { kind: 'oncall'; now: Date; schedules: OnCallView[] }
+  /** An override, a swap or a removal was made: what it is now. */
+  | {
+      kind: 'oncall-changed';
+      change: 'override' | 'swap' | 'removed';
+      schedule: string;
+      zone: string;
+      now: Date;
+      overrides: StoredOverride[];
+      onCall: Shift;
+    }
   | { kind: 'none' };
 
 export interface PageTestResult {
@@ -49,6 +63,16 @@ export interface PageTestResult {
   /** `sent`: the provider took it; `uncertain`: its answer was lost; `not-set-up`: no channel or address for it. */
   outcome: 'sent' | 'failed' | 'uncertain' | 'not-set-up';
   error?: string;
+}
+
+export interface OnCallView {
+  id: string;
+  title?: string;
+  zone: string;
+  current: Shift;
+  next?: Shift;
+  /** Overrides not over yet, with their ids (for `override remove`). */
+  overrides: StoredOverride[];
 }
 
 export type ActionSaid =

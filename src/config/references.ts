@@ -53,6 +53,7 @@ export function referenceProblems(raw: unknown): ReferenceProblem[] {
         message: `no escalation policy named "${policy}"`,
       });
   }
+  problems.push(...scheduleReferenceProblems(policies, record(root.schedules)));
   for (const [severity, names] of Object.entries(record(stakeholders.by_severity))) {
     list(names).forEach((group, i) => {
       if (typeof group === 'string' && !(group in stakeholderGroups))
@@ -63,5 +64,24 @@ export function referenceProblems(raw: unknown): ReferenceProblem[] {
     });
   }
   problems.push(...pagingProblems(root));
+  return problems;
+}
+
+/** Each schedule an escalation level pages must be in `schedules:`; the closest names are suggested. */
+function scheduleReferenceProblems(policies: Raw, schedules: Raw): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  for (const [policyName, policy] of Object.entries(policies)) {
+    list(record(policy).levels).forEach((level, i) => {
+      list(record(record(level).responders).schedules).forEach((schedule, j) => {
+        if (typeof schedule !== 'string' || schedule in schedules) return;
+        const known = Object.keys(schedules);
+        const hint = known.length ? ` (schedules: ${known.join(', ')})` : '; add it under schedules:';
+        problems.push({
+          path: ['escalation', 'policies', policyName, 'levels', i, 'responders', 'schedules', j],
+          message: `no schedule named "${schedule}"${hint}`,
+        });
+      });
+    });
+  }
   return problems;
 }

@@ -8,6 +8,7 @@ import { escalationSchema } from './escalation.js';
 import { pagingSchema, peopleSchema } from './paging.js';
 import { type EnvOptions, envFields, name } from './fields.js';
 import type { Env } from './secret.js';
+import { scheduleSchema } from './schedules.js';
 import { stakeholdersSchema } from './stakeholders.js';
 import { tokenProviderSchema } from './tokens.js';
 
@@ -43,6 +44,8 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     /** Who may be paged beyond Slack, and how (README, "Paging"). */
     people: peopleSchema,
     paging: pagingSchema(fields).prefault({}),
+    /** On-call schedules: rotations, who is on call, handoffs (README "Schedules"). */
+    schedules: z.record(name, scheduleSchema(fields)).default({}),
   });
 }
 

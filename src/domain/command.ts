@@ -1,5 +1,6 @@
 import { MAX_COMMAND_TEXT, MAX_NOTE, MAX_SUMMARY, cleanText, codeSpan, length } from './text.js';
 import { type Severity, parseSeverity } from './severity.js';
+import { type OncallCommand, parseOncallCommand } from './oncallCommand.js';
 
 /**
  * The `/incident` grammar (DESIGN.md), parsed into a typed command. A key
@@ -15,6 +16,7 @@ import { type Severity, parseSeverity } from './severity.js';
  *   /incident resolve [summary] | mitigate [summary] | timeline | report
  *   /incident rollback [action] | commander <@user>
  *   /incident page-test [@someone]
+ *   /incident oncall [schedule] | oncall override … | oncall swap …   (oncallCommand.ts)
  */
 export type Command =
   | { kind: 'open'; playbook: string; summary: string }
@@ -35,7 +37,8 @@ export type Command =
   | { kind: 'report'; key?: string }
   | { kind: 'rollback'; action?: string; key?: string }
   | { kind: 'commander'; user: string; key?: string }
-  | { kind: 'page-test'; user?: string };
+  | { kind: 'page-test'; user?: string }
+  | OncallCommand;
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -175,6 +178,11 @@ export function parseCommand(raw: string): Parsed {
       return withKey({ kind: 'report' });
     case 'rollback':
       return withKey({ kind: 'rollback', ...(words[0] ? { action: words[0].toLowerCase() } : {}) });
+    case 'oncall': {
+      if (key !== undefined) return fail('`/incident oncall` is not about one incident: leave the key out.');
+      const oncall = parseOncallCommand(words, parseUserReference);
+      return oncall.ok ? ok(oncall.command) : fail(oncall.error);
+    }
     case 'commander': {
       const user = parseUserReference(words[0]);
       if (!user) return fail('Name the new commander: `/incident commander @ada`.');

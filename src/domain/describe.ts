@@ -80,10 +80,14 @@ function describeRead(event: ReadEvent, show: Show): string {
     case 'token.refresh_failed':
       return `token ${q(event.data.provider)} refresh failed${colon(event.data.error)}`;
     case 'escalation.paged': {
-      const { level, name, users, late, lateByMs } = event.data;
+      const { level, name, users, late, lateByMs, onCall, fallback } = event.data;
+      const slots = (onCall ?? []).map((s) =>
+        s.user ? `${show.who(s.user)} on call for ${q(s.schedule)}` : `nobody on call for ${q(s.schedule)}`,
+      );
       const who = users.length ? `: ${users.map(show.who).join(', ')}` : '';
+      const oncall = slots.length ? ` (${slots.join(', ')}${fallback ? '; fallback paged' : ''})` : '';
       const lateness = late ? (lateByMs ? ` (late by ${formatDuration(lateByMs)})` : ' (late)') : '';
-      return `paged level ${level}${name ? ` (${q(name)})` : ''}${who}${lateness}`;
+      return `paged level ${level}${name ? ` (${q(name)})` : ''}${who}${oncall}${lateness}`;
     }
     case 'escalation.stopped':
       return `escalation stopped: ${q(event.data.reason)}`;

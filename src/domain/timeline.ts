@@ -167,6 +167,12 @@ export const TIMELINE_DATA = {
     late: flag,
     lateByMs: count.optional(),
     dueAt: instant.optional(),
+    /** Each schedule the level pages, and who was on call for it then (null: nobody). */
+    onCall: z
+      .array(z.object({ schedule: text, user: user.nullable() }).describe('{ schedule, user } (user null: nobody)'))
+      .optional(),
+    /** A schedule had nobody on call, so the level's fallback was paged. */
+    fallback: flag,
   }),
   'escalation.stopped': kind('escalation stops (acknowledged, resolved or exhausted)', {
     reason: text,

@@ -95,6 +95,16 @@ export interface PageFacts {
   steps: string[];
   late?: { byMs: number };
   channelId: string | null;
+  /** Each schedule the level pages and who was on call for it (null: nobody, so the fallback is paged). */
+  onCall?: Array<{ schedule: string; user: string | null }>;
+}
+
+/** The empty slots of a page, said in the thread: nobody on call, so the fallback is paged instead. */
+function emptySlots(page: PageFacts): string {
+  const empty = (page.onCall ?? [])
+    .filter((slot) => slot.user === null)
+    .map((slot) => `\`${userText(slot.schedule, 40)}\``);
+  return empty.length ? `Nobody is on call for ${empty.join(', ')}: paging the level's fallback.` : '';
 }
 
 /** The page in the incident's thread: the level's user groups and people, and what they reach for. */
@@ -113,6 +123,7 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
     text: `Paging level ${page.level} (${userText(page.levelName, 80)}) for ${page.key}${lateText(page)}`,
     blocks: [
       section(`:rotating_light: ${who}: you are paged for ${incidentOf(page)} — ${levelOf(page)}.${late}`),
+      ...(emptySlots(page) ? [context(`:warning: ${emptySlots(page)}`)] : []),
       ...(reach ? [context(`This level reaches for ${reach}.`)] : []),
       context('Press *Acknowledge* on the incident message (or `/incident ack`) to stop the clock.'),
     ],

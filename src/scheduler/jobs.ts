@@ -1,6 +1,7 @@
 import type { AppDeps } from '../app/deps.js';
 import { housekeeping, refreshTokensDue, runScheduledGroup } from '../app/scheduled.js';
 import { sweepInterruptedRuns } from '../app/runOwner.js';
+import { planAllHandoffs } from '../app/work/handoff.js';
 import { withLock } from '../coord/coordinator.js';
 import { claimTick } from '../store/jobs.js';
 import type { CronJob } from './cron.js';
@@ -60,6 +61,9 @@ export function scheduledJobs(deps: AppDeps, worker: DueWorker): CronJob[] {
     // Runs whose bot process died: every replica looks; the guarded move interrupts each once.
     { name: 'runs.sweep', schedule: '*/10 * * * * *', run: () => sweepInterruptedRuns(deps) },
   ];
+  if (Object.keys(deps.config.schedules).length > 0)
+    // Each handoff plans the next; this looks again in case a plan was lost (a config change, a crash between).
+    jobs.push(singleRunner(deps, 'schedules.plan', '*/5 * * * *', 60_000, () => planAllHandoffs(deps)));
   if (deps.tokens.providers().length > 0) {
     const everyMinutes = Math.max(
       1,

@@ -11,6 +11,8 @@ import { refreshToken, tokenStatus } from '../app/tokens.js';
 import { listRollbacks, requestAction } from '../app/actions.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep } from '../app/steps.js';
+import { showOnCall } from '../app/oncall.js';
+import { overrideOnCall, removeOnCallOverride, swapOnCall } from '../app/oncallOverrides.js';
 import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
 import { type Command, parseCommand } from '../domain/command.js';
 import { escapeMrkdwn } from '../domain/text.js';
@@ -59,6 +61,14 @@ export function routeOf(command: Command, extra: CommandRoutes = {}): Route | un
       return (deps, _w, actor) => pageTest(deps, command.user ?? actor.user, actor);
     case 'token-refresh':
       return (deps, w, actor) => refreshToken(deps, where(w), command.provider, actor);
+    case 'oncall':
+      return (deps, _w, actor) => showOnCall(deps, command.schedule, actor);
+    case 'oncall-override':
+      return (deps, _w, actor) => overrideOnCall(deps, command, actor);
+    case 'oncall-swap':
+      return (deps, _w, actor) => swapOnCall(deps, command, actor);
+    case 'oncall-remove':
+      return (deps, _w, actor) => removeOnCallOverride(deps, command.id, actor);
     case 'rollback':
       return (deps, w, actor) =>
         command.action ? requestAction(deps, where(w), command.action, actor) : listRollbacks(deps, where(w), actor);

@@ -212,6 +212,24 @@ export class SlackWebPort implements SlackPort {
     }
   }
 
+  async userInfo(user: string): Promise<{ name?: string; tz?: string }> {
+    try {
+      const result = await this.limits.call('users.info', undefined, () => this.client.users.info({ user }));
+      const name = result.user?.real_name ?? result.user?.name;
+      return { ...(name ? { name } : {}), ...(result.user?.tz ? { tz: result.user.tz } : {}) };
+    } catch (error) {
+      // The answer uses the schedule's own zone and the user's id instead: not worth a failure.
+      if (isPlatformError(error)) return {};
+      throw error;
+    }
+  }
+
+  async setUsergroupMembers(usergroup: string, users: string[]): Promise<void> {
+    await this.limits.call('usergroups.users.update', undefined, () =>
+      this.client.usergroups.users.update({ usergroup, users: users.join(',') }),
+    );
+  }
+
   async findUser(handle: string): Promise<string | undefined> {
     if (!this.users || Date.now() - this.users.at > 5 * 60_000) {
       const byName = new Map<string, string>();

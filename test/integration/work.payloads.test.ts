@@ -141,6 +141,13 @@ describe('work payloads', () => {
         render: { why: 'failed' },
         'action.expire': { runId: 12 },
         'action.announce': { runId: 12 },
+        'oncall.handoff': {
+          schedule: 'auth',
+          user: 'U0ONCALL01',
+          start: new Date('2026-01-05T09:00:00Z'),
+          end: new Date('2026-01-12T09:00:00Z'),
+          phase: 'notice',
+        },
       };
       const kinds = Object.keys(samples) as WorkKind[];
       const sample = <K extends WorkKind>(kind: K, i: number) =>

@@ -28,6 +28,7 @@ export function overrideConfig(
     alerts: given('alerts') ? parsed.alerts : base.alerts,
     people: given('people') ? parsed.people : base.people,
     paging: given('paging') ? parsed.paging : base.paging,
+    schedules: given('schedules') ? parsed.schedules : base.schedules,
     access: given('access')
       ? { ...parsed.access, max_opens_per_person: base.access.max_opens_per_person }
       : base.access,

@@ -73,6 +73,7 @@ const SCOPE_OF: Record<string, string | null> = {
   'users.info': 'users:read',
   'users.list': 'users:read',
   'usergroups.users.list': 'usergroups:read',
+  'usergroups.users.update': 'usergroups:write',
   'pins.add': 'pins:write',
   'files.uploadV2': 'files:write',
   'views.open': null,

@@ -4,6 +4,7 @@ import { announceApprovalDue } from './approval.js';
 import { checkDeadlineDue, remindDue } from './deadlines.js';
 import { deliverDue } from './deliver.js';
 import { escalateDue } from './escalation.js';
+import { handoffDue } from './handoff.js';
 import { pageDue } from './page.js';
 import { mirrorDue } from './pageMirror.js';
 import { pageRuleDue } from './pageRule.js';
@@ -28,6 +29,7 @@ export function workHandlers(deps: AppDeps): WorkHandlers {
     'deadline.remind': { payload: p['deadline.remind'], run: (work, worker) => remindDue(deps, work, worker) },
     'deadline.check': { payload: p['deadline.check'], run: (work, worker) => checkDeadlineDue(deps, work, worker) },
     render: { payload: p.render, run: (work) => deps.live.renderDue(work) },
+    'oncall.handoff': { payload: p['oncall.handoff'], run: (work, worker) => handoffDue(deps, work, worker) },
     'action.expire': {
       payload: p['action.expire'],
       run: async (work) => ({ done: await expireApproval(deps, work.payload.runId) }),

@@ -1,7 +1,6 @@
 import { PAGE_LATE_AFTER_MS, lateness, levelOf } from '../../domain/escalation.js';
 import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import { pageByDirectMessage, pageInThread, type PageFacts } from '../../notify/messages.js';
-import { peopleOf } from '../permissions.js';
 import { getIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
@@ -11,6 +10,7 @@ import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 import { levelClockWork } from './escalation.js';
 import { personRuleWork } from './pageRule.js';
+import { respondersAt } from './responders.js';
 
 /**
  * Pages a level: its user groups and people are mentioned in the incident's
@@ -30,7 +30,8 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
   const now = deps.clock.now();
   // Nobody is paged for an incident nobody can see: the page waits for the live message (work/place.ts).
   if (!incident.channelId || !incident.messageTs) return waitForPlacement(work, now);
-  const people = await peopleOf(deps, spec.responders);
+  const responders = await respondersAt(deps, spec, now);
+  const { people } = responders;
   const late = lateness(new Date(work.dueAt.getTime() - (lateByMs ?? 0)), now, PAGE_LATE_AFTER_MS);
   const facts: PageFacts = {
     key: incident.key,
@@ -38,8 +39,9 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
     level,
     levelName: spec.name,
     channelId: incident.channelId,
-    usergroups: spec.responders.usergroups,
-    users: spec.responders.users,
+    usergroups: responders.usergroups,
+    users: responders.users,
+    onCall: responders.onCall,
     playbooks: spec.playbooks,
     steps: spec.steps,
     ...(late.late ? { late: { byMs: late.byMs } } : {}),
@@ -78,8 +80,10 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
         level,
         cycle,
         name: spec.name,
-        usergroups: spec.responders.usergroups,
+        usergroups: responders.usergroups,
         users: people,
+        ...(responders.onCall.length ? { onCall: responders.onCall } : {}),
+        ...(responders.fallback ? { fallback: true } : {}),
         dueAt: new Date(work.dueAt.getTime() - (lateByMs ?? 0)).toISOString(),
         ...(late.late ? { late: true, lateByMs: late.byMs } : {}),
       }),

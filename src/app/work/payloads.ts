@@ -89,6 +89,19 @@ const shapes = {
   'deadline.check': { name: z.string() },
   /** Renders the live message again (app/liveMessage.ts); `why` is for the reader of the table. */
   render: { why: z.string().optional() },
+  /**
+   * A handoff of an on-call schedule (work/handoff.ts): `notice` tells the incoming person a few minutes before;
+   * `start` posts it in the schedule's channel and sets its user group; `catchUp` (the shift already running when
+   * the bot started) only sets the user group. `user` null: nobody is on call for the shift.
+   */
+  'oncall.handoff': {
+    schedule: z.string(),
+    user: z.string().nullable(),
+    start: date,
+    end: date,
+    phase: z.enum(['notice', 'start']),
+    catchUp: z.boolean().optional(),
+  },
   /** An approval request ran out of time (app/actions.ts). */
   'action.expire': { runId: z.number().int().positive() },
   /** Posts a run's approval request in the thread, once the incident is placed (work/approval.ts). */
@@ -111,6 +124,7 @@ export const WorkPayloads = {
   render: z.looseObject(shapes.render),
   'action.expire': z.looseObject(shapes['action.expire']),
   'action.announce': z.looseObject(shapes['action.announce']),
+  'oncall.handoff': z.looseObject(shapes['oncall.handoff']),
 } satisfies { [K in WorkKind]: z.ZodObject<(typeof shapes)[K]> };
 
 /** A kind's payload as its handler reads it (parsed). */

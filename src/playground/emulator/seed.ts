@@ -14,7 +14,13 @@ export const SEED = {
     tom: 'U0VIEWER04',
     lin: 'U0LEAD0005',
   },
-  usergroups: { level1: 'S0LEVEL1', level2: 'S0LEVEL2', level3: 'S0LEVEL3', rollback: 'S0ROLLBACK' },
+  usergroups: {
+    level1: 'S0LEVEL1',
+    level2: 'S0LEVEL2',
+    level3: 'S0LEVEL3',
+    rollback: 'S0ROLLBACK',
+    authNow: 'S0AUTHNOW',
+  },
   channels: { incidents: 'C0INCIDENTS', stakeholders: 'C0STAKEHOLD', support: 'C0SUPPORT0', engineering: 'C0ENGINEER' },
 } as const;
 
@@ -105,6 +111,8 @@ export function createWorkspace(seed = true): Workspace {
     group(SEED.usergroups.level2, 'oncall-perf', 'On-call: performance', 'Level 2: performance on-call', [grace]),
     group(SEED.usergroups.level3, 'oncall-arch', 'On-call: architecture', 'Level 3: architecture lead', [lin]),
     group(SEED.usergroups.rollback, 'rollback', 'Rollback approvers', 'People allowed to run rollbacks', [ada, grace]),
+    // Kept equal to whoever is on call for the `auth` schedule (incidentbot.example.yml) at every handoff.
+    group(SEED.usergroups.authNow, 'auth-oncall', 'Auth: on call now', 'Whoever is on call for auth', [ada]),
   );
   workspace.channels.push(
     publicChannel(SEED.channels.incidents, 'incidents', 'Where incidents are declared', [...humans]),

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Channel, FileRef, Message, StoredFile, User, Usergroup, Workspace } from './state.js';
 
 /** The JSON objects Slack's Web API answers with, built from the stored state. */
@@ -55,8 +56,9 @@ export function apiUser(user: User): Record<string, unknown> {
     deleted: user.deleted,
     real_name: user.real_name,
     tz: user.tz,
-    tz_label: 'Greenwich Mean Time',
-    tz_offset: 0,
+    // As Slack: the zone's long name and its offset from UTC in seconds, now.
+    tz_label: DateTime.now().setZone(user.tz).toFormat('ZZZZZ', { locale: 'en-US' }),
+    tz_offset: DateTime.now().setZone(user.tz).offset * 60,
     is_admin: false,
     is_owner: false,
     is_primary_owner: false,

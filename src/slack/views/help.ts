@@ -18,6 +18,12 @@ const COMMANDS = [
   ['`/incident rollback [action]`', 'list or request a rollback'],
   ['`/incident page-test [@someone]`', "send a test page through each of a person's channels"],
   ['`/incident timeline` · `/incident report`', 'the timeline; the incident report'],
+  ['`/incident oncall [schedule]`', 'who is on call now and next'],
+  [
+    '`/incident oncall override <schedule> @someone 2h|until Fri 18:00`',
+    'cover a shift (`override remove <n>` undoes it)',
+  ],
+  ['`/incident oncall swap <schedule> @a @b`', "trade a's next shift for b's"],
 ];
 
 export function helpMessage(): SlackMessage {

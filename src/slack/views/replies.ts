@@ -17,6 +17,7 @@ import { checkMessage } from './checkPosts.js';
 import { formatDuration } from '../../domain/duration.js';
 import { tokenStatusMessage } from './tokenPosts.js';
 import { pageTestMessage } from './pageTest.js';
+import { onCallChangedMessage, onCallMessage } from './oncall.js';
 
 type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
 
@@ -99,5 +100,9 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
     case 'token-refresh':
     case 'step-checks':
       return answerMessage(reply);
+    case 'oncall':
+      return onCallMessage(reply);
+    case 'oncall-changed':
+      return onCallChangedMessage(reply);
   }
 }

@@ -48,6 +48,23 @@ const usergroupsUsersList = defineMethod(
   { usergroup: 'no_such_subteam' },
 );
 
+/** Like Slack: the group's members become exactly `users` (at least one, each a user of the workspace). */
+const usergroupsUsersUpdate = defineMethod(
+  z.object({ usergroup: id, users: z.string(), include_count: flag.optional() }),
+  (ctx, p) => {
+    const group = ctx.workspace.usergroups.find((g) => g.id === p.usergroup) ?? fail('no_such_subteam');
+    const users = p.users
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    if (users.length === 0) fail('no_users_provided');
+    if (users.some((u) => !ctx.store.user(u))) fail('invalid_users');
+    group.users = [...new Set(users)];
+    return { usergroup: apiUsergroup(group, true) };
+  },
+  { usergroup: 'no_such_subteam', users: 'no_users_provided' },
+);
+
 export const usersMethods: Record<string, MethodRun> = {
   'auth.test': authTest,
   'users.info': usersInfo,
@@ -55,4 +72,5 @@ export const usersMethods: Record<string, MethodRun> = {
   'users.lookupByEmail': lookupByEmail,
   'usergroups.list': usergroupsList,
   'usergroups.users.list': usergroupsUsersList,
+  'usergroups.users.update': usergroupsUsersUpdate,
 };

@@ -1,0 +1,168 @@
+import { nextShifts, type Shift } from '../domain/oncall.js';
+import type { OncallCommand } from '../domain/oncallCommand.js';
+import { addSpan, resolveWhen, sayWhen } from '../domain/oncallTime.js';
+import { codeSpan } from '../domain/text.js';
+import { BotError } from '../errors.js';
+import { type NewOverride, findOverride, insertOverrides, removeOverride } from '../store/overrides.js';
+import type { Actor, AppDeps } from './deps.js';
+import {
+  type KnownSchedule,
+  LOOK_AHEAD_MS,
+  asOverrides,
+  onCallAt,
+  overridesAround,
+  scheduleNamed,
+  zoneOf,
+} from './oncall.js';
+import type { Reply } from './replies.js';
+import { planHandoffs } from './work/handoff.js';
+
+const MAX_OVERRIDE_MS = 90 * 86_400_000;
+
+type OverrideCommand = Extract<OncallCommand, { kind: 'oncall-override' }>;
+type SwapCommand = Extract<OncallCommand, { kind: 'oncall-swap' }>;
+
+const refuse = (sentence: string) => new BotError('bad_request', sentence);
+const who = (user: string) => `<@${user}>`;
+
+/** A `@handle` typed in a command, as a user id; refused when the workspace has nobody by that name. */
+async function personOf(deps: AppDeps, typed: string): Promise<string> {
+  if (!typed.startsWith('@')) return typed;
+  const id = await deps.slack.findUser(typed.slice(1));
+  if (!id)
+    throw refuse(`There is nobody called ${codeSpan(typed)} in this workspace; mention them: \`@\` and pick a name.`);
+  return id;
+}
+
+/** Writes overrides, hands off where they change who is on call, and answers what the schedule is now. */
+async function record(
+  deps: AppDeps,
+  known: KnownSchedule,
+  rows: NewOverride[],
+  change: 'override' | 'swap',
+  zone: string,
+): Promise<Reply> {
+  const now = deps.clock.now();
+  const overrides = await insertOverrides(deps.db, rows, now);
+  deps.log.info({ schedule: known.id, overrides: overrides.map((o) => o.id), change }, 'on-call changed');
+  await planHandoffs(deps, known, now);
+  return {
+    kind: 'oncall-changed',
+    change,
+    schedule: known.id,
+    zone,
+    now,
+    overrides,
+    onCall: await onCallAt(deps, known, now),
+  };
+}
+
+/** `/incident oncall override <schedule> @someone <2h | until Fri 18:00>`: someone covers the schedule for a while. */
+export async function overrideOnCall(deps: AppDeps, command: OverrideCommand, actor: Actor): Promise<Reply> {
+  const known = scheduleNamed(deps, command.schedule);
+  const user = await personOf(deps, command.user);
+  const now = deps.clock.now();
+  // Typed moments are read in the asker's zone; the answer says them back with the zone, so nothing is guessed.
+  const zone = (await zoneOf(deps, actor.user)) ?? known.config.time_zone;
+  const start = command.from ? resolveWhen(command.from, now, zone) : now;
+  const end = 'kind' in command.until ? resolveWhen(command.until, start, zone) : addSpan(start, command.until, zone);
+  if (end.getTime() - start.getTime() > MAX_OVERRIDE_MS)
+    throw refuse(
+      `An override covers at most 90 days; that one runs from ${sayWhen(start, zone, now)} until ${sayWhen(end, zone, now)} ` +
+        `(${zone}). Change the rotation in the config for longer.`,
+    );
+  const replaced = (await onCallAt(deps, known, start)).user;
+  return record(
+    deps,
+    known,
+    [
+      {
+        schedule: known.id,
+        user,
+        start,
+        end,
+        kind: 'override',
+        ...(replaced && replaced !== user ? { replaces: replaced } : {}),
+        createdBy: actor.user,
+        ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+      },
+    ],
+    'override',
+    zone,
+  );
+}
+
+/** The first shift of `user` from now on (the rest of it, when they are on call now). */
+function nextShiftOf(shifts: readonly Shift[], user: string, now: Date): Shift | undefined {
+  const shift = shifts.find((s) => s.user === user && s.end.getTime() > now.getTime());
+  return shift && { ...shift, start: new Date(Math.max(shift.start.getTime(), now.getTime())) };
+}
+
+/** `/incident oncall swap <schedule> @a @b`: @b takes @a's next shift and @a takes @b's. */
+export async function swapOnCall(deps: AppDeps, command: SwapCommand, actor: Actor): Promise<Reply> {
+  const known = scheduleNamed(deps, command.schedule);
+  const [a, b] = [await personOf(deps, command.a), await personOf(deps, command.b)];
+  if (a === b) throw refuse('A swap needs two different people.');
+  const now = deps.clock.now();
+  const zone = (await zoneOf(deps, actor.user)) ?? known.config.time_zone;
+  const until = new Date(now.getTime() + LOOK_AHEAD_MS);
+  const stored = await overridesAround(deps, known.id, now, until);
+  const shifts = nextShifts(known.schedule, asOverrides(stored), now, until);
+  const [shiftA, shiftB] = [nextShiftOf(shifts, a, now), nextShiftOf(shifts, b, now)];
+  const none = !shiftA ? a : !shiftB ? b : undefined;
+  if (none || !shiftA || !shiftB)
+    throw refuse(
+      `${who(none ?? a)} has no shift on ${codeSpan(known.id)} in the next 8 weeks, so there is nothing to swap.`,
+    );
+  const say = (s: Shift) => `${sayWhen(s.start, zone, now)} – ${sayWhen(s.end, zone, now)}`;
+  // Two people's shifts never overlap in one rotation; what a swap may overlap is an override already made for them.
+  for (const [person, shift] of [
+    [a, shiftA],
+    [b, shiftB],
+  ] as const) {
+    const covered = stored.find(
+      (o) => o.start.getTime() < shift.end.getTime() && shift.start.getTime() < o.end.getTime(),
+    );
+    if (covered)
+      throw refuse(
+        `${who(person)}'s shift (${say(shift)}) overlaps ${covered.kind} #${covered.id} (${who(covered.user)}, ` +
+          `${say(covered)}), so the swap is refused. Remove it first (\`/incident oncall override remove ${covered.id}\`) ` +
+          'or use `/incident oncall override` for a part of the shift.',
+      );
+  }
+  const key = actor.requestKey;
+  const cover = (user: string, shift: Shift, replaces: string, part: string): NewOverride => ({
+    schedule: known.id,
+    user,
+    start: shift.start,
+    end: shift.end,
+    kind: 'swap',
+    replaces,
+    createdBy: actor.user,
+    ...(key ? { requestKey: `${key}:${part}` } : {}),
+  });
+  return record(deps, known, [cover(b, shiftA, a, 'a'), cover(a, shiftB, b, 'b')], 'swap', zone);
+}
+
+/** `/incident oncall override remove <id>`: the regular rotation applies again for that time. */
+export async function removeOnCallOverride(deps: AppDeps, id: number, actor: Actor): Promise<Reply> {
+  const found = await findOverride(deps.db, id);
+  const known = found && deps.config.schedules[found.schedule] ? scheduleNamed(deps, found.schedule) : undefined;
+  if (!found || !known)
+    throw refuse(`There is no override #${id} to remove (it may be removed already). \`/incident oncall\` lists them.`);
+  const now = deps.clock.now();
+  const removed = await removeOverride(deps.db, id, actor.user, now);
+  if (!removed) throw refuse(`Override #${id} was removed already.`);
+  deps.log.info({ schedule: known.id, override: id, by: actor.user }, 'on-call override removed');
+  await planHandoffs(deps, known, now);
+  const zone = (await zoneOf(deps, actor.user)) ?? known.config.time_zone;
+  return {
+    kind: 'oncall-changed',
+    change: 'removed',
+    schedule: known.id,
+    zone,
+    now,
+    overrides: [removed],
+    onCall: await onCallAt(deps, known, now),
+  };
+}
