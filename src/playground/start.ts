@@ -52,6 +52,8 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     dataDir: dir,
     log: parts.log.child({ component: 'emulator' }),
     botToken: `xoxb-playground-${randomBytes(12).toString('hex')}`,
+    // Slack's own limits, so the playground shows the pacing a real workspace imposes.
+    rateLimits: true,
   });
   const token = randomBytes(24).toString('base64url');
 
