@@ -14,10 +14,12 @@ import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
 import { type SlackSurface, boltLogger, addListeners, createSlackSurface } from './slack/app.js';
-import { slackFetch } from './slack/fetch.js';
+import { pacedSlackFetch } from './slack/fetch.js';
+import { SlackLimiter } from './slack/limiter.js';
+import type { PaceTable } from './slack/limits.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
-import { WebClient } from '@slack/web-api';
+import { type FetchFunction, WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
 import { scheduledJobs } from './scheduler/jobs.js';
 import { TokenManager } from './tokens/index.js';
@@ -51,6 +53,11 @@ export interface BotParts {
   metrics?: { port?: number; host?: string; token?: string };
   /** How often HTTP mode checks auth.test for /readyz (30 s). */
   slackCheckMs?: number;
+  /**
+   * The pace the bot keeps under Slack's limits (slack/limits.ts `SLACK_PACE`, which main.ts gives); unset: calls
+   * go out unpaced (tests against an emulator whose limits are off).
+   */
+  slackPace?: PaceTable;
 }
 
 export interface RunningBot {
@@ -81,6 +88,7 @@ interface Running {
   deps?: AppDeps;
   worker?: DueWorker;
   cron?: { stop(): Promise<void> };
+  limiter?: SlackLimiter;
 }
 
 /** The bot's HTTP servers, listening. */
@@ -179,11 +187,19 @@ async function connectSlack(
   metrics: Metrics,
   running: Running,
 ): Promise<void> {
+  // One limiter in front of every Web API call of both clients, shared by the replicas through Redis.
+  const limiter = parts.slackPace
+    ? new SlackLimiter({ coord: parts.coord, log: parts.log, pace: parts.slackPace })
+    : undefined;
+  running.limiter = limiter;
+  if (limiter) metrics.limiter.read = () => limiter.snapshot();
+  const fetch = pacedSlackFetch(limiter, metrics);
   const slack = createSlackSurface(connection, parts.log, {
     ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
+    fetch,
   });
   running.slack = slack;
-  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker);
+  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker, fetch);
   running.deps = deps;
   const worker = new DueWorker({
     db: parts.db,
@@ -207,6 +223,7 @@ function buildDeps(
   slack: SlackSurface,
   metrics: Metrics,
   worker: () => DueWorker | undefined,
+  fetch: FetchFunction,
 ): AppDeps {
   const now = () => parts.clock.now().getTime();
   // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
@@ -216,7 +233,7 @@ function buildDeps(
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 10_000,
-    fetch: slackFetch,
+    fetch,
     logger: boltLogger(parts.log),
   });
   const tokens = new TokenManager({
@@ -303,4 +320,5 @@ async function stopAll(running: Running, serving: Serving): Promise<void> {
   await deps?.spool.flush();
   deps?.spool.stop();
   deps?.runOwner.stop();
+  running.limiter?.close();
 }

@@ -4,6 +4,7 @@ import { systemClock } from '../../src/clock.js';
 import { exampleConfigPath, loadConfigFile } from '../../src/config/load.js';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { SlackEmulator } from '../../src/playground/emulator/index.js';
+import { SLACK_PACE } from '../../src/slack/limits.js';
 import type { Database } from '../../src/store/db.js';
 import type { BenchContext } from '../support/context.js';
 import { createDatabase } from '../support/env.js';
@@ -51,6 +52,7 @@ export async function stormScenario(ctx: BenchContext): Promise<ScenarioOutcome>
     playbooks,
     clock: systemClock,
     scheduler: true,
+    slackPace: SLACK_PACE,
   }).catch(async (error: unknown) => {
     consoleLines.restore();
     await emulator.close();

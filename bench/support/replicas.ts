@@ -8,6 +8,7 @@ import type { Coordinator } from '../../src/coord/coordinator.js';
 import { createLogger } from '../../src/log.js';
 import type { Playbook } from '../../src/playbooks/schema.js';
 import type { SlackEmulator } from '../../src/playground/emulator/index.js';
+import type { PaceTable } from '../../src/slack/limits.js';
 import type { Database } from '../../src/store/db.js';
 import type { BenchContext } from './context.js';
 import { type BenchDatabase, coordinator, redisPrefix } from './env.js';
@@ -31,6 +32,8 @@ export async function startReplicas(
     clock: Clock;
     /** false: the caller drives `worker.tick()`. */
     scheduler: boolean;
+    /** The bots keep this pace under Slack's limits; unset: unpaced. */
+    slackPace?: PaceTable;
   },
 ): Promise<Replicas> {
   const log = createLogger({
@@ -71,6 +74,7 @@ export async function startReplicas(
           log,
           host: '127.0.0.1',
           scheduler: options.scheduler,
+          ...(options.slackPace ? { slackPace: options.slackPace } : {}),
         }),
       );
     }

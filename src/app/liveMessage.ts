@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { type Coordinator, withLock } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
 import { retryAfterOf, slackError } from '../slackApi/errors.js';
+import { withSlackPriority } from '../slackApi/priority.js';
 import type { Database } from '../store/db.js';
 import { type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';
@@ -142,8 +143,9 @@ export class LiveMessage {
       async () => {
         const snapshot = await this.deps.snapshot(incidentId);
         const { channelId, messageTs } = snapshot?.incident ?? {};
+        // A render waits behind pages and answers, whoever asked for it (slackApi/priority.ts).
         if (snapshot && channelId && messageTs)
-          await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
+          await withSlackPriority('live', () => this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot));
       },
     );
     return result.ran;

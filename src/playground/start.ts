@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
+import { SLACK_PACE } from '../slack/limits.js';
 import { AdjustableClock } from '../clock.js';
 import type { RuntimeEnv } from '../config/env.js';
 import type { Config } from '../config/schema.js';
@@ -88,6 +89,8 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       db: parts.db,
       coord: parts.coord,
       clock,
+      // The emulator keeps Slack's limits: the bot keeps its pace under them, as in a real workspace.
+      slackPace: SLACK_PACE,
       log: parts.log,
       host: '127.0.0.1',
       spoolFile: resolve(dir, 'timeline-spool.jsonl'),
