@@ -2,6 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/coord/coordinator.js';
 import { InProcessCoordinator } from '../../src/coord/memory.js';
+import { type Metrics, createMetrics } from '../../src/http/metrics.js';
 import { silentLogger } from '../../src/log.js';
 import { SEED, SlackEmulator } from '../../src/playground/emulator/index.js';
 import { pacedSlackFetch } from '../../src/slack/fetch.js';
@@ -34,15 +35,16 @@ afterEach(async () => {
 });
 
 /** A replica's Web API client: paced by its own limiter over the given coordinator. */
-function replica(coord: Coordinator): WebClient {
+function replica(coord: Coordinator, metrics?: Metrics): WebClient {
   coords.push(coord);
   const limiter = new SlackLimiter({ coord, log: silentLogger, pace: PACE });
   limiters.push(limiter);
+  if (metrics) metrics.limiter.read = () => limiter.snapshot();
   return new WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    fetch: pacedSlackFetch(limiter),
+    fetch: pacedSlackFetch(limiter, metrics),
   });
 }
 
@@ -58,7 +60,7 @@ describe('the Slack limiter in front of every Web API call', () => {
     const shared = [testCoordinator(prefix), testCoordinator(prefix)];
     // Until its connection is up each counts alone (the limiter's insurance): wait for Redis, as a bot starting does.
     await until(async () => (await Promise.all(shared.map((c) => c.ping()))).every(Boolean));
-    const [one, two] = shared.map(replica) as [WebClient, WebClient];
+    const [one, two] = shared.map((c) => replica(c)) as [WebClient, WebClient];
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, (_, i) => create(i % 2 ? one : two, `storm-shared-${i}`)),
     );
@@ -88,5 +90,56 @@ describe('the Slack limiter in front of every Web API call', () => {
     await Promise.all([...updates, page]);
     const order = slack.callsTo('chat.postMessage').map((c) => c.params.text);
     expect(order).toEqual(['update 0', 'paging level 1', 'update 1', 'update 2']);
+  });
+});
+
+describe('the Slack limiter on /metrics', () => {
+  const sample = async (metrics: Metrics, name: string, labels: Record<string, string> = {}) => {
+    const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => name.startsWith(m.name));
+    const values = (metric?.values ?? []) as Array<{
+      value: number;
+      labels: Record<string, unknown>;
+      metricName?: string;
+    }>;
+    return values
+      .filter((v) => (v.metricName ?? metric?.name) === name)
+      .find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))?.value;
+  };
+
+  it('shows what waits by method and priority, the oldest waiting page, the waits and the 429s by method', async () => {
+    const metrics = createMetrics();
+    const client = replica(new InProcessCoordinator(), metrics);
+    const { incidents, support } = SEED.channels;
+    for (const channel of [incidents, support]) await client.conversations.join({ channel });
+    const post = (priority: SlackPriority, channel: string, text: string) =>
+      withSlackPriority(priority, () => client.chat.postMessage({ channel, text }));
+    // One post a second in the workspace: the first goes, two updates and a page wait.
+    const sent = [post('stakeholder', support, 'u0'), post('stakeholder', support, 'u1')];
+    sent.push(post('stakeholder', support, 'u2'), post('page', incidents, 'paging'));
+    await until(async () => (await sample(metrics, 'incidentbot_slack_oldest_unsent_page_seconds')) !== 0);
+    expect(
+      await sample(metrics, 'incidentbot_slack_limiter_queued', {
+        method: 'chat.postMessage',
+        priority: 'stakeholder',
+      }),
+    ).toBe(2);
+    expect(await sample(metrics, 'incidentbot_slack_limiter_queued', { priority: 'page' })).toBe(1);
+    await Promise.all(sent);
+    expect(await sample(metrics, 'incidentbot_slack_oldest_unsent_page_seconds')).toBe(0);
+    expect(
+      await sample(metrics, 'incidentbot_slack_limiter_wait_seconds_count', {
+        method: 'chat.postMessage',
+        priority: 'page',
+      }),
+    ).toBe(1);
+
+    slack.failMethod('conversations.info', { status: 'ratelimited', retryAfterSeconds: 30, times: 1 });
+    await expect(client.conversations.info({ channel: incidents })).rejects.toMatchObject({ retryAfter: 30 });
+    expect(
+      await sample(metrics, 'incidentbot_slack_api_calls_total', {
+        method: 'conversations.info',
+        outcome: 'ratelimited',
+      }),
+    ).toBe(1);
   });
 });
