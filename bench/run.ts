@@ -49,7 +49,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'token single flight', figures: ['token_url_calls'], run: tokenScenario },
   {
     name: 'escalations on two replicas',
-    figures: ['escalations_fired_twice', 'escalation_drain_s'],
+    figures: ['escalations_fired_twice', 'escalation_drain_s', 'escalation_drain_limited_s'],
     run: escalationScenario,
   },
   {

@@ -81,22 +81,7 @@ export async function stormFigures(input: {
   const lost = unlinked + (undelivered[0]?.n ?? 0);
 
   // The shortest time Slack's limits allow for the calls the bot made (answered ones), against the time it took.
-  const table = input.emulator.rateLimits;
-  let boundS = 0;
-  let boundKey = 'none';
-  if (table) {
-    const counts = new Map<string, { n: number; perMinute: number; burst: number }>();
-    for (const call of answered)
-      for (const { key, bucket } of limitKeysFor(table, call.method, call.params)) {
-        const entry = counts.get(key) ?? { n: 0, ...bucket };
-        entry.n++;
-        counts.set(key, entry);
-      }
-    for (const [key, { n, perMinute, burst }] of counts) {
-      const s = (Math.max(0, n - burst) / perMinute) * 60;
-      if (s > boundS) [boundS, boundKey] = [s, key];
-    }
-  }
+  const { seconds: boundS, key: boundKey } = slackBound(input.emulator, answered);
   const lastCall = answered.length ? answered.at(-1)!.at.getTime() : startedAt;
   const tookS = Math.max(0.001, (lastCall - startedAt) / 1_000);
   const drainVsBound = boundS / tookS;
@@ -135,4 +120,28 @@ export async function stormFigures(input: {
       `busiest stakeholder channel ${busiestChannel}: ${busiest} posts in one minute`,
     ],
   };
+}
+
+/**
+ * The shortest time Slack's limits (the emulator's table) allow for these calls: the busiest bucket's calls beyond
+ * its burst, at its rate.
+ */
+export function slackBound(emulator: SlackEmulator, calls: readonly RecordedCall[]): { seconds: number; key: string } {
+  const table = emulator.rateLimits;
+  let bound = { seconds: 0, key: 'none' };
+  if (!table) return bound;
+  const counts = new Map<string, { n: number; perMinute: number; burst: number }>();
+  for (const call of calls) {
+    if (call.status !== 200) continue;
+    for (const { key, bucket } of limitKeysFor(table, call.method, call.params)) {
+      const entry = counts.get(key) ?? { n: 0, ...bucket };
+      entry.n++;
+      counts.set(key, entry);
+    }
+  }
+  for (const [key, { n, perMinute, burst }] of counts) {
+    const seconds = (Math.max(0, n - burst) / perMinute) * 60;
+    if (seconds > bound.seconds) bound = { seconds, key };
+  }
+  return bound;
 }
