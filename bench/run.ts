@@ -7,6 +7,7 @@ import { checksScenario } from './scenarios/checks.js';
 import { commandToMessageScenario } from './scenarios/commandToMessage.js';
 import { escalationScenario } from './scenarios/escalations.js';
 import { soakScenario } from './scenarios/soak.js';
+import { stormScenario } from './scenarios/storm.js';
 import { timelineScenario } from './scenarios/timeline.js';
 import { tokenScenario } from './scenarios/tokens.js';
 import { type BenchContext, createContext } from './support/context.js';
@@ -48,8 +49,20 @@ const SCENARIOS: Scenario[] = [
   { name: 'token single flight', figures: ['token_url_calls'], run: tokenScenario },
   {
     name: 'escalations on two replicas',
-    figures: ['escalations_fired_twice', 'escalation_drain_s'],
+    figures: ['escalations_fired_twice', 'escalation_drain_s', 'escalation_drain_limited_s'],
     run: escalationScenario,
+  },
+  {
+    name: 'storm on two replicas',
+    figures: [
+      'storm_incidents_opened',
+      'storm_page_p95_s',
+      'storm_429_ratio',
+      'storm_lost',
+      'storm_drain_vs_bound',
+      'stakeholder_posts_per_channel_per_min',
+    ],
+    run: stormScenario,
   },
 ];
 

@@ -16,10 +16,12 @@ import type { Logger } from './log.js';
 import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
 import { type SlackSurface, boltLogger, addListeners, createSlackSurface } from './slack/app.js';
-import { slackFetch } from './slack/fetch.js';
+import { pacedSlackFetch } from './slack/fetch.js';
+import { SlackLimiter } from './slack/limiter.js';
+import type { PaceTable } from './slack/limits.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
-import { WebClient } from '@slack/web-api';
+import { type FetchFunction, WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
 import { planAllHandoffs } from './app/work/handoff.js';
 import { scheduledJobs } from './scheduler/jobs.js';
@@ -55,6 +57,11 @@ export interface BotParts {
   metrics?: { port?: number; host?: string; token?: string };
   /** How often HTTP mode checks auth.test for /readyz (30 s). */
   slackCheckMs?: number;
+  /**
+   * The pace the bot keeps under Slack's limits (slack/limits.ts `SLACK_PACE`, which main.ts gives); unset: calls
+   * go out unpaced (tests against an emulator whose limits are off).
+   */
+  slackPace?: PaceTable;
 }
 
 export interface RunningBot {
@@ -85,6 +92,7 @@ interface Running {
   deps?: AppDeps;
   worker?: DueWorker;
   cron?: { stop(): Promise<void> };
+  limiter?: SlackLimiter;
 }
 
 /** The bot's HTTP servers, listening. */
@@ -186,11 +194,19 @@ async function connectSlack(
   running: Running,
   selfUrl: string,
 ): Promise<void> {
+  // One limiter in front of every Web API call of both clients, shared by the replicas through Redis.
+  const limiter = parts.slackPace
+    ? new SlackLimiter({ coord: parts.coord, log: parts.log, pace: parts.slackPace })
+    : undefined;
+  running.limiter = limiter;
+  if (limiter) metrics.limiter.read = () => limiter.snapshot();
+  const fetch = pacedSlackFetch(limiter, metrics);
   const slack = createSlackSurface(connection, parts.log, {
     ...(parts.slackCheckMs ? { authCheckMs: parts.slackCheckMs } : {}),
+    fetch,
   });
   running.slack = slack;
-  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker, selfUrl);
+  const deps = buildDeps(parts, connection, slack, metrics, () => running.worker, selfUrl, fetch);
   running.deps = deps;
   const worker = new DueWorker({
     db: parts.db,
@@ -215,6 +231,7 @@ function buildDeps(
   metrics: Metrics,
   worker: () => DueWorker | undefined,
   selfUrl: string,
+  fetch: FetchFunction,
 ): AppDeps {
   const now = () => parts.clock.now().getTime();
   // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
@@ -224,7 +241,7 @@ function buildDeps(
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 10_000,
-    fetch: slackFetch,
+    fetch,
     logger: boltLogger(parts.log),
   });
   const tokens = new TokenManager({
@@ -321,4 +338,5 @@ async function stopAll(running: Running, serving: Serving): Promise<void> {
   await deps?.spool.flush();
   deps?.spool.stop();
   deps?.runOwner.stop();
+  running.limiter?.close();
 }

@@ -6,6 +6,7 @@ import type { Coordinator } from './coord/coordinator.js';
 import { InProcessCoordinator } from './coord/memory.js';
 import { RedisCoordinator } from './coord/redis.js';
 import { startBot } from './bot.js';
+import { SLACK_PACE } from './slack/limits.js';
 import { ProblemsError, formatProblem, isBotError } from './errors.js';
 import { createLogger } from './log.js';
 import { crashGuards } from './crash.js';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       spoolFile: resolve(env.DATA_DIR, 'timeline-spool.jsonl'),
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       metrics,
+      slackPace: SLACK_PACE,
     }));
   log.info({ port: bot.port, playbooks: playbooks.length }, `incident-bot listening on ${bot.url}`);
   if (bot.metricsUrl !== bot.url) log.info(`metrics on ${bot.metricsUrl}/metrics`);

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { type Coordinator, withLock } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
 import { retryAfterOf, slackError } from '../slackApi/errors.js';
+import { withSlackPriority } from '../slackApi/priority.js';
 import type { Database } from '../store/db.js';
 import { giveUpRender, incidentsBehindTheirRender, recordRendered } from '../store/renders.js';
 import { type NewWork, type Work, scheduleWork } from '../store/work.js';
@@ -164,7 +165,8 @@ export class LiveMessage {
         const snapshot = await this.deps.snapshot(incidentId);
         const { channelId, messageTs } = snapshot?.incident ?? {};
         if (!snapshot || !channelId || !messageTs) return;
-        await this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot);
+        // A render waits behind pages and answers, whoever asked for it (slackApi/priority.ts).
+        await withSlackPriority('live', () => this.deps.slack.updateIncidentMessage(channelId, messageTs, snapshot));
         // The message is right; failing to note it costs one more render at the next sweep, nothing else.
         await recordRendered(this.deps.db, incidentId, snapshot.incident.version).catch((error: unknown) =>
           this.deps.log.warn({ err: error, incidentId }, 'could not record the render'),

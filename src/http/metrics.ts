@@ -1,14 +1,48 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type Route, sendJson } from './server.js';
+
+/** What the Slack limiter has waiting, read when /metrics is scraped (slack/limiter.ts). */
+export interface LimiterReading {
+  queued: Array<{ method: string; priority: string; count: number }>;
+  oldestPageS: number;
+}
 
 /** The bot's Prometheus metrics, one registry per bot so tests can run several. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'incidentbot_' });
+  const limiter: { read?: () => LimiterReading } = {};
   return {
     registry,
+    /** Set once the Slack limiter exists. */
+    limiter,
+    slackLimiterQueued: new Gauge({
+      name: 'incidentbot_slack_limiter_queued',
+      help: 'Web API calls waiting in the Slack limiter for their budget, by method and priority',
+      labelNames: ['method', 'priority'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const q of limiter.read?.().queued ?? []) this.set({ method: q.method, priority: q.priority }, q.count);
+      },
+    }),
+    slackOldestPage: new Gauge({
+      name: 'incidentbot_slack_oldest_unsent_page_seconds',
+      help: 'How long the oldest page (or answer to a person) has waited in the Slack limiter; 0 when none waits',
+      registers: [registry],
+      collect() {
+        this.set(limiter.read?.().oldestPageS ?? 0);
+      },
+    }),
+    slackLimiterWait: new Histogram({
+      name: 'incidentbot_slack_limiter_wait_seconds',
+      help: 'Time a Web API call waited in the Slack limiter before it was sent, by method and priority',
+      labelNames: ['method', 'priority'],
+      buckets: [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
     slackRequests: new Counter({
       name: 'incidentbot_slack_requests_total',
       help: 'Slack requests handled, by type and outcome',
@@ -54,7 +88,7 @@ export function createMetrics() {
     }),
     slackCalls: new Counter({
       name: 'incidentbot_slack_api_calls_total',
-      help: 'Slack Web API calls, by method and outcome',
+      help: 'Slack Web API calls, by method and outcome (the HTTP status; ratelimited for a 429)',
       labelNames: ['method', 'outcome'],
       registers: [registry],
     }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
+import { SLACK_PACE } from '../slack/limits.js';
 import { AdjustableClock } from '../clock.js';
 import type { RuntimeEnv } from '../config/env.js';
 import type { Config } from '../config/schema.js';
@@ -55,6 +56,8 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     dataDir: dir,
     log: parts.log.child({ component: 'emulator' }),
     botToken: `xoxb-playground-${randomBytes(12).toString('hex')}`,
+    // Slack's own limits, so the playground shows the pacing a real workspace imposes.
+    rateLimits: true,
   });
   const token = randomBytes(24).toString('base64url');
   // Like Slack, every paging provider is emulated: the config's people are paged, its paging block is replaced.
@@ -91,6 +94,8 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       db: parts.db,
       coord: parts.coord,
       clock,
+      // The emulator keeps Slack's limits: the bot keeps its pace under them, as in a real workspace.
+      slackPace: SLACK_PACE,
       log: parts.log,
       host: '127.0.0.1',
       spoolFile: resolve(dir, 'timeline-spool.jsonl'),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkHandler } from '../app/work/types.js';
 import { retryAfterOf } from '../slackApi/errors.js';
+import { withSlackPriority } from '../slackApi/priority.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
@@ -252,7 +253,11 @@ export class DueWorker {
       return;
     }
     try {
-      const result = await handler.run({ ...work, payload: payload.data }, this.id);
+      const parsed = { ...work, payload: payload.data };
+      // Every Slack call the handler makes waits in the limiter at its kind's priority.
+      const result = await withSlackPriority(handler.priority?.(parsed) ?? 'thread', () =>
+        handler.run(parsed, this.id),
+      );
       if ('retryAt' in result) {
         await retryWork(db, work.id, this.id, result.retryAt, result.reason, {
           countAttempt: result.countAttempt ?? true,

@@ -1,5 +1,5 @@
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { FetchFunction, WebClient } from '@slack/web-api';
 import type { AppDeps } from '../app/deps.js';
 import type { SlackConnection } from '../config/env.js';
 import type { Route } from '../http/server.js';
@@ -46,7 +46,7 @@ export type SlackConnected = Exclude<SlackConnection, { mode: 'none' }>;
 export function createSlackSurface(
   connection: SlackConnected,
   log: Logger,
-  options: { authCheckMs?: number } = {},
+  options: { authCheckMs?: number; fetch?: FetchFunction } = {},
 ): SlackSurface {
   const logger = boltLogger(log);
   const clientOptions = {
@@ -57,7 +57,8 @@ export function createSlackSurface(
     retryConfig: { retries: 4, factor: 2, minTimeout: 250, maxTimeout: 5_000, randomize: true },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
-    fetch: slackFetch,
+    // The bot's paced fetch (every call behind the one Slack limiter), when given.
+    fetch: options.fetch ?? slackFetch,
     logger,
   };
   const inflight = new InFlight();

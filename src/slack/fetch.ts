@@ -1,5 +1,8 @@
 import type { FetchFunction } from '@slack/web-api';
 import { Agent, request } from 'undici';
+import type { Metrics } from '../http/metrics.js';
+import { slackPriorityOf } from '../slackApi/priority.js';
+import type { SlackLimiter } from './limiter.js';
 
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32, pipelining: 1 });
 
@@ -45,3 +48,49 @@ export const slackFetch: FetchFunction = async (input, init = {}) => {
     headers: answer,
   }) as unknown as Awaited<ReturnType<FetchFunction>>;
 };
+
+/** The Web API method of a request URL (`…/api/chat.postMessage`); undefined for anything else (a file upload). */
+function methodOf(input: Parameters<FetchFunction>[0]): string | undefined {
+  const url = String(input);
+  return /\/api\/([a-zA-Z]+(?:\.[a-zA-Z]+)+)(?:\?|$)/.exec(url)?.[1];
+}
+
+/** The `channel` a call names (a form body, or JSON), which chat.postMessage's per-channel limit counts. */
+function channelOf(body: unknown): string | undefined {
+  if (body instanceof URLSearchParams) return body.get('channel') ?? undefined;
+  if (typeof body !== 'string') return undefined;
+  if (body.startsWith('{')) {
+    try {
+      const channel = (JSON.parse(body) as { channel?: unknown }).channel;
+      return typeof channel === 'string' ? channel : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return new URLSearchParams(body).get('channel') ?? undefined;
+}
+
+/**
+ * slackFetch behind the bot's one Slack limiter (limiter.ts), when it paces: every Web API
+ * call of every client (Bolt's, the durable work's) waits for its method's and
+ * channel's budget at the priority its caller gave (slackApi/priority.ts). A
+ * 429 that still comes (another app on the workspace, Slack counting
+ * differently) is counted and handed to the client as it came: it throws, and
+ * Retry-After is kept where it always was, in the injected clock's time (the
+ * port's RateLimitGate, durable work rescheduling itself).
+ */
+export function pacedSlackFetch(limiter: SlackLimiter | undefined, metrics?: Metrics): FetchFunction {
+  return async (input, init = {}) => {
+    const method = methodOf(input);
+    if (!method) return slackFetch(input, init);
+    if (limiter) {
+      const priority = slackPriorityOf(method);
+      const queued = performance.now();
+      await limiter.acquire(method, channelOf(init.body), priority);
+      metrics?.slackLimiterWait.observe({ method, priority }, (performance.now() - queued) / 1_000);
+    }
+    const response = await slackFetch(input, init);
+    metrics?.slackCalls.inc({ method, outcome: response.status === 429 ? 'ratelimited' : String(response.status) });
+    return response;
+  };
+}

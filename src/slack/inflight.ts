@@ -1,3 +1,5 @@
+import { withSlackPriority } from '../slackApi/priority.js';
+
 /**
  * Work started after an ack, run at most `limit` at a time, each started on a
  * later turn of the event loop. Acks are answered on the same event loop:
@@ -16,7 +18,8 @@ export class InFlight {
   run(work: () => Promise<unknown>): void {
     const turn = new Promise<void>((start) => this.queue.push(start));
     const promise: Promise<unknown> = turn
-      .then(work)
+      // A person is waiting for what this work says: its Slack calls go before renders and updates.
+      .then(() => withSlackPriority('answer', work))
       .catch(() => undefined) // the work answers its own errors; this only keeps the queue moving
       .finally(() => {
         this.active--;

@@ -162,7 +162,11 @@ export async function escalateDue(deps: AppDeps, work: WorkOf<'escalate'>, worke
   if (changed === 'unplaced') return waitForPlacement(work, now);
   if (changed) {
     deps.metrics.timelineEvents.inc({ kind: 'incident.escalated' });
-    await deps.live.refresh(changed.id);
+    // Not awaited: under Slack's limits a render may wait its turn for a while, and this item must not hold a
+    // worker slot meanwhile (a new incident's page would wait behind it). The render is durable on failure.
+    deps.live
+      .refresh(changed.id)
+      .catch((error: unknown) => deps.log.warn({ err: error, incident: changed.key }, 'live message refresh failed'));
   }
   return { completed: true };
 }

@@ -11,7 +11,15 @@ import { pageRuleDue } from './pageRule.js';
 import { type WorkKind, type WorkPayload, WorkPayloads } from './payloads.js';
 import { placeDue } from './place.js';
 import { threadPostDue } from './threadPost.js';
-import type { WorkHandler } from './types.js';
+import type { ParsedWork, WorkHandler } from './types.js';
+import type { SlackPriority } from '../../slackApi/priority.js';
+
+/**
+ * A stakeholder update is sent last; a message to the incident's thread or to a person (a page, a reminder) first.
+ */
+function deliveryPriority(work: ParsedWork<WorkPayload<'deliver'>>): SlackPriority {
+  return work.payload.thread === 'stakeholder' ? 'stakeholder' : 'page';
+}
 
 /** Each kind of scheduled work: its payload's schema and the use case that does it. */
 export type WorkHandlers = { [K in WorkKind]: WorkHandler<WorkPayload<K>> };
@@ -19,16 +27,22 @@ export type WorkHandlers = { [K in WorkKind]: WorkHandler<WorkPayload<K>> };
 export function workHandlers(deps: AppDeps): WorkHandlers {
   const p = WorkPayloads;
   return {
-    place: { payload: p.place, run: (work, worker) => placeDue(deps, work, worker) },
+    // Placing comes first: an incident's pages wait for its channel and live message.
+    place: { payload: p.place, run: (work, worker) => placeDue(deps, work, worker), priority: () => 'page' },
     'thread.post': { payload: p['thread.post'], run: (work) => threadPostDue(deps, work) },
-    escalate: { payload: p.escalate, run: (work, worker) => escalateDue(deps, work, worker) },
-    page: { payload: p.page, run: (work, worker) => pageDue(deps, work, worker) },
-    'page.rule': { payload: p['page.rule'], run: (work, worker) => pageRuleDue(deps, work, worker) },
+    escalate: { payload: p.escalate, run: (work, worker) => escalateDue(deps, work, worker), priority: () => 'page' },
+    page: { payload: p.page, run: (work, worker) => pageDue(deps, work, worker), priority: () => 'page' },
+    // A person's own rule (SMS, a call, a Slack DM) is a page too.
+    'page.rule': {
+      payload: p['page.rule'],
+      run: (work, worker) => pageRuleDue(deps, work, worker),
+      priority: () => 'page',
+    },
     'page.mirror': { payload: p['page.mirror'], run: (work, worker) => mirrorDue(deps, work, worker) },
-    deliver: { payload: p.deliver, run: (work, worker) => deliverDue(deps, work, worker) },
+    deliver: { payload: p.deliver, run: (work, worker) => deliverDue(deps, work, worker), priority: deliveryPriority },
     'deadline.remind': { payload: p['deadline.remind'], run: (work, worker) => remindDue(deps, work, worker) },
     'deadline.check': { payload: p['deadline.check'], run: (work, worker) => checkDeadlineDue(deps, work, worker) },
-    render: { payload: p.render, run: (work) => deps.live.renderDue(work) },
+    render: { payload: p.render, run: (work) => deps.live.renderDue(work), priority: () => 'live' },
     'oncall.handoff': { payload: p['oncall.handoff'], run: (work, worker) => handoffDue(deps, work, worker) },
     'action.expire': {
       payload: p['action.expire'],

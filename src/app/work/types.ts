@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SlackPriority } from '../../slackApi/priority.js';
 import type { Work } from '../../store/work.js';
 
 /**
@@ -20,4 +21,6 @@ export interface WorkHandler<P = unknown> {
   payload: z.ZodType<P>;
   // Method syntax (bivariant in its parameter) so a map of handlers of different payloads is one Record.
   run(work: ParsedWork<P>, worker: string): Promise<WorkResult>;
+  /** What its Slack calls are for, when Slack's budget is short (slackApi/priority.ts); default thread details. */
+  priority?(work: ParsedWork<P>): SlackPriority;
 }

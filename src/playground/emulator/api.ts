@@ -12,6 +12,7 @@ import {
   refuses,
 } from './faults.js';
 import type { RecordedCall } from './state.js';
+import type { RateLimits } from './rateLimits.js';
 
 interface Answer {
   status: number;
@@ -29,6 +30,8 @@ export interface WebApiOptions {
   context: () => MethodContext;
   /** Called once per call, after it is answered and recorded. */
   onCall: (call: RecordedCall) => void;
+  /** Slack's rate limits (rateLimits.ts), when they are on. */
+  limits?: RateLimits;
 }
 
 /** Methods called with the app-level token rather than the bot token. */
@@ -152,15 +155,12 @@ export class WebApi {
     if (!run) return { status: 200, body: { ok: false, error: 'unknown_method' } };
     const armed = this.faults.take(method, params, refuses);
     const fault = armed?.fault;
-    if (fault && 'ratelimited' in fault)
-      return {
-        status: 429,
-        body: { ok: false, error: 'ratelimited' },
-        headers: { 'retry-after': String(fault.ratelimited) },
-      };
+    if (fault && 'ratelimited' in fault) return ratelimited(fault.ratelimited);
     if (fault && 'error' in fault) return { status: 200, body: { ok: false, error: fault.error } };
     if (fault && 'status' in fault) return { status: fault.status, body: { ok: false, error: 'fatal_error' } };
     if (armed) return { status: 0, body: { ok: false, error: 'hang' }, hold: armed };
+    const limited = this.options.limits?.take(method, params);
+    if (limited) return ratelimited(limited.retryAfter);
     const denied = this.authError(method, token, inHeader);
     if (denied) return { status: 200, body: { ok: false, error: denied } };
     try {
@@ -190,3 +190,10 @@ export class WebApi {
     return token === botToken ? undefined : 'invalid_auth';
   }
 }
+
+/** Slack's answer to a call over its rate limit. */
+const ratelimited = (retryAfterSeconds: number): Answer => ({
+  status: 429,
+  body: { ok: false, error: 'ratelimited' },
+  headers: { 'retry-after': String(retryAfterSeconds) },
+});

@@ -10,6 +10,7 @@ import * as inbound from './inbound.js';
 import type { ClickOptions, CommandOptions, EventOptions, InboundDeps, InboundResult } from './inbound.js';
 import { Persistence, loadWorkspace } from './persist.js';
 import { ResponseUrls } from './responseUrl.js';
+import { type RateLimitChange, type RateLimitTable, RateLimits } from './rateLimits.js';
 import { createWorkspace } from './seed.js';
 import { type SocketChange, SocketMode } from './socketMode.js';
 import { type SubmitOptions, dismissView, submitView } from './submit.js';
@@ -40,6 +41,7 @@ export class SlackEmulator extends EventEmitter {
   readonly verificationToken = randomHex(12);
   private readonly store: WorkspaceStore;
   private readonly api: WebApi;
+  private readonly limits = new RateLimits();
   private readonly triggers: Triggers;
   private readonly responses: ResponseUrls;
   private readonly http: EmulatorHttp;
@@ -98,7 +100,9 @@ export class SlackEmulator extends EventEmitter {
         openSocket: () => this.sockets.connectionUrl(this.base),
       }),
       onCall: (call) => this.emit('call', call),
+      limits: this.limits,
     });
+    if (options.rateLimits) this.limits.set(options.rateLimits);
     this.http = new EmulatorHttp({
       api: this.api,
       store: this.store,
@@ -151,6 +155,19 @@ export class SlackEmulator extends EventEmitter {
 
   waitForCall(match: string | ((call: RecordedCall) => boolean), options: WaitOptions = {}): Promise<RecordedCall> {
     return waitForCall(this, () => this.api.calls, match, options);
+  }
+
+  /**
+   * Slack's rate limits (rateLimits.ts): `true` for Slack's table, a change to it (on), `false` for none. Buckets
+   * start full.
+   */
+  setRateLimits(limits: boolean | RateLimitChange): void {
+    this.limits.set(limits);
+  }
+
+  /** The limits in force, or undefined when they are off. */
+  get rateLimits(): RateLimitTable | undefined {
+    return this.limits.enabled ? this.limits.limits : undefined;
   }
 
   rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number; match?: ParamsMatch } = {}): void {

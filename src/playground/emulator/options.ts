@@ -1,4 +1,5 @@
 import type { Logger } from '../../log.js';
+import type { RateLimitChange } from './rateLimits.js';
 
 export interface EmulatorOptions {
   /** The accepted bearer token; default 'xoxb-playground-token'. */
@@ -17,6 +18,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Where emulator bugs are logged (default: nowhere). */
   log?: Logger;
+  /** Slack's rate limits (rateLimits.ts): true for Slack's table, or a change to it; default off. */
+  rateLimits?: boolean | RateLimitChange;
 }
 
 export interface StartOptions extends EmulatorOptions {
