@@ -1,4 +1,5 @@
 import type { Window } from '../coord/rateLimiter.js';
+import { SLACK_DEFAULT_TIER, SLACK_METHOD_TIERS } from '../slackApi/methodTiers.js';
 
 /**
  * The pace the bot keeps so Slack rarely has to say no: Slack's published
@@ -24,39 +25,8 @@ export const SLACK_PACE: PaceTable = {
     3: { points: 4, seconds: 5 },
     4: { points: 5, seconds: 3 },
   },
-  methods: {
-    'chat.postMessage': 'posts',
-    'apps.connections.open': 1,
-    'conversations.create': 2,
-    'conversations.list': 2,
-    'conversations.setPurpose': 2,
-    'pins.add': 2,
-    'usergroups.list': 2,
-    'usergroups.users.list': 2,
-    'usergroups.users.update': 2,
-    'users.list': 2,
-    'chat.delete': 3,
-    'chat.update': 3,
-    'conversations.history': 3,
-    'conversations.info': 3,
-    'conversations.invite': 3,
-    'conversations.join': 3,
-    'conversations.open': 3,
-    'conversations.replies': 3,
-    'reactions.add': 3,
-    'auth.test': 4,
-    'chat.getPermalink': 4,
-    'chat.postEphemeral': 4,
-    'conversations.members': 4,
-    'files.completeUploadExternal': 4,
-    'files.getUploadURLExternal': 4,
-    'users.info': 4,
-    'views.open': 4,
-    'views.publish': 4,
-    'views.push': 4,
-    'views.update': 4,
-  },
-  defaultTier: 3,
+  methods: SLACK_METHOD_TIERS,
+  defaultTier: SLACK_DEFAULT_TIER,
   postsPerChannel: { points: 1, seconds: 1 },
   postsPerWorkspace: { points: 10, seconds: 2 },
 };

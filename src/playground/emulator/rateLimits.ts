@@ -1,3 +1,5 @@
+import { SLACK_DEFAULT_TIER, SLACK_METHOD_TIERS } from '../../slackApi/methodTiers.js';
+
 /**
  * Slack's rate limits, as the emulator enforces them: one token bucket per
  * limit key (a method's tier in the workspace; for chat.postMessage also the
@@ -49,39 +51,8 @@ export const SLACK_RATE_LIMITS: RateLimitTable = {
     3: { perMinute: 50, burst: 10 },
     4: { perMinute: 100, burst: 20 },
   },
-  methods: {
-    'chat.postMessage': 'posts',
-    'apps.connections.open': 1,
-    'conversations.create': 2,
-    'conversations.list': 2,
-    'conversations.setPurpose': 2,
-    'pins.add': 2,
-    'usergroups.list': 2,
-    'usergroups.users.list': 2,
-    'usergroups.users.update': 2,
-    'users.list': 2,
-    'chat.delete': 3,
-    'chat.update': 3,
-    'conversations.history': 3,
-    'conversations.info': 3,
-    'conversations.invite': 3,
-    'conversations.join': 3,
-    'conversations.open': 3,
-    'conversations.replies': 3,
-    'reactions.add': 3,
-    'auth.test': 4,
-    'chat.getPermalink': 4,
-    'chat.postEphemeral': 4,
-    'conversations.members': 4,
-    'files.completeUploadExternal': 4,
-    'files.getUploadURLExternal': 4,
-    'users.info': 4,
-    'views.open': 4,
-    'views.publish': 4,
-    'views.push': 4,
-    'views.update': 4,
-  },
-  defaultTier: 3,
+  methods: { ...SLACK_METHOD_TIERS },
+  defaultTier: SLACK_DEFAULT_TIER,
   postsPerChannel: { perMinute: 60, burst: 4 },
   postsPerWorkspace: { perMinute: 300, burst: 30 },
 };
