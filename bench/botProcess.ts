@@ -13,6 +13,7 @@ import { migrate } from '../src/store/migrate.js';
 import { connectPostgres } from '../src/store/pg.js';
 import { openEmbedded } from '../src/store/pglite.js';
 import { serve } from './support/ipc.js';
+import { forBench } from './support/exampleConfig.js';
 
 /**
  * The bot under test, in its own process, built as src/main.ts builds it
@@ -65,7 +66,7 @@ const log = createLogger({
 });
 const { config: example } = await loadConfigFile(exampleConfigPath, process.env, { isExample: true });
 // The benchmark opens hundreds of incidents as one person: the per-person open limit would refuse them.
-const config = { ...example, access: { ...example.access, max_opens_per_person: 1_000_000 } };
+const config = { ...forBench(example), access: { ...example.access, max_opens_per_person: 1_000_000 } };
 const { playbooks } = await loadPlaybooks(options.playbooksDir);
 const db: Database = options.databaseUrl
   ? connectPostgres({ url: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) })

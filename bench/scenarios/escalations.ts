@@ -19,6 +19,7 @@ import type { BenchContext } from '../support/context.js';
 import { coordinator, createDatabase, redisPrefix } from '../support/env.js';
 import { type ScenarioOutcome, exactly, reported, round } from '../support/figures.js';
 import { ADA, INCIDENTS_CHANNEL, PLAYBOOKS_DIR } from '../support/stack.js';
+import { forBench } from '../support/exampleConfig.js';
 
 const MINUTE = 60_000;
 
@@ -56,7 +57,7 @@ async function drainEscalations(ctx: BenchContext, count: number, limited: boole
     format: 'json',
     destination: pino.destination({ dest: join(ctx.logDir, 'bots-escalations.log'), sync: true }),
   });
-  const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
+  const config = forBench((await loadConfigFile(exampleConfigPath, {}, { isExample: true })).config);
   const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
   // The bot's own Web API client for durable work has no logger and writes Slack's warnings to the console: keep
   // them in the log.

@@ -12,6 +12,7 @@ import { type ScenarioOutcome, atLeast, atMost, exactly, round } from '../suppor
 import { muteConsole, startReplicas } from '../support/replicas.js';
 import { ADA, INCIDENTS_CHANNEL, PLAYBOOKS_DIR } from '../support/stack.js';
 import { stormFigures } from './stormFigures.js';
+import { forBench } from '../support/exampleConfig.js';
 
 const ALERT_TOKEN = 'storm-bench-alertmanager-token-0123456789abcdef';
 /** Alert names the example config routes, each to its playbook. */
@@ -36,11 +37,16 @@ const ALERT_NAMES = [
  */
 export async function stormScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const size = ctx.quick
-    ? { alerts: 50, groups: 5, seconds: 6, escalationsPerSecond: 2, settleMs: 120_000 }
+    ? { alerts: 50, groups: 5, seconds: 6, escalationsPerSecond: 2, settleMs: 60_000 }
     : { alerts: 500, groups: 25, seconds: 60, escalationsPerSecond: 10, settleMs: 900_000 };
   const database = await createDatabase(ctx.env, 'storm');
   const emulator = await SlackEmulator.start();
-  const { config } = await loadConfigFile(exampleConfigPath, { ALERTMANAGER_TOKEN: ALERT_TOKEN }, { isExample: true });
+  const { config: example } = await loadConfigFile(
+    exampleConfigPath,
+    { ALERTMANAGER_TOKEN: ALERT_TOKEN },
+    { isExample: true },
+  );
+  const config = forBench(example);
   const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
   const consoleLines = muteConsole(join(ctx.logDir, 'bots-storm.console.log'));
   const start = (paced: boolean) =>
