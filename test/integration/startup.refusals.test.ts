@@ -195,6 +195,7 @@ describe('a production start with everything it needs', () => {
         OPSGENIE_API_KEY: 'opsgenie-key',
         OPSGENIE_WEBHOOK_TOKEN: 'opsgenie-token',
         PAGING_WEBHOOK_SECRET: 'webhook-secret',
+        AUTH_CALENDAR_TOKEN: 'calendar-token-0123456789abcdef',
       }),
       ready: /incident-bot listening on/,
       timeoutMs: 100_000,
