@@ -93,6 +93,13 @@ describe('the playground on call', () => {
     expect(answer.next).toBeDefined();
   });
 
+  it("moves the clock only for the page's own requests", async () => {
+    const before = (await getJson<{ clock: { offsetMs: number } }>('/playground/info')).clock.offsetMs;
+    const refused = await fetch(`${base()}/playground/clock/next-handoff`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(403);
+    expect((await getJson<{ clock: { offsetMs: number } }>('/playground/info')).clock.offsetMs).toBe(before);
+  });
+
   it('moves the clock past the next handoff: the incoming person gets one DM, then the user group changes', async () => {
     // Past other schedules' steps, to the auth schedule's next notice (a handful: handoffs are at most a day apart).
     let step: HandoffStep | undefined;
