@@ -90,7 +90,15 @@ async function moveClock(o: PlaygroundRoutesOptions, req: IncomingMessage, res: 
   } catch {
     return sendJson(res, 400, { error: 'send {"minutes": n} with n a whole number of minutes from 1 to 10080' });
   }
-  o.clock.advance(body.minutes * 60_000);
+  sendJson(res, 200, await advanceAndDrain(o, body.minutes * 60_000));
+}
+
+/** Moves the clock `ms` forward, keeps the offset, and runs what fell due. */
+export async function advanceAndDrain(
+  o: Pick<PlaygroundRoutesOptions, 'clock' | 'saveOffset' | 'tick'>,
+  ms: number,
+): Promise<{ offsetMs: number; now: string; ran: number }> {
+  o.clock.advance(ms);
   await o.saveOffset(o.clock.offset);
   let ran = 0;
   // Work that ran may schedule more that is already due (the next escalation level); bounded, as a tick is.
@@ -99,7 +107,7 @@ async function moveClock(o: PlaygroundRoutesOptions, req: IncomingMessage, res: 
     ran += count;
     if (count === 0) break;
   }
-  sendJson(res, 200, { offsetMs: o.clock.offset, now: o.clock.now().toISOString(), ran });
+  return { offsetMs: o.clock.offset, now: o.clock.now().toISOString(), ran };
 }
 
 export function playgroundRoutes(o: PlaygroundRoutesOptions): Route[] {

@@ -13,6 +13,7 @@ import type { Database } from '../store/db.js';
 import { readClockOffset, writeClockOffset } from './clockFile.js';
 import { SlackEmulator } from './emulator/index.js';
 import { type PagingProviders, startPagingProviders } from './emulator/providers/index.js';
+import { onCallRoutes } from './oncall.js';
 import { localOnly, playgroundRoutes } from './server.js';
 
 export interface PlaygroundParts {
@@ -74,6 +75,14 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     publicDir: resolve(here, 'public'),
     webDir: resolve(here, 'web'),
   });
+  routes.push(
+    ...onCallRoutes({
+      clock,
+      saveOffset: (offsetMs) => writeClockOffset(dir, offsetMs),
+      tick: async () => (await bot?.worker?.tick()) ?? 0,
+      deps: () => bot?.deps,
+    }),
+  );
   try {
     bot = await startBot({
       // Slack's Web API is the emulator on the bot's own port: known once the bot listens.

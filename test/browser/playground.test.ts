@@ -61,7 +61,12 @@ const liveMessage = (key: string) =>
   channelPane()
     .getByRole('article')
     .filter({ has: page.getByRole('heading', { name: new RegExp(`${key} · `) }) });
-const actAs = (name: string) => page.getByLabel('Acting as').selectOption({ label: name });
+/** Picks a person by name: an option also says what they are on call for ("Ada Lovelace — on call: auth"). */
+const actAs = async (name: string) => {
+  const select = page.getByLabel('Acting as');
+  const value = await select.locator('option', { hasText: name }).getAttribute('value');
+  await select.selectOption(value ?? name);
+};
 
 async function type(text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message' });

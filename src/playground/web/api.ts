@@ -1,4 +1,5 @@
 import type { Workspace } from '../emulator/state.js';
+import type { OnCallNow } from '../oncallShape.js';
 
 /** What the playground server says about itself (GET /playground/info, POST /playground/clock). */
 export interface PlaygroundInfo {
@@ -45,5 +46,6 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const getState = () => call<Workspace>('/emulator/state');
 export const getInfo = () => call<PlaygroundInfo>('/playground/info');
+export const getOnCall = () => call<OnCallNow>('/playground/oncall');
 export const post = <T = unknown>(path: string, body: unknown) =>
   call<T>(path, { method: 'POST', body: JSON.stringify(body) });

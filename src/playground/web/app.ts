@@ -3,6 +3,7 @@ import { type ClockState, type PlaygroundInfo, RequestFailed, getInfo, getState,
 import { byId, setHtml, syncChildren, toast } from './dom.js';
 import { type RenderContext, escapeHtml } from './html.js';
 import { wireInteractions } from './interact.js';
+import { loadOnCall, onCallSuffix, renderOnCall, wireOnCall } from './oncall.js';
 import { byTs, contextOf, paneItems, sidebarHtml } from './view.js';
 import { type ViewOnScreen, renderView } from './modal.js';
 
@@ -67,8 +68,8 @@ function refresh(): void {
     again = true;
     return;
   }
-  reading = getState()
-    .then((workspace) => {
+  reading = Promise.all([getState(), loadOnCall()])
+    .then(([workspace]) => {
       page.since ??=
         workspace.ephemerals
           .map((e) => e.ts)
@@ -91,10 +92,10 @@ function renderUsers(workspace: Workspace): void {
   const select = byId<HTMLSelectElement>('user');
   const humans = workspace.users.filter((u) => !u.is_bot && !u.deleted);
   const html = humans
-    .map(
-      (u) =>
-        `<option value="${escapeHtml(u.id)}"${u.id === page.user ? ' selected' : ''}>${escapeHtml(u.real_name)}</option>`,
-    )
+    .map((u) => {
+      const label = escapeHtml(u.real_name + onCallSuffix(u.id));
+      return `<option value="${escapeHtml(u.id)}"${u.id === page.user ? ' selected' : ''}>${label}</option>`;
+    })
     .join('');
   if (select.dataset.html !== html) {
     select.innerHTML = html;
@@ -136,6 +137,7 @@ function render(): void {
   const workspace = page.workspace;
   if (!workspace) return;
   renderUsers(workspace);
+  renderOnCall(workspace);
   renderClock();
   const visible = workspace.channels.filter((c) => c.kind !== 'im' || c.im_user === page.user);
   if (!visible.some((c) => c.id === page.channel))
@@ -190,6 +192,7 @@ async function moveClock(minutes: number): Promise<void> {
   const clock = await page.act(() => post<ClockState>('/playground/clock', { minutes }));
   if (!clock) return;
   page.clock = clock;
+  await loadOnCall();
   const moved = minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`;
   toast(`The bot's clock moved ${moved} forward; ${clock.ran ?? 0} due item${clock.ran === 1 ? '' : 's'} ran.`);
   render();
@@ -205,6 +208,7 @@ async function start(): Promise<void> {
   for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-minutes]'))) {
     button.addEventListener('click', () => void moveClock(Number(button.dataset.minutes)));
   }
+  wireOnCall(page);
   wireInteractions(page, (channel) => {
     page.channel = channel;
     page.threadTs = undefined;
