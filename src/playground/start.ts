@@ -13,6 +13,7 @@ import type { Database } from '../store/db.js';
 import { readClockOffset, writeClockOffset } from './clockFile.js';
 import { SlackEmulator } from './emulator/index.js';
 import { type PagingProviders, startPagingProviders } from './emulator/providers/index.js';
+import { phoneRoutes } from './phones.js';
 import { localOnly, playgroundRoutes } from './server.js';
 
 export interface PlaygroundParts {
@@ -74,6 +75,14 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     publicDir: resolve(here, 'public'),
     webDir: resolve(here, 'web'),
   });
+  const pagingConfig = paging.config();
+  // The Phones panel: what each person's phone and inbox received, and their replies, signed as the providers sign.
+  const phones = phoneRoutes({
+    people: parts.config.people,
+    paging,
+    twilioNumber: pagingConfig.twilio?.from ?? '+15005550006',
+    botUrl: () => bot?.url ?? '',
+  });
   try {
     bot = await startBot({
       // Slack's Web API is the emulator on the bot's own port: known once the bot listens.
@@ -89,7 +98,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
           };
         },
       },
-      config: { ...parts.config, dry_run: dryRun, paging: paging.config() },
+      config: { ...parts.config, dry_run: dryRun, paging: pagingConfig },
       playbooks: parts.playbooks,
       db: parts.db,
       coord: parts.coord,
@@ -99,7 +108,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       log: parts.log,
       host: '127.0.0.1',
       spoolFile: resolve(dir, 'timeline-spool.jsonl'),
-      routes: [...routes, ...emulator.routes()].map((route) => localOnly(route, token)),
+      routes: [...routes, ...phones, ...emulator.routes()].map((route) => localOnly(route, token)),
     });
   } catch (error) {
     await emulator.close();
