@@ -18,6 +18,8 @@ export interface PhonesOptions {
   twilioNumber: string;
   /** The bot's URL, known once it listens. */
   botUrl(): string;
+  /** The bot's clock: the emulators stamp what they receive with it, and the answers are stamped alike. */
+  now(): Date;
 }
 
 /** A reply or a key press from the phone and what the bot answered, shown under the person's messages. */
@@ -110,7 +112,7 @@ export function phoneRoutes(o: PhonesOptions): Route[] {
       sent: body.text,
       status: answer.status,
       answer: answerText(answer),
-      at: new Date().toISOString(),
+      at: o.now().toISOString(),
     };
     keep(body.user, kept);
     sendJson(res, 200, kept);
@@ -128,7 +130,7 @@ export function phoneRoutes(o: PhonesOptions): Route[] {
       sent: body.digits,
       status: answer.status,
       answer: answerText(answer),
-      at: new Date().toISOString(),
+      at: o.now().toISOString(),
     };
     const user = ownerOf(call.to);
     if (user) keep(user, kept);

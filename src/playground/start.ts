@@ -62,7 +62,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
   });
   const token = randomBytes(24).toString('base64url');
   // Like Slack, every paging provider is emulated: the config's people are paged, its paging block is replaced.
-  const paging = await startPagingProviders();
+  const paging = await startPagingProviders({}, () => clock.now());
 
   const dryRun = parts.config.dry_run || !parts.config.playground.run_actions;
   let bot: RunningBot | undefined;
@@ -82,6 +82,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
     paging,
     twilioNumber: pagingConfig.twilio?.from ?? '+15005550006',
     botUrl: () => bot?.url ?? '',
+    now: () => clock.now(),
   });
   try {
     bot = await startBot({
