@@ -14,6 +14,7 @@ import { readClockOffset, writeClockOffset } from './clockFile.js';
 import { SlackEmulator } from './emulator/index.js';
 import { type PagingProviders, startPagingProviders } from './emulator/providers/index.js';
 import { onCallRoutes } from './oncall.js';
+import { phoneRoutes } from './phones.js';
 import { localOnly, playgroundRoutes } from './server.js';
 
 export interface PlaygroundParts {
@@ -62,7 +63,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
   });
   const token = randomBytes(24).toString('base64url');
   // Like Slack, every paging provider is emulated: the config's people are paged, its paging block is replaced.
-  const paging = await startPagingProviders();
+  const paging = await startPagingProviders({}, () => clock.now());
 
   const dryRun = parts.config.dry_run || !parts.config.playground.run_actions;
   let bot: RunningBot | undefined;
@@ -83,6 +84,15 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       deps: () => bot?.deps,
     }),
   );
+  const pagingConfig = paging.config();
+  // The Phones panel: what each person's phone and inbox received, and their replies, signed as the providers sign.
+  const phones = phoneRoutes({
+    people: parts.config.people,
+    paging,
+    twilioNumber: pagingConfig.twilio?.from ?? '+15005550006',
+    botUrl: () => bot?.url ?? '',
+    now: () => clock.now(),
+  });
   try {
     bot = await startBot({
       // Slack's Web API is the emulator on the bot's own port: known once the bot listens.
@@ -98,7 +108,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
           };
         },
       },
-      config: { ...parts.config, dry_run: dryRun, paging: paging.config() },
+      config: { ...parts.config, dry_run: dryRun, paging: pagingConfig },
       playbooks: parts.playbooks,
       db: parts.db,
       coord: parts.coord,
@@ -108,7 +118,7 @@ export async function startPlayground(parts: PlaygroundParts): Promise<RunningPl
       log: parts.log,
       host: '127.0.0.1',
       spoolFile: resolve(dir, 'timeline-spool.jsonl'),
-      routes: [...routes, ...emulator.routes()].map((route) => localOnly(route, token)),
+      routes: [...routes, ...phones, ...emulator.routes()].map((route) => localOnly(route, token)),
     });
   } catch (error) {
     await emulator.close();

@@ -6,6 +6,7 @@ import { wireInteractions } from './interact.js';
 import { loadOnCall, onCallSuffix, renderOnCall, wireOnCall } from './oncall.js';
 import { byTs, contextOf, paneItems, sidebarHtml } from './view.js';
 import { type ViewOnScreen, renderView } from './modal.js';
+import { mountPhones } from './phones.js';
 
 /**
  * The playground page. It holds no state of its own beyond who is acting and
@@ -188,12 +189,16 @@ function applyInfo(info: PlaygroundInfo): void {
   byId('banner').hidden = !info.dryRun;
 }
 
+/** The Phones panel (phones.ts), once mounted. */
+let phones: { refresh(): void } | undefined;
+
 async function moveClock(minutes: number): Promise<void> {
   const clock = await page.act(() => post<ClockState>('/playground/clock', { minutes }));
   if (!clock) return;
   page.clock = clock;
   await loadOnCall();
   const moved = minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`;
+  phones?.refresh();
   toast(`The bot's clock moved ${moved} forward; ${clock.ran ?? 0} due item${clock.ran === 1 ? '' : 's'} ran.`);
   render();
 }
@@ -214,8 +219,11 @@ async function start(): Promise<void> {
     page.threadTs = undefined;
     save('channel', channel);
   });
+  // The Phones panel reads again whenever something changed, and after the clock moved (pages fell due).
+  phones = mountPhones(page);
   const events = new EventSource('/emulator/events');
   events.addEventListener('change', () => refresh());
+  events.addEventListener('change', () => phones?.refresh());
   // After a reconnect (a restart of the bot) anything may have changed.
   events.addEventListener('open', () => {
     void getInfo().then(applyInfo, () => undefined);

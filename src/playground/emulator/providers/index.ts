@@ -21,10 +21,16 @@ export interface PagingProviders {
   close(): Promise<void>;
 }
 
-/** Starts both emulators (the playground and the tests share them). `retry` goes into every block. */
-export async function startPagingProviders(retry: Record<string, unknown> = {}): Promise<PagingProviders> {
-  const smtp = await SmtpEmulator.start();
-  const providers = await ProviderHttpEmulator.start();
+/**
+ * Starts both emulators (the playground and the tests share them). `retry` goes into every block; `now` stamps
+ * what they receive (the playground's moved clock, so the Phones panel shows the bot's times).
+ */
+export async function startPagingProviders(
+  retry: Record<string, unknown> = {},
+  now?: () => Date,
+): Promise<PagingProviders> {
+  const smtp = await SmtpEmulator.start(now);
+  const providers = await ProviderHttpEmulator.start({}, now);
   const c = providers.credentials;
   const env = {
     SMTP_USER: smtp.user,
