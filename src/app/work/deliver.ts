@@ -1,6 +1,6 @@
 import { deliver } from '../../notify/deliver.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
-import { getIncident } from '../../store/incidents.js';
+import { getIncident, lockIncident } from '../../store/incidents.js';
 import { findStakeholderThread, saveStakeholderThread } from '../../store/stakeholderThreads.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { completeWork } from '../../store/work.js';
@@ -43,6 +43,9 @@ export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker:
   const met = await deps.db.transaction(async (tx) => {
     // Fenced first: a worker whose lease ran out (another took the delivery over) records nothing.
     if (!(await completeWork(tx, work.id, worker, now, outcome))) return 0;
+    // Meeting a deadline locks the incident's row (FOR UPDATE). Take it before the timeline insert, whose foreign key
+    // takes the row's KEY SHARE lock: two transactions holding KEY SHARE and each upgrading deadlock (seen in CI).
+    if (payload.meets) await lockIncident(tx, incident.id);
     if (firstInStakeholderThread) await saveStakeholderThread(tx, incident.id, to, delivered.ts);
     if (payload.record) {
       await appendTimelineEvent(tx, {
