@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AppDeps } from './app/deps.js';
-import { LiveMessage, sweepStaleLiveMessages } from './app/liveMessage.js';
-import { loadSnapshot } from './app/snapshot.js';
+import { sweepStaleLiveMessages } from './app/liveMessage.js';
+import { buildDeps } from './botDeps.js';
 import type { Clock } from './clock.js';
 import type { RuntimeEnv, SlackConnection } from './config/env.js';
 import type { Config } from './config/schema.js';
@@ -13,23 +13,16 @@ import { pagingHookRoutes } from './http/pagingHooks.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
 import { type Route, closeServer, createHttpServer, listen, sendJson } from './http/server.js';
 import type { Logger } from './log.js';
-import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
-import { type SlackSurface, boltLogger, addListeners, createSlackSurface } from './slack/app.js';
+import { type SlackSurface, addListeners, createSlackSurface } from './slack/app.js';
 import { pacedSlackFetch } from './slack/fetch.js';
 import { SlackLimiter } from './slack/limiter.js';
 import type { PaceTable } from './slack/limits.js';
-import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
-import { type FetchFunction, WebClient } from '@slack/web-api';
 import { workHandlers } from './app/work/handlers.js';
 import { planAllHandoffs } from './app/work/handoff.js';
 import { scheduledJobs } from './scheduler/jobs.js';
-import { TokenManager } from './tokens/index.js';
-import { createPager } from './paging/index.js';
-import { stepRunners } from './app/stepRunners.js';
-import { TimelineSpool } from './app/spool.js';
-import { RunOwner, sweepInterruptedRuns } from './app/runOwner.js';
+import { sweepInterruptedRuns } from './app/runOwner.js';
 import { startCron } from './scheduler/cron.js';
 import { DueWorker } from './scheduler/worker.js';
 
@@ -223,100 +216,20 @@ async function connectSlack(
   await startWorkers(parts, deps, worker, running);
 }
 
-/** The use cases' dependencies: Slack ports, tokens, the timeline spool, the run owner and the live message. */
-function buildDeps(
-  parts: BotParts,
-  connection: Exclude<SlackConnection, { mode: 'none' }>,
-  slack: SlackSurface,
-  metrics: Metrics,
-  worker: () => DueWorker | undefined,
-  selfUrl: string,
-  fetch: FetchFunction,
-): AppDeps {
-  const now = () => parts.clock.now().getTime();
-  // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
-  // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
-  const slackApi = new WebClient(connection.botToken, {
-    slackApiUrl: connection.apiUrl,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: 10_000,
-    fetch,
-    logger: boltLogger(parts.log),
-  });
-  const tokens = new TokenManager({
-    providers: parts.config.tokens,
-    coord: parts.coord,
-    clock: parts.clock,
-    log: parts.log,
-    metrics,
-    ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
-  });
-  const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
-  // Its heartbeat runs before any request can start an action run.
-  runOwner.start();
-  const base = {
-    db: parts.db,
-    coord: parts.coord,
-    clock: parts.clock,
-    config: parts.config,
-    catalog: new PlaybookCatalog(parts.playbooks),
-    slack: new SlackWebPort(slack.client, parts.log, { now }),
-    slackApi,
-    slackOnce: new SlackWebPort(slackApi, parts.log),
-    wake: wakeWorker(worker, parts.log),
-    runWorkNow: (id: number) => worker()?.runNow(id) ?? Promise.resolve(),
-    log: parts.log,
-    metrics,
-    tokens,
-    // Twilio posts a call's key press to the bot's public URL (paging.public_url), else to the URL it listens on.
-    pager: createPager(parts.config.paging, selfUrl, { now: () => parts.clock.now() }),
-    stepRunners,
-    spool: new TimelineSpool(parts.db, parts.spoolFile, parts.log),
-    runOwner,
-  };
-  const live = new LiveMessage({
-    coord: parts.coord,
-    // One try per render, a 429 thrown at once: a failed render is retried as durable work, with backoff.
-    slack: new SlackWebPort(slackApi, parts.log, { now, maxRateLimitWaitMs: 0 }),
-    log: parts.log,
-    db: parts.db,
-    clock: parts.clock,
-    snapshot: (id) => loadSnapshot(base, id),
-  });
-  return { ...base, live };
-}
+/**
+ * What a start catches up on before the cron ticks begin (unless the caller drives the worker): runs a dead process
+ * left running (found now, not minutes later), live messages a crash left behind their incident, and each
+ * schedule's next handoff (idempotent across replicas). PostgreSQL away must stop none of them, nor the start.
+ */
+const AT_START: ReadonlyArray<readonly [what: string, step: (deps: AppDeps) => Promise<unknown>]> = [
+  ['look for interrupted action runs', sweepInterruptedRuns],
+  ['look for stale live messages', sweepStaleLiveMessages],
+  ['plan the on-call handoffs', planAllHandoffs],
+];
 
-/** Asks the worker for one tick soon after new work is scheduled; many wakes in one turn make one tick. */
-function wakeWorker(worker: () => DueWorker | undefined, log: Logger): () => void {
-  let wakeQueued = false;
-  return () => {
-    if (wakeQueued || !worker()) return;
-    wakeQueued = true;
-    setImmediate(() => {
-      wakeQueued = false;
-      // tick() logs and survives its own failures (PostgreSQL away); this catch is the last word.
-      worker()
-        ?.tick()
-        .catch((error: unknown) => log.error({ err: error }, 'due-work tick failed'));
-    });
-  };
-}
-
-/** Finds the runs a dead process left running, then starts the cron ticks (unless the caller drives the worker). */
 async function startWorkers(parts: BotParts, deps: AppDeps, worker: DueWorker, running: Running): Promise<void> {
-  // Found now, not minutes later; PostgreSQL away must not stop the start.
-  await sweepInterruptedRuns(deps).catch((error: unknown) =>
-    parts.log.warn({ err: error }, 'could not look for interrupted action runs at start-up'),
-  );
-  // A live message a crash left behind its incident (killed between a commit and its render) catches up now.
-  await sweepStaleLiveMessages(deps).catch((error: unknown) =>
-    parts.log.warn({ err: error }, 'could not look for stale live messages at start-up'),
-  );
-  // Each schedule's next handoff is planned at start (idempotent across replicas); PostgreSQL away must not stop it.
-  await planAllHandoffs(deps).catch((error: unknown) =>
-    parts.log.warn({ err: error }, 'could not plan the on-call handoffs at start-up'),
-  );
+  for (const [what, step] of AT_START)
+    await step(deps).catch((error: unknown) => parts.log.warn({ err: error }, `could not ${what} at start-up`));
   if (parts.scheduler !== false) running.cron = startCron(scheduledJobs(deps, worker), parts.log);
 }
 

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { openIncident } from '../../src/app/openIncident.js';
@@ -20,6 +19,7 @@ import { coordinator, createDatabase, redisPrefix } from '../support/env.js';
 import { type ScenarioOutcome, exactly, reported, round } from '../support/figures.js';
 import { ADA, INCIDENTS_CHANNEL, PLAYBOOKS_DIR } from '../support/stack.js';
 import { forBench } from '../support/exampleConfig.js';
+import { muteConsole } from '../support/replicas.js';
 
 const MINUTE = 60_000;
 
@@ -197,28 +197,4 @@ async function drainEscalations(ctx: BenchContext, count: number, limited: boole
     await database.drop();
     consoleLines.restore();
   }
-}
-
-function muteConsole(file: string): { count: number; restore(): void } {
-  const out = createWriteStream(file, { flags: 'a' });
-  const saved = {
-    warn: console.warn,
-    info: console.info,
-    log: console.log,
-    debug: console.debug,
-    error: console.error,
-  };
-  const state = {
-    count: 0,
-    restore() {
-      Object.assign(console, saved);
-      out.end();
-    },
-  };
-  const write = (...args: unknown[]) => {
-    state.count++;
-    out.write(`${args.map(String).join(' ')}\n`);
-  };
-  Object.assign(console, { warn: write, info: write, log: write, debug: write, error: write });
-  return state;
 }

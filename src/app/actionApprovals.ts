@@ -41,6 +41,29 @@ export async function showCancelled(deps: AppDeps, incident: Incident, runs: rea
   }
 }
 
+/** The approval request of a run, as posted (with who may approve) or once decided (its buttons gone). */
+export function approvalPost(
+  incident: Incident,
+  run: ActionRun,
+  config: ActionConfig,
+  approvers: string[],
+  decision?: { state: 'approved' | 'denied' | 'expired' | 'cancelled'; by?: string },
+) {
+  return {
+    kind: 'action-approval' as const,
+    runId: run.id,
+    incidentId: incident.id,
+    action: run.action,
+    title: config.title,
+    plan: run.plan,
+    requester: run.requestedBy,
+    dryRun: run.dryRun,
+    expiresAt: new Date(run.requestedAt.getTime() + config.approval_expires),
+    approvers,
+    ...(decision ? { decision } : {}),
+  };
+}
+
 /** The approval request's message shows the decision, and loses its buttons. */
 export async function showDecision(
   deps: AppDeps,
@@ -52,19 +75,11 @@ export async function showDecision(
 ): Promise<void> {
   if (!incident.channelId || !run.approvalTs) return;
   await deps.slack
-    .updateInThread(incident.channelId, run.approvalTs, {
-      kind: 'action-approval',
-      runId: run.id,
-      incidentId: incident.id,
-      action: run.action,
-      title: config.title,
-      plan: run.plan,
-      requester: run.requestedBy,
-      dryRun: run.dryRun,
-      expiresAt: run.requestedAt,
-      approvers: [],
-      decision: { state, ...(by ? { by } : {}) },
-    })
+    .updateInThread(
+      incident.channelId,
+      run.approvalTs,
+      approvalPost(incident, run, config, [], { state, ...(by ? { by } : {}) }),
+    )
     .catch((error: unknown) => deps.log.warn({ err: error, run: run.id }, 'could not update the approval request'));
 }
 

@@ -1,16 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { pressKeys, replySms } from '../../src/playground/emulator/providers/inbound.js';
-import { overrideConfig } from '../support/config.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { captureLogs } from '../support/logs.js';
-import { type PagingEmulators, startPagingEmulators } from '../support/paging.js';
+import {
+  ADA,
+  ADA_EMAIL,
+  ADA_PHONE,
+  type PagingEmulators,
+  adaPagedBy,
+  startPagingEmulators,
+} from '../support/paging.js';
 import { scanBody, scanSlackAndTimeline } from '../support/secretScanner.js';
 import { timelineOf } from '../support/timeline.js';
 
-const ADA = 'U0ONCALL01';
-const ADA_PHONE = '+15555550101';
-const ADA_EMAIL = 'ada@example.com';
 const TWILIO_NUMBER = '+15005550006';
 const MINUTE = 60_000;
 
@@ -26,25 +29,7 @@ describe("paging beyond Slack: a person's rule chain", () => {
     h = await startHarness({
       clock,
       log: logs.log,
-      config: (base) =>
-        overrideConfig(
-          base,
-          {
-            people: {
-              [ADA]: {
-                email: ADA_EMAIL,
-                phone: ADA_PHONE,
-                rules: [
-                  { via: 'slack', after: '0m' },
-                  { via: 'sms', after: '5m' },
-                  { via: 'voice', after: '10m' },
-                ],
-              },
-            },
-            paging: e.block(),
-          },
-          e.env,
-        ),
+      config: adaPagedBy(e),
     });
   });
   afterEach(async () => {

@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { opsgenieWebhook, pagerdutyWebhook } from '../../src/playground/emulator/providers/inbound.js';
-import { overrideConfig } from '../support/config.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { type PagingEmulators, startPagingEmulators } from '../support/paging.js';
+import { ADA, ADA_PHONE, type PagingEmulators, adaPagedBy, startPagingEmulators } from '../support/paging.js';
 import { timelineOf } from '../support/timeline.js';
 
-const ADA = 'U0ONCALL01';
-const ADA_PHONE = '+15555550101';
 const MINUTE = 60_000;
 
 describe('paging: PagerDuty, Opsgenie and replicas', () => {
@@ -20,26 +17,7 @@ describe('paging: PagerDuty, Opsgenie and replicas', () => {
     clock = new ManualClock(new Date());
     h = await startHarness({
       clock,
-      config: (base) =>
-        overrideConfig(
-          base,
-          {
-            people: {
-              [ADA]: {
-                email: 'ada@example.com',
-                phone: ADA_PHONE,
-                pagerduty_user: 'PADA001',
-                rules: [
-                  { via: 'slack', after: '0m' },
-                  { via: 'sms', after: '5m' },
-                  { via: 'voice', after: '10m' },
-                ],
-              },
-            },
-            paging: e.block(),
-          },
-          e.env,
-        ),
+      config: adaPagedBy(e, { pagerduty_user: 'PADA001' }),
     });
   });
   afterEach(async () => {

@@ -2,6 +2,7 @@ import { getRun, setApprovalMessage } from '../../store/actionRuns.js';
 import { getIncident } from '../../store/incidents.js';
 import type { NewWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
+import { approvalPost } from '../actionApprovals.js';
 import { peopleOf } from '../permissions.js';
 import { type WorkOf, newWork } from './payloads.js';
 import { waitForPlacement } from './threadPost.js';
@@ -31,18 +32,11 @@ export async function announceApprovalDue(deps: AppDeps, work: WorkOf<'action.an
   if (!incident) return { done: 'no incident' };
   if (!incident.channelId || !incident.messageTs) return waitForPlacement(work, deps.clock.now());
   const approvers = (await peopleOf(deps, config.allowed)).filter((u) => u !== run.requestedBy);
-  const { ts } = await deps.slack.postInThread(incident.channelId, incident.messageTs, {
-    kind: 'action-approval',
-    runId: run.id,
-    incidentId: incident.id,
-    action: run.action,
-    title: config.title,
-    plan: run.plan,
-    requester: run.requestedBy,
-    dryRun: run.dryRun,
-    expiresAt: new Date(run.requestedAt.getTime() + config.approval_expires),
-    approvers,
-  });
+  const { ts } = await deps.slack.postInThread(
+    incident.channelId,
+    incident.messageTs,
+    approvalPost(incident, run, config, approvers),
+  );
   await setApprovalMessage(deps.db, run.id, ts);
   return { done: 'posted' };
 }

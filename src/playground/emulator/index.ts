@@ -6,6 +6,7 @@ import { type ParamsMatch, type ReceivedBody, WebApi } from './api.js';
 import { type Fault, type FaultOptions, type FaultSpec, type SlackFault, fromSpec } from './faults.js';
 import { EmulatorHttp } from './http.js';
 import { randomHex } from './ids.js';
+import { click } from './clicks.js';
 import * as inbound from './inbound.js';
 import type { ClickOptions, CommandOptions, EventOptions, InboundDeps, InboundResult } from './inbound.js';
 import { Persistence, loadWorkspace } from './persist.js';
@@ -268,7 +269,7 @@ export class SlackEmulator extends EventEmitter {
   }
 
   click(o: ClickOptions): Promise<InboundResult> {
-    return inbound.click(this.deps, o);
+    return click(this.deps, o);
   }
 
   submitView(o: SubmitOptions): Promise<InboundResult> {

@@ -1,0 +1,113 @@
+import { type FetchFunction, WebClient } from '@slack/web-api';
+import type { AppDeps } from './app/deps.js';
+import { LiveMessage } from './app/liveMessage.js';
+import { RunOwner } from './app/runOwner.js';
+import { loadSnapshot } from './app/snapshot.js';
+import { TimelineSpool } from './app/spool.js';
+import { stepRunners } from './app/stepRunners.js';
+import type { Clock } from './clock.js';
+import type { SlackConnection } from './config/env.js';
+import type { Config } from './config/schema.js';
+import type { Coordinator } from './coord/coordinator.js';
+import type { Metrics } from './http/metrics.js';
+import type { Logger } from './log.js';
+import { createPager } from './paging/index.js';
+import { PlaybookCatalog } from './playbooks/catalog.js';
+import type { Playbook } from './playbooks/schema.js';
+import type { DueWorker } from './scheduler/worker.js';
+import { type SlackSurface, boltLogger } from './slack/app.js';
+import { SlackWebPort } from './slack/port.js';
+import type { Database } from './store/db.js';
+import { TokenManager } from './tokens/index.js';
+
+/** What the use cases' dependencies are built from: the parts of bot.ts `BotParts` they need. */
+export interface DepsParts {
+  config: Config;
+  playbooks: readonly Playbook[];
+  db: Database;
+  coord: Coordinator;
+  clock: Clock;
+  log: Logger;
+  redisUrl?: string;
+  spoolFile?: string;
+}
+
+/** The use cases' dependencies: Slack ports, tokens, the timeline spool, the run owner and the live message. */
+export function buildDeps(
+  parts: DepsParts,
+  connection: Exclude<SlackConnection, { mode: 'none' }>,
+  slack: SlackSurface,
+  metrics: Metrics,
+  worker: () => DueWorker | undefined,
+  selfUrl: string,
+  fetch: FetchFunction,
+): AppDeps {
+  const now = () => parts.clock.now().getTime();
+  // Durable work asks Slack once and reschedules itself on a 429, instead of waiting inside a call.
+  // No retries inside the client either: a retry must first look for the post in Slack (notify/deliver.ts).
+  const slackApi = new WebClient(connection.botToken, {
+    slackApiUrl: connection.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    fetch,
+    logger: boltLogger(parts.log),
+  });
+  const tokens = new TokenManager({
+    providers: parts.config.tokens,
+    coord: parts.coord,
+    clock: parts.clock,
+    log: parts.log,
+    metrics,
+    ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
+  });
+  const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
+  // Its heartbeat runs before any request can start an action run.
+  runOwner.start();
+  const base = {
+    db: parts.db,
+    coord: parts.coord,
+    clock: parts.clock,
+    config: parts.config,
+    catalog: new PlaybookCatalog(parts.playbooks),
+    slack: new SlackWebPort(slack.client, parts.log, { now }),
+    slackApi,
+    slackOnce: new SlackWebPort(slackApi, parts.log),
+    wake: wakeWorker(worker, parts.log),
+    runWorkNow: (id: number) => worker()?.runNow(id) ?? Promise.resolve(),
+    log: parts.log,
+    metrics,
+    tokens,
+    // Twilio posts a call's key press to the bot's public URL (paging.public_url), else to the URL it listens on.
+    pager: createPager(parts.config.paging, selfUrl, { now: () => parts.clock.now() }),
+    stepRunners,
+    spool: new TimelineSpool(parts.db, parts.spoolFile, parts.log),
+    runOwner,
+  };
+  const live = new LiveMessage({
+    coord: parts.coord,
+    // One try per render, a 429 thrown at once: a failed render is retried as durable work, with backoff.
+    slack: new SlackWebPort(slackApi, parts.log, { now, maxRateLimitWaitMs: 0 }),
+    log: parts.log,
+    db: parts.db,
+    clock: parts.clock,
+    snapshot: (id) => loadSnapshot(base, id),
+  });
+  return { ...base, live };
+}
+
+/** Asks the worker for one tick soon after new work is scheduled; many wakes in one turn make one tick. */
+function wakeWorker(worker: () => DueWorker | undefined, log: Logger): () => void {
+  let wakeQueued = false;
+  return () => {
+    if (wakeQueued || !worker()) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
+      // tick() logs and survives its own failures (PostgreSQL away); this catch is the last word.
+      worker()
+        ?.tick()
+        .catch((error: unknown) => log.error({ err: error }, 'due-work tick failed'));
+    });
+  };
+}
