@@ -1,24 +1,18 @@
 import type { Server } from 'node:http';
 import type { AppDeps } from './app/deps.js';
 import { sweepStaleLiveMessages } from './app/liveMessage.js';
-import { buildDeps } from './botDeps.js';
-import type { Clock } from './clock.js';
+import { type DepsParts, buildDeps } from './botDeps.js';
 import type { RuntimeEnv, SlackConnection } from './config/env.js';
-import type { Config } from './config/schema.js';
-import type { Coordinator } from './coord/coordinator.js';
 import { alertHookRoute } from './http/alertHook.js';
 import { calendarRoute } from './http/calendar.js';
 import { healthRoutes } from './http/health.js';
 import { pagingHookRoutes } from './http/pagingHooks.js';
 import { type Metrics, createMetrics, metricsRoute } from './http/metrics.js';
 import { type Route, closeServer, createHttpServer, listen, sendJson } from './http/server.js';
-import type { Logger } from './log.js';
-import type { Playbook } from './playbooks/schema.js';
 import { type SlackSurface, addListeners, createSlackSurface } from './slack/app.js';
 import { pacedSlackFetch } from './slack/fetch.js';
 import { SlackLimiter } from './slack/limiter.js';
 import type { PaceTable } from './slack/limits.js';
-import type { Database } from './store/db.js';
 import { workHandlers } from './app/work/handlers.js';
 import { planAllHandoffs } from './app/work/handoff.js';
 import { scheduledJobs } from './scheduler/jobs.js';
@@ -27,25 +21,15 @@ import { startCron } from './scheduler/cron.js';
 import { DueWorker } from './scheduler/worker.js';
 
 /** Everything the bot is built from. main.ts fills it from the environment; tests fill it themselves. */
-export interface BotParts {
+export interface BotParts extends DepsParts {
   /** `slack` may depend on the bot's own URL (the playground serves the Slack emulator on the bot's port). */
   env: Pick<RuntimeEnv, 'PORT'> & { slack: SlackConnection | ((selfUrl: string) => SlackConnection) };
-  config: Config;
-  playbooks: readonly Playbook[];
-  db: Database;
-  coord: Coordinator;
-  clock: Clock;
-  log: Logger;
   /** Interface to listen on: 0.0.0.0 in production, 127.0.0.1 for the playground and tests. */
   host?: string;
   /** Extra routes on the same port (the playground). */
   routes?: Route[];
   /** false: no node-cron ticks; the caller drives `worker.tick()` (tests with a fake clock). */
   scheduler?: boolean;
-  /** The bot's Redis, for token sinks of kind redis that name no URL of their own. */
-  redisUrl?: string;
-  /** Where timeline events wait while PostgreSQL is unreachable (under DATA_DIR); memory only when unset. */
-  spoolFile?: string;
   /** METRICS_PORT (then /metrics is served there only, on all interfaces unless `host` says otherwise) and METRICS_TOKEN. */
   metrics?: { port?: number; host?: string; token?: string };
   /** How often HTTP mode checks auth.test for /readyz (30 s). */

@@ -20,7 +20,7 @@ import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { TokenManager } from './tokens/index.js';
 
-/** What the use cases' dependencies are built from: the parts of bot.ts `BotParts` they need. */
+/** What the use cases' dependencies are built from; bot.ts `BotParts` extends it with what serving needs. */
 export interface DepsParts {
   config: Config;
   playbooks: readonly Playbook[];
@@ -28,7 +28,9 @@ export interface DepsParts {
   coord: Coordinator;
   clock: Clock;
   log: Logger;
+  /** The bot's Redis, for token sinks of kind redis that name no URL of their own. */
   redisUrl?: string;
+  /** Where timeline events wait while PostgreSQL is unreachable (under DATA_DIR); memory only when unset. */
   spoolFile?: string;
 }
 
