@@ -52,7 +52,7 @@ export async function checksScenario(ctx: BenchContext): Promise<ScenarioOutcome
       walls.push(performance.now() - started);
       const failed = results.filter((r) => r.status === 'fail');
       const why = failed.map((f) => `${f.name}: ${f.failure}`).join('; ');
-      outcome = `${results.length - failed.length} passed, ${failed.length} failed (${why})`;
+      outcome = `${results.length - failed.length} healthy, ${failed.length} unhealthy (${why})`;
       if (failed.length !== 1 || failed[0]!.name !== 'check-20')
         throw new Error(`expected exactly the silent check to fail: ${outcome}`);
     }
