@@ -90,10 +90,11 @@ const gateSchema = z.strictObject({
 });
 
 /**
- * A change runbook's post-deploy watch: after its last gate is GO, each window runs its checks every `every`
- * for `for`, the windows one after the other (001: the critical metrics every 5 minutes for the first hour,
- * then hourly checks for 24 hours). When a watched check fails `failures_in_a_row` runs in a row, the watch
- * opens an incident from the incident playbook `opens`, linked to the change.
+ * A change runbook's post-deploy watch. It starts when the change's last gate is GO; every window starts then
+ * too, side by side, and runs its checks every `every` until `for` has passed (001: the critical metrics every
+ * 5 minutes for 1 hour, the immediate alerts every minute for 24 hours, the hourly checks for 24 hours). When a
+ * watched check fails `failures_in_a_row` runs of its window in a row, the watch opens an incident from the
+ * incident playbook `opens`, linked to the change.
  */
 const watchSchema = z.strictObject({
   windows: z
