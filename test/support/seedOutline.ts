@@ -1,11 +1,12 @@
 /**
  * The outline of a source runbook (a seed in ../shared/seeds): its section headings, checklist items
- * (`- [ ]`, `- [x]`) and numbered items (`1. …`), each named by a short key the coverage map uses.
+ * (`- [ ]`, `- [x]`), numbered items (`1. …`) and bullets that lead with a bold name (`- **Error rates**: …`),
+ * each named by a short key the coverage map uses. Other bullets belong to the item or heading above them.
  *
  * A key is the item's own words, shortened so that no command, path or address from the seed ends up in the
- * map: a bold lead (`**Config file exists**: …`) is the key; otherwise the text before the first `: ` or
- * backtick. Headings lose their emoji (some seeds carry them mis-encoded) and their ✅ marks. Lines inside code
- * fences are not items.
+ * map: a bold lead (`**Config file exists**: …`) is the key; otherwise the text before the first `: `, with short
+ * code spans kept as words and a longer one (a command) ending the key. Headings lose their emoji (some seeds
+ * carry them mis-encoded) and their ✅ marks. Lines inside code fences are not items.
  */
 export interface SeedItem {
   /** "Section > Subsection" for a heading; "Section > Subsection > item" for an item (its parents' keys first). */
@@ -35,7 +36,7 @@ export function seedOutline(text: string): SeedItem[] {
       items.push({ key: headings.join(' > '), kind: 'heading', line });
       return;
     }
-    const item = /^(\s*)(?:[-*]\s+\[[ xX]\]|\d+\.)\s+(.*)$/.exec(raw);
+    const item = /^(\s*)(?:[-*]\s+\[[ xX]\]|\d+\.|[-*](?=\s+\*\*))\s+(.*)$/.exec(raw);
     if (!item || headings.length === 0) return;
     const indent = item[1]!.length;
     while (lists.length && lists[lists.length - 1]!.indent >= indent) lists.pop();
@@ -58,7 +59,10 @@ function clean(text: string): string {
 function itemKey(text: string): string {
   const bold = /^\*\*(.+?)\*\*/.exec(text);
   if (bold) return clean(bold[1]!.replace(/`/g, ''));
-  const code = /^`([^`]+)`/.exec(text);
+  const code = /^`([^`]+)`$/.exec(text.trim());
   if (code) return clean(code[1]!);
-  return clean(text.split(/: |`/)[0]!.replace(/\*\*/g, '')).replace(/:$/, '');
+  // The words before a colon; a short code span (a name, a flag) stays, a longer one (a command) ends the key.
+  const words = text.split(': ')[0]!.replace(/\*\*/g, '');
+  const cut = words.replace(/`([^`\s]{1,30})`/g, '$1').split('`')[0]!;
+  return clean(cut).replace(/:$/, '');
 }
