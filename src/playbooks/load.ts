@@ -73,6 +73,7 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
   const problems: SourceProblem[] = [];
   const playbooks: Playbook[] = [];
   const owners = new Map<string, string>(); // id or alias -> the file that claimed it
+  const watches: Array<{ playbook: Playbook; at: Locate }> = []; // checked once every playbook is known
   for (const name of names) {
     const path = join(dir, name);
     const file = relative(process.cwd(), path) || path;
@@ -109,8 +110,10 @@ export async function loadPlaybooks(dir: string, refs?: References): Promise<Loa
       }
     });
     problems.push(...gateProblems(playbook, parsed.problemAt));
+    if (playbook.watch) watches.push({ playbook, at: parsed.problemAt });
     playbooks.push(playbook);
   }
+  for (const { playbook, at } of watches) problems.push(...watchProblems(playbook, playbooks, at));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { playbooks, problems };
 }
@@ -131,23 +134,21 @@ function checkReferences(playbook: Playbook, refs: References, at: Locate): Sour
   const expect = (set: ReadonlySet<string>, value: string, path: Array<string | number>, what: string) => {
     if (!set.has(value)) problems.push(at(path, `no ${what} named "${value}" in the config`));
   };
+  // A check of another service's runbook gives the wrong verdict here: a step may say why, a gate or watch may not.
+  const foreign = (check: string, path: Array<string | number>, why: string) => {
+    for (const c of (refs.runbooks?.get(check) ?? []).filter((c) => !c.documents.includes(playbook.source.document)))
+      problems.push(
+        at(
+          path,
+          `check "${c.check}" carries the numbers of ${c.documents.length > 1 ? 'documents' : 'document'} ` +
+            `${c.documents.join(' and ')}, not this playbook's ${playbook.source.document}: ${why}`,
+        ),
+      );
+  };
   playbook.steps.forEach((step, i) => {
     if (step.check) expect(refs.checks, step.check, ['steps', i, 'check'], 'check or group');
-    if (step.check && !step.cross_runbook) {
-      const foreign = (refs.runbooks?.get(step.check) ?? []).filter(
-        (c) => !c.documents.includes(playbook.source.document),
-      );
-      for (const c of foreign)
-        problems.push(
-          at(
-            ['steps', i, 'check'],
-            `check "${c.check}" carries the numbers of ${c.documents.length > 1 ? 'documents' : 'document'} ` +
-              `${c.documents.join(' and ')}, ` +
-              `not this playbook's ${playbook.source.document}: use that service's own check, ` +
-              'or say why in `cross_runbook`',
-          ),
-        );
-    }
+    if (step.check && !step.cross_runbook)
+      foreign(step.check, ['steps', i, 'check'], "use that service's own check, or say why in `cross_runbook`");
     if (step.token) expect(refs.tokens, step.token, ['steps', i, 'token'], 'token provider');
     if (step.action) expect(refs.actions, step.action, ['steps', i, 'action'], 'action');
   });
@@ -161,9 +162,18 @@ function checkReferences(playbook: Playbook, refs: References, at: Locate): Sour
     );
   playbook.rollback.forEach((a, i) => expect(refs.actions, a, ['rollback', i], 'action'));
   playbook.gates.forEach((g, i) => {
-    g.checks.forEach((c, j) => expect(refs.checks, c, ['gates', i, 'checks', j], 'check or group'));
+    g.checks.forEach((c, j) => {
+      expect(refs.checks, c, ['gates', i, 'checks', j], 'check or group');
+      foreign(c, ['gates', i, 'checks', j], "a gate decides on this service's own checks");
+    });
     g.rollback.forEach((a, j) => expect(refs.actions, a, ['gates', i, 'rollback', j], 'action'));
   });
+  playbook.watch?.windows.forEach((w, i) =>
+    w.checks.forEach((c, j) => {
+      expect(refs.checks, c, ['watch', 'windows', i, 'checks', j], 'check or group');
+      foreign(c, ['watch', 'windows', i, 'checks', j], "a watch opens incidents on this service's own checks");
+    }),
+  );
   playbook.notify.forEach((g, i) => expect(refs.stakeholderGroups, g, ['notify', i], 'stakeholder group'));
   return problems;
 }
@@ -189,4 +199,15 @@ function gateProblems(playbook: Playbook, at: Locate): SourceProblem[] {
       );
   });
   return problems;
+}
+
+/** A watch belongs to a change runbook and opens an incident playbook (by id or alias) of this folder. */
+function watchProblems(playbook: Playbook, all: readonly Playbook[], at: Locate): SourceProblem[] {
+  if (playbook.kind === 'incident') return [at(['watch'], 'only a `kind: change` runbook has a watch')];
+  const opens = playbook.watch?.opens ?? '';
+  const target = all.find((p) => p.id === opens || p.aliases.includes(opens));
+  if (!target) return [at(['watch', 'opens'], `no playbook "${opens}" to open`)];
+  if (target.kind !== 'incident')
+    return [at(['watch', 'opens'], `"${opens}" is a change runbook: a watch opens an incident playbook`)];
+  return [];
 }

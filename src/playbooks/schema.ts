@@ -89,6 +89,32 @@ const gateSchema = z.strictObject({
   rollback: z.array(name).default([]),
 });
 
+/**
+ * A change runbook's post-deploy watch. It starts when the change's last gate is GO; every window starts then
+ * too, side by side, and runs its checks every `every` until `for` has passed (001: the critical metrics every
+ * 5 minutes for 1 hour, the immediate alerts every minute for 24 hours, the hourly checks for 24 hours). When a
+ * watched check fails `failures_in_a_row` runs of its window in a row, the watch opens an incident from the
+ * incident playbook `opens`, linked to the change.
+ */
+const watchSchema = z.strictObject({
+  windows: z
+    .array(
+      z
+        .strictObject({
+          every: duration,
+          for: duration,
+          /** Checks or groups from the config. */
+          checks: z.array(name).min(1),
+        })
+        .refine((w) => w.every >= 60_000, { message: 'a watch runs its checks at most once a minute', path: ['every'] })
+        .refine((w) => w.every <= w.for, { message: '`every` is longer than the window (`for`)', path: ['every'] }),
+    )
+    .min(1),
+  failures_in_a_row: z.number().int().min(1).max(100),
+  /** The incident playbook (id or alias) the watch opens when a check keeps failing. */
+  opens: playbookId,
+});
+
 export const playbookSchema = z.strictObject({
   /** `incident` (a symptom's procedure, opened by `/incident <id>`) or `change` (a deployment with gates). */
   kind: z.enum(['incident', 'change']).default('incident'),
@@ -116,12 +142,16 @@ export const playbookSchema = z.strictObject({
   deadlines: z.array(deadlineSchema).default([]),
   /** A change runbook's GO/NO-GO gates, in step order. */
   gates: z.array(gateSchema).default([]),
+  /** A change runbook's post-deploy watch (none: the change ends at its last gate). */
+  watch: watchSchema.optional(),
 });
 
 export type Playbook = z.infer<typeof playbookSchema>;
 export type PlaybookStep = Playbook['steps'][number];
 export type Deadline = Playbook['deadlines'][number];
 export type Gate = Playbook['gates'][number];
+export type Watch = NonNullable<Playbook['watch']>;
+export type WatchWindow = Watch['windows'][number];
 
 /** The JSON Schema editors use to validate playbook files (committed as playbooks/schema.json). */
 export function playbookJsonSchema(): object {

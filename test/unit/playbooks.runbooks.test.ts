@@ -39,9 +39,10 @@ steps:
 ${step}
 `;
 
-async function lint(text: string) {
+async function lint(text: string, others: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'incidentbot-runbooks-'));
   await writeFile(join(dir, 'slow.yml'), text);
+  for (const [file, other] of Object.entries(others)) await writeFile(join(dir, file), other);
   return (await lintPlaybooks(dir, config)).problems.map((p) => `${p.path}: ${p.message}`);
 }
 
@@ -146,5 +147,57 @@ ${gates}
   it('refuses gates in an incident playbook', async () => {
     const text = playbook('003', '    manual: true') + 'gates:\n  - { name: a, title: A, after_step: 1 }\n';
     expect(await lint(text)).toEqual([expect.stringMatching(/only a `kind: change` runbook has gates/)]);
+  });
+});
+
+describe('post-deploy watches', () => {
+  const change = (watch: string, document = '001') => `kind: change
+id: deploy
+title: Deploy
+symptom: A release.
+severity: sev3
+source: { document: "${document}", section: "DEPLOYMENT SEQUENCE" }
+steps:
+  - title: Deploy
+    manual: true
+gates:
+  - { name: a, title: A, after_step: 1 }
+${watch}
+`;
+  const incident = { 'hurt.yml': playbook('001', '    manual: true').replace('id: slow', 'id: hurt\naliases: [ouch]') };
+  const watch = (opens: string, checks = '[api-latency, api-port]', every = '5m') =>
+    `watch:\n  windows:\n    - { every: ${every}, for: 1h, checks: ${checks} }\n` +
+    `    - { every: 1h, for: 23h, checks: [api-port] }\n  failures_in_a_row: 3\n  opens: ${opens}`;
+
+  it('accepts windows of checks the config defines, opening an incident playbook by id or alias', async () => {
+    expect(await lint(change(watch('hurt')), incident)).toEqual([]);
+    expect(await lint(change(watch('ouch')), incident)).toEqual([]);
+  });
+
+  it('refuses an unknown check, and a window that runs more than once a minute or outlasts itself', async () => {
+    expect(await lint(change(watch('hurt', '[nope]')), incident)).toEqual([
+      expect.stringMatching(/watch.windows.0.checks.0: no check or group named "nope"/),
+    ]);
+    expect(await lint(change(watch('hurt', '[api-port]', '30s')), incident)).toEqual([
+      expect.stringMatching(/at most once a minute/),
+    ]);
+    expect(await lint(change(watch('hurt', '[api-port]', '2h')), incident)).toEqual([
+      expect.stringMatching(/longer than the window/),
+    ]);
+  });
+
+  it("refuses a watch on another service's runbook numbers", async () => {
+    expect(await lint(change(watch('hurt'), '002'), incident)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/watch.windows.0.checks.0: check "api-latency" carries/)]),
+    );
+  });
+
+  it('refuses opening a playbook that does not exist or is a change runbook, and a watch in an incident playbook', async () => {
+    expect(await lint(change(watch('gone')), incident)).toEqual([expect.stringMatching(/no playbook "gone" to open/)]);
+    expect(await lint(change(watch('deploy')), incident)).toEqual([
+      expect.stringMatching(/"deploy" is a change runbook: a watch opens an incident playbook/),
+    ]);
+    const text = playbook('001', '    manual: true') + watch('hurt') + '\n';
+    expect(await lint(text, incident)).toEqual([expect.stringMatching(/only a `kind: change` runbook has a watch/)]);
   });
 });
