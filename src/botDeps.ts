@@ -18,6 +18,7 @@ import type { DueWorker } from './scheduler/worker.js';
 import { type SlackSurface, boltLogger } from './slack/app.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
+import { tallyTimeline } from './store/tally.js';
 import { TokenManager } from './tokens/index.js';
 
 /** What the use cases' dependencies are built from; bot.ts `BotParts` extends it with what serving needs. */
@@ -66,8 +67,10 @@ export function buildDeps(
   const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
   // Its heartbeat runs before any request can start an action run.
   runOwner.start();
+  // The use cases' database: every timeline event they commit is counted here, and nowhere else.
+  const db = tallyTimeline(parts.db, (kind) => metrics.timelineEvents.inc({ kind }));
   const base = {
-    db: parts.db,
+    db,
     coord: parts.coord,
     clock: parts.clock,
     config: parts.config,
@@ -83,7 +86,7 @@ export function buildDeps(
     // Twilio posts a call's key press to the bot's public URL (paging.public_url), else to the URL it listens on.
     pager: createPager(parts.config.paging, selfUrl, { now: () => parts.clock.now() }),
     stepRunners,
-    spool: new TimelineSpool(parts.db, parts.spoolFile, parts.log),
+    spool: new TimelineSpool(db, parts.spoolFile, parts.log),
     runOwner,
   };
   const live = new LiveMessage({
@@ -91,7 +94,7 @@ export function buildDeps(
     // One try per render, a 429 thrown at once: a failed render is retried as durable work, with backoff.
     slack: new SlackWebPort(slackApi, parts.log, { now, maxRateLimitWaitMs: 0 }),
     log: parts.log,
-    db: parts.db,
+    db,
     clock: parts.clock,
     snapshot: (id) => loadSnapshot(base, id),
   });

@@ -119,7 +119,6 @@ export async function requestAction(
     return actionReply(config.title, { kind: 'busy', key: incident.key, waiting, requestedBy: run.requestedBy });
   }
   const run = inserted.inserted;
-  deps.metrics.timelineEvents.inc({ kind: 'action.requested' });
   if (!needsApproval) return ranReply(await executeRun(deps, incident, run, config, actor.user), config);
   // Posted now when the incident is placed; else as soon as it is, and again if Slack fails it (work/approval.ts).
   if (announceId !== undefined) await deps.runWorkNow(announceId);

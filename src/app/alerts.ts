@@ -181,7 +181,6 @@ async function join(deps: AppDeps, alert: Alert, group: string, incidentId: numb
     return true;
   });
   if (!linked) return { kind: 'known' };
-  deps.metrics.timelineEvents.inc({ kind: 'alert.joined' });
   return { kind: 'joined', incidentId, folded };
 }
 
@@ -225,7 +224,6 @@ async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefi
     return resolved;
   });
   if (!link) return undefined;
-  deps.metrics.timelineEvents.inc({ kind: 'alert.resolved' });
   const incident = await getIncident(deps.db, link.incidentId);
   if (incident?.channelId && incident.messageTs) {
     await deps.slack.postInThread(incident.channelId, incident.messageTs, {

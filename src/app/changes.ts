@@ -15,7 +15,6 @@ export async function settle(
   done: { post?: ThreadPost; reply: string | Reply; refusal: (incident: Incident) => string | Reply },
 ): Promise<Reply> {
   if (!change.changed) return change.duplicate ? NO_REPLY : asReply(done.refusal(change.incident));
-  deps.metrics.timelineEvents.inc({ kind: change.event.kind });
   await afterChange(deps, change.incident, done.post);
   return asReply(done.reply);
 }

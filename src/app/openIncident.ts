@@ -94,7 +94,6 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
     throw error;
   }
   const { incident, placeId } = opened;
-  deps.metrics.timelineEvents.inc({ kind: 'incident.opened' });
   deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, 'incident opened');
   if (placeId !== undefined) await deps.runWorkNow(placeId);
   const now = await getIncident(deps.db, incident.id).catch(() => undefined);

@@ -18,6 +18,5 @@ export async function recordOnce(
     await appendTimelineEvent(tx, { ...event, actor: actor.user });
     return true;
   });
-  if (written) deps.metrics.timelineEvents.inc({ kind: event.kind });
   return written;
 }

@@ -62,7 +62,6 @@ export async function postReport(deps: AppDeps, target: Target, actor: Actor): P
     });
     return meetDeadlinesIn(tx, incident.id, { event: 'report_posted' }, at);
   });
-  deps.metrics.timelineEvents.inc({ kind: 'report.posted' });
   if (met > 0) await deps.live.refresh(incident.id);
   return text(`The report of ${incident.key} is in its thread.`);
 }

@@ -50,7 +50,6 @@ export async function moveStep(
     const state = change.status?.state ?? 'settled';
     return { kind: 'step-already', step, key: incident.key, state, ...(by ? { by } : {}) };
   }
-  deps.metrics.timelineEvents.inc({ kind });
   await afterChange(deps, incident);
   return text(`Step ${step} of ${incident.key} is ${verb}.`);
 }

@@ -11,6 +11,11 @@ export interface QueryResult<R> {
 
 export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Told the kinds of the timeline events a statement wrote. The composition root's database (tally.ts) counts
+   * them for the metrics once their transaction has committed; a bare adapter has no such listener.
+   */
+  timelineWritten?(kinds: readonly string[]): void;
 }
 
 export interface Database extends Queryable {

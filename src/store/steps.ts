@@ -103,6 +103,7 @@ export async function recordStepMove(q: Queryable, move: StepMove): Promise<Step
   const current = row.current ? toStatus(row.current) : undefined;
   if (!row.claimed) return { changed: false, duplicate: true, status: current };
   if (!row.moved || !row.event) return { changed: false, status: current };
+  q.timelineWritten?.([row.event.kind]);
   return { changed: true, status: toStatus(row.moved), event: toEvent(row.event) };
 }
 

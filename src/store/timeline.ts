@@ -27,6 +27,7 @@ export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent)
      RETURNING id, incident_id, occurred_at, actor, kind, data`,
     [event.incidentId, event.occurredAt, event.actor, event.kind, JSON.stringify(event.data)],
   );
+  q.timelineWritten?.([event.kind]);
   return toEvent(onlyRow(rows));
 }
 
@@ -39,10 +40,11 @@ export async function appendKeyedTimelineEvents(
   events: ReadonlyArray<NewTimelineEvent & { key: string }>,
 ): Promise<number> {
   if (events.length === 0) return 0;
-  const { rowCount } = await q.query(
+  const { rows } = await q.query<{ kind: string }>(
     `INSERT INTO timeline_events (incident_id, occurred_at, actor, kind, data, spool_key)
      SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[], $6::uuid[])
-     ON CONFLICT (spool_key) WHERE spool_key IS NOT NULL DO NOTHING`,
+     ON CONFLICT (spool_key) WHERE spool_key IS NOT NULL DO NOTHING
+     RETURNING kind`,
     [
       events.map((e) => e.incidentId),
       events.map((e) => e.occurredAt),
@@ -52,7 +54,8 @@ export async function appendKeyedTimelineEvents(
       events.map((e) => e.key),
     ],
   );
-  return rowCount;
+  q.timelineWritten?.(rows.map((row) => row.kind));
+  return rows.length;
 }
 
 /** The timeline in the order things happened; `limit` and `offset` page through long ones. */

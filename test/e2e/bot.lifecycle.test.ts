@@ -31,6 +31,21 @@ describe('health endpoints', () => {
     expect(text).toContain('incidentbot_ack_seconds_bucket');
   });
 
+  it('counts each timeline event once, after its transaction committed, whoever wrote it', async () => {
+    const { channel, ts } = await h.open('auth-401 counted');
+    await h.slack.click({ user: 'U0ONCALL01', channel, ts, actionId: 'step.done.3' });
+    await h.slack.click({ user: 'U0ONCALL01', channel, ts, actionId: 'step.done.3' });
+    await h.settle();
+    const text = await (await fetch(`${h.bot.url}/metrics`)).text();
+    expect(text).toMatch(/incidentbot_timeline_events_total\{kind="incident\.opened"\} 1\n/);
+    expect(text).toMatch(/incidentbot_timeline_events_total\{kind="incident\.placed"\} 1\n/);
+    expect(text).toMatch(/incidentbot_timeline_events_total\{kind="step\.done"\} 1\n/);
+    const { rows } = await h.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM timeline_events WHERE kind = 'step.done'`,
+    );
+    expect(Number(rows[0]?.n)).toBe(1);
+  });
+
   it('answers unknown paths with 404', async () => {
     expect((await fetch(`${h.bot.url}/nope`)).status).toBe(404);
   });

@@ -142,7 +142,6 @@ export async function checkDeadlineDue(
     return deadline !== undefined;
   });
   if (missed) {
-    deps.metrics.timelineEvents.inc({ kind: 'deadline.missed' });
     await deps.live.refresh(incident.id);
     deps.wake();
   }

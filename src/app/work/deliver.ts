@@ -59,7 +59,6 @@ export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker:
     }
     return payload.meets ? await meetDeadlinesIn(tx, incident.id, { event: payload.meets }, now) : 0;
   });
-  if (payload.record) deps.metrics.timelineEvents.inc({ kind: payload.record.kind });
   if (met > 0) await deps.live.refresh(incident.id);
   return { completed: true };
 }

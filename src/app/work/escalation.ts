@@ -161,7 +161,6 @@ export async function escalateDue(deps: AppDeps, work: WorkOf<'escalate'>, worke
   });
   if (changed === 'unplaced') return waitForPlacement(work, now);
   if (changed) {
-    deps.metrics.timelineEvents.inc({ kind: 'incident.escalated' });
     // Not awaited: under Slack's limits a render may wait its turn for a while, and this item must not hold a
     // worker slot meanwhile (a new incident's page would wait behind it). The render is durable on failure.
     deps.live

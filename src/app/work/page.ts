@@ -91,7 +91,6 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
     return true;
   });
   if (!paged) return { completed: true };
-  deps.metrics.timelineEvents.inc({ kind: 'escalation.paged' });
   deps.wake();
   return { completed: true };
 }

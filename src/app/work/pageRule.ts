@@ -83,12 +83,9 @@ export async function pageRuleDue(deps: AppDeps, work: WorkOf<'page.rule'>, work
   const record = (tx: Transaction, event: ReturnType<typeof timelineEvent<'page.sent' | 'page.failed'>>) =>
     appendTimelineEvent(tx, { incidentId: incident.id, occurredAt: deps.clock.now(), actor: SYSTEM_ACTOR, ...event });
   const settle = async (event: ReturnType<typeof timelineEvent<'page.sent' | 'page.failed'>>, outcome: string) => {
-    const done = await deps.db.transaction(async (tx) => {
-      if (!(await completeWork(tx, work.id, worker, deps.clock.now(), outcome))) return false;
-      await record(tx, event);
-      return true;
+    await deps.db.transaction(async (tx) => {
+      if (await completeWork(tx, work.id, worker, deps.clock.now(), outcome)) await record(tx, event);
     });
-    if (done) deps.metrics.timelineEvents.inc({ kind: event.kind });
     return { completed: true } as const;
   };
   if (via === 'slack') return slackRule(deps, work, worker, incident, { ...base, channel: via });

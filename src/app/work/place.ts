@@ -170,7 +170,6 @@ async function placed(
       await tellOpener(tx, incident, payload, 'placed', placedAfterFailures(incident.key, where.channelId), now);
     await completeWork(tx, work.id, worker, now, 'placed');
   });
-  deps.metrics.timelineEvents.inc({ kind: 'incident.placed' });
   deps.log.info({ incident: incident.key, channel: where.channelId, attempts: work.attempts }, 'incident placed');
   deps.wake();
   // Anything that changed while it was being placed (an ack typed meanwhile) shows in the live message.
@@ -204,7 +203,6 @@ async function failed(
       });
       await tellOpener(tx, incident, payload, 'failed', placeFailed(incident.key, incident.title, work.attempts), now);
     });
-    deps.metrics.timelineEvents.inc({ kind: 'incident.place_failed' });
     deps.wake();
   }
   const backoff = BACKOFF_MS[Math.min(work.attempts - 1, BACKOFF_MS.length - 1)]!;
