@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
+import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost, UserInfo } from '../app/ports.js';
 import type { Logger } from '../log.js';
 import { isPlatformError, isUnreadableChannel, joiningIfNeeded, slackError } from '../slackApi/errors.js';
 import { RateLimitGate } from './rateLimits.js';
@@ -212,12 +212,17 @@ export class SlackWebPort implements SlackPort {
     }
   }
 
-  async userInfo(user: string): Promise<{ name?: string; tz?: string }> {
+  async userInfo(user: string): Promise<UserInfo> {
     try {
       const result = await this.limits.call('users.info', undefined, () => this.client.users.info({ user }));
       const name = result.user?.real_name ?? result.user?.name;
-      return { ...(name ? { name } : {}), ...(result.user?.tz ? { tz: result.user.tz } : {}) };
+      return {
+        ...(name ? { name } : {}),
+        ...(result.user?.tz ? { tz: result.user.tz } : {}),
+        ...(result.user?.deleted ? { missing: 'deactivated' as const } : {}),
+      };
     } catch (error) {
+      if (slackError(error) === 'user_not_found') return { missing: 'not_found' };
       // The answer uses the schedule's own zone and the user's id instead: not worth a failure.
       if (isPlatformError(error)) return {};
       throw error;
