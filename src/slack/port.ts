@@ -150,13 +150,18 @@ export class SlackWebPort implements SlackPort {
     if (channel.is_archived) return false;
     if (channel.purpose?.value?.includes(marker)) return true;
     if (!askedForIt) return false;
-    this.botUser ??= this.client.auth.test().then(
-      (who) => who.user_id,
-      () => undefined,
-    );
-    const me = await this.botUser;
-    if (!me) this.botUser = undefined;
-    return me !== undefined && channel.creator === me && !channel.purpose?.value;
+    // Not knowing who the bot is (auth.test failing) is not "someone else's": that would move on to a `-2` and
+    // orphan the channel an earlier attempt made. It throws, and the place work tries again.
+    this.botUser ??= this.client.auth.test().then((who) => who.user_id);
+    const me = await this.botUser.catch((error: unknown) => {
+      this.botUser = undefined;
+      throw error;
+    });
+    if (!me) {
+      this.botUser = undefined;
+      throw new Error('auth.test did not say who the bot is');
+    }
+    return channel.creator === me && !channel.purpose?.value;
   }
 
   async updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void> {
