@@ -15,6 +15,7 @@ import { SlackLimiter } from './slack/limiter.js';
 import type { PaceTable } from './slack/limits.js';
 import { workHandlers } from './app/work/handlers.js';
 import { planAllHandoffs } from './app/work/handoff.js';
+import { checkScheduleMembers } from './app/oncall.js';
 import { scheduledJobs } from './scheduler/jobs.js';
 import { sweepInterruptedRuns } from './app/runOwner.js';
 import { startCron } from './scheduler/cron.js';
@@ -202,13 +203,15 @@ async function connectSlack(
 
 /**
  * What a start catches up on before the cron ticks begin (unless the caller drives the worker): runs a dead process
- * left running (found now, not minutes later), live messages a crash left behind their incident, and each
- * schedule's next handoff (idempotent across replicas). PostgreSQL away must stop none of them, nor the start.
+ * left running (found now, not minutes later), live messages a crash left behind their incident, each schedule's
+ * next handoff (idempotent across replicas), and whether Slack knows each schedule's people. PostgreSQL (or Slack)
+ * away must stop none of them, nor the start.
  */
 const AT_START: ReadonlyArray<readonly [what: string, step: (deps: AppDeps) => Promise<unknown>]> = [
   ['look for interrupted action runs', sweepInterruptedRuns],
   ['look for stale live messages', sweepStaleLiveMessages],
   ['plan the on-call handoffs', planAllHandoffs],
+  ["check the schedules' people with Slack", checkScheduleMembers],
 ];
 
 async function startWorkers(parts: BotParts, deps: AppDeps, worker: DueWorker, running: Running): Promise<void> {

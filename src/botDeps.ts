@@ -77,7 +77,8 @@ export function buildDeps(
     catalog: new PlaybookCatalog(parts.playbooks),
     slack: new SlackWebPort(slack.client, parts.log, { now }),
     slackApi,
-    slackOnce: new SlackWebPort(slackApi, parts.log),
+    // Its Retry-Afters are kept in the injected clock's time, as the durable work that calls it is scheduled.
+    slackOnce: new SlackWebPort(slackApi, parts.log, { now }),
     wake: wakeWorker(worker, parts.log),
     runWorkNow: (id: number) => worker()?.runNow(id) ?? Promise.resolve(),
     log: parts.log,

@@ -115,3 +115,31 @@ export async function showOnCall(deps: AppDeps, typed: string | undefined, actor
   );
   return { kind: 'oncall', now, schedules: views };
 }
+
+/**
+ * At start-up: each person a schedule's layers name is asked of Slack (users.info), and one Slack says is no user
+ * (or deactivated) is logged with the schedules naming them. A warning, never a failure: the rest of the rotation
+ * still pages, and Slack failing to answer says nothing about the person.
+ */
+export async function checkScheduleMembers(deps: Pick<AppDeps, 'config' | 'slack' | 'log'>): Promise<string[]> {
+  const schedulesOf = new Map<string, string[]>();
+  for (const known of knownSchedules(deps))
+    for (const user of new Set(known.config.layers.flatMap((l) => l.users)))
+      schedulesOf.set(user, [...(schedulesOf.get(user) ?? []), known.id]);
+  const unknown: string[] = [];
+  for (const [user, schedules] of schedulesOf) {
+    const { missing } = await deps.slack.userInfo(user).catch((error: unknown) => {
+      deps.log.warn({ err: error, user }, 'could not ask Slack about a person on a schedule');
+      return { missing: undefined };
+    });
+    if (!missing) continue;
+    unknown.push(user);
+    deps.log.warn(
+      { user, schedules, missing },
+      missing === 'deactivated'
+        ? 'a schedule names a deactivated Slack user: pages in their shifts will not reach them; fix the schedule'
+        : 'a schedule names someone who is not a Slack user: pages in their shifts will not reach them; fix the schedule',
+    );
+  }
+  return unknown;
+}

@@ -25,9 +25,22 @@ type SwapCommand = Extract<OncallCommand, { kind: 'oncall-swap' }>;
 const refuse = (sentence: string) => new BotError('bad_request', sentence);
 const who = (user: string) => `<@${user}>`;
 
-/** A `@handle` typed in a command, as a user id; refused when the workspace has nobody by that name. */
+/**
+ * A person typed in a command, as a user id; refused when the workspace has nobody by that name, or Slack says the
+ * id is no user (or a deactivated one). Slack failing to answer refuses nothing: the mention came from Slack.
+ */
 async function personOf(deps: AppDeps, typed: string): Promise<string> {
-  if (!typed.startsWith('@')) return typed;
+  if (!typed.startsWith('@')) {
+    const { missing } = await deps.slack.userInfo(typed).catch((error: unknown) => {
+      deps.log.warn({ err: error, user: typed }, 'could not ask Slack whether a user exists');
+      return { missing: undefined };
+    });
+    if (missing === 'not_found')
+      throw refuse(`Slack has no user ${codeSpan(typed)} in this workspace; mention them: \`@\` and pick a name.`);
+    if (missing === 'deactivated')
+      throw refuse(`${who(typed)} is deactivated in this workspace, so they cannot be on call; pick someone else.`);
+    return typed;
+  }
   const id = await deps.slack.findUser(typed.slice(1));
   if (!id)
     throw refuse(`There is nobody called ${codeSpan(typed)} in this workspace; mention them: \`@\` and pick a name.`);

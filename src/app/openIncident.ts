@@ -6,11 +6,11 @@ import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
 import { DuplicateRequestError, getIncident, insertIncident } from '../store/incidents.js';
 import { findUnplacedIncident } from '../store/placement.js';
-import { findWorkByKey, scheduleWork } from '../store/work.js';
+import { findWorkByKey, readPendingWork, scheduleWork } from '../store/work.js';
 import type { Actor, AppDeps } from './deps.js';
 import { startDeadlines } from './work/deadlines.js';
 import { mirrorWork } from './work/pageMirror.js';
-import { placeKey, placeWork } from './work/place.js';
+import { RATE_LIMITED, placeKey, placeWork } from './work/place.js';
 
 export { incidentChannelName } from './work/place.js';
 
@@ -35,7 +35,13 @@ export interface OpenRequest {
  * retries. `unplaced`: the same playbook's incident is still being placed (a retyped command).
  */
 export type Opened =
-  | { kind: 'opened'; incident: Incident; where?: { channelId: string; messageTs: string } }
+  | {
+      kind: 'opened';
+      incident: Incident;
+      where?: { channelId: string; messageTs: string };
+      /** Not placed yet because Slack asked the bot to wait (429 on creating its channel) until then. */
+      rateLimitedUntil?: Date;
+    }
   | { kind: 'unplaced'; incident: Incident }
   | { kind: 'duplicate' };
 
@@ -97,9 +103,14 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
   deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, 'incident opened');
   if (placeId !== undefined) await deps.runWorkNow(placeId);
   const now = await getIncident(deps.db, incident.id).catch(() => undefined);
-  return now?.channelId && now.messageTs
-    ? { kind: 'opened', incident: now, where: { channelId: now.channelId, messageTs: now.messageTs } }
-    : { kind: 'opened', incident: now ?? incident };
+  if (now?.channelId && now.messageTs)
+    return { kind: 'opened', incident: now, where: { channelId: now.channelId, messageTs: now.messageTs } };
+  const waiting = placeId === undefined ? undefined : await readPendingWork(deps.db, placeId).catch(() => undefined);
+  return {
+    kind: 'opened',
+    incident: now ?? incident,
+    ...(waiting?.outcome === RATE_LIMITED ? { rateLimitedUntil: waiting.dueAt } : {}),
+  };
 }
 
 const databaseAway = (cause: unknown) => refused({ kind: 'open-unconfirmed' }, { cause });

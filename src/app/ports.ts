@@ -143,6 +143,14 @@ export interface CheckResultView {
  * The Slack Web API as the use cases need it. Implemented over @slack/web-api
  * in slack/port.ts; a test may implement it in memory.
  */
+/** What users.info says of a person. */
+export interface UserInfo {
+  name?: string;
+  tz?: string;
+  /** Slack has no such user (`user_not_found`), or they are deactivated. */
+  missing?: 'not_found' | 'deactivated';
+}
+
 export interface SlackPort {
   /**
    * Creates an incident's channel, or adopts the one an earlier attempt created when its answer was lost: a
@@ -173,8 +181,11 @@ export interface SlackPort {
   usergroupMembers(usergroup: string): Promise<string[]>;
   /** Pins a message (already pinned is fine); a pin Slack refuses for good is a problem, not thrown. */
   pin(channelId: string, ts: string): Promise<{ problem?: string }>;
-  /** A person's name and IANA time zone from Slack (users.info `real_name`, `tz`); empty when Slack cannot say. */
-  userInfo(user: string): Promise<{ name?: string; tz?: string }>;
+  /**
+   * A person's name and IANA time zone from Slack (users.info `real_name`, `tz`); empty when Slack cannot say,
+   * `missing` when Slack says there is no such user or they are deactivated.
+   */
+  userInfo(user: string): Promise<UserInfo>;
   /** Sets a user group's members to exactly these people (usergroups.users.update): an on-call group's sync. */
   setUsergroupMembers(usergroup: string, users: string[]): Promise<void>;
   /** Resolves `@handle` to a user id; undefined when no such user. */

@@ -1,3 +1,4 @@
+import { closestNames } from '../domain/text.js';
 import { pagingProblems } from './paging.js';
 
 /**
@@ -53,7 +54,7 @@ export function referenceProblems(raw: unknown): ReferenceProblem[] {
         message: `no escalation policy named "${policy}"`,
       });
   }
-  problems.push(...scheduleReferenceProblems(policies, record(root.schedules)));
+  problems.push(...scheduleReferenceProblems(policies, record(root.schedules), record(root.people)));
   for (const [severity, names] of Object.entries(record(stakeholders.by_severity))) {
     list(names).forEach((group, i) => {
       if (typeof group === 'string' && !(group in stakeholderGroups))
@@ -67,18 +68,41 @@ export function referenceProblems(raw: unknown): ReferenceProblem[] {
   return problems;
 }
 
-/** Each schedule an escalation level pages must be in `schedules:`; the closest names are suggested. */
-function scheduleReferenceProblems(policies: Raw, schedules: Raw): ReferenceProblem[] {
+/** "; did you mean …" for the names closest to `typed` (ids compared without case), or nothing. */
+function didYouMean(typed: string, names: string[]): string {
+  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const close = closestNames(typed, byLower.keys()).map((n) => `"${byLower.get(n)}"`);
+  return close.length ? `; did you mean ${close.join(' or ')}?` : '';
+}
+
+/**
+ * Each schedule an escalation level pages must be in `schedules:`; when `people:` declares anyone, each person in a
+ * schedule's layers must be declared there (a typo in a rotation pages nobody). The closest names are suggested.
+ */
+function scheduleReferenceProblems(policies: Raw, schedules: Raw, people: Raw): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
+  const known = Object.keys(schedules);
   for (const [policyName, policy] of Object.entries(policies)) {
     list(record(policy).levels).forEach((level, i) => {
       list(record(record(level).responders).schedules).forEach((schedule, j) => {
         if (typeof schedule !== 'string' || schedule in schedules) return;
-        const known = Object.keys(schedules);
         const hint = known.length ? ` (schedules: ${known.join(', ')})` : '; add it under schedules:';
         problems.push({
           path: ['escalation', 'policies', policyName, 'levels', i, 'responders', 'schedules', j],
-          message: `no schedule named "${schedule}"${hint}`,
+          message: `no schedule named "${schedule}"${didYouMean(schedule, known)}${hint}`,
+        });
+      });
+    });
+  }
+  const declared = Object.keys(people);
+  if (declared.length === 0) return problems;
+  for (const [scheduleName, schedule] of Object.entries(schedules)) {
+    list(record(schedule).layers).forEach((layer, i) => {
+      list(record(layer).users).forEach((user, j) => {
+        if (typeof user !== 'string' || user in people) return;
+        problems.push({
+          path: ['schedules', scheduleName, 'layers', i, 'users', j],
+          message: `schedule "${scheduleName}" names ${user}, who is not in people:${didYouMean(user, declared)}`,
         });
       });
     });

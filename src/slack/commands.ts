@@ -1,3 +1,4 @@
+import { formatDuration } from '../domain/duration.js';
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Actor, AppDeps } from '../app/deps.js';
 import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
@@ -86,8 +87,14 @@ export type CommandRoutes = Partial<
   >
 >;
 
-function unplacedSentence(kind: 'opened' | 'unplaced', key: string, inPlace: boolean): string {
+function unplacedSentence(kind: 'opened' | 'unplaced', key: string, inPlace: boolean, waitMs?: number): string {
   const home = inPlace ? 'its message is being posted here' : 'its channel is being created';
+  // A 429 is Slack pacing the bot, not failing: say how long, and that nothing is wrong.
+  if (kind === 'opened' && waitMs !== undefined)
+    return (
+      `*${key}* is open; ${inPlace ? 'its message here' : 'its channel'} is delayed: Slack asked the bot to wait ` +
+      `${formatDuration(Math.max(1_000, waitMs))}. Responders are paged as soon as it is visible.`
+    );
   return kind === 'opened'
     ? `*${key}* is open; ${home} (Slack is not answering yet). ` +
         'Responders are paged as soon as it is visible; if Slack keeps failing you get a direct message.'
@@ -181,7 +188,14 @@ export function commandListener(deps: AppDeps, inflight: InFlight, extra: Comman
           } else if (opened.kind !== 'duplicate' && !(opened.kind === 'opened' && opened.where)) {
             // Slack did not answer yet: the key now, the channel when the place work gets through (work/place.ts).
             const inPlace = opened.incident.channelId !== null;
-            await answer(respond, { kind: 'text', text: unplacedSentence(opened.kind, opened.incident.key, inPlace) });
+            const waitMs =
+              opened.kind === 'opened' && opened.rateLimitedUntil
+                ? opened.rateLimitedUntil.getTime() - deps.clock.now().getTime()
+                : undefined;
+            await answer(respond, {
+              kind: 'text',
+              text: unplacedSentence(opened.kind, opened.incident.key, inPlace, waitMs),
+            });
           }
           return;
         }

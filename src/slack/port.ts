@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost } from '../app/ports.js';
+import type { ChannelHome, IncidentSnapshot, SlackPort, ThreadPost, UserInfo } from '../app/ports.js';
 import type { Logger } from '../log.js';
 import { isPlatformError, isUnreadableChannel, joiningIfNeeded, slackError } from '../slackApi/errors.js';
 import { RateLimitGate } from './rateLimits.js';
@@ -150,13 +150,18 @@ export class SlackWebPort implements SlackPort {
     if (channel.is_archived) return false;
     if (channel.purpose?.value?.includes(marker)) return true;
     if (!askedForIt) return false;
-    this.botUser ??= this.client.auth.test().then(
-      (who) => who.user_id,
-      () => undefined,
-    );
-    const me = await this.botUser;
-    if (!me) this.botUser = undefined;
-    return me !== undefined && channel.creator === me && !channel.purpose?.value;
+    // Not knowing who the bot is (auth.test failing) is not "someone else's": that would move on to a `-2` and
+    // orphan the channel an earlier attempt made. It throws, and the place work tries again.
+    this.botUser ??= this.client.auth.test().then((who) => who.user_id);
+    const me = await this.botUser.catch((error: unknown) => {
+      this.botUser = undefined;
+      throw error;
+    });
+    if (!me) {
+      this.botUser = undefined;
+      throw new Error('auth.test did not say who the bot is');
+    }
+    return channel.creator === me && !channel.purpose?.value;
   }
 
   async updateIncidentMessage(channelId: string, ts: string, snapshot: IncidentSnapshot): Promise<void> {
@@ -212,12 +217,17 @@ export class SlackWebPort implements SlackPort {
     }
   }
 
-  async userInfo(user: string): Promise<{ name?: string; tz?: string }> {
+  async userInfo(user: string): Promise<UserInfo> {
     try {
       const result = await this.limits.call('users.info', undefined, () => this.client.users.info({ user }));
       const name = result.user?.real_name ?? result.user?.name;
-      return { ...(name ? { name } : {}), ...(result.user?.tz ? { tz: result.user.tz } : {}) };
+      return {
+        ...(name ? { name } : {}),
+        ...(result.user?.tz ? { tz: result.user.tz } : {}),
+        ...(result.user?.deleted ? { missing: 'deactivated' as const } : {}),
+      };
     } catch (error) {
+      if (slackError(error) === 'user_not_found') return { missing: 'not_found' };
       // The answer uses the schedule's own zone and the user's id instead: not worth a failure.
       if (isPlatformError(error)) return {};
       throw error;

@@ -134,6 +134,18 @@ export async function findWorkByKey(q: Queryable, dedupeKey: string): Promise<nu
   return rows[0] ? Number(rows[0].id) : undefined;
 }
 
+/** When a pending item runs next, and why it waits (the outcome of its last try): an answer about it. */
+export async function readPendingWork(
+  q: Queryable,
+  id: number,
+): Promise<{ dueAt: Date; outcome: string | null } | undefined> {
+  const { rows } = await q.query<{ due_at: Date; outcome: string | null }>(
+    'SELECT due_at, outcome FROM scheduled_work WHERE id = $1 AND done_at IS NULL',
+    [id],
+  );
+  return rows[0] && { dueAt: new Date(rows[0].due_at), outcome: rows[0].outcome };
+}
+
 /** Marks an item done, if this worker still holds it (a lease that ran out belongs to another worker now). */
 export async function completeWork(
   q: Queryable,

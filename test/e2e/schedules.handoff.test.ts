@@ -27,8 +27,11 @@ describe('schedule handoffs', () => {
   const members = () => h.slack.workspace.usergroups.find((g) => g.id === 'S0AUTHNOW')!.users;
 
   it('sets the user group to whoever is on call when the bot starts mid-shift', async () => {
-    h.slack.workspace.usergroups.find((g) => g.id === 'S0AUTHNOW')!.users = [GRACE];
+    // The start's catch-up may already have run (a wake during startBot): what it asked of Slack is the spec.
     await h.settle();
+    expect(h.slack.callsTo('usergroups.users.update').map((c) => c.params)).toEqual([
+      expect.objectContaining({ usergroup: 'S0AUTHNOW', users: ADA }),
+    ]);
     expect(members()).toEqual([ADA]);
     // Nothing is said for a shift already running.
     expect(h.slack.messages('C0ENGINEER')).toEqual([]);
@@ -81,6 +84,37 @@ describe('schedule handoffs', () => {
     expect(notice.params.text).toBe(
       'You are on call for Auth on-call since 09:00 Mon 14 Dec until 09:00 Mon 21 Dec (Europe/London) (late by 20m)',
     );
+  });
+
+  it('still tells the incoming person once, marked late, when the bot was down at the handoff and is back mid-shift', async () => {
+    await h.settle();
+    await h.bot.stop();
+    // Down from Wednesday until Monday 12:00, three hours into Grace's week.
+    clock.advance(UNTIL_NOTICE + 190 * MINUTE);
+    await h.startReplica();
+    await h.settle();
+    expect(notices()).toEqual([
+      'You are on call for Auth on-call since 09:00 Mon 14 Dec until 09:00 Mon 21 Dec (Europe/London) (late by 3h 10m)',
+    ]);
+    expect(members()).toEqual([GRACE]);
+    await h.advance(60 * MINUTE);
+    expect(notices()).toHaveLength(1);
+  });
+
+  it('tells the person on call once, marked late, when the bot was down for a whole shift and the next handoff', async () => {
+    await h.settle();
+    await h.bot.stop();
+    // Down from Wednesday until Tuesday 22 December 12:00: Grace's week passed unseen, Ada's began on Monday.
+    clock.advance(UNTIL_NOTICE + (7 * 24 * 60 + 27 * 60 + 10) * MINUTE);
+    await h.startReplica();
+    await h.settle();
+    expect(notices()).toEqual([
+      'You are on call for Auth on-call since 09:00 Mon 21 Dec until 09:00 Mon 28 Dec (Europe/London) (late by 27h 10m)',
+    ]);
+    expect(members()).toEqual([ADA]);
+    await h.startReplica();
+    await h.advance(60 * MINUTE);
+    expect(notices()).toHaveLength(1);
   });
 
   it('hands off to the override person when an override starts, and back when it ends', async () => {

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/clock.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { overrideConfig } from '../support/config.js';
 import { timelineOf } from '../support/timeline.js';
+import { captureLogs } from '../support/logs.js';
 import { SCHEDULES, WEDNESDAY } from '../support/schedules.js';
 
 const ADA = 'U0ONCALL01';
@@ -106,6 +107,21 @@ describe('schedules', () => {
     expect((await h.db.query('SELECT id FROM oncall_overrides')).rows).toHaveLength(2);
   });
 
+  it('refuses an override or swap for someone Slack says is no user, or deactivated, and writes nothing', async () => {
+    const said = async (text: string) => (await answerTo(text)).text;
+    expect(await said('oncall override auth <@U0NOBODY00> 2h')).toBe(
+      'Slack has no user `U0NOBODY00` in this workspace; mention them: `@` and pick a name.',
+    );
+    expect(await said(`oncall swap auth <@${ADA}> <@U0NOBODY00>`)).toBe(
+      'Slack has no user `U0NOBODY00` in this workspace; mention them: `@` and pick a name.',
+    );
+    h.slack.workspace.users.find((u) => u.id === GRACE)!.deleted = true;
+    expect(await said(`oncall override auth <@${GRACE}> 2h`)).toBe(
+      `<@${GRACE}> is deactivated in this workspace, so they cannot be on call; pick someone else.`,
+    );
+    expect((await h.db.query('SELECT id FROM oncall_overrides')).rows).toEqual([]);
+  });
+
   it('removes an override: the rotation applies again', async () => {
     await answerTo(`oncall override auth <@${GRACE}> until 18:00`);
     const answer = await answerTo('oncall override remove 1');
@@ -137,5 +153,27 @@ describe('schedules and access', () => {
     await h.settle();
     const acked = (await timelineOf(h.db, key)).find((e) => e.kind === 'incident.acknowledged');
     expect(acked?.actor).toBe(ADA);
+  });
+});
+
+describe('schedules at start-up', () => {
+  it('asks Slack about each person on a schedule and logs the ones it does not know, and starts anyway', async () => {
+    const logs = captureLogs('info');
+    const withStranger = structuredClone(SCHEDULES);
+    withStranger.schedules.nights.layers[0]!.users = [SAM, 'U0NOBODY00'];
+    const h = await startHarness({
+      clock: new ManualClock(WEDNESDAY),
+      log: logs.log,
+      config: (c) => overrideConfig(c, withStranger),
+    });
+    try {
+      const asked = h.slack.callsTo('users.info').map((c) => c.params.user);
+      expect(asked.sort()).toEqual([ADA, GRACE, SAM, 'U0NOBODY00'].sort());
+      const warned = logs.lines().filter((l) => String(l.msg).includes('is not a Slack user'));
+      expect(warned).toEqual([expect.objectContaining({ user: 'U0NOBODY00', schedules: ['nights'] })]);
+      expect((await h.open('auth-401 login failing', { user: SAM })).key).toMatch(/^INC-/);
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -93,8 +93,40 @@ ${fallback}
 
   it('refuses a level that names a schedule the config does not have, and says which it has', async () => {
     expect(await problemsOf(schedule('') + policy('{ schedules: [auht] }'))).toContain(
-      'no schedule named "auht" (schedules: auth)',
+      'no schedule named "auht"; did you mean "auth"? (schedules: auth)',
     );
+  });
+
+  it('says which file, line and level names an unknown schedule', async () => {
+    const file = await configFile(schedule('') + policy('{ schedules: [auht] }'));
+    const error = (await loadConfigFile(file, {}).catch((e: unknown) => e)) as ProblemsError;
+    expect(error.problems).toContainEqual(
+      expect.objectContaining({ file, line: 16, path: 'escalation.policies.auth.levels.0.responders.schedules.0' }),
+    );
+  });
+
+  const people = `
+people:
+  U0ONCALL01: {}
+  U0SECOND02: {}
+`;
+
+  it('refuses a rotation naming someone people: does not declare, with the closest ids', async () => {
+    const typo = schedule('').replace('U0SECOND02]', 'U0SECOND20]') + people;
+    const file = await configFile(typo);
+    const error = (await loadConfigFile(file, {}).catch((e: unknown) => e)) as ProblemsError;
+    expect(error.problems).toContainEqual(
+      expect.objectContaining({
+        file,
+        path: 'schedules.auth.layers.0.users.1',
+        message: 'schedule "auth" names U0SECOND20, who is not in people:; did you mean "U0SECOND02"?',
+      }),
+    );
+  });
+
+  it('accepts rotations of declared people, and any Slack user id when people: declares nobody', async () => {
+    await expect(loadConfigFile(await configFile(schedule('') + people), {})).resolves.toBeDefined();
+    await expect(loadConfigFile(await configFile(schedule('')), {})).resolves.toBeDefined();
   });
 
   it('refuses a level that pages a schedule without a fallback', async () => {

@@ -21,7 +21,16 @@ import type { WorkResult } from './types.js';
 
 const NOTICE_LATE_AFTER_MS = 60_000;
 
-function handoffItems(known: KnownSchedule, shift: { user: string | null; start: Date; end: Date }, now: Date) {
+/**
+ * A shift's two items. `missed` (the bot was down at the shift's handoff, and is back during it): the notice is due
+ * when it should have gone out, so it runs at once and says how late it is.
+ */
+function handoffItems(
+  known: KnownSchedule,
+  shift: { user: string | null; start: Date; end: Date },
+  now: Date,
+  missed = false,
+) {
   const who = shift.user ?? 'nobody';
   const key = `handoff:${known.id}:${shift.start.toISOString()}:${who}`;
   const payload = { schedule: known.id, user: shift.user, start: shift.start, end: shift.end };
@@ -29,7 +38,8 @@ function handoffItems(known: KnownSchedule, shift: { user: string | null; start:
     newWork('oncall.handoff', { ...payload, phase: 'start' }, { dueAt: shift.start, dedupeKey: `${key}:start` }),
   ];
   if (shift.user) {
-    const noticeAt = new Date(Math.max(now.getTime(), shift.start.getTime() - known.config.handoff_notice));
+    const due = shift.start.getTime() - known.config.handoff_notice;
+    const noticeAt = new Date(missed ? due : Math.max(now.getTime(), due));
     items.push(
       newWork('oncall.handoff', { ...payload, phase: 'notice' }, { dueAt: noticeAt, dedupeKey: `${key}:notice` }),
     );
@@ -40,11 +50,19 @@ function handoffItems(known: KnownSchedule, shift: { user: string | null; start:
 /**
  * Plans a schedule's next handoff, and (once per shift) sets its user group to whoever is on call now: a bot that
  * starts mid-shift, or an override that starts now, brings the group up to date without telling anyone again.
+ * `missedCurrent`: a planned handoff ran after its whole shift (the bot was down through it and the next handoff),
+ * so the current shift's handoff was missed too: it is planned as well, and its person told, late.
  */
-export async function planHandoffs(deps: AppDeps, known: KnownSchedule, now: Date): Promise<void> {
+export async function planHandoffs(
+  deps: AppDeps,
+  known: KnownSchedule,
+  now: Date,
+  missedCurrent = false,
+): Promise<void> {
   const overrides = asOverrides(await overridesAround(deps, known.id, now, now));
   const current = whoIsOnCall(known.schedule, overrides, now);
   const next = whoIsOnCall(known.schedule, overrides, current.end);
+  const missed = missedCurrent ? handoffItems(known, current, now, true) : [];
   const catchUp = known.config.usergroup
     ? [
         newWork(
@@ -64,7 +82,8 @@ export async function planHandoffs(deps: AppDeps, known: KnownSchedule, now: Dat
         ),
       ]
     : [];
-  const planned = await scheduleWork(deps.db, [...catchUp, ...handoffItems(known, next, now)], now);
+  // The missed items first: their start and the catch-up share a dedupe key, and the first planned is kept.
+  const planned = await scheduleWork(deps.db, [...missed, ...catchUp, ...handoffItems(known, next, now)], now);
   if (planned > 0) deps.wake();
 }
 
@@ -89,7 +108,7 @@ export async function handoffDue(deps: AppDeps, work: WorkOf<'oncall.handoff'>, 
   }
   // Far too late (the bot was down for the whole shift): nothing is said about a shift that is over.
   if (onCall.end.getTime() <= now.getTime()) {
-    await planHandoffs(deps, known, now);
+    await planHandoffs(deps, known, now, true);
     return { done: 'the shift is over' };
   }
   const late = lateness(work.dueAt, now, NOTICE_LATE_AFTER_MS);

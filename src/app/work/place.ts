@@ -53,6 +53,9 @@ const BACKOFF_MS = [1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
 
 type PlacePayload = WorkPayloadInput<'place'>;
 
+/** The outcome of a try Slack asked to wait (429): not a failure, and the opener is told the channel is delayed. */
+export const RATE_LIMITED = 'rate limited';
+
 /** The place work for a new incident, committed with it. */
 export function placeWork(incident: Incident, at: Date, payload: PlacePayload): NewWork {
   return newWork('place', payload, { incidentId: incident.id, dueAt: at, dedupeKey: placeKey(incident.id) });
@@ -187,7 +190,7 @@ async function failed(
   const now = deps.clock.now();
   const waitSeconds = retryAfterOf(error);
   if (waitSeconds !== undefined)
-    return { retryAt: new Date(now.getTime() + waitSeconds * 1_000), reason: 'rate limited', countAttempt: false };
+    return { retryAt: new Date(now.getTime() + waitSeconds * 1_000), reason: RATE_LIMITED, countAttempt: false };
   const message = error instanceof Error ? error.message : String(error);
   deps.log.warn(
     { err: error, incident: incident.key, attempt: work.attempts },
