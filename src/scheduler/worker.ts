@@ -57,6 +57,8 @@ export class DueWorker {
   private stopped = false;
   /** Items claimed and not yet finished, by id. */
   private readonly inHand = new Map<number, Work>();
+  /** The runs of the items the drain dispatched, by id: `runNow` of an item a tick took first waits for its run. */
+  private readonly runs = new Map<number, Promise<void>>();
   /** The tail of each incident's chain of items in hand. */
   private readonly chains = new Map<string, Promise<void>>();
   /** Set when the drain should look for due work again (a tick, an item done); `wakeDrain` ends its wait. */
@@ -97,7 +99,8 @@ export class DueWorker {
       log.warn({ err: error, work: id }, 'could not claim the work to run it now; a tick will');
       return;
     }
-    if (!work) return;
+    // A tick of this worker took it first (the race an opener loses on a busy machine): its run is as good.
+    if (!work) return this.runs.get(id);
     // In hand like a claimed item, so the heartbeat keeps its lease while Slack is slow.
     this.inHand.set(work.id, work);
     this.startHeartbeat();
@@ -171,6 +174,7 @@ export class DueWorker {
       )
       .finally(() => {
         this.inHand.delete(work.id);
+        this.runs.delete(work.id);
         if (this.chains.get(chain) === next) this.chains.delete(chain);
         if (this.inHand.size === 0) this.stopHeartbeat();
         // Room again: more may be due than the last (full) claim took; refilled by halves, so a busy worker
@@ -178,6 +182,7 @@ export class DueWorker {
         if (this.inHand.size === 0 || (claimWasFull() && this.inHand.size <= batch / 2)) this.poke();
       });
     this.chains.set(chain, next);
+    this.runs.set(work.id, next);
   }
 
   private startHeartbeat(): void {

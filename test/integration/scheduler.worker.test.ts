@@ -151,6 +151,24 @@ describe('the due-work worker', () => {
     expect((await rows())[0]).toMatchObject({ outcome: 'ok', locked_by: null });
   });
 
+  it('makes runNow of an item its own tick took first wait for that run (the opener then sees the outcome)', async () => {
+    const slow = gate();
+    const w = worker({ test: handler(() => slow.opened.then(() => ({ done: 'ok' }))) });
+    await schedule([{}]);
+    const draining = w.tick();
+    await until(async () => (await rows())[0]!.locked_by === w.id, { what: 'the claim' });
+    const id = (await rows())[0]!.id;
+    let returned = false;
+    const now = w.runNow(id).then(() => (returned = true));
+    // Time for runNow's claim to come back empty: without the wait it would have returned by then.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(returned).toBe(false);
+    slow.open();
+    await now;
+    expect((await rows())[0]).toMatchObject({ outcome: 'ok', locked_by: null });
+    await draining;
+  });
+
   it('completes an item whose payload its kind cannot read as "bad payload: …" and goes on to the next one', async () => {
     const ran: string[] = [];
     const w = worker({
