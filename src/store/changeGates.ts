@@ -48,7 +48,7 @@ export async function saveGateState(
        WHERE change_gates.state = 'checked'`,
     [incidentId, gate, next.state, JSON.stringify(next.results), next.actor, next.at],
   );
-  return rowCount! > 0;
+  return rowCount > 0;
 }
 
 export async function listOpenChanges(q: Queryable, limit = 50): Promise<Incident[]> {
