@@ -20,6 +20,10 @@ import { formatProblems, lintPlaybooks } from './playbooks/lint.js';
 import { playbookJsonSchema } from './playbooks/schema.js';
 import { describeDatabase, openDatabase } from './store/connect.js';
 import { migrate } from './store/migrate.js';
+import { openRun } from './app/openIncident.js';
+import { PlaybookCatalog } from './playbooks/catalog.js';
+import { createMetrics } from './http/metrics.js';
+import { SYSTEM_ACTOR } from './domain/timeline.js';
 
 const USAGE = `incidentbot <command>
 
@@ -29,6 +33,7 @@ const USAGE = `incidentbot <command>
   migrate                 apply the database migrations (DATABASE_URL, else the embedded database)
   schema [--write]        print the playbooks' JSON Schema (--write: to playbooks/schema.json)
   export INC-<n>          print an incident's report (Markdown) from the database
+  change <runbook> [summary] [--as <slack user>]   start a change from a \`kind: change\` runbook; the bot posts it
   check [name|group]      run health checks now (all of them without a name); exit 1 when one fails
   token refresh <name>    refresh a token provider now and write its sink
   token status            each token provider's state
@@ -116,6 +121,45 @@ async function exportIncident(args: string[], { out, err }: Io): Promise<number>
   try {
     const { markdown } = await exportReport({ db, clock: systemClock }, { key: key.toUpperCase() });
     out(markdown);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * `incidentbot change <runbook> [summary]`: the change is committed with its place work in the durable queue;
+ * the running bot's worker creates its channel and live message (this process never speaks to Slack).
+ */
+async function startChangeCommand(args: string[], { out, err }: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { as: { type: 'string' } } });
+  const [runbook, ...summary] = positionals;
+  if (!runbook) {
+    err('usage: incidentbot change <runbook> [summary] [--as <slack user id>]');
+    return 1;
+  }
+  const env = parseEnv(process.env);
+  const { config, file } = await loadConfig(process.env);
+  const { playbooks, problems } = await lintPlaybooks(resolve(env.PLAYBOOKS_DIR), config, file);
+  if (problems.length > 0) {
+    err(`${formatProblems(problems)}\n\nfix the playbooks first (\`incidentbot lint\`)`);
+    return 1;
+  }
+  const db = await openDatabase(env);
+  try {
+    const deps = {
+      db,
+      clock: systemClock,
+      config,
+      catalog: new PlaybookCatalog(playbooks),
+      metrics: createMetrics(),
+      log: createLogger({ level: 'warn', format: 'pretty' }),
+      runWorkNow: () => Promise.resolve(),
+    };
+    const request = { playbook: runbook, summary: summary.join(' '), channelId: '', kind: 'change' as const };
+    const opened = await openRun(deps, request, { user: values.as ?? SYSTEM_ACTOR });
+    if (opened.kind !== 'opened') return 1;
+    out(`${opened.incident.key} started from ${opened.incident.playbookId}; the bot posts its channel and message.`);
     return 0;
   } finally {
     await db.close();
@@ -223,6 +267,7 @@ async function oncall(args: string[], { out, err }: Io): Promise<number> {
 
 export const COMMANDS: Record<string, Command> = {
   export: exportIncident,
+  change: startChangeCommand,
   oncall,
   check,
   token,

@@ -1,12 +1,12 @@
 import { type BotError, badRequest, refused } from '../errors.js';
-import type { Incident } from '../domain/incident.js';
+import type { Incident, RunKind } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { policyFor, startLevel } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
 import { DuplicateRequestError, getIncident, insertIncident } from '../store/incidents.js';
 import { findUnplacedIncident } from '../store/placement.js';
-import { findWorkByKey, readPendingWork, scheduleWork } from '../store/work.js';
+import { type NewWork, findWorkByKey, readPendingWork, scheduleWork } from '../store/work.js';
 import type { Actor, AppDeps } from './deps.js';
 import { startDeadlines } from './work/deadlines.js';
 import { mirrorWork } from './work/pageMirror.js';
@@ -28,6 +28,8 @@ export interface OpenRequest {
    * placed (Slack failing), typing the command again answers with that incident instead of opening another.
    */
   joinUnplaced?: boolean;
+  /** A change (changeRuns.ts): from a `kind: change` runbook, key CHG-n, nobody paged. Default an incident. */
+  kind?: RunKind;
 }
 
 /**
@@ -55,16 +57,30 @@ export const UNPLACED_WINDOW_MS = 60 * 60_000;
  * this process; when Slack fails, the worker retries it with backoff and the
  * caller answers with the key alone.
  */
-export async function openIncident(deps: AppDeps, request: OpenRequest, actor: Actor): Promise<Opened> {
+export function openIncident(deps: AppDeps, request: OpenRequest, actor: Actor): Promise<Opened> {
+  return openRun(deps, request, actor, (incident, at) =>
+    incident.kind === 'incident' ? mirrorWork(deps, incident, 'trigger', at) : [],
+  );
+}
+
+/** What opening needs: no Slack (the place work speaks to Slack), so a terminal can open a run too. */
+export type OpenDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'catalog' | 'metrics' | 'log' | 'runWorkNow'>;
+
+/** `more`: work scheduled with the opening (the pager mirrors' trigger). */
+export async function openRun(
+  deps: OpenDeps,
+  request: OpenRequest,
+  actor: Actor,
+  more: (incident: Incident, at: Date) => NewWork[] = () => [],
+): Promise<Opened> {
   const playbook = deps.catalog.find(request.playbook);
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
-  if (playbook.kind === 'change')
-    throw badRequest(
-      `${codeSpan(playbook.id)} is a change runbook (a deployment with GO/NO-GO gates), not an incident playbook.`,
-    );
+  const kind = request.kind ?? 'incident';
+  if (playbook.kind !== kind) throw wrongKind(playbook.id, playbook.kind);
   const at = deps.clock.now();
   const severity = request.severity ?? playbook.severity;
-  const policy = policyFor(playbook, severity, deps.config.escalation);
+  // A change is planned work: its people are in the channel, so nobody is paged (and no pager mirror, above).
+  const policy = kind === 'incident' ? policyFor(playbook, severity, deps.config.escalation) : undefined;
   const escalation = policy && { ...policy, startLevel: startLevel(playbook, policy.name, policy.policy) };
   const dedicated = deps.config.incident_channel === 'dedicated' || request.channelId === '';
   let opened: { incident: Incident; placeId: number | undefined };
@@ -84,13 +100,10 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
         ...(dedicated ? {} : { channelId: request.channelId }),
         ...(escalation ? { escalation } : {}),
         ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+        kind,
       });
       await startDeadlines(tx, deps, incident, at);
-      await scheduleWork(
-        tx,
-        [placeWork(incident, at, { opener: actor.user, dedicated }), ...mirrorWork(deps, incident, 'trigger', at)],
-        at,
-      );
+      await scheduleWork(tx, [placeWork(incident, at, { opener: actor.user, dedicated }), ...more(incident, at)], at);
       await request.alsoRecord?.(tx, incident);
       return { incident, placeId: await findWorkByKey(tx, placeKey(incident.id)) };
     });
@@ -100,7 +113,7 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
     throw error;
   }
   const { incident, placeId } = opened;
-  deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, 'incident opened');
+  deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, `${kind} opened`);
   if (placeId !== undefined) await deps.runWorkNow(placeId);
   const now = await getIncident(deps.db, incident.id).catch(() => undefined);
   if (now?.channelId && now.messageTs)
@@ -111,6 +124,19 @@ export async function openIncident(deps: AppDeps, request: OpenRequest, actor: A
     incident: now ?? incident,
     ...(waiting?.outcome === RATE_LIMITED ? { rateLimitedUntil: waiting.dueAt } : {}),
   };
+}
+
+/** A runbook given to the other command: said in a sentence, nothing opened. */
+function wrongKind(id: string, kind: RunKind): BotError {
+  return kind === 'change'
+    ? badRequest(
+        `${codeSpan(id)} is a change runbook (a deployment with GO/NO-GO gates), not an incident playbook: ` +
+          `start it with \`/incident change ${id}\`.`,
+      )
+    : badRequest(
+        `${codeSpan(id)} is an incident playbook, not a change runbook: open an incident with \`/incident ${id}\`, ` +
+          'or start a change from a runbook with `kind: change`.',
+      );
 }
 
 const databaseAway = (cause: unknown) => refused({ kind: 'open-unconfirmed' }, { cause });

@@ -1,6 +1,7 @@
 import { MAX_COMMAND_TEXT, MAX_NOTE, MAX_SUMMARY, cleanText, codeSpan, length } from './text.js';
 import { type Severity, parseSeverity } from './severity.js';
 import { type OncallCommand, parseOncallCommand } from './oncallCommand.js';
+import { type ChangeCommand, parseChangeCommand } from './changeCommand.js';
 
 /**
  * The `/incident` grammar (DESIGN.md), parsed into a typed command. A key
@@ -16,6 +17,7 @@ import { type OncallCommand, parseOncallCommand } from './oncallCommand.js';
  *   /incident resolve [summary] | mitigate [summary] | timeline | report
  *   /incident rollback [action] | commander <@user>
  *   /incident page-test [@someone]
+ *   /incident change <runbook> [summary] | change status | change abort [CHG-n] [reason]   (changeCommand.ts)
  *   /incident oncall [schedule] | oncall override … | oncall swap …   (oncallCommand.ts)
  */
 export type Command =
@@ -38,7 +40,8 @@ export type Command =
   | { kind: 'rollback'; action?: string; key?: string }
   | { kind: 'commander'; user: string; key?: string }
   | { kind: 'page-test'; user?: string }
-  | OncallCommand;
+  | OncallCommand
+  | ChangeCommand;
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -182,6 +185,11 @@ export function parseCommand(raw: string): Parsed {
       if (key !== undefined) return fail('`/incident oncall` is not about one incident: leave the key out.');
       const oncall = parseOncallCommand(words, parseUserReference);
       return oncall.ok ? ok(oncall.command) : fail(oncall.error);
+    }
+    case 'change': {
+      if (key !== undefined) return fail('`/incident change` is not about an incident: leave the INC key out.');
+      const change = parseChangeCommand(text.replace(/^change\s*/i, ''));
+      return change.ok ? ok(change.command) : fail(change.error);
     }
     case 'commander': {
       const user = parseUserReference(words[0]);

@@ -143,6 +143,20 @@ function describeRead(event: ReadEvent, show: Show): string {
         : `paging${person ? ` ${show.who(person)}` : ''} by ${channel}`;
       return uncertain ? `${what} may have been sent: ${q(error)}` : `${what} failed: ${q(error)}`;
     }
+    case 'change.started':
+      return `started the change${colon(event.data.summary)}`;
+    case 'change.gate_checked':
+      return `ran the checks of gate ${event.data.gate} (${q(event.data.title)}): ${verdicts(event.data.results)}`;
+    case 'change.gate_go':
+      return `pressed GO at gate ${event.data.gate} (${q(event.data.title)}); checks: ${verdicts(event.data.results)}`;
+    case 'change.gate_no_go': {
+      const offered = event.data.rollback.length ? `; rollback offered: ${event.data.rollback.join(', ')}` : '';
+      return `pressed NO-GO at gate ${event.data.gate} (${q(event.data.title)})${offered}`;
+    }
+    case 'change.completed':
+      return 'completed the change: every gate GO';
+    case 'change.aborted':
+      return `aborted the change${colon(event.data.reason)}`;
     case 'page.acknowledged':
       return `${event.data.resolved ? 'resolved' : 'acknowledged'} from ${event.data.channel}`;
     case 'alert.joined':
@@ -170,3 +184,7 @@ function actionTiming(d: TimelineData<'action.finished'>): string {
   const missed = d.targetMissed && d.targetMs !== undefined ? ` — missed its ${formatDuration(d.targetMs)} target` : '';
   return ` in ${formatDuration(d.durationMs)}${missed}`;
 }
+
+/** A gate's check results, one word each; none: a person's judgement. */
+const verdicts = (results: readonly { check: string; status: string }[]) =>
+  results.length ? results.map((r) => `${r.check} ${r.status}`).join(', ') : 'none (judged by the person)';

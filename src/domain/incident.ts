@@ -31,7 +31,11 @@ export interface Incident {
   escalationPolicyName: string | null;
   /** How many times the policy has started over from level 1. */
   escalationCycle: number;
+  /** An incident, or a change (a deployment walked through GO/NO-GO gates; key CHG-n). */
+  kind: RunKind;
 }
+
+export type RunKind = 'incident' | 'change';
 
 /**
  * The incident lifecycle as a table: which status may follow which. Every

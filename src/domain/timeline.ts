@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_STATUSES } from './incident.js';
 import { SEVERITIES } from './severity.js';
+import { CHANGE_DATA, CHANGE_KINDS } from './changeTimeline.js';
 
 /**
  * The kinds of timeline event. Operators build dashboards on
@@ -49,6 +50,7 @@ export const TIMELINE_KINDS = [
   'page.sent',
   'page.failed',
   'page.acknowledged',
+  ...CHANGE_KINDS,
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -268,6 +270,7 @@ export const TIMELINE_DATA = {
     channel: pageChannel,
     resolved: flag,
   }),
+  ...CHANGE_DATA,
 } as const satisfies { [K in TimelineKind]: KindSpec<z.ZodRawShape> };
 
 type Shape<K extends TimelineKind> = (typeof TIMELINE_DATA)[K]['shape'];

@@ -12,6 +12,7 @@ import { refreshToken, tokenStatus } from '../app/tokens.js';
 import { listRollbacks, requestAction } from '../app/actions.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep } from '../app/steps.js';
+import { abortChange, changeStatus, startChange } from '../app/changeRuns.js';
 import { showOnCall } from '../app/oncall.js';
 import { overrideOnCall, removeOnCallOverride, swapOnCall } from '../app/oncallOverrides.js';
 import { addNote, escalateManually, setCommander, setSeverity } from '../app/updates.js';
@@ -70,6 +71,18 @@ export function routeOf(command: Command, extra: CommandRoutes = {}): Route | un
       return (deps, _w, actor) => swapOnCall(deps, command, actor);
     case 'oncall-remove':
       return (deps, _w, actor) => removeOnCallOverride(deps, command.id, actor);
+    case 'change-start':
+      return (deps, w, actor) =>
+        startChange(deps, { runbook: command.runbook, summary: command.summary, channelId: w.channelId }, actor);
+    case 'change-status':
+      return (deps) => changeStatus(deps);
+    case 'change-abort':
+      return (deps, w, actor) =>
+        abortChange(
+          deps,
+          { ...(command.change ? { change: command.change } : {}), reason: command.reason, channelId: w.channelId },
+          actor,
+        );
     case 'rollback':
       return (deps, w, actor) =>
         command.action ? requestAction(deps, where(w), command.action, actor) : listRollbacks(deps, where(w), actor);

@@ -1,5 +1,5 @@
 import type { EscalationPolicy } from '../config/escalation.js';
-import type { Incident, IncidentStatus } from '../domain/incident.js';
+import type { Incident, IncidentStatus, RunKind } from '../domain/incident.js';
 import type { Severity } from '../domain/severity.js';
 import type { Playbook } from '../playbooks/schema.js';
 
@@ -27,6 +27,7 @@ const NAMES = [
   'escalation_policy',
   'escalation_policy_name',
   'escalation_cycle',
+  'kind',
 ];
 export const COLUMNS = NAMES.join(', ');
 /** The columns qualified by the table alias `i`, for statements that join. */
@@ -55,6 +56,7 @@ export interface IncidentRow {
   escalation_policy: EscalationPolicy | null;
   escalation_policy_name: string | null;
   escalation_cycle: number;
+  kind: RunKind;
 }
 
 const date = (value: Date | null) => (value === null ? null : new Date(value));
@@ -82,4 +84,5 @@ export const toIncident = (row: IncidentRow): Incident => ({
   escalationPolicy: row.escalation_policy ?? null,
   escalationPolicyName: row.escalation_policy_name ?? null,
   escalationCycle: row.escalation_cycle,
+  kind: row.kind,
 });

@@ -1,4 +1,4 @@
-import { type Incident, type IncidentStatus, statusesBefore } from '../domain/incident.js';
+import { type Incident, type IncidentStatus, type RunKind, statusesBefore } from '../domain/incident.js';
 import type { Severity } from '../domain/severity.js';
 import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
 import type { EscalationPolicy } from '../config/escalation.js';
@@ -25,6 +25,8 @@ export interface NewIncident {
   requestKey?: string;
   /** The escalation policy in force, snapshotted with the incident, and the level it starts at (default 1). */
   escalation?: { name: string; policy: EscalationPolicy; startLevel?: number };
+  /** A change (key CHG-n, first event `change.started`); default an incident. */
+  kind?: RunKind;
 }
 
 export class DuplicateRequestError extends Error {
@@ -43,8 +45,9 @@ export async function insertIncident(
       throw new DuplicateRequestError(input.requestKey);
     const { rows } = await tx.query<IncidentRow>(
       `INSERT INTO incidents (playbook_id, title, summary, severity, commander, opened_by, opened_at, channel_id,
-                              playbook, escalation_policy_name, escalation_policy, escalation_level)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11)
+                              playbook, escalation_policy_name, escalation_policy, escalation_level, kind, number)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12,
+               CASE WHEN $12 = 'change' THEN nextval('change_number_seq') ELSE nextval('incident_number_seq') END)
        RETURNING ${COLUMNS}`,
       [
         input.playbook.id,
@@ -58,6 +61,7 @@ export async function insertIncident(
         input.escalation?.name ?? null,
         input.escalation ? JSON.stringify(input.escalation.policy) : null,
         input.escalation?.startLevel ?? 1,
+        input.kind ?? 'incident',
       ],
     );
     const incident = toIncident(onlyRow(rows));
@@ -65,7 +69,7 @@ export async function insertIncident(
       incidentId: incident.id,
       occurredAt: input.openedAt,
       actor: input.openedBy,
-      kind: 'incident.opened',
+      kind: incident.kind === 'change' ? 'change.started' : 'incident.opened',
       data: {
         key: incident.key,
         playbook: incident.playbookId,
@@ -158,6 +162,22 @@ async function guardedChange(
       data: { ...data, ...base.data },
     };
     return { changed: true, incident: toIncident(row), event: await appendTimelineEvent(tx, event) };
+  });
+}
+
+/** Ends an open change (completed or aborted): resolved, so every clock stops as an incident's does. */
+export function endChange(
+  q: Database | Transaction,
+  change: ChangeBase & { how: 'change.completed' | 'change.aborted' },
+): Promise<Change> {
+  return guardedChange(q, change, change.how, async (tx) => {
+    const { rows } = await tx.query<IncidentRow>(
+      `UPDATE incidents SET status = 'resolved', resolved_at = $2, version = version + 1
+        WHERE id = $1 AND kind = 'change' AND status <> 'resolved'
+        RETURNING ${COLUMNS}`,
+      [change.incidentId, change.at],
+    );
+    return { row: rows[0], data: {} };
   });
 }
 

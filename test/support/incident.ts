@@ -26,6 +26,7 @@ export function testIncident(overrides: Partial<Incident> = {}): Incident {
     escalationPolicy: null,
     escalationPolicyName: null,
     escalationCycle: 0,
+    kind: 'incident',
     ...overrides,
   };
 }

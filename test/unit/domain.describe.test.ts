@@ -118,6 +118,24 @@ const LINES: Record<TimelineKind, [data: Record<string, unknown>, line: string]>
     "paging @U0ONCALL01 by email may have been sent: the mail server's answer was lost",
   ],
   'page.acknowledged': [{ channel: 'pagerduty' }, 'acknowledged from pagerduty'],
+  'change.started': [
+    { key: 'CHG-1', playbook: 'platform-deploy', title: 'Deploy', summary: 'release 42', severity: 'sev2' },
+    'started the change: release 42',
+  ],
+  'change.gate_checked': [
+    { gate: 1, name: 'database', title: 'Queries work', results: [{ check: 'database', status: 'fail' }] },
+    'ran the checks of gate 1 (Queries work): database fail',
+  ],
+  'change.gate_go': [
+    { gate: 3, name: 'telemetry', title: 'Traces in Dash0', results: [] },
+    'pressed GO at gate 3 (Traces in Dash0); checks: none (judged by the person)',
+  ],
+  'change.gate_no_go': [
+    { gate: 2, name: 'redis', title: 'Reconnects', results: [], rollback: ['redis-rollback'] },
+    'pressed NO-GO at gate 2 (Reconnects); rollback offered: redis-rollback',
+  ],
+  'change.completed': [{}, 'completed the change: every gate GO'],
+  'change.aborted': [{ reason: 'window closed' }, 'aborted the change: window closed'],
 };
 
 const event = (kind: TimelineKind, data: Record<string, unknown>): TimelineEvent => ({

@@ -69,6 +69,7 @@ const incident = (overrides: Partial<Incident> = {}): Incident => ({
   escalationPolicy: null,
   escalationPolicyName: null,
   escalationCycle: 0,
+  kind: 'incident',
   ...overrides,
 });
 

@@ -40,6 +40,7 @@ function incident(overrides: Partial<Incident> = {}, stepCount = 3): Incident {
     escalationPolicy: null,
     escalationPolicyName: null,
     escalationCycle: 0,
+    kind: 'incident',
     ...overrides,
   };
 }

@@ -1,0 +1,136 @@
+import { badRequest, notFound, refused } from '../errors.js';
+import { type ChangeProgress, changeProgress } from '../domain/gates.js';
+import type { Incident } from '../domain/incident.js';
+import { codeSpan, escapeMrkdwn } from '../domain/text.js';
+import { listOpenChanges, readGateStates } from '../store/changeGates.js';
+import { endChange, findIncidentByKey, listIncidentsByChannel } from '../store/incidents.js';
+import { readStepStates } from '../store/steps.js';
+import { checkAccess, openAsPerson } from './access.js';
+import { cancelPendingRequests, showCancelled } from './actionApprovals.js';
+import { afterChange } from './changes.js';
+import type { Actor, AppDeps } from './deps.js';
+import type { ActionRun } from '../store/actionRuns.js';
+import { requestOf } from './lifecycle.js';
+import { type Reply, text } from './replies.js';
+import { meetDeadlinesIn } from './work/deadlines.js';
+import { enqueueStatusUpdate } from './work/notifications.js';
+import type { Queryable } from '../store/db.js';
+
+/**
+ * Changes: a deployment walked through the GO/NO-GO gates of a `kind: change` runbook. A change is a row of
+ * `incidents` with kind 'change' (key CHG-n), so it has the incident's channel, live message, steps,
+ * timeline and durable work; it pages nobody (the people doing it are the ones who started it).
+ */
+export async function startChange(
+  deps: AppDeps,
+  request: { runbook: string; summary: string; channelId: string },
+  actor: Actor,
+): Promise<Reply> {
+  const opened = await openAsPerson(
+    deps,
+    { playbook: request.runbook, summary: request.summary, channelId: request.channelId, kind: 'change' },
+    actor,
+  );
+  if (opened.kind === 'refused') throw refused(opened.refusal);
+  if (opened.kind === 'duplicate') return { kind: 'none' };
+  const { incident } = opened;
+  const where = opened.kind === 'opened' && opened.where ? `: follow it in <#${opened.where.channelId}>` : '';
+  const pending = where ? '' : ' (its message is being posted; Slack is not answering yet)';
+  return text(`*${incident.key}* started from ${codeSpan(incident.playbookId)}${where}${pending}.`);
+}
+
+/** Where a change stands: its steps done (or skipped) and its gates' states. */
+export async function progressOf(q: Queryable, change: Incident): Promise<ChangeProgress> {
+  const [steps, gates] = await Promise.all([
+    readStepStates(q, change.id),
+    readGateStates(q, change.id, change.playbook.gates.length),
+  ]);
+  const done = new Set(steps.filter((s) => s.state === 'done' || s.state === 'skipped').map((s) => s.step));
+  return changeProgress(change.playbook, done, gates);
+}
+
+/** `/incident change status`: each open change, its phase and its gate. */
+export async function changeStatus(deps: AppDeps): Promise<Reply> {
+  const changes = await listOpenChanges(deps.db);
+  if (changes.length === 0) return text('No change is open. Start one with `/incident change <runbook> [summary]`.');
+  const lines = await Promise.all(
+    changes.map(async (change) => `• ${changeLine(change, await progressOf(deps.db, change))}`),
+  );
+  return text(`*Open changes*\n${lines.join('\n')}`);
+}
+
+export function changeLine(change: Incident, progress: ChangeProgress): string {
+  const gateTitle = (n: number) => change.playbook.gates[n - 1]?.title ?? `gate ${n}`;
+  const where = change.channelId ? ` in <#${change.channelId}>` : '';
+  const head = `*${change.key}* · ${codeSpan(change.playbookId)}${where}`;
+  switch (progress.kind) {
+    case 'in-phase': {
+      const phase = progress.phase ? `${progress.phase}, ` : '';
+      const next = progress.gate ? ` before gate ${progress.gate} (${gateTitle(progress.gate)})` : '';
+      return `${head}: ${phase}steps ${progress.stepsLeft.join(', ')} to do${next}`;
+    }
+    case 'at-gate':
+      return `${head}: at gate ${progress.gate} (${gateTitle(progress.gate)}), waiting for GO or NO-GO`;
+    case 'halted':
+      return `${head}: halted by NO-GO at gate ${progress.gate} (${gateTitle(progress.gate)})`;
+    case 'completed':
+      return `${head}: every gate GO, every step done`;
+  }
+}
+
+/** `/incident change abort [CHG-n] [reason]`: the change ends, the reason recorded; as resolving is permitted. */
+export async function abortChange(
+  deps: AppDeps,
+  request: { change?: string; reason: string; channelId: string },
+  actor: Actor,
+): Promise<Reply> {
+  const change = await changeMeant(deps, request);
+  await checkAccess(deps, change, { intent: 'change', what: 'abort', actor });
+  const at = deps.clock.now();
+  let cancelled: ActionRun[] = [];
+  const ended = await deps.db.transaction(async (tx) => {
+    const ended = await endChange(tx, {
+      incidentId: change.id,
+      how: 'change.aborted',
+      actor: actor.user,
+      at,
+      data: { reason: request.reason },
+      ...requestOf(actor),
+    });
+    if (ended.changed) {
+      await meetDeadlinesIn(tx, change.id, { event: 'resolved' }, at);
+      cancelled = await cancelPendingRequests(tx, change.id, at, actor.user);
+      const summary = `aborted${request.reason ? `: ${request.reason}` : ''}`;
+      const durationMs = at.getTime() - change.openedAt.getTime();
+      await enqueueStatusUpdate(tx, deps, ended.incident, { kind: 'resolved', durationMs, summary }, at);
+    }
+    return ended;
+  });
+  if (!ended.changed) return ended.duplicate ? { kind: 'none' } : text(`${change.key} has already ended.`);
+  deps.wake();
+  await showCancelled(deps, change, cancelled);
+  const why = request.reason ? `: ${escapeMrkdwn(request.reason)}` : '';
+  await afterChange(deps, ended.incident, { kind: 'text', text: `<@${actor.user}> aborted ${change.key}${why}` });
+  return text(`${change.key} is aborted${request.reason ? '; the reason is in its timeline' : ''}.`);
+}
+
+/** The change named, else the open change of this channel, else the only open change. */
+async function changeMeant(deps: AppDeps, request: { change?: string; channelId: string }): Promise<Incident> {
+  if (request.change) {
+    const named = await findIncidentByKey(deps.db, request.change);
+    if (!named || named.kind !== 'change') throw notFound(`There is no change ${request.change}.`);
+    if (named.status === 'resolved') throw badRequest(`${named.key} has already ended.`);
+    return named;
+  }
+  const here = (await listIncidentsByChannel(deps.db, request.channelId, 5)).filter(
+    (i) => i.kind === 'change' && i.status !== 'resolved',
+  );
+  if (here.length === 1) return here[0]!;
+  const open = await listOpenChanges(deps.db);
+  if (open.length === 1) return open[0]!;
+  if (open.length === 0) throw badRequest('No change is open, so there is nothing to abort.');
+  throw badRequest(
+    `${open.length} changes are open (${open.map((c) => c.key).join(', ')}): name one, e.g. ` +
+      `\`/incident change abort ${open[0]!.key} <reason>\`.`,
+  );
+}
