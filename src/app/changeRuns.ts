@@ -1,10 +1,10 @@
 import { badRequest, notFound, refused } from '../errors.js';
-import { type ChangeProgress, changeProgress } from '../domain/gates.js';
+import type { ChangeProgress } from '../domain/gates.js';
 import type { Incident } from '../domain/incident.js';
-import { codeSpan, escapeMrkdwn } from '../domain/text.js';
-import { listOpenChanges, readGateStates } from '../store/changeGates.js';
+import { codeSpan } from '../domain/text.js';
+import { listOpenChanges } from '../store/changeGates.js';
+import { standing } from './gates.js';
 import { endChange, findIncidentByKey, listIncidentsByChannel } from '../store/incidents.js';
-import { readStepStates } from '../store/steps.js';
 import { checkAccess, openAsPerson } from './access.js';
 import { cancelPendingRequests, showCancelled } from './actionApprovals.js';
 import { afterChange } from './changes.js';
@@ -40,14 +40,8 @@ export async function startChange(
 }
 
 /** Where a change stands: its steps done (or skipped) and its gates' states. */
-export async function progressOf(q: Queryable, change: Incident): Promise<ChangeProgress> {
-  const [steps, gates] = await Promise.all([
-    readStepStates(q, change.id),
-    readGateStates(q, change.id, change.playbook.gates.length),
-  ]);
-  const done = new Set(steps.filter((s) => s.state === 'done' || s.state === 'skipped').map((s) => s.step));
-  return changeProgress(change.playbook, done, gates);
-}
+export const progressOf = async (q: Queryable, change: Incident): Promise<ChangeProgress> =>
+  (await standing(q, change)).progress;
 
 /** `/incident change status`: each open change, its phase and its gate. */
 export async function changeStatus(deps: AppDeps): Promise<Reply> {
@@ -100,17 +94,21 @@ export async function abortChange(
     if (ended.changed) {
       await meetDeadlinesIn(tx, change.id, { event: 'resolved' }, at);
       cancelled = await cancelPendingRequests(tx, change.id, at, actor.user);
-      const summary = `aborted${request.reason ? `: ${request.reason}` : ''}`;
       const durationMs = at.getTime() - change.openedAt.getTime();
-      await enqueueStatusUpdate(tx, deps, ended.incident, { kind: 'resolved', durationMs, summary }, at);
+      const reason = { kind: 'change-ended', how: 'aborted', reason: request.reason, durationMs } as const;
+      await enqueueStatusUpdate(tx, deps, ended.incident, reason, at);
     }
     return ended;
   });
   if (!ended.changed) return ended.duplicate ? { kind: 'none' } : text(`${change.key} has already ended.`);
   deps.wake();
   await showCancelled(deps, change, cancelled);
-  const why = request.reason ? `: ${escapeMrkdwn(request.reason)}` : '';
-  await afterChange(deps, ended.incident, { kind: 'text', text: `<@${actor.user}> aborted ${change.key}${why}` });
+  await afterChange(deps, ended.incident, {
+    kind: 'changed',
+    actor: actor.user,
+    key: change.key,
+    change: { kind: 'change-aborted', reason: request.reason },
+  });
   return text(`${change.key} is aborted${request.reason ? '; the reason is in its timeline' : ''}.`);
 }
 

@@ -1,4 +1,5 @@
 import { type ActionRunResult, parseResolvedPlan, runAction, runResolved } from '../actions/index.js';
+import { finishChange } from './changeEnd.js';
 import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import { BotError } from '../errors.js';
@@ -196,6 +197,8 @@ async function announceEnd(
       })
       .catch(bestEffort(deps, run, 'could not say in the thread that a run finished'));
   await deps.live.refresh(incident.id).catch(bestEffort(deps, run, 'could not refresh the live message'));
+  if (incident.kind === 'change' && result.outcome === 'succeeded')
+    await finishChange(deps, incident.id).catch(bestEffort(deps, run, 'could not complete the change'));
 }
 
 /** The kept plan, run; a run from before plans were kept runs the config as it is. Never throws. */

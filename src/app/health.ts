@@ -108,6 +108,21 @@ export async function runHealth(deps: AppDeps, target: Target, name: string | un
   return text(`${checks.target}: ${outcome}; the results are in ${incident.key}'s thread.`);
 }
 
+/** A check or group run for an incident with its thread told: a "running" line, then the results. */
+export async function runInThread(
+  deps: AppDeps,
+  incident: Incident,
+  name: string,
+  actor: Actor,
+): Promise<CheckResult[]> {
+  const checks = checksFor(deps, name);
+  const thread = threadOf(incident);
+  await sayRunning(deps, thread, checks, actor);
+  const results = await runAndRecord(deps, checks, incident, actor.user);
+  await sayResults(deps, thread, checks, results);
+  return results;
+}
+
 /** A step's Run check button: the step runs, then is done (everything passed) or failed (with the failure). */
 export async function runStepCheck(
   deps: AppDeps,

@@ -1,3 +1,4 @@
+import type { ChangeProgress, GateState } from '../domain/gates.js';
 import type { DeadlineView } from '../domain/deadlines.js';
 import type { Incident } from '../domain/incident.js';
 import type { StepStatus } from '../domain/steps.js';
@@ -13,6 +14,25 @@ export interface IncidentSnapshot {
   rollbacks?: RollbackView[];
   /** Actions run in dry-run mode (the page and the buttons say so). */
   dryRun?: boolean;
+  /** A change's gates and where it stands (a change's rollbacks are offered once a gate says NO-GO). */
+  change?: ChangeView;
+}
+
+export interface ChangeView {
+  progress: ChangeProgress;
+  gates: GateView[];
+}
+
+export interface GateView {
+  /** Its place, 1 first. */
+  number: number;
+  title: string;
+  phase?: string;
+  afterStep: number;
+  checks: string[];
+  state: GateState;
+  /** GO can be pressed (the change stands at this gate and its checks passed, or it has none). */
+  goOffered: boolean;
 }
 
 export interface RollbackView {
@@ -30,7 +50,11 @@ export type IncidentChangeSaid =
   | { kind: 'mitigated'; summary?: string }
   | { kind: 'severity'; to: string }
   | { kind: 'escalated'; level: number; levelName?: string }
-  | { kind: 'commander'; commander: string };
+  | { kind: 'commander'; commander: string }
+  /** GO or NO-GO at a change's gate; `rollback`: the titles of the actions a NO-GO offers. */
+  | { kind: 'gate'; gate: number; title: string; decision: 'go' | 'no-go'; rollback: string[] }
+  | { kind: 'change-completed' }
+  | { kind: 'change-aborted'; reason: string };
 
 /**
  * Things said in an incident's thread. The Slack adapter renders each kind;

@@ -5,6 +5,7 @@ import { type StepMove, recordStepMove } from '../store/steps.js';
 import type { Actor, AppDeps } from './deps.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
+import { finishChange } from './changeEnd.js';
 
 /**
  * A step's runner (Run check, Refresh token, Run action) in two moves: the step goes to `running` once, whoever
@@ -111,4 +112,5 @@ export async function finishStepRunner(deps: AppDeps, incident: Incident, step: 
   const at = deps.clock.now();
   await deps.db.transaction((tx) => recordRunnerEnd(tx, runnerStep(incident, step), end, at));
   await deps.live.refresh(incident.id);
+  if (end.ok && incident.kind === 'change') await finishChange(deps, incident.id);
 }

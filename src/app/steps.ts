@@ -4,6 +4,7 @@ import { type TimelineKind, timelineEvent } from '../domain/timeline.js';
 import { badRequest } from '../errors.js';
 import { recordStepMove } from '../store/steps.js';
 import { afterChange } from './changes.js';
+import { finishChange } from './changeEnd.js';
 import { recordOnce } from './record.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { incidentFor } from './access.js';
@@ -51,6 +52,7 @@ export async function moveStep(
     return { kind: 'step-already', step, key: incident.key, state, ...(by ? { by } : {}) };
   }
   await afterChange(deps, incident);
+  if (incident.kind === 'change') await finishChange(deps, incident.id);
   return text(`Step ${step} of ${incident.key} is ${verb}.`);
 }
 

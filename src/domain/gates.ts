@@ -7,7 +7,7 @@ import type { Gate, Playbook } from '../playbooks/schema.js';
  *   waiting ──(phase done)──► checked ──GO (only when every check passed)──► go ──► next phase
  *                               │  ▲
  *                               │  └──(run the checks again)
- *                               └──NO-GO (always)──► no-go: the rollback is offered, the change halts
+ *                               └──NO-GO (always, checked or not)──► no-go: the rollback is offered, the change halts
  *
  * A gate without checks is a person's judgement: GO is offered once the phase is done.
  */
@@ -22,6 +22,12 @@ export type GateState =
   | { state: 'waiting' }
   | { state: 'checked'; at: Date; results: GateCheckResult[] }
   | { state: 'go' | 'no-go'; at: Date; by: string; results: GateCheckResult[] };
+
+/** A gate check names one check or a group: its verdict is its worst member's (a slow pass still passes). */
+export function worstVerdict(verdicts: readonly CheckVerdict[]): CheckVerdict {
+  if (verdicts.includes('fail') || verdicts.length === 0) return 'fail';
+  return verdicts.includes('degraded') ? 'degraded' : 'pass';
+}
 
 /** GO is offered only when every check of the gate ran and none failed (a slow pass still passes). */
 export function goOffered(gate: Pick<Gate, 'checks'>, results: readonly GateCheckResult[]): boolean {
@@ -49,7 +55,8 @@ export function decideGate(
 ): Decided {
   if (current.state === 'go' || current.state === 'no-go')
     return { ok: false, reason: `The gate "${gate.title}" was already decided ${current.state.toUpperCase()}.` };
-  if (current.state === 'waiting' && gate.checks.length > 0)
+  // NO-GO needs no check: a person who sees something wrong halts the change at once.
+  if (decision === 'go' && current.state === 'waiting' && gate.checks.length > 0)
     return { ok: false, reason: `The gate "${gate.title}" has not run its checks yet.` };
   const results = current.state === 'checked' ? current.results : [];
   if (decision === 'go' && !goOffered(gate, results)) {
@@ -89,5 +96,9 @@ export function changeProgress(
   const rest = range(1, playbook.steps.length).filter((n) => !stepsDone.has(n));
   return rest.length ? { kind: 'in-phase', phase: undefined, stepsLeft: rest } : { kind: 'completed' };
 }
+
+/** The gate a person can act on now (run its checks, GO, NO-GO), if the change stands at one. */
+export const gateAtHand = (progress: ChangeProgress): number | undefined =>
+  progress.kind === 'at-gate' ? progress.gate : undefined;
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);

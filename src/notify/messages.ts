@@ -13,6 +13,8 @@ import type { OutgoingMessage } from './deliver.js';
 
 /** The incident as a status update describes it, captured when the update was decided. */
 export interface IncidentFacts {
+  /** An incident, or a change (a deployment through gates: no escalation level, a lead instead of a commander). */
+  kind?: 'incident' | 'change';
   key: string;
   title: string;
   severityLabel: string;
@@ -30,7 +32,9 @@ export type UpdateReason =
   | { kind: 'severity'; from: string; to: string }
   | { kind: 'escalated'; level: number; levelName?: string }
   | { kind: 'mitigated'; summary?: string }
-  | { kind: 'resolved'; summary?: string; durationMs: number };
+  | { kind: 'resolved'; summary?: string; durationMs: number }
+  | { kind: 'change-halted'; gate: number; title: string }
+  | { kind: 'change-ended'; how: 'completed' | 'aborted'; reason?: string; durationMs: number };
 
 /** A time of day in the reader's own time zone. */
 const dateOf = (at: Date) => slackDate(at, '{time}');
@@ -38,7 +42,15 @@ const dateOf = (at: Date) => slackDate(at, '{time}');
 function whatHappened(facts: IncidentFacts, reason: UpdateReason): string {
   switch (reason.kind) {
     case 'opened':
-      return `An incident was opened: ${userText(facts.title, 150)}.`;
+      return facts.kind === 'change'
+        ? `A change was started: ${userText(facts.title, 150)}.`
+        : `An incident was opened: ${userText(facts.title, 150)}.`;
+    case 'change-halted':
+      return `The change is halted: NO-GO at gate ${reason.gate} (${userText(reason.title, 150)}); its rollback is offered.`;
+    case 'change-ended':
+      return reason.how === 'completed'
+        ? `The change is completed after ${formatDuration(reason.durationMs)}: every gate GO.`
+        : `The change was aborted after ${formatDuration(reason.durationMs)}${reason.reason ? `: ${userText(reason.reason, 500)}` : '.'}`;
     case 'severity':
       return `The severity changed from ${reason.from} to ${reason.to}.`;
     case 'escalated':
@@ -62,13 +74,16 @@ export function statusUpdate(
   const happened = whatHappened(facts, reason);
   const impact = `${facts.severityLabel} · ${userText(facts.summary || facts.symptom, 400)}`;
   const levelName = facts.levelName ? ` (${userText(facts.levelName, 60)})` : '';
-  const state = `${facts.status} · escalation level ${facts.level}${levelName} · commander ${mention(facts.commander)}`;
-  const next =
-    reason.kind === 'resolved'
-      ? 'None: this is the last update.'
-      : nextUpdateAt
-        ? `By ${dateOf(nextUpdateAt)}, or sooner if anything changes.`
-        : 'When anything changes.';
+  const state =
+    facts.kind === 'change'
+      ? `${facts.status === 'resolved' ? 'ended' : 'in progress'} · lead ${mention(facts.commander)}`
+      : `${facts.status} · escalation level ${facts.level}${levelName} · commander ${mention(facts.commander)}`;
+  const last = reason.kind === 'resolved' || reason.kind === 'change-ended';
+  const next = last
+    ? 'None: this is the last update.'
+    : nextUpdateAt
+      ? `By ${dateOf(nextUpdateAt)}, or sooner if anything changes.`
+      : 'When anything changes.';
   return {
     text: `${facts.key} ${userText(facts.title, 150)}: ${happened}`,
     blocks: [
@@ -79,7 +94,9 @@ export function statusUpdate(
         `*Current state*\n${state}`,
         `*Next update*\n${next}`,
       ),
-      ...(facts.channelId ? [context(`Follow the incident in ${channelLink(facts.channelId)}.`)] : []),
+      ...(facts.channelId
+        ? [context(`Follow the ${facts.kind ?? 'incident'} in ${channelLink(facts.channelId)}.`)]
+        : []),
     ],
   };
 }

@@ -13,6 +13,7 @@ import {
   clickListener,
   onActionDecision,
   onActionRequest,
+  onGateButton,
   onIncidentButton,
   onStepButton,
   onTimelinePage,
@@ -164,6 +165,7 @@ export function addListeners(
   );
   app.action(/^timeline\.page\.(earlier|later)$/, clickListener(deps, inflight, onTimelinePage));
   app.action(/^action\.request\.[a-z0-9_-]+$/, clickListener(deps, inflight, onActionRequest));
+  app.action(/^gate\.(check|go|nogo)\.\d+$/, clickListener(deps, inflight, onGateButton));
   app.action(/^action\.(approve|deny)\.\d+$/, clickListener(deps, inflight, onActionDecision));
   for (const [id, handler] of extra.clicks ?? []) app.action(id, clickListener(deps, inflight, handler));
   app.view(RESOLVE_MODAL, resolveSubmitListener(deps, inflight));

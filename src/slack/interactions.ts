@@ -7,6 +7,7 @@ import { acknowledge, mitigate, resolve } from '../app/lifecycle.js';
 import { showTimeline } from '../app/queries.js';
 import { type ActionForm, actionForm } from '../app/actionForm.js';
 import { decideAction, requestAction } from '../app/actions.js';
+import { decideAtGate, runGateChecks } from '../app/gates.js';
 import { postReport } from '../app/report.js';
 import type { Reply } from '../app/replies.js';
 import { moveStep, requestStepRun } from '../app/steps.js';
@@ -116,6 +117,14 @@ async function openForm(args: ClickArgs, click: { body: ButtonClick }, form: Act
   await args.client.views.open({ trigger_id: click.body.trigger_id!, view: actionFormModal(form) });
   return { kind: 'none' };
 }
+
+/** A change's gate buttons: `gate.check|go|nogo.<n>` (value `<change>:<n>`). */
+export const onGateButton: ClickHandler = (deps, click, actor) => {
+  const [, verb] = click.actionId.split('.');
+  const target = { incidentId: click.incidentId, gate: Number(click.detail) };
+  if (verb === 'check') return runGateChecks(deps, target, actor);
+  return decideAtGate(deps, target, verb === 'go' ? 'go' : 'no-go', actor);
+};
 
 /** Approve / Deny on an approval request: `action.approve.<run>` (value `<incident>:<run>`). */
 export const onActionDecision: ClickHandler = (deps, click, actor) =>

@@ -1,6 +1,8 @@
 import type { GateCheckResult, GateState } from '../domain/gates.js';
 import type { Incident } from '../domain/incident.js';
-import type { Queryable } from './db.js';
+import type { Queryable, Transaction } from './db.js';
+import { appendTimelineEvent } from './timeline.js';
+import type { NewTimelineEvent } from '../domain/timeline.js';
 import { COLUMNS, type IncidentRow, toIncident } from './incidentRow.js';
 
 /** A change's gates as stored (migration 014): the latest state per gate; the timeline keeps every press. */
@@ -58,4 +60,21 @@ export async function listOpenChanges(q: Queryable, limit = 50): Promise<Inciden
     [limit],
   );
   return rows.map(toIncident);
+}
+
+/**
+ * A gate's new state with its timeline event, in the caller's transaction: the live message's version moves
+ * so it re-renders. Answers false (nothing written) when the gate was already decided.
+ */
+export async function recordGateState(
+  tx: Transaction,
+  incidentId: number,
+  gate: number,
+  next: { state: 'checked' | 'go' | 'no-go'; results: readonly GateCheckResult[]; actor: string; at: Date },
+  event: Pick<NewTimelineEvent, 'kind' | 'data'>,
+): Promise<boolean> {
+  if (!(await saveGateState(tx, incidentId, gate, next))) return false;
+  await tx.query('UPDATE incidents SET version = version + 1 WHERE id = $1', [incidentId]);
+  await appendTimelineEvent(tx, { incidentId, occurredAt: next.at, actor: next.actor, ...event });
+  return true;
 }

@@ -66,8 +66,8 @@ describe('GO/NO-GO gates', () => {
     expect(fallback).toMatchObject({ rollback: ['redis-rollback'] });
   });
 
-  it('refuses a decision before the checks ran, and a second decision', () => {
-    expect(decideGate(gate(['database']), { state: 'waiting' }, 'no-go', 'U0', at)).toMatchObject({ ok: false });
+  it('refuses GO before the checks ran, and a second decision', () => {
+    expect(decideGate(gate(['database']), { state: 'waiting' }, 'go', 'U0', at)).toMatchObject({ ok: false });
     expect(decideGate(gate([]), { state: 'waiting' }, 'go', 'U0', at)).toMatchObject({ ok: true });
     const decided: GateState = { state: 'go', at, by: 'U0', results: [] };
     expect(decideGate(gate([]), decided, 'no-go', 'U1', at)).toEqual({
@@ -105,5 +105,13 @@ describe('a change walked phase by phase', async () => {
         deploy.gates.map(() => go),
       ),
     ).toEqual({ kind: 'completed' });
+  });
+});
+
+describe('NO-GO', () => {
+  it('can be pressed before the checks ran; GO cannot', () => {
+    const g = gate(['database']);
+    expect(decideGate(g, { state: 'waiting' }, 'no-go', 'U1', at)).toMatchObject({ ok: true });
+    expect(decideGate(g, { state: 'waiting' }, 'go', 'U1', at)).toMatchObject({ ok: false });
   });
 });

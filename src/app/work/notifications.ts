@@ -12,6 +12,7 @@ import { newWork } from './payloads.js';
 export function factsOf(incident: Incident): IncidentFacts {
   const level = incident.escalationPolicy ? levelOf(incident.escalationPolicy, incident.escalationLevel) : undefined;
   return {
+    kind: incident.kind,
     key: incident.key,
     title: incident.title,
     severityLabel: severityLabel(incident.severity),

@@ -32,5 +32,17 @@ function changeSentence(key: string, change: IncidentChangeSaid): string {
       return `escalated ${key} to level ${change.level}${change.levelName ? ` (${userText(change.levelName, 80)})` : ''}`;
     case 'commander':
       return `made ${mention(change.commander)} the commander of ${key}`;
+    case 'gate': {
+      const at = `gate ${change.gate} (${userText(change.title, 150)}) of ${key}`;
+      if (change.decision === 'go') return `pressed GO at ${at}`;
+      const offered = change.rollback.length
+        ? `; rollback offered in the live message: ${change.rollback.map((t) => userText(t, 80)).join(', ')}`
+        : '';
+      return `pressed NO-GO at ${at}: the change is halted${offered}`;
+    }
+    case 'change-completed':
+      return `completed ${key}: every gate GO, every step done`;
+    case 'change-aborted':
+      return `aborted ${key}${change.reason ? `: ${userText(change.reason, 500)}` : ''}`;
   }
 }

@@ -19,6 +19,7 @@ import {
   slackDate,
   userText,
 } from '../../blockKit/blocks.js';
+import { changeBarButtons, changeStanding, gateBlocks, gateField } from './changeMessage.js';
 
 const STATUS: Record<IncidentStatus, string> = {
   open: ':red_circle: Open',
@@ -44,8 +45,8 @@ const STEP_STATE: Record<StepStatus['state'], string> = {
 
 const RUN_LABEL = { check: 'Run check', token: 'Refresh token', action: 'Run action' } as const;
 
-/** Blocks kept for the header, fields, bar and footer; the rest is for steps. */
-const RESERVED_BLOCKS = 12;
+/** Blocks kept for the header, fields, gates, bar and footer; the rest is for steps. */
+const RESERVED_BLOCKS = 14;
 
 /**
  * The live incident message: a pure function of the incident's state in
@@ -53,7 +54,7 @@ const RESERVED_BLOCKS = 12;
  * then the steps past the budget are summarised with the command to reach them.
  */
 export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
-  const { incident, steps } = snapshot;
+  const { incident, steps, change } = snapshot;
   const resolved = incident.status === 'resolved';
   const { finished, total } = progress(steps);
   const { source } = incident.playbook;
@@ -65,9 +66,12 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Severity*\n${SEVERITY_ICON[incident.severity]} ${severityLabel(incident.severity)}` },
-        { type: 'mrkdwn', text: `*Status*\n${STATUS[incident.status]}` },
-        { type: 'mrkdwn', text: `*Escalation*\nLevel ${incident.escalationLevel}${levelOf}${levelName}` },
-        { type: 'mrkdwn', text: `*Commander*\n${mention(incident.commander)}` },
+        { type: 'mrkdwn', text: `*Status*\n${change ? changeStanding(snapshot, change) : STATUS[incident.status]}` },
+        {
+          type: 'mrkdwn',
+          text: change ? gateField(change) : `*Escalation*\nLevel ${incident.escalationLevel}${levelOf}${levelName}`,
+        },
+        { type: 'mrkdwn', text: `*${change ? 'Lead' : 'Commander'}*\n${mention(incident.commander)}` },
         { type: 'mrkdwn', text: `*Opened*\n${slackDate(incident.openedAt)} by ${mention(incident.openedBy)}` },
         {
           type: 'mrkdwn',
@@ -87,14 +91,16 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
     divider(),
     ...stepBlocks(snapshot, LIMITS.messageBlocks - RESERVED_BLOCKS),
     divider(),
+    ...(change ? gateBlocks(snapshot, change) : []),
     ...deadlineBlocks(snapshot),
     ...rollbackBlocks(snapshot),
-    actions('incident.bar', barButtons(snapshot)),
+    actions('incident.bar', change ? changeBarButtons(snapshot) : barButtons(snapshot)),
     context(
       `${resolved ? 'Closed' : 'Live'} · updated to version ${incident.version} · \`/incident help\` for commands`,
     ),
   ];
-  const state = `${incident.status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
+  const status = change ? change.progress.kind : incident.status;
+  const state = `${status}, ${severityLabel(incident.severity)}, ${finished}/${total} steps`;
   const text = `${incident.key} ${userText(incident.title, 150)}: ${state}`;
   return { text, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
