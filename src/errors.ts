@@ -1,3 +1,5 @@
+import type { RunKind } from './domain/incident.js';
+
 /**
  * Errors with codes, answered in one place. A person reads `userMessage`; the
  * log reads `cause`. Anything thrown that is not one of these is an internal
@@ -40,7 +42,32 @@ export type Refusal =
   | { kind: 'no-playbook'; typed: string; closest: string[] }
   | { kind: 'no-user'; user: string }
   | { kind: 'open-unconfirmed' }
-  | { kind: 'too-many-opens'; max: number; windowMs: number };
+  | { kind: 'too-many-opens'; max: number; windowMs: number }
+  /** A playbook given to the other command: an incident playbook to `change`, a change runbook to `/incident`. */
+  | { kind: 'wrong-run-kind'; playbook: string; runKind: RunKind }
+  | OnCallRefusal;
+
+/** What the on-call commands say no to; worded in `slack/views/oncallRefusals.ts`. */
+export type OnCallRefusal =
+  | { kind: 'no-schedules' }
+  | { kind: 'no-schedule'; typed: string; closest: string[]; names: string[] }
+  /** Someone typed for a shift who cannot take one: no user by that id or name, or a deactivated one. */
+  | { kind: 'cannot-be-on-call'; typed: string; why: 'no-such-id' | 'no-such-name' | 'deactivated' }
+  /** An override longer than MAX_OVERRIDE_MS: the rotation in the config is what changes for longer. */
+  | { kind: 'override-too-long'; start: Date; end: Date; zone: string; now: Date }
+  | { kind: 'swap-with-self' }
+  | { kind: 'no-shift-to-swap'; user: string; schedule: string }
+  /** A swap whose shift overlaps an override already made: it is removed first, or a part is overridden instead. */
+  | {
+      kind: 'swap-overlaps';
+      user: string;
+      shift: { start: Date; end: Date };
+      override: { id: number; kind: string; user: string; start: Date; end: Date };
+      zone: string;
+      now: Date;
+    }
+  | { kind: 'no-override'; id: number }
+  | { kind: 'override-removed-already'; id: number };
 
 const REFUSAL_CODES: Record<Refusal['kind'], ErrorCode> = {
   'no-incident': 'not_found',
@@ -53,6 +80,16 @@ const REFUSAL_CODES: Record<Refusal['kind'], ErrorCode> = {
   'no-user': 'not_found',
   'open-unconfirmed': 'unavailable',
   'too-many-opens': 'forbidden',
+  'wrong-run-kind': 'bad_request',
+  'no-schedules': 'not_found',
+  'no-schedule': 'not_found',
+  'cannot-be-on-call': 'bad_request',
+  'override-too-long': 'bad_request',
+  'swap-with-self': 'bad_request',
+  'no-shift-to-swap': 'bad_request',
+  'swap-overlaps': 'bad_request',
+  'no-override': 'bad_request',
+  'override-removed-already': 'bad_request',
 };
 
 /** A refusal thrown: `userMessage` is its kind and facts, for the log; a person reads the worded sentence. */

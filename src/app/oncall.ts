@@ -1,8 +1,8 @@
 import { type ScheduleConfig, scheduleOf } from '../config/schedules.js';
 import { type Override, type Schedule, type Shift, nextShifts, whoIsOnCall } from '../domain/oncall.js';
 import { isTimeZone } from '../domain/oncallTime.js';
-import { closestNames, codeSpan } from '../domain/text.js';
-import { BotError } from '../errors.js';
+import { closestNames } from '../domain/text.js';
+import { refused } from '../errors.js';
 import { type StoredOverride, readOverrides } from '../store/overrides.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';
@@ -22,17 +22,8 @@ export function scheduleNamed(deps: Pick<AppDeps, 'config'>, typed: string): Kno
   const config = deps.config.schedules[typed];
   if (config) return { id: typed, config, schedule: scheduleOf(typed, config) };
   const names = Object.keys(deps.config.schedules);
-  if (names.length === 0)
-    throw new BotError(
-      'not_found',
-      'This bot has no on-call schedules yet; add them under `schedules:` in its config.',
-    );
-  const close = closestNames(typed, names);
-  const didYouMean = close.length ? ` Did you mean ${close.map((c) => codeSpan(c)).join(', ')}?` : '';
-  throw new BotError(
-    'not_found',
-    `There is no schedule ${codeSpan(typed)}.${didYouMean} The schedules are ${names.map((n) => codeSpan(n)).join(', ')}.`,
-  );
+  if (names.length === 0) throw refused({ kind: 'no-schedules' });
+  throw refused({ kind: 'no-schedule', typed, closest: closestNames(typed, names), names });
 }
 
 export function knownSchedules(deps: Pick<AppDeps, 'config'>): KnownSchedule[] {
@@ -87,11 +78,6 @@ export async function zoneOf(deps: Pick<AppDeps, 'slack' | 'log'>, user: string)
 /** `/incident oncall [schedule]`: who is on call now and next, per schedule, in the asker's time zone. */
 export async function showOnCall(deps: AppDeps, typed: string | undefined, actor: Actor): Promise<Reply> {
   const schedules = typed === undefined ? knownSchedules(deps) : [scheduleNamed(deps, typed)];
-  if (schedules.length === 0)
-    return {
-      kind: 'text',
-      text: 'This bot has no on-call schedules yet; add them under `schedules:` in its config.',
-    };
   const now = deps.clock.now();
   const zone = await zoneOf(deps, actor.user);
   const views = await Promise.all(

@@ -1,8 +1,7 @@
 import { nextShifts, type Shift } from '../domain/oncall.js';
 import type { OncallCommand } from '../domain/oncallCommand.js';
-import { addSpan, resolveWhen, sayWhen } from '../domain/oncallTime.js';
-import { codeSpan } from '../domain/text.js';
-import { BotError } from '../errors.js';
+import { addSpan, resolveWhen } from '../domain/oncallTime.js';
+import { refused } from '../errors.js';
 import { type NewOverride, findOverride, insertOverrides, removeOverride } from '../store/overrides.js';
 import type { Actor, AppDeps } from './deps.js';
 import {
@@ -22,9 +21,6 @@ const MAX_OVERRIDE_MS = 90 * 86_400_000;
 type OverrideCommand = Extract<OncallCommand, { kind: 'oncall-override' }>;
 type SwapCommand = Extract<OncallCommand, { kind: 'oncall-swap' }>;
 
-const refuse = (sentence: string) => new BotError('bad_request', sentence);
-const who = (user: string) => `<@${user}>`;
-
 /**
  * A person typed in a command, as a user id; refused when the workspace has nobody by that name, or Slack says the
  * id is no user (or a deactivated one). Slack failing to answer refuses nothing: the mention came from Slack.
@@ -35,15 +31,12 @@ async function personOf(deps: AppDeps, typed: string): Promise<string> {
       deps.log.warn({ err: error, user: typed }, 'could not ask Slack whether a user exists');
       return { missing: undefined };
     });
-    if (missing === 'not_found')
-      throw refuse(`Slack has no user ${codeSpan(typed)} in this workspace; mention them: \`@\` and pick a name.`);
-    if (missing === 'deactivated')
-      throw refuse(`${who(typed)} is deactivated in this workspace, so they cannot be on call; pick someone else.`);
+    if (missing === 'not_found') throw refused({ kind: 'cannot-be-on-call', typed, why: 'no-such-id' });
+    if (missing === 'deactivated') throw refused({ kind: 'cannot-be-on-call', typed, why: 'deactivated' });
     return typed;
   }
   const id = await deps.slack.findUser(typed.slice(1));
-  if (!id)
-    throw refuse(`There is nobody called ${codeSpan(typed)} in this workspace; mention them: \`@\` and pick a name.`);
+  if (!id) throw refused({ kind: 'cannot-be-on-call', typed, why: 'no-such-name' });
   return id;
 }
 
@@ -80,10 +73,7 @@ export async function overrideOnCall(deps: AppDeps, command: OverrideCommand, ac
   const start = command.from ? resolveWhen(command.from, now, zone) : now;
   const end = 'kind' in command.until ? resolveWhen(command.until, start, zone) : addSpan(start, command.until, zone);
   if (end.getTime() - start.getTime() > MAX_OVERRIDE_MS)
-    throw refuse(
-      `An override covers at most 90 days; that one runs from ${sayWhen(start, zone, now)} until ${sayWhen(end, zone, now)} ` +
-        `(${zone}). Change the rotation in the config for longer.`,
-    );
+    throw refused({ kind: 'override-too-long', start, end, zone, now });
   const replaced = (await onCallAt(deps, known, start)).user;
   return record(
     deps,
@@ -115,7 +105,7 @@ function nextShiftOf(shifts: readonly Shift[], user: string, now: Date): Shift |
 export async function swapOnCall(deps: AppDeps, command: SwapCommand, actor: Actor): Promise<Reply> {
   const known = scheduleNamed(deps, command.schedule);
   const [a, b] = [await personOf(deps, command.a), await personOf(deps, command.b)];
-  if (a === b) throw refuse('A swap needs two different people.');
+  if (a === b) throw refused({ kind: 'swap-with-self' });
   const now = deps.clock.now();
   const zone = (await zoneOf(deps, actor.user)) ?? known.config.time_zone;
   const until = new Date(now.getTime() + LOOK_AHEAD_MS);
@@ -123,11 +113,7 @@ export async function swapOnCall(deps: AppDeps, command: SwapCommand, actor: Act
   const shifts = nextShifts(known.schedule, asOverrides(stored), now, until);
   const [shiftA, shiftB] = [nextShiftOf(shifts, a, now), nextShiftOf(shifts, b, now)];
   const none = !shiftA ? a : !shiftB ? b : undefined;
-  if (none || !shiftA || !shiftB)
-    throw refuse(
-      `${who(none ?? a)} has no shift on ${codeSpan(known.id)} in the next 8 weeks, so there is nothing to swap.`,
-    );
-  const say = (s: Shift) => `${sayWhen(s.start, zone, now)} – ${sayWhen(s.end, zone, now)}`;
+  if (none || !shiftA || !shiftB) throw refused({ kind: 'no-shift-to-swap', user: none ?? a, schedule: known.id });
   // Two people's shifts never overlap in one rotation; what a swap may overlap is an override already made for them.
   for (const [person, shift] of [
     [a, shiftA],
@@ -136,12 +122,7 @@ export async function swapOnCall(deps: AppDeps, command: SwapCommand, actor: Act
     const covered = stored.find(
       (o) => o.start.getTime() < shift.end.getTime() && shift.start.getTime() < o.end.getTime(),
     );
-    if (covered)
-      throw refuse(
-        `${who(person)}'s shift (${say(shift)}) overlaps ${covered.kind} #${covered.id} (${who(covered.user)}, ` +
-          `${say(covered)}), so the swap is refused. Remove it first (\`/incident oncall override remove ${covered.id}\`) ` +
-          'or use `/incident oncall override` for a part of the shift.',
-      );
+    if (covered) throw refused({ kind: 'swap-overlaps', user: person, shift, override: covered, zone, now });
   }
   const key = actor.requestKey;
   const cover = (user: string, shift: Shift, replaces: string, part: string): NewOverride => ({
@@ -161,11 +142,10 @@ export async function swapOnCall(deps: AppDeps, command: SwapCommand, actor: Act
 export async function removeOnCallOverride(deps: AppDeps, id: number, actor: Actor): Promise<Reply> {
   const found = await findOverride(deps.db, id);
   const known = found && deps.config.schedules[found.schedule] ? scheduleNamed(deps, found.schedule) : undefined;
-  if (!found || !known)
-    throw refuse(`There is no override #${id} to remove (it may be removed already). \`/incident oncall\` lists them.`);
+  if (!found || !known) throw refused({ kind: 'no-override', id });
   const now = deps.clock.now();
   const removed = await removeOverride(deps.db, id, actor.user, now);
-  if (!removed) throw refuse(`Override #${id} was removed already.`);
+  if (!removed) throw refused({ kind: 'override-removed-already', id });
   deps.log.info({ schedule: known.id, override: id, by: actor.user }, 'on-call override removed');
   await planHandoffs(deps, known, now);
   const zone = (await zoneOf(deps, actor.user)) ?? known.config.time_zone;

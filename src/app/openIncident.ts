@@ -1,6 +1,5 @@
-import { type BotError, badRequest, refused } from '../errors.js';
+import { type BotError, refused } from '../errors.js';
 import type { Incident, RunKind } from '../domain/incident.js';
-import { codeSpan } from '../domain/text.js';
 import { policyFor, startLevel } from '../domain/escalation.js';
 import type { Severity } from '../domain/severity.js';
 import { type Transaction, isDatabaseUnavailable } from '../store/db.js';
@@ -76,7 +75,7 @@ export async function openRun(
   const playbook = deps.catalog.find(request.playbook);
   if (!playbook) throw unknownPlaybook(deps, request.playbook);
   const kind = request.kind ?? 'incident';
-  if (playbook.kind !== kind) throw wrongKind(playbook.id, playbook.kind);
+  if (playbook.kind !== kind) throw refused({ kind: 'wrong-run-kind', playbook: playbook.id, runKind: playbook.kind });
   const at = deps.clock.now();
   const severity = request.severity ?? playbook.severity;
   // A change is planned work: its people are in the channel, so nobody is paged (and no pager mirror, above).
@@ -124,19 +123,6 @@ export async function openRun(
     incident: now ?? incident,
     ...(waiting?.outcome === RATE_LIMITED ? { rateLimitedUntil: waiting.dueAt } : {}),
   };
-}
-
-/** A runbook given to the other command: said in a sentence, nothing opened. */
-function wrongKind(id: string, kind: RunKind): BotError {
-  return kind === 'change'
-    ? badRequest(
-        `${codeSpan(id)} is a change runbook (a deployment with GO/NO-GO gates), not an incident playbook: ` +
-          `start it with \`/incident change ${id}\`.`,
-      )
-    : badRequest(
-        `${codeSpan(id)} is an incident playbook, not a change runbook: open an incident with \`/incident ${id}\`, ` +
-          'or start a change from a runbook with `kind: change`.',
-      );
 }
 
 const databaseAway = (cause: unknown) => refused({ kind: 'open-unconfirmed' }, { cause });

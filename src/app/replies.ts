@@ -44,7 +44,7 @@ export type Reply =
   | { kind: 'step-checks'; step: number; failure?: { name: string; reason: string } }
   /** A test page through each of a person's channels (`/incident page-test`): which arrived. */
   | { kind: 'page-test'; person: string; results: PageTestResult[] }
-  /** `/incident oncall`: who is on call now and next for each schedule, read in `zone` (the asker's). */
+  /** `/incident oncall`: who is on call now and next for each schedule, read in `zone` (the asker's); none configured: none. */
   | { kind: 'oncall'; now: Date; schedules: OnCallView[] }
   /** An override, a swap or a removal was made: what it is now. */
   | {

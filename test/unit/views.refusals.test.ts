@@ -18,6 +18,23 @@ describe('refusals', () => {
     );
   });
 
+  it('words the on-call refusals: a schedule not found, and a swap over an override', () => {
+    expect(refusalSentence({ kind: 'no-schedule', typed: 'auht', closest: ['auth'], names: ['auth', 'nights'] })).toBe(
+      'There is no schedule `auht`. Did you mean `auth`? The schedules are `auth`, `nights`.',
+    );
+    const [start, end] = [new Date('2026-12-14T09:00:00Z'), new Date('2026-12-21T09:00:00Z')];
+    const overlap = refusalSentence({
+      kind: 'swap-overlaps',
+      user: 'U0A',
+      shift: { start, end },
+      override: { id: 2, kind: 'override', user: 'U0B', start, end },
+      zone: 'UTC',
+      now: start,
+    });
+    expect(overlap).toContain("<@U0A>'s shift (09:00 Mon 14 Dec – 09:00 Mon 21 Dec) overlaps override #2 (<@U0B>,");
+    expect(overlap).toContain('Remove it first (`/incident oncall override remove 2`)');
+  });
+
   it('escapes what a person typed, so it reads as typed and never as a mention or a link', () => {
     expect(refusalSentence({ kind: 'no-user', user: '<!channel>' })).not.toContain('<!channel>');
     expect(refusalSentence({ kind: 'no-action', key: 'INC-1', action: '*bold*`' })).toContain("`*bold*'`");

@@ -3,6 +3,7 @@ import { type SlackMessage, context, mention, section, userText } from '../../bl
 import type { Shift } from '../../domain/oncall.js';
 import { sayWhen } from '../../domain/oncallTime.js';
 import type { StoredOverride } from '../../store/overrides.js';
+import { NO_SCHEDULES } from './oncallRefusals.js';
 
 /** `/incident oncall` and the answers to overrides and swaps: pure functions of what the use case found. */
 
@@ -39,6 +40,7 @@ function scheduleBlocks(view: OnCallView, now: Date) {
 }
 
 export function onCallMessage(reply: Extract<Reply, { kind: 'oncall' }>): SlackMessage {
+  if (reply.schedules.length === 0) return { text: NO_SCHEDULES, blocks: [section(NO_SCHEDULES)] };
   const zones = [...new Set(reply.schedules.map((s) => s.zone))];
   const summary = reply.schedules
     .map((s) => `${s.id}: ${s.current.user ? `<@${s.current.user}>` : 'nobody'}`)

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../domain/duration.js';
 import { codeSpan, escapeMrkdwn } from '../../domain/text.js';
 import { type BotError, type Refusal, RefusalError } from '../../errors.js';
+import { onCallRefusalSentence } from './oncallRefusals.js';
 
 const didYouMean = (closest: readonly string[]) =>
   closest.length ? ` Did you mean ${closest.map((c) => `\`${c}\``).join(', ')}?` : '';
@@ -38,6 +39,24 @@ export function refusalSentence(refusal: Refusal): string {
       const instead = 'Add to an open one (`/incident list`), or ask a teammate to open this one.';
       return `${opened}, the most one person may per ${formatDuration(windowMs)}. ${instead}`;
     }
+    case 'wrong-run-kind': {
+      const { playbook: id, runKind } = refusal;
+      return runKind === 'change'
+        ? `${codeSpan(id)} is a change runbook (a deployment with GO/NO-GO gates), not an incident playbook: ` +
+            `start it with \`/incident change ${id}\`.`
+        : `${codeSpan(id)} is an incident playbook, not a change runbook: open an incident with \`/incident ${id}\`, ` +
+            'or start a change from a runbook with `kind: change`.';
+    }
+    case 'no-schedules':
+    case 'no-schedule':
+    case 'cannot-be-on-call':
+    case 'override-too-long':
+    case 'swap-with-self':
+    case 'no-shift-to-swap':
+    case 'swap-overlaps':
+    case 'no-override':
+    case 'override-removed-already':
+      return onCallRefusalSentence(refusal);
   }
 }
 
