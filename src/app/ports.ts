@@ -1,3 +1,4 @@
+import type { WatchStanding, WatchWindowStatus } from '../domain/watch.js';
 import type { ChangeProgress, GateState } from '../domain/gates.js';
 import type { DeadlineView } from '../domain/deadlines.js';
 import type { Incident } from '../domain/incident.js';
@@ -14,6 +15,8 @@ export interface IncidentSnapshot {
   rollbacks?: RollbackView[];
   /** Actions run in dry-run mode (the page and the buttons say so). */
   dryRun?: boolean;
+  /** The change whose post-deploy watch opened this incident (its key): its rollback comes first. */
+  fromChange?: string;
   /** A change's gates and where it stands (a change's rollbacks are offered once a gate says NO-GO). */
   change?: ChangeView;
 }
@@ -21,6 +24,15 @@ export interface IncidentSnapshot {
 export interface ChangeView {
   progress: ChangeProgress;
   gates: GateView[];
+  /** The post-deploy watch, once it started. */
+  watch?: WatchView;
+}
+
+export interface WatchView {
+  windows: WatchWindowStatus[];
+  standing: WatchStanding;
+  /** The key of the incident the watch opened when it tripped. */
+  opened?: string;
 }
 
 export interface GateView {

@@ -157,6 +157,20 @@ function describeRead(event: ReadEvent, show: Show): string {
       return 'completed the change: every gate GO';
     case 'change.aborted':
       return `aborted the change${colon(event.data.reason)}`;
+    case 'change.watch_started': {
+      const windows = event.data.windows.map((w) => `${w.checks.join(', ')} every ${formatDuration(w.everyMs)}`);
+      return `started the post-deploy watch: ${windows.join('; ')}`;
+    }
+    case 'change.watch_failed': {
+      const failures = event.data.failures.map((f) => `${f.check}: ${q(f.failure)}`).join('; ');
+      return `watch window ${event.data.window} failed (${event.data.failuresInARow} in a row): ${failures}`;
+    }
+    case 'change.watch_tripped':
+      return `the watch tripped after ${event.data.failuresInARow} failed runs in a row and opened ${event.data.incident}`;
+    case 'change.watch_passed':
+      return `the post-deploy watch passed (${event.data.runs} runs)`;
+    case 'incident.from_change':
+      return `opened by the post-deploy watch of ${event.data.change} (${event.data.checks.join(', ')} kept failing)`;
     case 'page.acknowledged':
       return `${event.data.resolved ? 'resolved' : 'acknowledged'} from ${event.data.channel}`;
     case 'alert.joined':

@@ -1,4 +1,4 @@
-import type { NewTimelineEvent, TimelineEvent, TimelineKind } from '../domain/timeline.js';
+import { type NewTimelineEvent, SYSTEM_ACTOR, type TimelineEvent, type TimelineKind } from '../domain/timeline.js';
 import { type Queryable, onlyRow } from './db.js';
 
 interface EventRow {
@@ -19,6 +19,14 @@ const toEvent = (row: EventRow): TimelineEvent => ({
   kind: row.kind as TimelineKind,
   data: row.data,
 });
+
+/** An event the bot itself writes (no person did it): a watch's run, a change's end. */
+export const appendSystemEvent = (
+  q: Queryable,
+  incidentId: number,
+  occurredAt: Date,
+  event: Pick<NewTimelineEvent, 'kind' | 'data'>,
+): Promise<TimelineEvent> => appendTimelineEvent(q, { incidentId, occurredAt, actor: SYSTEM_ACTOR, ...event });
 
 export async function appendTimelineEvent(q: Queryable, event: NewTimelineEvent): Promise<TimelineEvent> {
   const { rows } = await q.query<EventRow>(

@@ -141,6 +141,7 @@ describe('work payloads', () => {
         render: { why: 'failed' },
         'action.expire': { runId: 12 },
         'action.announce': { runId: 12 },
+        'watch.run': { window: 2 },
         'oncall.handoff': {
           schedule: 'auth',
           user: 'U0ONCALL01',

@@ -6,6 +6,7 @@ import type { Coordinator } from '../../src/coord/coordinator.js';
 import { type RunningBot, startBot } from '../../src/bot.js';
 import { type Logger, createLogger } from '../../src/log.js';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
+import type { Playbook } from '../../src/playbooks/schema.js';
 import { SlackEmulator } from '../../src/playground/emulator/index.js';
 import type { Database } from '../../src/store/db.js';
 import { type DatabaseKind, type TestDatabase, createTestDatabase } from './db.js';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   database?: DatabaseKind;
   /** Changes to the example config for this test file. */
   config?: (config: Config) => Config;
+  /** More playbooks beside the shipped ones (a small change runbook, say). */
+  extraPlaybooks?: Playbook[];
   clock?: Clock;
   log?: Logger;
   /** The first bot's database (default: the test database's pool), e.g. a pool through a proxy the test can cut. */
@@ -82,7 +85,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     schedules: {},
   };
   const config = options.config ? options.config(example) : example;
-  const { playbooks } = await loadPlaybooks(PLAYBOOKS_DIR);
+  const { playbooks: shipped } = await loadPlaybooks(PLAYBOOKS_DIR);
+  const playbooks = [...shipped, ...(options.extraPlaybooks ?? [])];
   const slack = await SlackEmulator.start();
   const coords: Coordinator[] = [];
   const bots: RunningBot[] = [];

@@ -136,6 +136,23 @@ const LINES: Record<TimelineKind, [data: Record<string, unknown>, line: string]>
   ],
   'change.completed': [{}, 'completed the change: every gate GO'],
   'change.aborted': [{ reason: 'window closed' }, 'aborted the change: window closed'],
+  'change.watch_started': [
+    { windows: [{ window: 1, checks: ['deploy-critical'], everyMs: 300_000, endsAt: '2026-12-07T11:00:00.000Z' }] },
+    'started the post-deploy watch: deploy-critical every 5m',
+  ],
+  'change.watch_failed': [
+    { window: 1, failuresInARow: 2, failures: [{ check: 'app-health', failure: 'HTTP 503' }] },
+    'watch window 1 failed (2 in a row): app-health: HTTP 503',
+  ],
+  'change.watch_tripped': [
+    { window: 1, failuresInARow: 3, incident: 'INC-4', playbook: 'critical' },
+    'the watch tripped after 3 failed runs in a row and opened INC-4',
+  ],
+  'change.watch_passed': [{ runs: 12 }, 'the post-deploy watch passed (12 runs)'],
+  'incident.from_change': [
+    { change: 'CHG-2', window: 1, checks: ['deploy-critical'] },
+    'opened by the post-deploy watch of CHG-2 (deploy-critical kept failing)',
+  ],
 };
 
 const event = (kind: TimelineKind, data: Record<string, unknown>): TimelineEvent => ({

@@ -29,7 +29,7 @@ const change = testIncident({
 const { config } = await loadConfigFile(exampleConfigPath, {}, { isExample: true });
 const done = (step: number): StepStatus => ({ step, state: 'done', actor: 'U1', changedAt: at, detail: null });
 const buttonsOf = (steps: StepStatus[], gates: GateState[]) =>
-  incidentMessage(snapshotOf({ config }, change, steps, [], gates))
+  incidentMessage(snapshotOf({ config }, change, steps, [], { gates }))
     .blocks.flatMap((b) => ('elements' in b ? (b.elements as Array<{ action_id?: string }>) : []))
     .map((e) => e.action_id);
 
@@ -59,7 +59,7 @@ describe('the live message of a change', () => {
 
   it('says it is halted after a NO-GO and offers the gate’s own rollback', () => {
     const noGo: GateState = { state: 'no-go', at, by: 'U2', results: [] };
-    const message = incidentMessage(snapshotOf({ config }, change, [done(1)], [], [noGo]));
+    const message = incidentMessage(snapshotOf({ config }, change, [done(1)], [], { gates: [noGo] }));
     const json = JSON.stringify(message.blocks);
     expect(json).toContain('Halted at gate 1 (NO-GO)');
     expect(json).toContain('*NO-GO* by <@U2>');

@@ -11,6 +11,7 @@ import { pageRuleDue } from './pageRule.js';
 import { type WorkKind, type WorkPayload, WorkPayloads } from './payloads.js';
 import { placeDue } from './place.js';
 import { threadPostDue } from './threadPost.js';
+import { watchRunDue } from './watch.js';
 import type { ParsedWork, WorkHandler } from './types.js';
 import type { SlackPriority } from '../../slackApi/priority.js';
 
@@ -49,5 +50,6 @@ export function workHandlers(deps: AppDeps): WorkHandlers {
       run: async (work) => ({ done: await expireApproval(deps, work.payload.runId) }),
     },
     'action.announce': { payload: p['action.announce'], run: (work) => announceApprovalDue(deps, work) },
+    'watch.run': { payload: p['watch.run'], run: (work, worker) => watchRunDue(deps, work, worker) },
   };
 }

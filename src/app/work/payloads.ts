@@ -106,6 +106,8 @@ const shapes = {
   'action.expire': { runId: z.number().int().positive() },
   /** Posts a run's approval request in the thread, once the incident is placed (work/approval.ts). */
   'action.announce': { runId: z.number().int().positive() },
+  /** One run of a change's post-deploy watch window, numbered from 1 (work/watch.ts). */
+  'watch.run': { window: z.number().int().positive() },
 } satisfies Record<string, z.ZodRawShape>;
 
 export type WorkKind = keyof typeof shapes;
@@ -125,6 +127,7 @@ export const WorkPayloads = {
   'action.expire': z.looseObject(shapes['action.expire']),
   'action.announce': z.looseObject(shapes['action.announce']),
   'oncall.handoff': z.looseObject(shapes['oncall.handoff']),
+  'watch.run': z.looseObject(shapes['watch.run']),
 } satisfies { [K in WorkKind]: z.ZodObject<(typeof shapes)[K]> };
 
 /** A kind's payload as its handler reads it (parsed). */

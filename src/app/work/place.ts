@@ -1,3 +1,4 @@
+import { changeExtras } from '../changeSnapshot.js';
 import type { Incident } from '../../domain/incident.js';
 import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import { retryAfterOf } from '../../slackApi/errors.js';
@@ -101,8 +102,11 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
       await recordInvited(deps.db, incident.id, deps.clock.now());
     }
     if (!messageTs) {
+      // A first try renders from the incident in hand (and the change that opened it, if one did).
       const snapshot =
-        work.attempts > 1 ? await loadSnapshot(deps, incident.id) : snapshotOf(deps, { ...incident, channelId }, []);
+        work.attempts > 1
+          ? await loadSnapshot(deps, incident.id)
+          : snapshotOf(deps, { ...incident, channelId }, [], undefined, await changeExtras(deps.db, incident));
       const shown = { ...(snapshot ?? snapshotOf(deps, incident, [])), incident: { ...incident, channelId } };
       const posted = await deps.slackOnce.postIncidentMessage(channelId, shown, {
         key: `live:${markerOf(incident)}`,

@@ -1,5 +1,6 @@
 import type { Button } from '@slack/types';
 import type { ChangeView, GateView, IncidentSnapshot } from '../../app/ports.js';
+import { formatDuration } from '../../domain/duration.js';
 import type { GateCheckResult } from '../../domain/gates.js';
 import { type Blocks, actions, button, mention, section, slackDate, userText } from '../../blockKit/blocks.js';
 
@@ -13,7 +14,13 @@ const VERDICT = { pass: ':white_check_mark:', degraded: ':large_yellow_circle:',
 
 /** The change's standing, for the Status field. */
 export function changeStanding(snapshot: IncidentSnapshot, change: ChangeView): string {
-  const { progress } = change;
+  const { progress, watch } = change;
+  if (watch?.standing === 'tripped' && snapshot.incident.status !== 'resolved')
+    return `:rotating_light: Watch tripped${watch.opened ? `: ${watch.opened} opened` : ''}`;
+  if (watch?.standing === 'watching' && snapshot.incident.status !== 'resolved') {
+    const ends = Math.max(...watch.windows.map((w) => w.endsAt.getTime()));
+    return `:eyes: Watching until ${slackDate(new Date(ends))}`;
+  }
   if (snapshot.incident.status === 'resolved')
     return progress.kind === 'completed' ? ':white_check_mark: Completed' : ':no_entry: Ended';
   switch (progress.kind) {
@@ -43,6 +50,31 @@ export function gateBlocks(snapshot: IncidentSnapshot, change: ChangeView): Bloc
   if (atHand && snapshot.incident.status !== 'resolved')
     blocks.push(actions(`gate.${atHand.number}.actions`, gateButtons(snapshot, atHand)));
   return blocks;
+}
+
+const WINDOW_STATE = {
+  watching: ':hourglass_flowing_sand:',
+  passed: ':white_check_mark:',
+  tripped: ':rotating_light:',
+  stopped: ':black_square_for_stop:',
+} as const;
+
+/** The post-deploy watch: each window's checks, how often, until when, and how its runs went. */
+export function watchBlocks(change: ChangeView, failuresToTrip: number | undefined): Blocks {
+  const { watch } = change;
+  if (!watch) return [];
+  const lines = watch.windows.map((w) => {
+    const checks = w.checks.map((c) => `\`${userText(c, 40)}\``).join(', ');
+    const last =
+      w.lastStatus && w.lastRunAt ? ` · last ${VERDICT[w.lastStatus]} ${slackDate(w.lastRunAt, '{time}')}` : '';
+    const failing = w.failuresInARow
+      ? ` · ${w.failuresInARow}${failuresToTrip ? ` of ${failuresToTrip}` : ''} failed in a row`
+      : '';
+    const until = w.state === 'watching' ? ` until ${slackDate(w.endsAt)}` : ` · ${w.state}`;
+    return `${WINDOW_STATE[w.state]} ${checks} every ${formatDuration(w.everyMs)}${until} · ${w.runs} runs${last}${failing}`;
+  });
+  const opened = watch.opened ? `\nOpened ${watch.opened}: the change's rollback is its first button.` : '';
+  return [section(`*Post-deploy watch*\n${lines.join('\n')}${opened}`, { block_id: 'change.watch' })];
 }
 
 function gateLine(g: GateView): string {

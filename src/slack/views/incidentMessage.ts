@@ -19,7 +19,7 @@ import {
   slackDate,
   userText,
 } from '../../blockKit/blocks.js';
-import { changeBarButtons, changeStanding, gateBlocks, gateField } from './changeMessage.js';
+import { changeBarButtons, changeStanding, gateBlocks, gateField, watchBlocks } from './changeMessage.js';
 
 const STATUS: Record<IncidentStatus, string> = {
   open: ':red_circle: Open',
@@ -46,7 +46,7 @@ const STEP_STATE: Record<StepStatus['state'], string> = {
 const RUN_LABEL = { check: 'Run check', token: 'Refresh token', action: 'Run action' } as const;
 
 /** Blocks kept for the header, fields, gates, bar and footer; the rest is for steps. */
-const RESERVED_BLOCKS = 14;
+const RESERVED_BLOCKS = 15;
 
 /**
  * The live incident message: a pure function of the incident's state in
@@ -92,6 +92,7 @@ export function incidentMessage(snapshot: IncidentSnapshot): SlackMessage {
     ...stepBlocks(snapshot, LIMITS.messageBlocks - RESERVED_BLOCKS),
     divider(),
     ...(change ? gateBlocks(snapshot, change) : []),
+    ...(change ? watchBlocks(change, incident.playbook.watch?.failures_in_a_row) : []),
     ...deadlineBlocks(snapshot),
     ...rollbackBlocks(snapshot),
     actions('incident.bar', change ? changeBarButtons(snapshot) : barButtons(snapshot)),
@@ -191,7 +192,8 @@ function rollbackBlocks(snapshot: IncidentSnapshot): Blocks {
       },
     }),
   );
-  return [section(`*Rollback*${snapshot.dryRun ? ' (dry run)' : ''}`), actions('incident.rollback', buttons)];
+  const first = snapshot.fromChange ? ` · ${snapshot.fromChange}'s first: its post-deploy watch opened this` : '';
+  return [section(`*Rollback*${snapshot.dryRun ? ' (dry run)' : ''}${first}`), actions('incident.rollback', buttons)];
 }
 
 /** What the confirmation dialog of a rollback button says it will do. */
