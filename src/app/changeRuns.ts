@@ -4,6 +4,8 @@ import type { Incident } from '../domain/incident.js';
 import { codeSpan } from '../domain/text.js';
 import { listOpenChanges } from '../store/changeGates.js';
 import { standing } from './gates.js';
+import { type WatchStanding, watchStanding } from '../domain/watch.js';
+import { readWatch } from '../store/watches.js';
 import { endChange, findIncidentByKey, listIncidentsByChannel } from '../store/incidents.js';
 import { checkAccess, openAsPerson } from './access.js';
 import { cancelPendingRequests, showCancelled } from './actionApprovals.js';
@@ -48,12 +50,15 @@ export async function changeStatus(deps: AppDeps): Promise<Reply> {
   const changes = await listOpenChanges(deps.db);
   if (changes.length === 0) return text('No change is open. Start one with `/incident change <runbook> [summary]`.');
   const lines = await Promise.all(
-    changes.map(async (change) => `• ${changeLine(change, await progressOf(deps.db, change))}`),
+    changes.map(async (change) => {
+      const [progress, watch] = await Promise.all([progressOf(deps.db, change), readWatch(deps.db, change.id)]);
+      return `• ${changeLine(change, progress, watchStanding(watch))}`;
+    }),
   );
   return text(`*Open changes*\n${lines.join('\n')}`);
 }
 
-export function changeLine(change: Incident, progress: ChangeProgress): string {
+export function changeLine(change: Incident, progress: ChangeProgress, watch: WatchStanding = 'not-started'): string {
   const gateTitle = (n: number) => change.playbook.gates[n - 1]?.title ?? `gate ${n}`;
   const where = change.channelId ? ` in <#${change.channelId}>` : '';
   const head = `*${change.key}* · ${codeSpan(change.playbookId)}${where}`;
@@ -68,6 +73,8 @@ export function changeLine(change: Incident, progress: ChangeProgress): string {
     case 'halted':
       return `${head}: halted by NO-GO at gate ${progress.gate} (${gateTitle(progress.gate)})`;
     case 'completed':
+      if (watch === 'watching') return `${head}: every gate GO, the post-deploy watch running`;
+      if (watch === 'tripped') return `${head}: the post-deploy watch tripped and opened an incident`;
       return `${head}: every gate GO, every step done`;
   }
 }

@@ -50,8 +50,8 @@ export type RunOutcome =
 
 /**
  * One run's verdict applied to its window. The next run is due `every` after the one scheduled (not after the
- * run ended, so runs do not drift), or now when the bot was away longer than that; the window passes once the
- * next run would fall at or past its end.
+ * run ended, so runs do not drift), or at the first such slot still ahead when the bot was away; the window
+ * passes once the next run would fall at or past its end.
  */
 export function afterRun(
   window: WatchWindowStatus,
@@ -69,7 +69,10 @@ export function afterRun(
   };
   if (failed && next.failuresInARow >= failuresToTrip)
     return { kind: 'tripped', window: { ...next, state: 'tripped' } };
-  const nextAt = new Date(Math.max(run.dueAt.getTime() + window.everyMs, run.at.getTime()));
+  // The next slot of the window's grid after this run: one period on, or, after the bot was away, the first slot
+  // still ahead (the missed ones are not made up in a burst).
+  const slots = Math.floor(Math.max(0, run.at.getTime() - run.dueAt.getTime()) / window.everyMs) + 1;
+  const nextAt = new Date(run.dueAt.getTime() + slots * window.everyMs);
   if (nextAt.getTime() >= window.endsAt.getTime()) return { kind: 'passed', window: { ...next, state: 'passed' } };
   return { kind: 'next', window: next, nextAt };
 }

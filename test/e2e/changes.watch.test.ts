@@ -35,11 +35,13 @@ describe('a change’s post-deploy watch', () => {
   let service: FakeService;
   let channel: string;
   let ts: string;
+  let clock: ManualClock;
 
   beforeEach(async () => {
     service = await FakeService.start();
+    clock = new ManualClock(new Date('2026-12-07T10:00:00Z'));
     h = await startHarness({
-      clock: new ManualClock(new Date('2026-12-07T10:00:00Z')),
+      clock,
       extraPlaybooks: [release],
       config: (base) =>
         overrideConfig(base, {
@@ -128,6 +130,13 @@ describe('a change’s post-deploy watch', () => {
     expect(rollback.elements[0]!.action_id).toBe('action.request.service-restart');
     expect(JSON.stringify(blocks)).toContain("CHG-1's first");
     expect(live()).toContain(`Watch tripped: ${incident.key} opened`);
+    await h.slack.sendCommand({ text: 'change status', user: ADA, channel: 'C0ENGINEER' });
+    await h.settle();
+    const said = await h.slack.waitFor(
+      () => h.slack.ephemerals({ user: ADA }).find((e) => e.text.includes('Open changes')),
+      { what: 'change status' },
+    );
+    expect(said.text).toContain('the post-deploy watch tripped');
     expect(await status('CHG-1')).toBe('open');
   });
 
@@ -143,6 +152,24 @@ describe('a change’s post-deploy watch', () => {
     ]);
     const health = service.requests.filter((r) => r.url === '/health');
     expect(health).toHaveLength(7);
+    expect(await status('CHG-1')).toBe('resolved');
+  });
+
+  it('goes on after a restart: the overdue run once when the bot is back, then on its slots, to the end', async () => {
+    await goLive();
+    await h.advance(MINUTE);
+    await h.bot.stop();
+    clock.advance(2 * MINUTE + 30_000);
+    const restarted = await h.startReplica();
+    h.slack.connectBot(`${restarted.url}/slack/events`);
+    await h.settle();
+    // Window 1 ran at 0 and 1, then once at 3:30 for the run due at 2 (3 was missed), next at 4.
+    expect((await windows())[0]).toEqual({ window_no: 1, runs: 3, state: 'watching' });
+    for (let step = 0; step < 4; step++) await h.advance(30_000);
+    expect(await windows()).toEqual([
+      { window_no: 1, runs: 4, state: 'passed' },
+      { window_no: 2, runs: 2, state: 'passed' },
+    ]);
     expect(await status('CHG-1')).toBe('resolved');
   });
 });
