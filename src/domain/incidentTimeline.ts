@@ -60,6 +60,8 @@ export const INCIDENT_DATA = {
     group: text,
     to: text,
     ts: text.optional(),
+    /** Carried by a digest post of this many updates (the destination's posts were paced). */
+    digest: count.optional(),
   }),
   'notification.failed': kind('telling stakeholders fails (written by older versions)', { to: text, error: text }),
 } as const;

@@ -9,6 +9,7 @@ import {
   usergroupMention,
 } from '../blockKit/blocks.js';
 import { formatDuration } from '../domain/duration.js';
+import { truncate } from '../domain/text.js';
 import type { OutgoingMessage } from './deliver.js';
 
 /** The incident as a status update describes it, captured when the update was decided. */
@@ -216,3 +217,16 @@ export function placedAfterFailures(key: string, channelId: string): OutgoingMes
 
 const incidentOf = (page: PageFacts) => `*${page.key}* · ${userText(page.title, 150)}`;
 const levelOf = (page: PageFacts) => `level ${page.level}, ${userText(page.levelName, 80)}`;
+
+/**
+ * Several incidents' updates to one channel or person, waiting while its posts were paced, as one post: a line per
+ * update (its own notification text: key, title, what happened), oldest first.
+ */
+export function stakeholderDigest(updates: readonly OutgoingMessage[], incidents: number): OutgoingMessage {
+  const head = `${incidents} ${incidents === 1 ? 'incident' : 'incidents'} changed`;
+  const count = updates.length > incidents ? ` (${updates.length} updates)` : '';
+  return {
+    text: truncate(`${head}: ${updates.map((update) => update.text).join(' · ')}`, 3_000),
+    blocks: [section(`*${head}*${count}`), ...updates.map((update) => section(`• ${update.text}`))],
+  };
+}

@@ -27,7 +27,8 @@ export interface NewWork {
   coalesceKey?: string;
 }
 
-interface WorkRow {
+/** A `scheduled_work` row as a claim returns it (`RETURNING id, kind, incident_id, due_at, payload, lane, attempts`). */
+export interface WorkRow {
   id: number;
   kind: string;
   incident_id: number | null;
@@ -37,7 +38,7 @@ interface WorkRow {
   attempts: number;
 }
 
-const toWork = (row: WorkRow): Work => ({
+export const toWork = (row: WorkRow): Work => ({
   id: Number(row.id),
   kind: row.kind,
   incidentId: row.incident_id === null ? null : Number(row.incident_id),

@@ -24,7 +24,16 @@ export function overrideConfig(
     tokens: given('tokens') ? { ...base.tokens, ...parsed.tokens } : base.tokens,
     actions: { ...base.actions, ...parsed.actions },
     escalation: given('escalation') ? parsed.escalation : base.escalation,
-    stakeholders: given('stakeholders') ? parsed.stakeholders : base.stakeholders,
+    // Pacing stays the base's (none in tests) unless the fragment sets it.
+    stakeholders: given('stakeholders')
+      ? {
+          ...parsed.stakeholders,
+          min_interval:
+            'min_interval' in Object(fragment.stakeholders)
+              ? parsed.stakeholders.min_interval
+              : base.stakeholders.min_interval,
+        }
+      : base.stakeholders,
     alerts: given('alerts') ? parsed.alerts : base.alerts,
     people: given('people') ? parsed.people : base.people,
     paging: given('paging') ? parsed.paging : base.paging,

@@ -83,6 +83,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     people: {},
     paging: {},
     schedules: {},
+    // Updates post one by one, at once: a test of the digest sets its own interval.
+    stakeholders: { ...loaded.stakeholders, min_interval: 0 },
   };
   const config = options.config ? options.config(example) : example;
   const { playbooks: shipped } = await loadPlaybooks(PLAYBOOKS_DIR);

@@ -4,12 +4,13 @@ export interface EventRow {
   kind: string;
   actor: string;
   data: Record<string, unknown>;
+  occurredAt: Date;
 }
 
 /** The timeline of an incident as rows: what the e2e tests assert on. */
 export async function timelineOf(db: Database, key: string): Promise<EventRow[]> {
   const { rows } = await db.query<EventRow>(
-    `SELECT e.kind, e.actor, e.data FROM timeline_events e JOIN incidents i ON i.id = e.incident_id
+    `SELECT e.kind, e.actor, e.data, e.occurred_at AS "occurredAt" FROM timeline_events e JOIN incidents i ON i.id = e.incident_id
       WHERE i.key = $1 ORDER BY e.occurred_at, e.id`,
     [key],
   );
