@@ -1,5 +1,5 @@
 import type { Coordinator } from '../coord/coordinator.js';
-import { type SharedWindow, type Window, sharedWindow } from '../coord/rateLimiter.js';
+import { type Bucket, type SharedBucket, sharedBucket } from '../coord/rateLimiter.js';
 import type { Logger } from '../log.js';
 import { PRIORITY_RANK, type SlackPriority } from '../slackApi/priority.js';
 import { type PaceKey, type PaceTable, SLACK_PACE, paceKeysFor } from './limits.js';
@@ -7,13 +7,13 @@ import { type PaceKey, type PaceTable, SLACK_PACE, paceKeysFor } from './limits.
 /**
  * One limiter in front of every Web API call the bot makes (the clients'
  * fetch, slack/fetch.ts): a call waits here until each of its windows
- * (limits.ts) has a point, shared by the replicas through Redis.
+ * (limits.ts: token buckets) has a call left, shared by the replicas through Redis.
  *
  * Waiting calls are served by priority, then in order of arrival: a call
  * whose window is spent holds that window for every call behind it, so a
  * stakeholder update never takes the point a page is waiting for. Across
- * replicas, low priorities leave part of each shared window (a method, the
- * workspace's posts) unspent, for the pages another replica may be holding.
+ * replicas, low priorities leave part of each shared bucket's burst (a method,
+ * the workspace's posts) unspent, for the pages another replica may be holding.
  */
 export interface LimiterOptions {
   coord: Coordinator;
@@ -41,7 +41,7 @@ export interface LimiterSnapshot {
 
 export class SlackLimiter {
   private readonly pace: PaceTable;
-  private readonly windows = new Map<string, SharedWindow>();
+  private readonly windows = new Map<string, SharedBucket>();
   private readonly waiting: Waiter[] = [];
   /** Keys known spent, until when (performance.now()): waiters on them are skipped without asking Redis. */
   private readonly spentUntil = new Map<string, number>();
@@ -90,16 +90,16 @@ export class SlackLimiter {
     return `${key.window}\n${key.key}`;
   }
 
-  private window(name: string): SharedWindow {
+  private window(name: string): SharedBucket {
     let window = this.windows.get(name);
     if (!window) {
-      window = sharedWindow(this.options.coord, name, this.spec(name));
+      window = sharedBucket(this.options.coord, name, this.spec(name));
       this.windows.set(name, window);
     }
     return window;
   }
 
-  private spec(name: string): Window {
+  private spec(name: string): Bucket {
     if (name === 'posts-channel') return this.pace.postsPerChannel;
     if (name === 'posts-workspace') return this.pace.postsPerWorkspace;
     return this.pace.tiers[Number(name.slice('tier-'.length)) as 1 | 2 | 3 | 4];
@@ -160,13 +160,15 @@ export class SlackLimiter {
         this.options.log.warn({ err: error }, 'the Slack limiter could not count a call; sending it anyway');
         continue;
       }
-      const reserve = key.shared ? Math.floor(this.spec(key.window).points * RESERVE[waiter.priority]) : 0;
+      const spec = this.spec(key.window);
+      const reserve = key.shared ? Math.floor(spec.burst * RESERVE[waiter.priority]) : 0;
       if (result.taken && result.remaining >= reserve) {
         taken.push(key);
         continue;
       }
       if (result.taken) taken.push(key);
-      const waitMs = result.taken ? result.resetMs : result.waitMs;
+      // Taken into the reserve: given back, and asked again once the bucket has gained a call.
+      const waitMs = result.taken ? 60_000 / spec.perMinute : result.waitMs;
       if (!result.taken) this.spentUntil.set(this.id(key), performance.now() + waitMs);
       await Promise.all(
         taken.map((k) =>

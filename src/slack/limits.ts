@@ -1,37 +1,38 @@
-import type { Window } from '../coord/rateLimiter.js';
+import type { Bucket } from '../coord/rateLimiter.js';
 import { SLACK_DEFAULT_TIER, SLACK_METHOD_TIERS } from '../slackApi/methodTiers.js';
 
 /**
  * The pace the bot keeps so Slack rarely has to say no: Slack's published
  * minimums (https://api.slack.com/apis/rate-limits: Tier 1 1+ per minute,
- * Tier 2 20+, Tier 3 50+, Tier 4 100+, per method per workspace;
- * chat.postMessage about 1 a second per channel with short bursts, under a
- * workspace-wide ceiling of several hundred a minute), as fixed windows a
- * replica shares through Redis. A window holds at most half of the burst
- * Slack allows, so two windows back to back still fit in it.
+ * Tier 2 20+, Tier 3 50+, Tier 4 100+, per method per workspace, "with
+ * occasional bursts"; chat.postMessage about 1 a second per channel with short
+ * bursts, under a workspace-wide ceiling of several hundred a minute), as
+ * token buckets the replicas share through Redis. Each is a little under
+ * Slack's (5 % slower, one call less of burst): a call that reaches Slack a few
+ * milliseconds late or early still fits.
  */
 export interface PaceTable {
-  tiers: Record<1 | 2 | 3 | 4, Window>;
+  tiers: Record<1 | 2 | 3 | 4, Bucket>;
   methods: Readonly<Record<string, 1 | 2 | 3 | 4 | 'posts'>>;
   defaultTier: 1 | 2 | 3 | 4;
-  postsPerChannel: Window;
-  postsPerWorkspace: Window;
+  postsPerChannel: Bucket;
+  postsPerWorkspace: Bucket;
 }
 
 export const SLACK_PACE: PaceTable = {
   tiers: {
-    1: { points: 1, seconds: 120 },
-    2: { points: 2, seconds: 6 },
-    3: { points: 4, seconds: 5 },
-    4: { points: 5, seconds: 3 },
+    1: { perMinute: 0.95, burst: 1 },
+    2: { perMinute: 19, burst: 4 },
+    3: { perMinute: 47.5, burst: 9 },
+    4: { perMinute: 95, burst: 19 },
   },
   methods: SLACK_METHOD_TIERS,
   defaultTier: SLACK_DEFAULT_TIER,
-  postsPerChannel: { points: 1, seconds: 1 },
-  postsPerWorkspace: { points: 10, seconds: 2 },
+  postsPerChannel: { perMinute: 57, burst: 3 },
+  postsPerWorkspace: { perMinute: 285, burst: 29 },
 };
 
-/** One window a call spends a point from; `shared` windows (a whole method, the workspace) keep room for pages. */
+/** One bucket a call spends from; `shared` ones (a whole method, the workspace) keep room for pages. */
 export interface PaceKey {
   /** The window's name: `tier-2`, `posts-channel`, `posts-workspace`. */
   window: string;
