@@ -89,13 +89,27 @@ function memoryBucket(gcra: Gcra): SharedBucket & { run(key: string, op: 1 | -1 
   };
 }
 
+type MemoryBucket = ReturnType<typeof memoryBucket>;
+/** One in-process bucket per coordinator and name: bots sharing a coordinator in one process share the count. */
+const memoryBuckets = new WeakMap<Coordinator, Map<string, MemoryBucket>>();
+
+function memoryBucketOf(coord: Coordinator, name: string, gcra: Gcra): MemoryBucket {
+  const byName = memoryBuckets.get(coord) ?? new Map<string, MemoryBucket>();
+  memoryBuckets.set(coord, byName);
+  const known = byName.get(name);
+  if (known) return known;
+  const made = memoryBucket(gcra);
+  byName.set(name, made);
+  return made;
+}
+
 /**
  * Over the coordinator's Redis connection when it has one, with the in-process bucket as insurance while Redis is
  * away (each replica then keeps its own count: the limit is kept per replica, never lost).
  */
 export function sharedBucket(coord: Coordinator, name: string, bucket: Bucket): SharedBucket {
   const gcra = gcraOf(bucket);
-  const memory = memoryBucket(gcra);
+  const memory = memoryBucketOf(coord, name, gcra);
   if (!(coord instanceof RedisCoordinator)) return memory;
   const client = coord.client;
   const run = async (key: string, op: 1 | -1 | 0, blockMs = 0): Promise<Taken> => {
