@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkHandler } from '../app/work/types.js';
 import { retryAfterOf } from '../slackApi/errors.js';
-import { withSlackPriority } from '../slackApi/priority.js';
+import { type SlackPriority, withSlackPriority } from '../slackApi/priority.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
@@ -160,11 +160,14 @@ export class DueWorker {
     }
   }
 
-  /** Starts an item after the items of its incident already in hand. */
+  /**
+   * Starts an item after the items of its incident already in hand, and a page after its incident's other pages
+   * only: a thread post waiting for a busy channel's Slack budget never holds up a page in the same incident.
+   */
   private dispatch(work: Work, claimWasFull: () => boolean, batch: number): void {
     this.inHand.set(work.id, work);
     this.startHeartbeat();
-    const chain = String(work.incidentId ?? `w${work.id}`);
+    const chain = `${work.incidentId ?? `w${work.id}`}${this.priorityOf(work) === 'page' ? ':page' : ''}`;
     const previous = this.chains.get(chain) ?? Promise.resolve();
     const next = previous
       .then(() => this.run(work))
@@ -183,6 +186,13 @@ export class DueWorker {
       });
     this.chains.set(chain, next);
     this.runs.set(work.id, next);
+  }
+
+  /** What the item's Slack calls are for (its handler says, from its parsed payload); thread details by default. */
+  private priorityOf(work: Work): SlackPriority {
+    const handler = this.options.handlers[work.kind];
+    const payload = handler?.payload.safeParse(work.payload);
+    return (payload?.success && handler?.priority?.({ ...work, payload: payload.data })) || 'thread';
   }
 
   private startHeartbeat(): void {
