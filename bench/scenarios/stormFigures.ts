@@ -100,8 +100,16 @@ export async function stormFigures(input: {
       if (i - j + 1 > busiest) [busiest, busiestChannel] = [i - j + 1, channel];
     }
   }
+  const { rows: stormed } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM timeline_events
+      WHERE kind = 'incident.placed' AND (data->>'storm')::boolean AND occurred_at >= $1`,
+    [new Date(startedAt)],
+  );
   const byMethod = new Map<string, number>();
-  for (const call of refused) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
+  for (const call of refused) {
+    const where = call.method === 'chat.postMessage' ? ` in ${String(call.params.channel)}` : '';
+    byMethod.set(call.method + where, (byMethod.get(call.method + where) ?? 0) + 1);
+  }
   const refusals = [...byMethod].map(([m, n]) => `${m} ${n}`).join(', ') || 'none';
   return {
     incidentsOpened: opened.length,
@@ -114,6 +122,7 @@ export async function stormFigures(input: {
       `${calls.length} Web API calls during the storm, ${refused.length} answered 429 (${refusals})`,
       `${opened.length} incidents opened from ${alertsSent.length} alerts; ${unpaged} never paged; ` +
         `page waits p50 ${round(pageWaits[Math.floor(pageWaits.length / 2)] ?? NaN, 1)} s, max ${round(pageWaits.at(-1) ?? NaN, 1)} s`,
+      `${stormed[0]?.n ?? 0} of them opened as threads of the storm channel (conversations.create kept for the rest)`,
       `lost: ${unlinked} alerts in no timeline, ${undelivered[0]?.n ?? 0} deliveries undone or failed for good`,
       `Slack's limits allow the calls made in ${round(boundS, 1)} s at best (bound by ${boundKey}); ` +
         `the bot took ${round(tookS, 1)} s from the storm's start to its last answered call`,

@@ -137,6 +137,7 @@ async function place(deps: AppDeps, alert: Alert, route: AlertRoute, group: stri
         channelId: '',
         ...(route.severity ? { severity: route.severity } : {}),
         alsoRecord: (tx, incident) => decide(tx, incident.id),
+        placeInBackground: true,
       },
       { user: SYSTEM_ACTOR, requestKey },
     );

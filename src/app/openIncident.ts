@@ -29,6 +29,11 @@ export interface OpenRequest {
   joinUnplaced?: boolean;
   /** A change (changeRuns.ts): from a `kind: change` runbook, key CHG-n, nobody paged. Default an incident. */
   kind?: RunKind;
+  /**
+   * Answer once it is committed, placing it meanwhile (an alert webhook: Alertmanager waits for the answer, and in a
+   * storm placing waits for Slack's budget). Default: the answer says where it was placed, when Slack allowed.
+   */
+  placeInBackground?: boolean;
 }
 
 /**
@@ -113,7 +118,12 @@ export async function openRun(
   }
   const { incident, placeId } = opened;
   deps.log.info({ incident: incident.key, playbook: playbook.id, actor: actor.user }, `${kind} opened`);
-  if (placeId !== undefined) await deps.runWorkNow(placeId);
+  if (placeId !== undefined) {
+    // runWorkNow logs and survives every failure: never rejects.
+    const placing = deps.runWorkNow(placeId);
+    if (request.placeInBackground) placing.catch(() => undefined);
+    else await placing;
+  }
   const now = await getIncident(deps.db, incident.id).catch(() => undefined);
   if (now?.channelId && now.messageTs)
     return { kind: 'opened', incident: now, where: { channelId: now.channelId, messageTs: now.messageTs } };

@@ -82,6 +82,8 @@ export type ThreadPost =
   /** Resolved: said in the thread, with the offer of the incident report. */
   | { kind: 'resolved'; actor: string; key: string; incidentId: number; summary?: string }
   | { kind: 'text'; text: string; mentions?: string[] }
+  /** What is left of a live message in the storm channel once its incident has its own channel. */
+  | { kind: 'moved'; key: string; title: string; channelId: string }
   /** A run waiting for a second person: Approve / Deny while it waits, the decision once made. */
   | {
       kind: 'action-approval';

@@ -10,6 +10,7 @@ import { type EnvOptions, envFields, name } from './fields.js';
 import type { Env } from './secret.js';
 import { scheduleSchema } from './schedules.js';
 import { stakeholdersSchema } from './stakeholders.js';
+import { stormSchema } from './storm.js';
 import { tokenProviderSchema } from './tokens.js';
 
 /**
@@ -38,6 +39,8 @@ export function configSchema(env: Env, options: EnvOptions = {}) {
     tokens: z.record(name, tokenProviderSchema(fields)).default({}),
     escalation: escalationSchema.prefault({}),
     stakeholders: stakeholdersSchema.prefault({}),
+    /** Alert storms: beyond so many new incidents a minute, new ones open in a shared channel's threads. */
+    storm: stormSchema.prefault({}),
     actions: z.record(name, actionSchema(fields)).default({}),
     alerts: alertsSchema(fields).prefault({}),
     access: accessSchema.prefault({}),

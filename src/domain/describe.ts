@@ -40,8 +40,11 @@ function describeRead(event: ReadEvent, show: Show): string {
     case 'incident.placed': {
       const { channelId, attempts, afterMs } = event.data;
       const after = attempts > 1 ? ` after ${attempts} attempts (${formatDuration(afterMs)} after it was opened)` : '';
-      return `made it visible in ${place(channelId)}${after}`;
+      const storm = event.data.storm ? ' (a storm: a thread of the shared channel until it passes)' : '';
+      return `made it visible in ${place(channelId)}${storm}${after}`;
     }
+    case 'incident.moved':
+      return `moved it from ${place(event.data.fromChannelId)} to its own channel ${place(event.data.channelId)}`;
     case 'incident.place_failed':
       return (
         `could not create its channel or live message after ${event.data.attempts} attempts ` +

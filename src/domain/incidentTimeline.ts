@@ -34,6 +34,14 @@ export const INCIDENT_DATA = {
     channelName: text.optional(),
     attempts: count,
     afterMs: count,
+    /** Opened during a storm: a thread of the shared storm channel until it gets its own channel. */
+    storm: flag,
+  }),
+  'incident.moved': kind('after a storm, the incident moves from the storm channel to its own', {
+    fromChannelId: text,
+    channelId: text,
+    messageTs: text,
+    channelName: text,
   }),
   'incident.place_failed': kind('Slack failed 3 times to create the channel or post the live message', {
     attempts: count,

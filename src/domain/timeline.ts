@@ -50,6 +50,7 @@ export const TIMELINE_KINDS = [
   'alert.joined',
   'incident.placed',
   'incident.place_failed',
+  'incident.moved',
   'page.sent',
   'page.failed',
   'page.acknowledged',

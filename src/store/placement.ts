@@ -96,3 +96,40 @@ export async function findUnplacedIncident(
   );
   return rows[0] ? getIncident(q, Number(rows[0].id)) : undefined;
 }
+
+/** How many incidents were opened in the `withinMs` before this one (the storm rule counts them). */
+export async function countOpenedBefore(q: Queryable, id: number, withinMs: number): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM incidents o, incidents i
+      WHERE i.id = $1 AND o.id <> i.id
+        AND o.opened_at > i.opened_at - make_interval(secs => $2::double precision / 1000)
+        AND (o.opened_at, o.id) < (i.opened_at, i.id)`,
+    [id, withinMs],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** How many incidents were opened in the `withinMs` up to `now`: the storm has passed when few were. */
+export async function countOpenedSince(q: Queryable, now: Date, withinMs: number): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM incidents
+      WHERE opened_at > $1::timestamptz - make_interval(secs => $2::double precision / 1000) AND opened_at <= $1`,
+    [now, withinMs],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Moves an incident out of the storm channel to its own channel and live message; false when it had moved. */
+export async function recordMove(
+  q: Queryable,
+  id: number,
+  from: { channelId: string; messageTs: string },
+  to: { channelId: string; messageTs: string; at: Date },
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE incidents SET channel_id = $4, message_ts = $5, invited_at = $6, pinned_at = $6
+      WHERE id = $1 AND channel_id = $2 AND message_ts = $3`,
+    [id, from.channelId, from.messageTs, to.channelId, to.messageTs, to.at],
+  );
+  return rowCount === 1;
+}

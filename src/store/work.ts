@@ -257,3 +257,12 @@ export async function nextDueAt(q: Queryable): Promise<Date | undefined> {
   );
   return rows[0]?.due_at ? new Date(rows[0].due_at) : undefined;
 }
+
+/** Makes the items of an incident that wait with this outcome (its placement, say) due now. */
+export async function hurryWaiting(q: Queryable, incidentId: number, outcome: string, now: Date): Promise<void> {
+  await q.query(
+    `UPDATE scheduled_work SET due_at = $3
+      WHERE incident_id = $1 AND outcome = $2 AND done_at IS NULL AND locked_by IS NULL AND due_at > $3`,
+    [incidentId, outcome, now],
+  );
+}

@@ -124,6 +124,7 @@ describe('work payloads', () => {
       // One of each kind, keyed by kind: a kind added without a sample here does not compile.
       const samples: { [K in WorkKind]: WorkPayloadInput<K> } = {
         place: { opener: 'U0ONCALL01', dedicated: false },
+        'storm.move': { opener: 'U0ONCALL01' },
         'thread.post': { post: { kind: 'alerts-joined', names: [{ name: 'A', count: 2 }], folded: 0 } },
         escalate: { level: 2, cycle: 1, clock: 'unresolved' },
         page: { level: 1, cycle: 0 },

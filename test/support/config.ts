@@ -35,6 +35,7 @@ export function overrideConfig(
         }
       : base.stakeholders,
     alerts: given('alerts') ? parsed.alerts : base.alerts,
+    storm: given('storm') ? parsed.storm : base.storm,
     people: given('people') ? parsed.people : base.people,
     paging: given('paging') ? parsed.paging : base.paging,
     schedules: given('schedules') ? parsed.schedules : base.schedules,

@@ -85,6 +85,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     schedules: {},
     // Updates post one by one, at once: a test of the digest sets its own interval.
     stakeholders: { ...loaded.stakeholders, min_interval: 0 },
+    // Test files open many incidents a minute: each gets its own channel, except in a test of storms.
+    storm: { new_channels_per_minute: loaded.storm.new_channels_per_minute },
   };
   const config = options.config ? options.config(example) : example;
   const { playbooks: shipped } = await loadPlaybooks(PLAYBOOKS_DIR);

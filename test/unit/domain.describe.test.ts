@@ -108,6 +108,10 @@ const LINES: Record<TimelineKind, [data: Record<string, unknown>, line: string]>
     { channelId: 'C0INC', messageTs: '1.2', channelName: 'inc-7-auth-401', attempts: 3, afterMs: 65_000 },
     'made it visible in #C0INC after 3 attempts (1m 5s after it was opened)',
   ],
+  'incident.moved': [
+    { fromChannelId: 'C0STORM', channelId: 'C0INC', messageTs: '3.4', channelName: 'inc-7-auth-401' },
+    'moved it from #C0STORM to its own channel #C0INC',
+  ],
   'incident.place_failed': [
     { attempts: 3, error: 'internal_error' },
     'could not create its channel or live message after 3 attempts (internal_error); still trying, nobody paged yet',

@@ -12,6 +12,7 @@ import { type WorkKind, type WorkPayload, WorkPayloads } from './payloads.js';
 import { placeDue } from './place.js';
 import { threadPostDue } from './threadPost.js';
 import { watchRunDue } from './watch.js';
+import { moveDue } from './storm.js';
 import type { ParsedWork, WorkHandler } from './types.js';
 import type { SlackPriority } from '../../slackApi/priority.js';
 
@@ -51,5 +52,6 @@ export function workHandlers(deps: AppDeps): WorkHandlers {
     },
     'action.announce': { payload: p['action.announce'], run: (work) => announceApprovalDue(deps, work) },
     'watch.run': { payload: p['watch.run'], run: (work, worker) => watchRunDue(deps, work, worker) },
+    'storm.move': { payload: p['storm.move'], run: (work, worker) => moveDue(deps, work, worker) },
   };
 }

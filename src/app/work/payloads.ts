@@ -108,6 +108,8 @@ const shapes = {
   'action.announce': { runId: z.number().int().positive() },
   /** One run of a change's post-deploy watch window, numbered from 1 (work/watch.ts). */
   'watch.run': { window: z.number().int().positive() },
+  /** After a storm, gives an incident placed in the storm channel its own channel (work/storm.ts). */
+  'storm.move': { opener: z.string() },
 } satisfies Record<string, z.ZodRawShape>;
 
 export type WorkKind = keyof typeof shapes;
@@ -128,6 +130,7 @@ export const WorkPayloads = {
   'action.announce': z.looseObject(shapes['action.announce']),
   'oncall.handoff': z.looseObject(shapes['oncall.handoff']),
   'watch.run': z.looseObject(shapes['watch.run']),
+  'storm.move': z.looseObject(shapes['storm.move']),
 } satisfies { [K in WorkKind]: z.ZodObject<(typeof shapes)[K]> };
 
 /** A kind's payload as its handler reads it (parsed). */

@@ -16,7 +16,7 @@ import {
 } from '../../store/placement.js';
 import { isRenderBehind, recordRendered } from '../../store/renders.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
-import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
+import { type NewWork, completeWork, hurryWaiting, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { loadSnapshot, snapshotOf } from '../snapshot.js';
 import { levelClockWork, levelWork } from './escalation.js';
@@ -24,6 +24,8 @@ import { initialLevel } from '../../domain/escalation.js';
 import { enqueueStatusUpdate } from './notifications.js';
 import { type WorkOf, type WorkPayloadInput, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
+import { moveWork, stormChannelFor } from './storm.js';
+import { NOT_PLACED_YET } from './threadPost.js';
 
 /**
  * Placing an incident: making it visible in Slack. Opening commits the
@@ -65,7 +67,7 @@ export function placeWork(incident: Incident, at: Date, payload: PlacePayload): 
 export const placeKey = (incidentId: number) => `place:${incidentId}`;
 
 /** Unique to this incident across databases: an id and an opening instant. */
-const markerOf = (incident: Incident) => `ib:${incident.id}:${incident.openedAt.getTime()}`;
+export const markerOf = (incident: Incident) => `ib:${incident.id}:${incident.openedAt.getTime()}`;
 
 export function incidentChannelName(prefix: string, number: number, playbookId: string): string {
   return `${prefix}-${number}-${playbookId}`
@@ -83,7 +85,11 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
   let channelId = placement.channelId;
   let messageTs = placement.messageTs;
   let channelName: string | undefined;
+  let stormed: boolean;
   try {
+    // In a storm a dedicated incident waits in the shared storm channel's thread for its own channel (storm.ts).
+    const storm = !channelId && payload.dedicated ? await stormChannelFor(deps, incident) : undefined;
+    if (storm) channelId = await recordChannel(deps.db, incident.id, storm);
     if (!channelId) {
       const made = await deps.slackOnce.createIncidentChannel({
         name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
@@ -96,7 +102,8 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
       channelId = await recordChannel(deps.db, incident.id, made.channelId);
       channelName = made.name;
     }
-    if (payload.dedicated && !placement.invitedAt) {
+    stormed = payload.dedicated && channelId === deps.config.storm.channel;
+    if (payload.dedicated && !stormed && !placement.invitedAt) {
       const { problems } = await deps.slackOnce.invite(channelId, [payload.opener]);
       if (problems.length) deps.log.warn({ incident: incident.key, problems }, 'could not invite the opener');
       await recordInvited(deps.db, incident.id, deps.clock.now());
@@ -116,7 +123,7 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
       // A message an earlier attempt posted may show less: it stays behind, and is rendered once placed.
       if (!posted.reused) await recordRendered(deps.db, incident.id, shown.incident.version);
     }
-    if (!placement.pinnedAt) {
+    if (!placement.pinnedAt && !stormed) {
       const { problem } = await deps.slackOnce.pin(channelId, messageTs);
       if (problem) deps.log.warn({ incident: incident.key, problem }, 'could not pin the incident message');
       await recordPinned(deps.db, incident.id, deps.clock.now());
@@ -124,7 +131,7 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
   } catch (error) {
     return failed(deps, work, incident, payload, error);
   }
-  await placed(deps, work, worker, incident, payload, { channelId, messageTs, channelName });
+  await placed(deps, work, worker, incident, payload, { channelId, messageTs, channelName, stormed });
   return { completed: true };
 }
 
@@ -135,7 +142,7 @@ async function placed(
   worker: string,
   incident: Incident,
   payload: PlacePayload,
-  where: { channelId: string; messageTs: string; channelName: string | undefined },
+  where: { channelId: string; messageTs: string; channelName: string | undefined; stormed: boolean },
 ): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
@@ -171,8 +178,12 @@ async function placed(
         ...(where.channelName ? { channelName: where.channelName } : {}),
         attempts: work.attempts,
         afterMs: now.getTime() - incident.openedAt.getTime(),
+        ...(where.stormed ? { storm: true } : {}),
       }),
     });
+    if (where.stormed) await scheduleWork(tx, [moveWork(incident, payload.opener, now)], now);
+    // Thread posts that came while it was being placed go out now, not at their next look.
+    await hurryWaiting(tx, incident.id, NOT_PLACED_YET, now);
     if (told)
       await tellOpener(tx, incident, payload, 'placed', placedAfterFailures(incident.key, where.channelId), now);
     await completeWork(tx, work.id, worker, now, 'placed');

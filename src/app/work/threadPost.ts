@@ -29,12 +29,15 @@ export async function threadPostDue(deps: AppDeps, work: WorkOf<'thread.post'>):
   return { done: 'posted' };
 }
 
+/** The outcome of an item that waits for its incident's placement; placing it makes them due at once. */
+export const NOT_PLACED_YET = 'the incident is not placed yet';
+
 /** Not placed yet: look again later, sooner at first, never counted as a failed attempt. */
 export function waitForPlacement(work: Pick<Work, 'dueAt'>, now: Date): WorkResult {
   const waited = Math.max(0, now.getTime() - work.dueAt.getTime());
   return {
     retryAt: new Date(now.getTime() + Math.min(60_000, Math.max(2_000, waited / 4))),
-    reason: 'the incident is not placed yet',
+    reason: NOT_PLACED_YET,
     countAttempt: false,
   };
 }

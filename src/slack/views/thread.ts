@@ -45,6 +45,15 @@ export function threadMessage(post: ThreadPost): SlackMessage {
     }
     case 'text':
       return { text: post.text, blocks: [section(post.text)] };
+    case 'moved':
+      return {
+        text: `${post.key} moved to its own channel`,
+        blocks: [
+          section(
+            `:arrow_right: *${post.key} · ${userText(post.title, 150)}* has its own channel now: follow it in <#${post.channelId}>.`,
+          ),
+        ],
+      };
     case 'action-approval':
     case 'action-started':
     case 'action-finished':
