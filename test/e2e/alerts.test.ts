@@ -163,4 +163,18 @@ describe('alerts from Alertmanager', () => {
       h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.text === 'Alert RedisDown resolved'),
     ).toHaveLength(1);
   });
+
+  it('answers Alertmanager once the incident is committed, while Slack is still making its channel', async () => {
+    h.slack.failMethod('conversations.create', { status: 'late', delayMs: 2_000, times: 1 });
+    const slow = { alertname: 'RedisDown', fingerprint: 'f0e1d2c3b4a59687', startsAt: '2026-12-01T03:00:00Z' };
+    const answer = await send({ ...webhook('firing', slow), groupKey: '{}:{alertname="slow"}' });
+    expect(answer.status).toBe(200);
+    const [key] = ((await answer.json()) as { opened: string[] }).opened;
+    const placed = () =>
+      h.db.query<{ channel_id: string | null }>('SELECT channel_id FROM incidents WHERE key = $1', [key]);
+    // Answered before Slack answered the create: not placed yet.
+    expect((await placed()).rows[0]).toEqual({ channel_id: null });
+    await h.settle();
+    expect((await placed()).rows[0]!.channel_id).toMatch(/^C/);
+  });
 });

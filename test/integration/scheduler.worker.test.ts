@@ -133,6 +133,34 @@ describe('the due-work worker', () => {
     expect(ran.slice(-2)).toEqual(['slow', 'after slow']);
   });
 
+  it("runs an incident's page while a thread post of the same incident ahead of it is still waiting", async () => {
+    const slow = gate();
+    const ran: string[] = [];
+    const run = async (work: ParsedWork<z.output<typeof testPayload>>): Promise<WorkResult> => {
+      if (work.payload.name === 'thread post') await slow.opened;
+      ran.push(String(work.payload.name));
+      return { done: 'ok' };
+    };
+    const w = worker({
+      detail: handler(run),
+      page: { ...handler(run), priority: () => 'page' },
+    });
+    const [one] = incidents;
+    await schedule([
+      { kind: 'detail', incidentId: one, payload: { name: 'thread post' } },
+      { kind: 'page', incidentId: one, payload: { name: 'first page' } },
+      { kind: 'page', incidentId: one, payload: { name: 'second page' } },
+      { kind: 'detail', incidentId: one, payload: { name: 'detail after' } },
+    ]);
+    const draining = w.tick();
+    await until(() => ran.length === 2, { what: 'the pages' });
+    // The pages keep their order among themselves; the details theirs.
+    expect(ran).toEqual(['first page', 'second page']);
+    slow.open();
+    await draining;
+    expect(ran).toEqual(['first page', 'second page', 'thread post', 'detail after']);
+  });
+
   it('renews the lease of an item while its handler works (heartbeat), so no other worker takes it over', async () => {
     const slow = gate();
     const w = worker({ test: handler(() => slow.opened.then(() => ({ done: 'ok' }))) }, { heartbeatMs: 10 });
