@@ -1,10 +1,9 @@
 import { badRequest, notFound, refused } from '../errors.js';
 import type { ChangeProgress } from '../domain/gates.js';
 import type { Incident } from '../domain/incident.js';
-import { codeSpan } from '../domain/text.js';
 import { listOpenChanges } from '../store/changeGates.js';
 import { standing } from './gates.js';
-import { type WatchStanding, watchStanding } from '../domain/watch.js';
+import { watchStanding } from '../domain/watch.js';
 import { readWatch } from '../store/watches.js';
 import { endChange, findIncidentByKey, listIncidentsByChannel } from '../store/incidents.js';
 import { checkAccess, openAsPerson } from './access.js';
@@ -13,7 +12,7 @@ import { afterChange } from './changes.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { ActionRun } from '../store/actionRuns.js';
 import { requestOf } from './lifecycle.js';
-import { type Reply, text } from './replies.js';
+import type { Reply } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { enqueueStatusUpdate } from './work/notifications.js';
 import type { Queryable } from '../store/db.js';
@@ -36,9 +35,8 @@ export async function startChange(
   if (opened.kind === 'refused') throw refused(opened.refusal);
   if (opened.kind === 'duplicate') return { kind: 'none' };
   const { incident } = opened;
-  const where = opened.kind === 'opened' && opened.where ? `: follow it in <#${opened.where.channelId}>` : '';
-  const pending = where ? '' : ' (its message is being posted; Slack is not answering yet)';
-  return text(`*${incident.key}* started from ${codeSpan(incident.playbookId)}${where}${pending}.`);
+  const where = opened.kind === 'opened' && opened.where ? { channelId: opened.where.channelId } : {};
+  return { kind: 'change-started', key: incident.key, runbook: incident.playbookId, ...where };
 }
 
 /** Where a change stands: its steps done (or skipped) and its gates' states. */
@@ -48,35 +46,13 @@ export const progressOf = async (q: Queryable, change: Incident): Promise<Change
 /** `/incident change status`: each open change, its phase and its gate. */
 export async function changeStatus(deps: AppDeps): Promise<Reply> {
   const changes = await listOpenChanges(deps.db);
-  if (changes.length === 0) return text('No change is open. Start one with `/incident change <runbook> [summary]`.');
-  const lines = await Promise.all(
+  const views = await Promise.all(
     changes.map(async (change) => {
       const [progress, watch] = await Promise.all([progressOf(deps.db, change), readWatch(deps.db, change.id)]);
-      return `• ${changeLine(change, progress, watchStanding(watch))}`;
+      return { change, progress, watch: watchStanding(watch) };
     }),
   );
-  return text(`*Open changes*\n${lines.join('\n')}`);
-}
-
-export function changeLine(change: Incident, progress: ChangeProgress, watch: WatchStanding = 'not-started'): string {
-  const gateTitle = (n: number) => change.playbook.gates[n - 1]?.title ?? `gate ${n}`;
-  const where = change.channelId ? ` in <#${change.channelId}>` : '';
-  const head = `*${change.key}* · ${codeSpan(change.playbookId)}${where}`;
-  switch (progress.kind) {
-    case 'in-phase': {
-      const phase = progress.phase ? `${progress.phase}, ` : '';
-      const next = progress.gate ? ` before gate ${progress.gate} (${gateTitle(progress.gate)})` : '';
-      return `${head}: ${phase}steps ${progress.stepsLeft.join(', ')} to do${next}`;
-    }
-    case 'at-gate':
-      return `${head}: at gate ${progress.gate} (${gateTitle(progress.gate)}), waiting for GO or NO-GO`;
-    case 'halted':
-      return `${head}: halted by NO-GO at gate ${progress.gate} (${gateTitle(progress.gate)})`;
-    case 'completed':
-      if (watch === 'watching') return `${head}: every gate GO, the post-deploy watch running`;
-      if (watch === 'tripped') return `${head}: the post-deploy watch tripped and opened an incident`;
-      return `${head}: every gate GO, every step done`;
-  }
+  return { kind: 'changes', changes: views };
 }
 
 /** `/incident change abort [CHG-n] [reason]`: the change ends, the reason recorded; as resolving is permitted. */
@@ -107,7 +83,8 @@ export async function abortChange(
     }
     return ended;
   });
-  if (!ended.changed) return ended.duplicate ? { kind: 'none' } : text(`${change.key} has already ended.`);
+  const aborted = { kind: 'change-aborted', key: change.key, withReason: request.reason !== '' } as const;
+  if (!ended.changed) return ended.duplicate ? { kind: 'none' } : { ...aborted, alreadyEnded: true };
   deps.wake();
   await showCancelled(deps, change, cancelled);
   await afterChange(deps, ended.incident, {
@@ -116,7 +93,7 @@ export async function abortChange(
     key: change.key,
     change: { kind: 'change-aborted', reason: request.reason },
   });
-  return text(`${change.key} is aborted${request.reason ? '; the reason is in its timeline' : ''}.`);
+  return { ...aborted, alreadyEnded: false };
 }
 
 /** The change named, else the open change of this channel, else the only open change. */

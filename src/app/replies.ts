@@ -4,6 +4,8 @@ import type { TimelineEvent } from '../domain/timeline.js';
 import type { Playbook } from '../playbooks/schema.js';
 import type { Shift } from '../domain/oncall.js';
 import type { StoredOverride } from '../store/overrides.js';
+import type { ChangeProgress } from '../domain/gates.js';
+import type { WatchStanding } from '../domain/watch.js';
 
 /**
  * What a use case answers the person who asked. The Slack layer renders it,
@@ -56,7 +58,19 @@ export type Reply =
       overrides: StoredOverride[];
       onCall: Shift;
     }
+  /** A change was started from a runbook: where it lives, if Slack has shown it yet. */
+  | { kind: 'change-started'; key: string; runbook: string; channelId?: string }
+  /** `/incident change status`: each open change, where it stands. */
+  | { kind: 'changes'; changes: ChangeView[] }
+  /** `/incident change abort`: aborted (with a reason or without), or it had already ended. */
+  | { kind: 'change-aborted'; key: string; withReason: boolean; alreadyEnded: boolean }
   | { kind: 'none' };
+
+export interface ChangeView {
+  change: Incident;
+  progress: ChangeProgress;
+  watch: WatchStanding;
+}
 
 export interface PageTestResult {
   via: string;

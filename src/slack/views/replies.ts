@@ -18,6 +18,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { tokenStatusMessage } from './tokenPosts.js';
 import { pageTestMessage } from './pageTest.js';
 import { onCallChangedMessage, onCallMessage } from './oncall.js';
+import { changeReplyMessage } from './changeReplies.js';
 
 type RollbackAction = Extract<Reply, { kind: 'rollbacks' }>['actions'][number];
 
@@ -104,5 +105,9 @@ export function replyMessage(reply: Exclude<Reply, { kind: 'none' }>): SlackMess
       return onCallMessage(reply);
     case 'oncall-changed':
       return onCallChangedMessage(reply);
+    case 'change-started':
+    case 'changes':
+    case 'change-aborted':
+      return changeReplyMessage(reply);
   }
 }
