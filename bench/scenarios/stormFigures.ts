@@ -105,6 +105,12 @@ export async function stormFigures(input: {
       WHERE kind = 'incident.placed' AND (data->>'storm')::boolean AND occurred_at >= $1`,
     [new Date(startedAt)],
   );
+  const { rows: placedAfter } = await db.query<{ ms: number }>(
+    `SELECT (data->>'afterMs')::float AS ms FROM timeline_events
+      WHERE kind = 'incident.placed' AND incident_id = ANY($1::bigint[]) ORDER BY 1`,
+    [opened.map((o) => o.incident_id)],
+  );
+  const placedS = placedAfter.map((r) => r.ms / 1_000);
   const byMethod = new Map<string, number>();
   for (const call of refused) {
     const where = call.method === 'chat.postMessage' ? ` in ${String(call.params.channel)}` : '';
@@ -122,6 +128,8 @@ export async function stormFigures(input: {
       `${calls.length} Web API calls during the storm, ${refused.length} answered 429 (${refusals})`,
       `${opened.length} incidents opened from ${alertsSent.length} alerts; ${unpaged} never paged; ` +
         `page waits p50 ${round(pageWaits[Math.floor(pageWaits.length / 2)] ?? NaN, 1)} s, max ${round(pageWaits.at(-1) ?? NaN, 1)} s`,
+      `placed (channel and live message) after they opened: ` +
+        `p50 ${round(placedS[Math.floor(placedS.length / 2)] ?? NaN, 1)} s, max ${round(placedS.at(-1) ?? NaN, 1)} s`,
       `${stormed[0]?.n ?? 0} of them opened as threads of the storm channel (conversations.create kept for the rest)`,
       `lost: ${unlinked} alerts in no timeline, ${undelivered[0]?.n ?? 0} deliveries undone or failed for good`,
       `Slack's limits allow the calls made in ${round(boundS, 1)} s at best (bound by ${boundKey}); ` +

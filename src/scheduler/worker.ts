@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkHandler } from '../app/work/types.js';
 import { retryAfterOf } from '../slackApi/errors.js';
-import { type SlackPriority, withSlackPriority } from '../slackApi/priority.js';
+import { type SlackPriority, isPaging, withSlackPriority } from '../slackApi/priority.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
@@ -167,7 +167,7 @@ export class DueWorker {
   private dispatch(work: Work, claimWasFull: () => boolean, batch: number): void {
     this.inHand.set(work.id, work);
     this.startHeartbeat();
-    const chain = `${work.incidentId ?? `w${work.id}`}${this.priorityOf(work) === 'page' ? ':page' : ''}`;
+    const chain = `${work.incidentId ?? `w${work.id}`}${isPaging(this.priorityOf(work)) ? ':page' : ''}`;
     const previous = this.chains.get(chain) ?? Promise.resolve();
     const next = previous
       .then(() => this.run(work))

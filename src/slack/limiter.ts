@@ -31,7 +31,14 @@ interface Waiter {
 }
 
 /** The share of a shared window each priority leaves unspent for higher ones. */
-const RESERVE: Readonly<Record<SlackPriority, number>> = { page: 0, answer: 0, live: 0, thread: 0.1, stakeholder: 0.2 };
+const RESERVE: Readonly<Record<SlackPriority, number>> = {
+  'first-page': 0,
+  page: 0,
+  answer: 0,
+  live: 0,
+  thread: 0.1,
+  stakeholder: 0.2,
+};
 
 export interface LimiterSnapshot {
   queued: Array<{ method: string; priority: SlackPriority; count: number }>;
@@ -72,7 +79,7 @@ export class SlackLimiter {
       const entry = counts.get(`${w.method}\n${w.priority}`) ?? { method: w.method, priority: w.priority, count: 0 };
       entry.count++;
       counts.set(`${w.method}\n${w.priority}`, entry);
-      if (PRIORITY_RANK[w.priority] === 0) oldest = Math.min(oldest, w.since);
+      if (PRIORITY_RANK[w.priority] <= PRIORITY_RANK.page) oldest = Math.min(oldest, w.since);
     }
     return {
       queued: [...counts.values()],

@@ -92,6 +92,19 @@ describe('the Slack limiter in front of every Web API call', () => {
     const order = slack.callsTo('chat.postMessage').map((c) => c.params.text);
     expect(order).toEqual(['update 0', 'paging level 1', 'update 1', 'update 2']);
   });
+  it("sends a new incident's first page before the escalation pages queued ahead of it", async () => {
+    const client = replica(new InProcessCoordinator());
+    const post = (priority: SlackPriority, channel: string, text: string) =>
+      withSlackPriority(priority, () => client.chat.postMessage({ channel, text }));
+    const { support, engineering, incidents } = SEED.channels;
+    for (const channel of [support, engineering, incidents]) await client.conversations.join({ channel });
+    const escalations = [support, engineering].map((c, i) => post('page', c, `level 2, incident ${i}`));
+    await slack.waitForCall((c) => c.method === 'chat.postMessage');
+    const first = post('first-page', incidents, 'level 1, a new incident');
+    await Promise.all([...escalations, first]);
+    const order = slack.callsTo('chat.postMessage').map((c) => c.params.text);
+    expect(order).toEqual(['level 2, incident 0', 'level 1, a new incident', 'level 2, incident 1']);
+  });
 });
 
 describe('the Slack limiter on /metrics', () => {

@@ -17,11 +17,16 @@ import type { ParsedWork, WorkHandler } from './types.js';
 import type { SlackPriority } from '../../slackApi/priority.js';
 
 /**
- * A stakeholder update is sent last; a message to the incident's thread or to a person (a page, a reminder) first.
+ * A stakeholder update is sent last; a message to the incident's thread or to a person (a page, a reminder) first,
+ * and an incident's first page before every other.
  */
 function deliveryPriority(work: ParsedWork<WorkPayload<'deliver'>>): SlackPriority {
-  return work.payload.thread === 'stakeholder' ? 'stakeholder' : 'page';
+  if (work.payload.thread === 'stakeholder') return 'stakeholder';
+  return work.payload.first ? 'first-page' : 'page';
 }
+
+/** The page of the level an incident starts at, scheduled as it is placed: nobody knows of the incident yet. */
+const isFirstPage = (payload: WorkPayload<'page'>) => payload.because === 'opened' && payload.cycle === 0;
 
 /** Each kind of scheduled work: its payload's schema and the use case that does it. */
 export type WorkHandlers = { [K in WorkKind]: WorkHandler<WorkPayload<K>> };
@@ -30,10 +35,14 @@ export function workHandlers(deps: AppDeps): WorkHandlers {
   const p = WorkPayloads;
   return {
     // Placing comes first: an incident's pages wait for its channel and live message.
-    place: { payload: p.place, run: (work, worker) => placeDue(deps, work, worker), priority: () => 'page' },
+    place: { payload: p.place, run: (work, worker) => placeDue(deps, work, worker), priority: () => 'first-page' },
     'thread.post': { payload: p['thread.post'], run: (work) => threadPostDue(deps, work) },
     escalate: { payload: p.escalate, run: (work, worker) => escalateDue(deps, work, worker), priority: () => 'page' },
-    page: { payload: p.page, run: (work, worker) => pageDue(deps, work, worker), priority: () => 'page' },
+    page: {
+      payload: p.page,
+      run: (work, worker) => pageDue(deps, work, worker),
+      priority: (work) => (isFirstPage(work.payload) ? 'first-page' : 'page'),
+    },
     // A person's own rule (SMS, a call, a Slack DM) is a page too.
     'page.rule': {
       payload: p['page.rule'],

@@ -46,16 +46,18 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
     steps: spec.steps,
     ...(late.late ? { late: { byMs: late.byMs } } : {}),
   };
+  // The page of the level it started at, as it was placed: nobody knows of the incident yet (slackApi/priority.ts).
+  const first = because === 'opened' && cycle === 0 ? { first: true } : {};
   const deliveries: NewWork[] = [
     newWork(
       'deliver',
-      { thread: 'incident', message: pageInThread(facts) },
+      { thread: 'incident', message: pageInThread(facts), ...first },
       { incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `page:${work.id}:thread` },
     ),
     ...people.map((user) =>
       newWork(
         'deliver',
-        { to: user, message: pageByDirectMessage(facts) },
+        { to: user, message: pageByDirectMessage(facts), ...first },
         { incidentId: incident.id, dueAt: now, dedupeKey: `page:${work.id}:${user}` },
       ),
     ),

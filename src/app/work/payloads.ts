@@ -82,6 +82,8 @@ const shapes = {
     record: z.object({ kind: z.enum(TIMELINE_KINDS), data: z.record(z.string(), z.unknown()) }).optional(),
     /** The deadline event the delivery meets. */
     meets: z.enum(DEADLINE_EVENTS).optional(),
+    /** Part of an incident's first page: sent before every other page when Slack's budget is short. */
+    first: z.boolean().optional(),
   },
   /** Reminds the commander of a deadline (work/deadlines.ts). */
   'deadline.remind': { name: z.string() },
