@@ -13,7 +13,7 @@ import { slackBound } from './stormFigures.js';
 import { levelClockWork } from '../../src/app/work/escalation.js';
 import { getIncident } from '../../src/store/incidents.js';
 import { scheduleWork } from '../../src/store/work.js';
-import type { Database } from '../../src/store/db.js';
+import { type Database, retryingDeadlocks } from '../../src/store/db.js';
 import type { BenchContext } from '../support/context.js';
 import { coordinator, createDatabase, redisPrefix } from '../support/env.js';
 import { type ScenarioOutcome, exactly, reported, round } from '../support/figures.js';
@@ -135,9 +135,12 @@ async function drainEscalations(ctx: BenchContext, count: number, limited: boole
       const { level, cycle, because } = page.payload;
       await scheduleWork(dbs[0]!, levelClockWork(incident, level, cycle, because, page.due_at), clock.now());
     }
-    const { rowCount: skipped } = await dbs[0]!.query(
-      `UPDATE scheduled_work SET done_at = $1, outcome = 'benchmark setup: not sent' WHERE done_at IS NULL AND due_at <= $1`,
-      [clock.now()],
+    // The bots may still be writing these rows (a stakeholder digest): a deadlock is run again.
+    const { rowCount: skipped } = await retryingDeadlocks(dbs[0]!, (tx) =>
+      tx.query(
+        `UPDATE scheduled_work SET done_at = $1, outcome = 'benchmark setup: not sent' WHERE done_at IS NULL AND due_at <= $1`,
+        [clock.now()],
+      ),
     );
     ctx.progress(
       `${count} incidents opened in ${((performance.now() - openStarted) / 1000).toFixed(1)} s (${skipped} items due at opening skipped)`,

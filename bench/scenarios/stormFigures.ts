@@ -81,8 +81,18 @@ export async function stormFigures(input: {
   const lost = unlinked + (undelivered[0]?.n ?? 0);
 
   // The shortest time Slack's limits allow for the calls the bot made (answered ones), against the time it took.
-  const { seconds: boundS, key: boundKey } = slackBound(input.emulator, answered);
-  const lastCall = answered.length ? answered.at(-1)!.at.getTime() : startedAt;
+  // Stakeholder posts are held back on purpose (stakeholders.min_interval: at most 6 a minute a channel, a figure of
+  // their own), so they are left out: the drain is of every other call, which the bot sends as fast as Slack allows.
+  const { rows: updateWork } = await db.query<{ id: string }>(
+    `SELECT id FROM scheduled_work WHERE kind = 'deliver' AND payload->>'thread' = 'stakeholder'`,
+  );
+  const updateKeys = new Set(updateWork.map((w) => `work-${w.id}`));
+  const drained = answered.filter((c) => {
+    const key = keyOf(c) ?? '';
+    return !updateKeys.has(key) && !key.startsWith('digest-');
+  });
+  const { seconds: boundS, key: boundKey } = slackBound(input.emulator, drained);
+  const lastCall = drained.length ? drained.at(-1)!.at.getTime() : startedAt;
   const tookS = Math.max(0.001, (lastCall - startedAt) / 1_000);
   const drainVsBound = boundS / tookS;
 
@@ -133,7 +143,8 @@ export async function stormFigures(input: {
       `${stormed[0]?.n ?? 0} of them opened as threads of the storm channel (conversations.create kept for the rest)`,
       `lost: ${unlinked} alerts in no timeline, ${undelivered[0]?.n ?? 0} deliveries undone or failed for good`,
       `Slack's limits allow the calls made in ${round(boundS, 1)} s at best (bound by ${boundKey}); ` +
-        `the bot took ${round(tookS, 1)} s from the storm's start to its last answered call`,
+        `the bot took ${round(tookS, 1)} s from the storm's start to its last answered call ` +
+        `(stakeholder posts, paced on purpose, left out of both)`,
       `busiest stakeholder channel ${busiestChannel}: ${busiest} posts in one minute`,
     ],
   };

@@ -49,6 +49,20 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 }
 
 /**
+ * A transaction PostgreSQL gave up on to break a deadlock (40P01): nothing it did is kept, and running it again
+ * is safe.
+ */
+export async function retryingDeadlocks<T>(db: Database, fn: (tx: Transaction) => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(fn);
+    } catch (error) {
+      if (thrownField(error, 'code') !== '40P01' || attempt >= tries) throw error;
+    }
+  }
+}
+
+/**
  * Runs `fn` atomically: in a new transaction when given the database, or in
  * the caller's transaction when given one, so repository functions compose.
  */

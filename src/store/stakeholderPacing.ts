@@ -71,6 +71,11 @@ export async function takeWaitingUpdates(
   return rows.map(toWork).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
+/** Locks the items a digest carries, in id order, before it completes them one by one. */
+export async function lockUpdates(tx: Transaction, ids: readonly number[]): Promise<void> {
+  await tx.query('SELECT id FROM scheduled_work WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
+}
+
 /** Gives back updates taken for a digest that could not be posted: they run on their own again. */
 export async function releaseUpdates(q: Queryable, ids: readonly number[], owner: string): Promise<void> {
   if (ids.length === 0) return;

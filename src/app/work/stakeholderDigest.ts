@@ -5,11 +5,13 @@ import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import { lockIncident } from '../../store/incidents.js';
 import {
   lockPacing,
+  lockUpdates,
   recordPost,
   releaseUpdates,
   stillHeld,
   takeWaitingUpdates,
 } from '../../store/stakeholderPacing.js';
+import { retryingDeadlocks } from '../../store/db.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { completeWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
@@ -92,10 +94,16 @@ export async function postDigest(
     throw error;
   }
   const now = deps.clock.now();
-  const met = await deps.db.transaction(async (tx) => {
-    // Meeting a deadline locks the incident's row: all of them first, in one order, so two digests cannot deadlock.
+  // The post is out: its record must not be lost to a deadlock with another writer of these rows (tried again).
+  const met = await retryingDeadlocks(deps.db, async (tx) => {
+    // Meeting a deadline locks the incident's row: all of them first, in one order, so two digests cannot deadlock;
+    // then the items, in id order.
     const meeting = updates.flatMap((update) => (update.payload.meets && update.incidentId ? [update.incidentId] : []));
     for (const incidentId of [...new Set(meeting)].sort((a, b) => a - b)) await lockIncident(tx, incidentId);
+    await lockUpdates(
+      tx,
+      updates.map((update) => update.id),
+    );
     const refreshed = new Set<number>();
     for (const update of updates) {
       const holder = update === own ? worker : owner;
