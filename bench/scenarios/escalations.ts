@@ -161,10 +161,14 @@ async function drainEscalations(ctx: BenchContext, count: number, limited: boole
       `SELECT i.escalation_level AS level, count(e.id) FILTER (WHERE e.kind = 'incident.escalated')::int AS escalated
          FROM incidents i LEFT JOIN timeline_events e ON e.incident_id = i.id GROUP BY i.id, i.escalation_level`,
     );
-    const { rows: left } = await dbs[0]!.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`,
+    const { rows: left } = await dbs[0]!.query<{ n: number; what: string | null }>(
+      `SELECT count(*)::int AS n,
+              string_agg(DISTINCT kind || coalesce(' (' || outcome || ')', '')
+                || CASE WHEN payload->>'thread' = 'stakeholder' THEN ' stakeholder update' ELSE '' END, ', ') AS what
+         FROM scheduled_work WHERE done_at IS NULL AND due_at <= $1`,
       [clock.now()],
     );
+    const leftDue = `${left[0]?.n ?? 0} due items left${left[0]?.what ? ` (${left[0].what})` : ''}`;
     const twice = rows.filter((r) => r.escalated > 1).length;
     const never = rows.filter((r) => r.escalated === 0).length;
     const pages = emulator.callsTo('chat.postMessage').length;
@@ -175,7 +179,7 @@ async function drainEscalations(ctx: BenchContext, count: number, limited: boole
       return {
         figures: [reported('escalation_drain_limited_s', round(drainS, 2), 's')],
         details: [
-          `${count} incidents due at once: ${twice} escalated more than once, ${never} never; ${left[0]?.n ?? 0} due items left`,
+          `${count} incidents due at once: ${twice} escalated more than once, ${never} never; ${leftDue}`,
           `drained in ${round(drainS, 2)} s; Slack's limits allow its ${during.length} calls in ${round(bound.seconds, 1)} s ` +
             `at best (bound by ${bound.key}); ${refused} answered 429`,
         ],
@@ -189,7 +193,7 @@ async function drainEscalations(ctx: BenchContext, count: number, limited: boole
     return {
       figures: [figure, reported('escalation_drain_s', round(drainS, 2), 's')],
       details: [
-        `${rows.length} incidents due at once, two workers: ${escalated}; ${left[0]?.n ?? 0} due items left`,
+        `${rows.length} incidents due at once, two workers: ${escalated}; ${leftDue}`,
         `drained in ${round(drainS, 2)} s by both instances in this one process (${pace}); ${sent}`,
       ],
     };
