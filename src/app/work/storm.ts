@@ -1,6 +1,5 @@
 import type { Incident } from '../../domain/incident.js';
 import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
-import { retryAfterOf } from '../../slackApi/errors.js';
 import { getIncident, lockIncident } from '../../store/incidents.js';
 import {
   countOpenedBefore,
@@ -60,36 +59,24 @@ export async function moveDue(deps: AppDeps, work: WorkOf<'storm.move'>, worker:
   const from = { channelId: storm, messageTs: incident.messageTs };
   const marker = markerOf(incident);
   const asked = work.attempts > 1 ? (await readPlacement(deps.db, incident.id))?.channelAsked : null;
-  let moved: { channelId: string; name: string; messageTs: string; version: number };
-  try {
-    const made = await deps.slackOnce.createIncidentChannel({
-      name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
-      key: incident.key,
-      title: incident.title,
-      marker,
-      ...(asked ? { askedBefore: asked } : {}),
-      asking: (name) => recordChannelAsked(deps.db, incident.id, name),
-    });
-    await deps.slackOnce.invite(made.channelId, [...new Set([work.payload.opener, incident.commander])]);
-    const snapshot = (await loadSnapshot(deps, incident.id)) ?? snapshotOf(deps, incident, []);
-    const shown = { ...snapshot, incident: { ...snapshot.incident, channelId: made.channelId } };
-    const posted = await deps.slackOnce.postIncidentMessage(made.channelId, shown, {
-      key: `live-moved:${marker}`,
-      lookFirst: work.attempts > 1,
-    });
-    await deps.slackOnce.pin(made.channelId, posted.ts);
-    moved = { channelId: made.channelId, name: made.name, messageTs: posted.ts, version: shown.incident.version };
-  } catch (error) {
-    const waitSeconds = retryAfterOf(error);
-    const backoff =
-      waitSeconds === undefined ? Math.min(300_000, 5_000 * 2 ** (work.attempts - 1)) : waitSeconds * 1_000;
-    deps.log.warn({ err: error, incident: incident.key }, 'could not move the incident out of the storm channel');
-    return {
-      retryAt: new Date(now.getTime() + backoff),
-      reason: 'Slack failed the move',
-      countAttempt: waitSeconds === undefined,
-    };
-  }
+  // A failure (a 429 included) is the worker's to retry, with its one backoff; each step is idempotent.
+  const made = await deps.slackOnce.createIncidentChannel({
+    name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
+    key: incident.key,
+    title: incident.title,
+    marker,
+    ...(asked ? { askedBefore: asked } : {}),
+    asking: (name) => recordChannelAsked(deps.db, incident.id, name),
+  });
+  await deps.slackOnce.invite(made.channelId, [...new Set([work.payload.opener, incident.commander])]);
+  const snapshot = (await loadSnapshot(deps, incident.id)) ?? snapshotOf(deps, incident, []);
+  const shown = { ...snapshot, incident: { ...snapshot.incident, channelId: made.channelId } };
+  const posted = await deps.slackOnce.postIncidentMessage(made.channelId, shown, {
+    key: `live-moved:${marker}`,
+    lookFirst: work.attempts > 1,
+  });
+  await deps.slackOnce.pin(made.channelId, posted.ts);
+  const moved = { channelId: made.channelId, name: made.name, messageTs: posted.ts, version: shown.incident.version };
   const done = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     if (!(await completeWork(tx, work.id, worker, done, 'moved'))) return;
