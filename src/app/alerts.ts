@@ -23,7 +23,7 @@ import { getIncident } from '../store/incidents.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import type { AppDeps } from './deps.js';
 import { type Opened, openIncident } from './openIncident.js';
-import { postWhenPlaced } from './work/threadPost.js';
+import { type DeferredPost, postWhenPlaced } from './work/threadPost.js';
 
 export interface AlertsOutcome {
   /** Keys of incidents opened now. */
@@ -63,7 +63,7 @@ class JoinInstead extends Error {
  */
 export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload): Promise<AlertsOutcome> {
   const outcome: AlertsOutcome = { opened: [], known: 0, joined: 0, folded: 0, resolved: [], ignored: 0 };
-  const joinedBy = new Map<number, { names: string[]; folded: number }>();
+  const joinedBy = new Map<number, JoinedBatch>();
   for (const alert of payload.alerts) {
     if (alert.status === 'resolved') {
       const key = await sayResolved(deps, alert);
@@ -87,7 +87,7 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
     else {
       outcome.joined++;
       if (placed.folded) outcome.folded++;
-      const joined = joinedBy.get(placed.incidentId) ?? { names: [], folded: 0 };
+      const joined = joinedBy.get(placed.incidentId) ?? { first: firingOf(alert), names: [], folded: 0 };
       joined.names.push(nameOf(alert));
       if (placed.folded) joined.folded++;
       joinedBy.set(placed.incidentId, joined);
@@ -97,6 +97,18 @@ export async function receiveAlerts(deps: AppDeps, payload: AlertmanagerPayload)
   return outcome;
 }
 
+/**
+ * The alerts of one request that joined one incident. A firing joins once, so the batch's first firing names the
+ * batch: the line's work item is one however the request is retried.
+ */
+interface JoinedBatch {
+  first: string;
+  names: string[];
+  folded: number;
+}
+
+/** One firing of an alert: Alertmanager's fingerprint and its start. */
+const firingOf = (alert: Alert) => `${alert.fingerprint}:${alert.startsAt.toISOString()}`;
 const nameOf = (alert: Alert) => alert.labels.alertname ?? 'alert';
 
 type Placed =
@@ -107,7 +119,7 @@ async function place(deps: AppDeps, alert: Alert, route: AlertRoute, group: stri
   const open = await findOpenGroupIncident(deps.db, group);
   if (open) return join(deps, alert, group, open.incidentId, open.folded);
   const { max_new_incidents: max, incident_window: window } = deps.config.alerts;
-  const requestKey = `alert:${alert.fingerprint}:${alert.startsAt.toISOString()}`;
+  const requestKey = `alert:${firingOf(alert)}`;
   const at = deps.clock.now();
   const since = new Date(at.getTime() - window);
   // Settled without opening when it plainly is (an incident number is spent only when replicas race).
@@ -186,29 +198,21 @@ async function join(deps: AppDeps, alert: Alert, group: string, incidentId: numb
 }
 
 /**
- * One line per batch in the thread of an incident alerts joined. An incident
- * opened a moment ago (here or on another replica) may not be placed yet: the
- * line then waits for it as durable work (the timeline has the alerts either way).
+ * One line per batch in the thread of an incident alerts joined, as durable work: in a storm the thread's channel
+ * is busy and the post waits its turn in the worker, not in Alertmanager's request (which Alertmanager would time
+ * out and send again). An incident opened a moment ago may not be placed yet: the line then waits for it.
  */
-async function sayJoined(deps: AppDeps, incidentId: number, joined: { names: string[]; folded: number }) {
-  const incident = await getIncident(deps.db, incidentId);
-  if (!incident) return;
+async function sayJoined(deps: AppDeps, incidentId: number, joined: JoinedBatch) {
   const { max_new_incidents: max, incident_window: windowMs } = deps.config.alerts;
-  const where =
-    incident.channelId && incident.messageTs
-      ? { channelId: incident.channelId, messageTs: incident.messageTs }
-      : undefined;
-  await postWhenPlaced(
-    deps,
-    { incident, ...(where ? { where } : {}) },
-    {
-      kind: 'alerts-joined',
-      names: tallyNames(joined.names),
-      folded: joined.folded,
-      ...(joined.folded ? { cap: { max, windowMs } } : {}),
-    },
-    `alerts-joined:${deps.clock.now().getTime()}:${joined.names.length}`,
-  ).catch((error: unknown) => deps.log.warn({ err: error, incident: incident.key }, 'could not say the joined alerts'));
+  const post: DeferredPost = {
+    kind: 'alerts-joined',
+    names: tallyNames(joined.names),
+    folded: joined.folded,
+    ...(joined.folded ? { cap: { max, windowMs } } : {}),
+  };
+  await postWhenPlaced(deps, { incident: { id: incidentId } }, post, `alerts-joined:${joined.first}`).catch(
+    (error: unknown) => deps.log.warn({ err: error, incidentId }, 'could not say the joined alerts'),
+  );
 }
 
 async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefined> {
@@ -226,12 +230,13 @@ async function sayResolved(deps: AppDeps, alert: Alert): Promise<string | undefi
   });
   if (!link) return undefined;
   const incident = await getIncident(deps.db, link.incidentId);
-  if (incident?.channelId && incident.messageTs) {
-    await deps.slack.postInThread(incident.channelId, incident.messageTs, {
+  if (incident) {
+    const post: DeferredPost = {
       kind: 'alert-resolved',
       alertname: link.alertname,
       incidentOpen: incident.status !== 'resolved',
-    });
+    };
+    await postWhenPlaced(deps, { incident }, post, `alert-resolved:${firingOf(alert)}`);
   }
   return incident?.key;
 }

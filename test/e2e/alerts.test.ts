@@ -159,6 +159,8 @@ describe('alerts from Alertmanager', () => {
       expect.objectContaining({ actor: 'system', data: expect.objectContaining({ alertname: 'RedisDown' }) }),
     ]);
     expect(events.map((e) => e.kind)).not.toContain('incident.resolved');
+    // The line is durable work (the webhook does not wait for Slack): it is read once the bot has settled.
+    await h.settle();
     expect(
       h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.text === 'Alert RedisDown resolved'),
     ).toHaveLength(1);

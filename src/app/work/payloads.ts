@@ -35,6 +35,7 @@ const deferredPost = z.discriminatedUnion('kind', [
     folded: z.number(),
     cap: z.object({ max: z.number(), windowMs: z.number() }).optional(),
   }),
+  z.object({ kind: z.literal('alert-resolved'), alertname: z.string(), incidentOpen: z.boolean() }),
   z.object({
     kind: z.literal('check-results'),
     target: z.string(),

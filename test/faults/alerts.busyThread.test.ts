@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
+import { overrideConfig } from '../support/config.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { timelineOf } from '../support/timeline.js';
+
+const TOKEN = 'busy-thread-token-placeholder-0123456789';
+const SECOND = 1_000;
+
+/** One Alertmanager notification of the group `cache`, with the given alerts. */
+function notification(status: 'firing' | 'resolved', fingerprints: string[]) {
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="RedisDown", cluster="cache"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: 'incident-bot',
+    groupLabels: { alertname: 'RedisDown', cluster: 'cache' },
+    commonLabels: { alertname: 'RedisDown', cluster: 'cache' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.invalid',
+    alerts: fingerprints.map((fingerprint) => ({
+      status,
+      labels: { alertname: 'RedisDown', cluster: 'cache', instance: fingerprint },
+      annotations: {},
+      startsAt: '2026-11-30T03:00:00Z',
+      endsAt: status === 'resolved' ? '2026-11-30T03:10:00Z' : '0001-01-01T00:00:00Z',
+      fingerprint,
+    })),
+  };
+}
+
+/**
+ * In a storm the incident's channel is the busiest thing there is. Alertmanager's request must not wait for it:
+ * a line about alerts that joined or resolved is durable work, sent when Slack lets it, once.
+ */
+describe("Held by Slack: an alert's line in a rate-limited thread does not hold Alertmanager's request", () => {
+  let h: Harness;
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    clock = new ManualClock(new Date('2026-11-30T03:01:00Z'));
+    h = await startHarness({
+      clock,
+      log: silentLogger,
+      config: (base) =>
+        overrideConfig(
+          base,
+          {
+            alerts: {
+              token: '${AM_TOKEN}',
+              routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }],
+            },
+          },
+          { AM_TOKEN: TOKEN },
+        ),
+    });
+  });
+  afterEach(() => h.stop());
+
+  const send = async (body: unknown) => {
+    const answer = await fetch(`${h.bot.url}/hooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(200);
+    return (await answer.json()) as { opened: string[]; joined: number; resolved: string[] };
+  };
+  const placed = async () =>
+    (await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT * FROM incidents')).rows[0]!;
+  const lines = async (pattern: RegExp) => {
+    const incident = await placed();
+    return h.slack.thread(incident.channel_id, incident.message_ts).filter((m) => pattern.test(m.text));
+  };
+
+  it('answers at once while chat.postMessage answers 429 for the thread, and posts each line once after Retry-After', async () => {
+    const opened = await send(notification('firing', ['cache-1']));
+    expect(opened.opened).toHaveLength(1);
+    await h.settle();
+    const { channel_id: channel } = await placed();
+    const limit = h.slack.failMethod('chat.postMessage', {
+      status: 'ratelimited',
+      retryAfterSeconds: 30,
+      match: (p) => p.channel === channel,
+    });
+
+    // The clock does not move while these are answered: a request that waited for Retry-After would never return.
+    const joined = await send(notification('firing', ['cache-2', 'cache-3']));
+    expect(joined).toMatchObject({ opened: [], joined: 2 });
+    const again = await send(notification('firing', ['cache-2', 'cache-3']));
+    expect(again).toMatchObject({ opened: [], joined: 0 });
+    const resolved = await send(notification('resolved', ['cache-1']));
+    expect(resolved.resolved).toEqual([opened.opened[0]]);
+    await h.settle();
+    const events = (await timelineOf(h.db, opened.opened[0]!)).map((e) => e.kind);
+    expect(events.filter((k) => k === 'alert.joined')).toHaveLength(2);
+    expect(events).toContain('alert.resolved');
+    expect(await lines(/joined this incident|resolved/)).toEqual([]);
+
+    limit.release();
+    await h.advance(30 * SECOND);
+    expect(await lines(/^2 more alerts joined this incident/)).toHaveLength(1);
+    expect(await lines(/^Alert RedisDown resolved/)).toHaveLength(1);
+  });
+});
