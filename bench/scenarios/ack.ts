@@ -12,14 +12,14 @@ export const OPEN_PLAYBOOKS = ['auth-401', 'database', 'cache', 'deploy-failed']
 export const describeLatency = (l: LatencySummary) =>
   `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`;
 export const describeRun = (r: LoadResult) =>
-  `${describeLatency(r.latency)} (${r.latency.count} measured, ${r.failed} failed${
+  `${describeLatency(r.latency)} (${r.latency.count} measured; answered non-2xx: ${r.failed}${
     r.failed > 0
       ? ` [status ${Object.entries(r.statuses)
           .filter(([s]) => !s.startsWith('2'))
           .map(([s, n]) => `${s}: ${n}`)
           .join(', ')}]`
       : ''
-  }, ${r.unfinished} unanswered; generator lag p99 ${ms(r.sendLagP99Ms)})`;
+  }, unanswered: ${r.unfinished}; generator lag p99 ${ms(r.sendLagP99Ms)})`;
 
 /**
  * Ack latency at a steady 100 requests/s, open loop, of `/incident <id>`

@@ -80,7 +80,7 @@ export async function capacityScenario(ctx: BenchContext): Promise<ScenarioOutco
   const limit = `ack p99 < ${P99_LIMIT_MS} ms with every request answered 2xx (a miss is retried once)`;
   const capacity = (steps: Step[]) => steps.filter((s) => s.holds).at(-1)?.rate ?? 0;
   const misses = ({ failed, unfinished }: Step['result']) =>
-    failed + unfinished > 0 ? ` (${failed} failed, ${unfinished} unanswered)` : '';
+    failed + unfinished > 0 ? ` (non-2xx: ${failed}, unanswered: ${unfinished})` : '';
   const describe = (steps: Step[]) =>
     steps.map((s) => `${s.rate}/s p99 ${ms(s.result.latency.p99)}${misses(s.result)}${s.holds ? '' : ' ✗'}`).join('; ');
   const topped = (steps: Step[]) =>

@@ -141,7 +141,7 @@ export async function stormFigures(input: {
       `placed (channel and live message) after they opened: ` +
         `p50 ${round(placedS[Math.floor(placedS.length / 2)] ?? NaN, 1)} s, max ${round(placedS.at(-1) ?? NaN, 1)} s`,
       `${stormed[0]?.n ?? 0} of them opened as threads of the storm channel (conversations.create kept for the rest)`,
-      `lost: ${unlinked} alerts in no timeline, ${undelivered[0]?.n ?? 0} deliveries undone or failed for good`,
+      `lost: ${unlinked} alerts in no timeline, ${undelivered[0]?.n ?? 0} deliveries undone or given up`,
       `Slack's limits allow the calls made in ${round(boundS, 1)} s at best (bound by ${boundKey}); ` +
         `the bot took ${round(tookS, 1)} s from the storm's start to its last answered call ` +
         `(stakeholder posts, paced on purpose, left out of both)`,
