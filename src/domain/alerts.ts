@@ -59,8 +59,15 @@ export function alertGroupKey(groupKey: string | undefined, playbook: string): s
 
 /** Tallies alert names for a summary line: `RedisDown` ×10, `HighCPU` ×2, most first. */
 export function tallyNames(names: readonly string[]): Array<{ name: string; count: number }> {
+  return mergeTallies([names.map((name) => ({ name, count: 1 }))]);
+}
+
+/** Several tallies as one (the lines of batches that waited for one thread, said as one), most frequent first. */
+export function mergeTallies(
+  tallies: ReadonlyArray<ReadonlyArray<{ name: string; count: number }>>,
+): Array<{ name: string; count: number }> {
   const counts = new Map<string, number>();
-  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  for (const { name, count } of tallies.flat()) counts.set(name, (counts.get(name) ?? 0) + count);
   return [...counts]
     .map(([name, count]) => ({ name, count }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));

@@ -75,7 +75,8 @@ describe("Held by Slack: an alert's line in a rate-limited thread does not hold 
     return h.slack.thread(incident.channel_id, incident.message_ts).filter((m) => pattern.test(m.text));
   };
 
-  it('answers at once while chat.postMessage answers 429 for the thread, and posts each line once after Retry-After', async () => {
+  /** Opens the incident from its first alert, then its thread's channel answers 429 until released. */
+  const openThenHoldThread = async () => {
     const opened = await send(notification('firing', ['cache-1']));
     expect(opened.opened).toHaveLength(1);
     await h.settle();
@@ -85,6 +86,11 @@ describe("Held by Slack: an alert's line in a rate-limited thread does not hold 
       retryAfterSeconds: 30,
       match: (p) => p.channel === channel,
     });
+    return { opened, limit };
+  };
+
+  it('answers at once while chat.postMessage answers 429 for the thread, and posts each line once after Retry-After', async () => {
+    const { opened, limit } = await openThenHoldThread();
 
     // The clock does not move while these are answered: a request that waited for Retry-After would never return.
     const joined = await send(notification('firing', ['cache-2', 'cache-3']));
@@ -103,5 +109,25 @@ describe("Held by Slack: an alert's line in a rate-limited thread does not hold 
     await h.advance(30 * SECOND);
     expect(await lines(/^2 more alerts joined this incident/)).toHaveLength(1);
     expect(await lines(/^Alert RedisDown resolved/)).toHaveLength(1);
+  });
+
+  it('says the batches that waited for the thread in one line, keeping a resolution between them where it came', async () => {
+    const { opened, limit } = await openThenHoldThread();
+    for (const batch of [['cache-2', 'cache-3'], ['cache-4'], ['cache-5', 'cache-6', 'cache-7']])
+      expect(await send(notification('firing', batch))).toMatchObject({ joined: batch.length });
+    await send(notification('resolved', ['cache-1']));
+    expect(await send(notification('firing', ['cache-8', 'cache-9']))).toMatchObject({ joined: 2 });
+    await h.settle();
+
+    limit.release();
+    await h.advance(30 * SECOND);
+    const said = (await lines(/joined this incident|resolved/)).map((m) => m.text.split('\n')[0]);
+    expect(said).toEqual([
+      expect.stringMatching(/^6 more alerts joined this incident/),
+      expect.stringMatching(/^Alert RedisDown resolved/),
+      expect.stringMatching(/^2 more alerts joined this incident/),
+    ]);
+    const events = (await timelineOf(h.db, opened.opened[0]!)).map((e) => e.kind);
+    expect(events.filter((k) => k === 'alert.joined')).toHaveLength(8);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { alertGroupKey, alertSummary, alertmanagerPayload, routeFor, tallyNames } from '../../src/domain/alerts.js';
+import {
+  alertGroupKey,
+  alertSummary,
+  alertmanagerPayload,
+  mergeTallies,
+  routeFor,
+  tallyNames,
+} from '../../src/domain/alerts.js';
 
 const routes: Array<{ match: Record<string, string>; playbook: string }> = [
   { match: { alertname: 'RedisDown', env: 'prod' }, playbook: 'redis-down' },
@@ -82,6 +89,22 @@ describe('alert groups', () => {
       { name: 'B', count: 3 },
       { name: 'A', count: 2 },
       { name: 'C', count: 1 },
+    ]);
+  });
+
+  it('merges the tallies of batches said in one line, most first, names sorted within a count', () => {
+    const merged = mergeTallies([
+      [{ name: 'RedisDown', count: 2 }],
+      [
+        { name: 'HighCPU', count: 1 },
+        { name: 'RedisDown', count: 1 },
+      ],
+      [{ name: 'DiskFull', count: 1 }],
+    ]);
+    expect(merged).toEqual([
+      { name: 'RedisDown', count: 3 },
+      { name: 'DiskFull', count: 1 },
+      { name: 'HighCPU', count: 1 },
     ]);
   });
 });
