@@ -76,6 +76,21 @@ export function incidentChannelName(prefix: string, number: number, playbookId: 
     .slice(0, 80);
 }
 
+/**
+ * Creates the incident's own channel, or adopts the one an earlier attempt made (`askedBefore`: the name it asked
+ * for, recorded before asking, so a lost answer is found again by its marker).
+ */
+export function makeIncidentChannel(deps: AppDeps, incident: Incident, askedBefore: string | null | undefined) {
+  return deps.slackOnce.createIncidentChannel({
+    name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
+    key: incident.key,
+    title: incident.title,
+    marker: markerOf(incident),
+    ...(askedBefore ? { askedBefore } : {}),
+    asking: (name) => recordChannelAsked(deps.db, incident.id, name),
+  });
+}
+
 export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: string): Promise<WorkResult> {
   const { payload } = work;
   const incident = work.incidentId === null ? undefined : await getIncident(deps.db, work.incidentId);
@@ -91,14 +106,7 @@ export async function placeDue(deps: AppDeps, work: WorkOf<'place'>, worker: str
     const storm = !channelId && payload.dedicated ? await stormChannelFor(deps, incident) : undefined;
     if (storm) channelId = await recordChannel(deps.db, incident.id, storm);
     if (!channelId) {
-      const made = await deps.slackOnce.createIncidentChannel({
-        name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
-        key: incident.key,
-        title: incident.title,
-        marker: markerOf(incident),
-        ...(placement.channelAsked ? { askedBefore: placement.channelAsked } : {}),
-        asking: (name) => recordChannelAsked(deps.db, incident.id, name),
-      });
+      const made = await makeIncidentChannel(deps, incident, placement.channelAsked);
       channelId = await recordChannel(deps.db, incident.id, made.channelId);
       channelName = made.name;
     }

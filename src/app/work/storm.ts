@@ -1,20 +1,14 @@
 import type { Incident } from '../../domain/incident.js';
 import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
 import { getIncident, lockIncident } from '../../store/incidents.js';
-import {
-  countOpenedBefore,
-  countOpenedSince,
-  readPlacement,
-  recordChannelAsked,
-  recordMove,
-} from '../../store/placement.js';
+import { countOpenedBefore, countOpenedSince, readPlacement, recordMove } from '../../store/placement.js';
 import { recordRendered } from '../../store/renders.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, completeWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { loadSnapshot, snapshotOf } from '../snapshot.js';
 import { type WorkOf, newWork } from './payloads.js';
-import { incidentChannelName, markerOf } from './place.js';
+import { makeIncidentChannel, markerOf } from './place.js';
 import type { WorkResult } from './types.js';
 
 /**
@@ -60,14 +54,7 @@ export async function moveDue(deps: AppDeps, work: WorkOf<'storm.move'>, worker:
   const marker = markerOf(incident);
   const asked = work.attempts > 1 ? (await readPlacement(deps.db, incident.id))?.channelAsked : null;
   // A failure (a 429 included) is the worker's to retry, with its one backoff; each step is idempotent.
-  const made = await deps.slackOnce.createIncidentChannel({
-    name: incidentChannelName(deps.config.channel_prefix, incident.number, incident.playbookId),
-    key: incident.key,
-    title: incident.title,
-    marker,
-    ...(asked ? { askedBefore: asked } : {}),
-    asking: (name) => recordChannelAsked(deps.db, incident.id, name),
-  });
+  const made = await makeIncidentChannel(deps, incident, asked);
   await deps.slackOnce.invite(made.channelId, [...new Set([work.payload.opener, incident.commander])]);
   const snapshot = (await loadSnapshot(deps, incident.id)) ?? snapshotOf(deps, incident, []);
   const shown = { ...snapshot, incident: { ...snapshot.incident, channelId: made.channelId } };
