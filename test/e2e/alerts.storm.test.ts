@@ -1,38 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overrideConfig } from '../support/config.js';
+import type { RunningBot } from '../../src/bot.js';
+import { alertNotification, alertsConfig, sendAlerts } from '../support/alertsHarness.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { timelineOf } from '../support/timeline.js';
 
-const TOKEN = 'storm-token-placeholder-0123456789abcdef';
-
 /** One Alertmanager notification: one group (its groupKey), `count` firing alerts. */
 function groupBody(group: string, count: number, alertname = 'RedisDown') {
-  return {
-    version: '4',
-    groupKey: `{}/{severity="page"}:{alertname="${alertname}", cluster="${group}"}`,
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'incident-bot',
-    groupLabels: { alertname, cluster: group },
-    commonLabels: { alertname, cluster: group },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.invalid',
-    alerts: Array.from({ length: count }, (_, i) => ({
-      status: 'firing',
-      labels: { alertname, cluster: group, instance: `${group}-${i}` },
-      annotations: { summary: `${alertname} on ${group}-${i}` },
-      startsAt: '2026-11-30T03:00:00Z',
-      endsAt: '0001-01-01T00:00:00Z',
+  return alertNotification(
+    'firing',
+    { labels: { alertname, cluster: group }, route: '{}/{severity="page"}' },
+    Array.from({ length: count }, (_, i) => ({
       fingerprint: `${group}-${String(i).padStart(4, '0')}`,
+      labels: { instance: `${group}-${i}` },
+      annotations: { summary: `${alertname} on ${group}-${i}` },
     })),
-  };
-}
-
-interface Outcome {
-  opened: string[];
-  known: number;
-  joined: number;
-  folded: number;
+  );
 }
 
 /**
@@ -42,16 +24,8 @@ interface Outcome {
  */
 describe('alert storms', () => {
   let h: Harness;
-  let replicaUrl: string;
-  const send = async (body: unknown, url = h.bot.url): Promise<Outcome> => {
-    const answer = await fetch(`${url}/hooks/alertmanager`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(body),
-    });
-    expect(answer.status).toBe(200);
-    return (await answer.json()) as Outcome;
-  };
+  let replica: RunningBot;
+  const send = (body: unknown, to: RunningBot = h.bot) => sendAlerts(to, body);
   const incidents = async () =>
     (await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT * FROM incidents ORDER BY id'))
       .rows;
@@ -61,22 +35,8 @@ describe('alert storms', () => {
     h.slack.thread(i.channel_id, i.message_ts).map((m) => m.text);
 
   beforeAll(async () => {
-    h = await startHarness({
-      config: (base) =>
-        overrideConfig(
-          base,
-          {
-            alerts: {
-              token: '${AM_TOKEN}',
-              routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }],
-              max_new_incidents: 5,
-              incident_window: '10m',
-            },
-          },
-          { AM_TOKEN: TOKEN },
-        ),
-    });
-    replicaUrl = (await h.startReplica()).url;
+    h = await startHarness({ config: alertsConfig({ max_new_incidents: 5, incident_window: '10m' }) });
+    replica = await h.startReplica();
   });
   afterAll(() => h.stop());
 
@@ -84,9 +44,9 @@ describe('alert storms', () => {
     const bodies = [groupBody('east', 17), groupBody('west', 17), groupBody('north', 16)];
     const outcomes = await Promise.all([
       send(bodies[0]),
-      send(bodies[1], replicaUrl),
+      send(bodies[1], replica),
       send(bodies[2]),
-      send(bodies[2], replicaUrl),
+      send(bodies[2], replica),
     ]);
     await h.settle();
     expect(outcomes.flatMap((o) => o.opened)).toHaveLength(3);
@@ -109,9 +69,9 @@ describe('alert storms', () => {
 
   it('opens nothing more when Alertmanager repeats the batch, on either replica', async () => {
     const outcomes = await Promise.all([
-      send(groupBody('east', 17), replicaUrl),
+      send(groupBody('east', 17), replica),
       send(groupBody('west', 17)),
-      send(groupBody('north', 16), replicaUrl),
+      send(groupBody('north', 16), replica),
     ]);
     expect(outcomes.map((o) => o.opened)).toEqual([[], [], []]);
     expect(outcomes.reduce((n, o) => n + o.known, 0)).toBe(50);
@@ -126,7 +86,7 @@ describe('alert storms', () => {
     const newestKey = (await incidents()).at(-1)!.key;
     expect(newestKey).toBe(fifth.opened[0]);
     const sixth = await send(groupBody('island', 3));
-    const seventh = await send(groupBody('orbit', 4), replicaUrl);
+    const seventh = await send(groupBody('orbit', 4), replica);
     await h.settle();
     const newest = (await incidents()).find((i) => i.key === newestKey)!;
     expect([sixth, seventh]).toEqual([

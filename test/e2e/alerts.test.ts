@@ -1,37 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overrideConfig } from '../support/config.js';
+import type { RunningBot } from '../../src/bot.js';
+import { ALERT_HOOK_PATH } from '../../src/http/alertHook.js';
+import { alertNotification, alertsConfig, postAlerts } from '../support/alertsHarness.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { timelineOf } from '../support/timeline.js';
 
-const TOKEN = 'hook-token-placeholder-5r4e-0123456789';
-
-/** An Alertmanager webhook body (version 4) with one alert. */
+/** One firing or resolved alert of the api job, in a group of its name. */
 function webhook(
   status: 'firing' | 'resolved',
   alert: { alertname: string; fingerprint: string; startsAt: string; summary?: string },
 ) {
-  return {
-    version: '4',
-    groupKey: '{}:{alertname="x"}',
-    truncatedAlerts: 0,
-    status,
-    receiver: 'incident-bot',
-    groupLabels: { alertname: alert.alertname },
-    commonLabels: { alertname: alert.alertname, job: 'api' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.invalid',
-    alerts: [
-      {
-        status,
-        labels: { alertname: alert.alertname, job: 'api', instance: 'api-1' },
-        annotations: alert.summary ? { summary: alert.summary } : {},
-        startsAt: alert.startsAt,
-        endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-        generatorURL: 'http://prometheus.invalid/graph?g0.expr=up',
-        fingerprint: alert.fingerprint,
-      },
-    ],
-  };
+  return alertNotification(status, { labels: { alertname: alert.alertname }, common: { job: 'api' } }, [
+    {
+      fingerprint: alert.fingerprint,
+      labels: { instance: 'api-1' },
+      annotations: alert.summary ? { summary: alert.summary } : {},
+      startsAt: alert.startsAt,
+      generatorURL: 'http://prometheus.invalid/graph?g0.expr=up',
+    },
+  ]);
 }
 
 /**
@@ -41,13 +28,9 @@ function webhook(
  */
 describe('alerts from Alertmanager', () => {
   let h: Harness;
-  let replicaUrl: string;
-  const send = (body: unknown, options: { token?: string; url?: string } = {}) =>
-    fetch(`${options.url ?? h.bot.url}/hooks/alertmanager`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token ?? TOKEN}` },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+  let replica: RunningBot;
+  const send = (body: unknown, options: { token?: string; to?: RunningBot } = {}) =>
+    postAlerts(options.to ?? h.bot, body, options.token);
   const incidents = async () =>
     (
       await h.db.query<{ key: string; playbook_id: string; severity: string; summary: string }>(
@@ -62,20 +45,8 @@ describe('alerts from Alertmanager', () => {
   };
 
   beforeAll(async () => {
-    h = await startHarness({
-      config: (base) =>
-        overrideConfig(
-          base,
-          {
-            alerts: {
-              token: '${AM_TOKEN}',
-              routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }],
-            },
-          },
-          { AM_TOKEN: TOKEN },
-        ),
-    });
-    replicaUrl = (await h.startReplica()).url;
+    h = await startHarness({ config: alertsConfig() });
+    replica = await h.startReplica();
   });
   afterAll(() => h.stop());
 
@@ -83,7 +54,7 @@ describe('alerts from Alertmanager', () => {
     expect((await send(webhook('firing', firing), { token: 'wrong' })).status).toBe(401);
     expect(
       (
-        await fetch(`${h.bot.url}/hooks/alertmanager`, {
+        await fetch(`${h.bot.url}${ALERT_HOOK_PATH}`, {
           method: 'POST',
           body: JSON.stringify(webhook('firing', firing)),
         })
@@ -100,8 +71,8 @@ describe('alerts from Alertmanager', () => {
     const answers = await Promise.all([
       send(webhook('firing', firing)),
       send(webhook('firing', firing)),
-      send(webhook('firing', firing), { url: replicaUrl }),
-      send(webhook('firing', firing), { url: replicaUrl }),
+      send(webhook('firing', firing), { to: replica }),
+      send(webhook('firing', firing), { to: replica }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     const outcomes = (await Promise.all(answers.map((a) => a.json()))) as Array<{ opened: string[]; known: number }>;
@@ -149,7 +120,7 @@ describe('alerts from Alertmanager', () => {
   it("says the resolution in the incident's thread and timeline once, and leaves the incident open", async () => {
     const [first, again] = await Promise.all([
       send(webhook('resolved', firing)),
-      send(webhook('resolved', firing), { url: replicaUrl }),
+      send(webhook('resolved', firing), { to: replica }),
     ]);
     const outcomes = (await Promise.all([first.json(), again.json()])) as Array<{ resolved: string[] }>;
     const { key } = (await incidents())[0]!;

@@ -1,35 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
-import { overrideConfig } from '../support/config.js';
+import { alertNotification, alertsConfig, sendAlerts } from '../support/alertsHarness.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { timelineOf } from '../support/timeline.js';
 
-const TOKEN = 'busy-thread-token-placeholder-0123456789';
 const SECOND = 1_000;
 
 /** One Alertmanager notification of the group `cache`, with the given alerts. */
-function notification(status: 'firing' | 'resolved', fingerprints: string[]) {
-  return {
-    version: '4',
-    groupKey: '{}:{alertname="RedisDown", cluster="cache"}',
-    truncatedAlerts: 0,
+const notification = (status: 'firing' | 'resolved', fingerprints: string[]) =>
+  alertNotification(
     status,
-    receiver: 'incident-bot',
-    groupLabels: { alertname: 'RedisDown', cluster: 'cache' },
-    commonLabels: { alertname: 'RedisDown', cluster: 'cache' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.invalid',
-    alerts: fingerprints.map((fingerprint) => ({
-      status,
-      labels: { alertname: 'RedisDown', cluster: 'cache', instance: fingerprint },
-      annotations: {},
-      startsAt: '2026-11-30T03:00:00Z',
-      endsAt: status === 'resolved' ? '2026-11-30T03:10:00Z' : '0001-01-01T00:00:00Z',
-      fingerprint,
-    })),
-  };
-}
+    { labels: { alertname: 'RedisDown', cluster: 'cache' } },
+    fingerprints.map((fingerprint) => ({ fingerprint, labels: { instance: fingerprint } })),
+  );
 
 /**
  * In a storm the incident's channel is the busiest thing there is. Alertmanager's request must not wait for it:
@@ -44,30 +28,12 @@ describe("Held by Slack: an alert's line in a rate-limited thread does not hold 
     h = await startHarness({
       clock,
       log: silentLogger,
-      config: (base) =>
-        overrideConfig(
-          base,
-          {
-            alerts: {
-              token: '${AM_TOKEN}',
-              routes: [{ match: { alertname: 'RedisDown' }, playbook: 'redis-down', severity: 'sev1' }],
-            },
-          },
-          { AM_TOKEN: TOKEN },
-        ),
+      config: alertsConfig(),
     });
   });
   afterEach(() => h.stop());
 
-  const send = async (body: unknown) => {
-    const answer = await fetch(`${h.bot.url}/hooks/alertmanager`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(body),
-    });
-    expect(answer.status).toBe(200);
-    return (await answer.json()) as { opened: string[]; joined: number; resolved: string[] };
-  };
+  const send = (body: unknown) => sendAlerts(h.bot, body);
   const placed = async () =>
     (await h.db.query<{ key: string; channel_id: string; message_ts: string }>('SELECT * FROM incidents')).rows[0]!;
   const lines = async (pattern: RegExp) => {

@@ -5,6 +5,7 @@ import { Secret } from '../../src/config/secret.js';
 import { ALERT_HOOK_PATH, alertHookRoute } from '../../src/http/alertHook.js';
 import { closeServer, createHttpServer, listen } from '../../src/http/server.js';
 import { silentLogger } from '../../src/log.js';
+import { alertNotification } from '../support/alertsHarness.js';
 
 /** The hook's answers before any alert is handled: no bot behind it is needed, and none is reached. */
 describe('the Alertmanager hook at its door', () => {
@@ -24,12 +25,7 @@ describe('the Alertmanager hook at its door', () => {
         body,
       });
   };
-  const webhook = JSON.stringify({
-    version: '4',
-    status: 'firing',
-    receiver: 'r',
-    alerts: [{ status: 'firing', labels: { alertname: 'A' }, startsAt: '2026-11-30T03:00:00Z', fingerprint: 'f' }],
-  });
+  const webhook = JSON.stringify(alertNotification('firing', { labels: { alertname: 'A' } }, [{ fingerprint: 'f' }]));
 
   it('is off (404) without alerts.token, and says which variable is missing when the example refers to one', async () => {
     const off = await (await serve(undefined))(webhook);

@@ -13,6 +13,7 @@ import {
 import { incidentMessage } from '../../src/slack/views/incidentMessage.js';
 import { replyMessage } from '../../src/slack/views/replies.js';
 import { threadMessage } from '../../src/slack/views/thread.js';
+import { testIncident } from '../support/incident.js';
 import { testPlaybook } from '../support/playbooks.js';
 
 /** What a person or an alert could type to ping everyone, impersonate a mention, or hide a link. */
@@ -46,32 +47,13 @@ function expectNothingLive(message: unknown): void {
   }
 }
 
-const incident = (overrides: Partial<Incident> = {}): Incident => ({
-  id: 7,
-  number: 7,
-  key: 'INC-7',
-  playbookId: 'auth-401',
-  title: `Auth ${HOSTILE}`,
-  summary: HOSTILE,
-  severity: 'sev2',
-  status: 'open',
-  escalationLevel: 1,
-  commander: 'U0ONCALL01',
-  channelId: 'C0INC7',
-  messageTs: '1.000001',
-  openedBy: 'U0ONCALL01',
-  openedAt: new Date('2026-11-23T03:00:00Z'),
-  acknowledgedAt: null,
-  mitigatedAt: null,
-  resolvedAt: null,
-  playbook: testPlaybook({ steps: [{ title: 'Look', detail: 'Look at it' }] }),
-  version: 1,
-  escalationPolicy: null,
-  escalationPolicyName: null,
-  escalationCycle: 0,
-  kind: 'incident',
-  ...overrides,
-});
+const incident = (overrides: Partial<Incident> = {}): Incident =>
+  testIncident({
+    title: `Auth ${HOSTILE}`,
+    summary: HOSTILE,
+    playbook: testPlaybook({ steps: [{ title: 'Look', detail: 'Look at it' }] }),
+    ...overrides,
+  });
 
 describe('text people or alerts supply never becomes a mention or a link', () => {
   it('in a note, in the text fallback as in the blocks', () => {

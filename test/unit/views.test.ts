@@ -7,6 +7,7 @@ import { validateBlocks } from '../../src/playground/emulator/blockKit.js';
 import { helpMessage, playbooksMessage } from '../../src/slack/views/help.js';
 import { incidentMessage } from '../../src/slack/views/incidentMessage.js';
 import { timelineMessage } from '../../src/slack/views/timeline.js';
+import { testIncident } from '../support/incident.js';
 import { testPlaybook } from '../support/playbooks.js';
 
 const openedAt = new Date('2026-11-23T03:00:00Z');
@@ -17,32 +18,7 @@ function incident(overrides: Partial<Incident> = {}, stepCount = 3): Incident {
     detail: 'Do the thing described in the runbook, carefully. '.repeat(8),
     ...(i % 3 === 0 ? { check: 'app-health' } : {}),
   }));
-  return {
-    id: 7,
-    number: 7,
-    key: 'INC-7',
-    playbookId: 'auth-401',
-    title: 'Authentication errors (401/403)',
-    summary: 'login failing',
-    severity: 'sev2',
-    status: 'open',
-    escalationLevel: 1,
-    commander: 'U0ONCALL01',
-    channelId: 'C0INC7',
-    messageTs: '1.000001',
-    openedBy: 'U0ONCALL01',
-    openedAt,
-    acknowledgedAt: null,
-    mitigatedAt: null,
-    resolvedAt: null,
-    playbook: testPlaybook({ steps }),
-    version: 1,
-    escalationPolicy: null,
-    escalationPolicyName: null,
-    escalationCycle: 0,
-    kind: 'incident',
-    ...overrides,
-  };
+  return testIncident({ openedAt, playbook: testPlaybook({ steps }), ...overrides });
 }
 
 const snapshot = (i: Incident, recorded: IncidentSnapshot['steps'] = []): IncidentSnapshot => ({
