@@ -218,15 +218,32 @@ export function placedAfterFailures(key: string, channelId: string): OutgoingMes
 const incidentOf = (page: PageFacts) => `*${page.key}* · ${userText(page.title, 150)}`;
 const levelOf = (page: PageFacts) => `level ${page.level}, ${userText(page.levelName, 80)}`;
 
+/** A section's text may be 3,000 characters (Block Kit); a digest line is a summary, so it is kept short. */
+const SECTION_TEXT_MAX = 3_000;
+const DIGEST_LINE_MAX = 280;
+
 /**
  * Several incidents' updates to one channel or person, waiting while its posts were paced, as one post: a line per
- * update (its own notification text: key, title, what happened), oldest first.
+ * update (its own notification text: key, title, what happened), oldest first, packed into as few sections as fit,
+ * so a digest of 100 updates is about ten blocks (Slack allows 50).
  */
 export function stakeholderDigest(updates: readonly OutgoingMessage[], incidents: number): OutgoingMessage {
   const head = `${incidents} ${incidents === 1 ? 'incident' : 'incidents'} changed`;
   const count = updates.length > incidents ? ` (${updates.length} updates)` : '';
+  const lines = updates.map((update) => `• ${truncate(update.text, DIGEST_LINE_MAX)}`);
   return {
     text: truncate(`${head}: ${updates.map((update) => update.text).join(' · ')}`, 3_000),
-    blocks: [section(`*${head}*${count}`), ...updates.map((update) => section(`• ${update.text}`))],
+    blocks: [section(`*${head}*${count}`), ...packLines(lines, SECTION_TEXT_MAX).map((text) => section(text))],
   };
+}
+
+/** Lines joined into as few texts of at most `max` characters as they fit in, in order. */
+function packLines(lines: readonly string[], max: number): string[] {
+  const packed: string[] = [];
+  for (const line of lines) {
+    const last = packed.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= max) packed[packed.length - 1] = `${last}\n${line}`;
+    else packed.push(line);
+  }
+  return packed;
 }

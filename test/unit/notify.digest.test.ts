@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stakeholderDigest } from '../../src/notify/messages.js';
 
 const update = (text: string) => ({ text, blocks: [] });
+const sectionText = (block: unknown) => (block as { text: { text: string } }).text.text;
 
 describe('a stakeholder digest', () => {
   it('counts the incidents and carries each update’s line, oldest first', () => {
@@ -13,8 +14,20 @@ describe('a stakeholder digest', () => {
       '2 incidents changed: INC-2 Checkout down: An incident was opened · INC-3 Login down: Resolved after 4m',
     );
     expect(JSON.stringify(digest.blocks[0])).toContain('*2 incidents changed*');
-    expect(digest.blocks).toHaveLength(3);
-    expect(JSON.stringify(digest.blocks[2])).toContain('• INC-3 Login down');
+    expect(digest.blocks).toHaveLength(2);
+    const lines = sectionText(digest.blocks[1]).split('\n');
+    expect(lines).toEqual(['• INC-2 Checkout down: An incident was opened', '• INC-3 Login down: Resolved after 4m']);
+  });
+
+  it('packs 100 updates into sections Slack accepts: each at most 3,000 characters, every line kept in order', () => {
+    const updates = Array.from({ length: 100 }, (_, i) => update(`INC-${i} ${'x'.repeat(i % 7 === 0 ? 900 : 120)}`));
+    const digest = stakeholderDigest(updates, 100);
+    const sections = digest.blocks.slice(1).map(sectionText);
+    expect(digest.blocks.length).toBeLessThanOrEqual(50);
+    for (const text of sections) expect(text.length).toBeLessThanOrEqual(3_000);
+    const lines = sections.flatMap((text) => text.split('\n'));
+    expect(lines.map((line) => /^• (INC-\d+)/.exec(line)?.[1])).toEqual(updates.map((_, i) => `INC-${i}`));
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(282);
   });
 
   it('says how many updates when one incident has more than one', () => {

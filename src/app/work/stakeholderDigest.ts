@@ -19,8 +19,8 @@ import { meetDeadlinesIn } from './deadlines.js';
 import { WorkPayloads, type WorkOf } from './payloads.js';
 import type { WorkResult } from './types.js';
 
-/** A digest carries at most this many updates (a section each; Slack allows 50 blocks). */
-const DIGEST_MAX = 20;
+/** A digest carries at most this many updates (a short line each, packed into about ten sections: messages.ts). */
+const DIGEST_MAX = 100;
 /** How long updates taken for a digest stay the digest's: past it (the bot died posting) they run on their own. */
 const DIGEST_HOLD_MS = 60_000;
 
