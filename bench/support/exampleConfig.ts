@@ -10,7 +10,8 @@ import type { Config } from '../../src/config/schema.js';
 export const forBench = (example: Config): Config => ({
   ...example,
   people: {},
-  paging: {},
+  // Pages by DM keep the example's pacing: Slack's per-channel limit is on in the bench.
+  paging: { dm_min_interval: example.paging.dm_min_interval },
   schedules: {},
   storm: { new_channels_per_minute: example.storm.new_channels_per_minute },
 });

@@ -45,6 +45,11 @@ const retries = {
  */
 export function pagingSchema(f: Fields) {
   return z.strictObject({
+    /**
+     * Pages by direct message to one person go out at most one per this (Slack allows about one message a second
+     * in a channel, a DM included); the pages that come meanwhile go out together in the next one. 0: each alone.
+     */
+    dm_min_interval: duration.default(1_000),
     /** The bot's URL as providers reach it (Twilio signs it); default: the URL the bot listens on. */
     public_url: z.url().optional(),
     smtp: z

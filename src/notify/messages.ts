@@ -151,12 +151,17 @@ export function pageInThread(page: PageFacts): OutgoingMessage {
 /** The plain-text note of a late page (notifications and screen readers show `text`). */
 const lateText = (page: PageFacts) => (page.late ? ` (late by ${formatDuration(page.late.byMs)})` : '');
 
-export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
+/** A page as one line of a page digest (and of the DM): the incident, the level, where to acknowledge. */
+export function pageLine(page: PageFacts): string {
   const where = page.channelId ? ` in ${channelLink(page.channelId)}` : '';
+  return `${incidentOf(page)} (${levelOf(page)})${where}`;
+}
+
+export function pageByDirectMessage(page: PageFacts): OutgoingMessage {
   const late = page.late
     ? ` _(This page is late by ${formatDuration(page.late.byMs)}: the bot was down when it fell due.)_`
     : '';
-  const paged = `You are paged for ${incidentOf(page)} (${levelOf(page)})${where}`;
+  const paged = `You are paged for ${pageLine(page)}`;
   return {
     text: `You are paged for ${page.key}: level ${page.level}, ${userText(page.levelName, 80)}${lateText(page)}`,
     blocks: [section(`:rotating_light: ${paged}. Acknowledge there to stop the escalation clock.${late}`)],
@@ -234,6 +239,24 @@ export function stakeholderDigest(updates: readonly OutgoingMessage[], incidents
   return {
     text: truncate(`${head}: ${updates.map((update) => update.text).join(' · ')}`, 3_000),
     blocks: [section(`*${head}*${count}`), ...packLines(lines, SECTION_TEXT_MAX).map((text) => section(text))],
+  };
+}
+
+/**
+ * The pages that waited for one person's DM while its messages were paced, as one message: a line per page (its
+ * own notification text: incident, level), oldest first.
+ */
+export function pageDigest(
+  pages: ReadonlyArray<{ message: OutgoingMessage; line?: string | undefined }>,
+): OutgoingMessage {
+  const head = `You are paged for ${pages.length} incidents`;
+  const lines = pages.map((page) => `• ${truncate(page.line ?? page.message.text, DIGEST_LINE_MAX)}`);
+  return {
+    text: truncate(`${head}: ${pages.map((page) => page.message.text).join(' · ')}`, 3_000),
+    blocks: [
+      section(`:rotating_light: *${head}*. Acknowledge in each incident's channel to stop its escalation clock.`),
+      ...packLines(lines, SECTION_TEXT_MAX).map((text) => section(text)),
+    ],
   };
 }
 

@@ -2,7 +2,8 @@ import { type Work, type WorkRow, toWork } from './work.js';
 import type { Queryable, Transaction } from './db.js';
 
 /**
- * Pacing of stakeholder posts per destination (migration 016), and the waiting updates a digest carries. Every
+ * Pacing of stakeholder posts per destination and of pages per person (migration 016: a page's row is
+ * `page:<user>`), and the waiting deliveries a digest carries. Every
  * function runs in the caller's transaction, which holds the destination's row from `lockPacing` on.
  */
 
@@ -33,13 +34,21 @@ export async function stillHeld(tx: Transaction, id: number, worker: string): Pr
   return rowCount > 0;
 }
 
+/** Which deliveries a digest takes: stakeholder updates to a destination, or pages by DM to a person. */
+export type Paced = 'stakeholder' | 'page';
+const PACED: Record<Paced, string> = {
+  stakeholder: JSON.stringify({ thread: 'stakeholder' }),
+  page: JSON.stringify({ page: true }),
+};
+
 /**
- * The other stakeholder updates due for this destination that nobody else holds (or that this worker claimed
+ * The other deliveries of this kind due for this destination that nobody else holds (or that this worker claimed
  * but has not started), taken by `owner` (the digest): their own run, if one starts, finds them no longer its
  * own and leaves them to the digest. Oldest first.
  */
 export async function takeWaitingUpdates(
   tx: Transaction,
+  paced: Paced,
   destination: string,
   except: number,
   worker: string,
@@ -52,7 +61,7 @@ export async function takeWaitingUpdates(
     `WITH waiting AS (
        SELECT w.id FROM scheduled_work w
         WHERE w.kind = 'deliver' AND w.done_at IS NULL AND w.id <> $2 AND w.due_at <= $4
-          AND w.payload->>'thread' = 'stakeholder' AND w.payload->>'to' = $1
+          AND w.payload @> $8::jsonb AND w.payload->>'to' = $1
           AND (w.locked_until IS NULL OR w.locked_until < $4 OR w.locked_by = $3)
           -- Each lane's head only: an incident's updates to one destination still go out in order.
           AND (w.lane IS NULL OR NOT EXISTS (
@@ -66,7 +75,7 @@ export async function takeWaitingUpdates(
         SET locked_by = $7, locked_until = $4::timestamptz + make_interval(secs => $5::double precision / 1000)
        FROM waiting WHERE s.id = waiting.id
      RETURNING s.id, s.kind, s.incident_id, s.due_at, s.payload, s.lane, s.attempts`,
-    [destination, except, worker, now, leaseMs, limit, owner],
+    [destination, except, worker, now, leaseMs, limit, owner, PACED[paced]],
   );
   return rows.map(toWork).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }

@@ -81,7 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...loaded,
     access: { ...loaded.access, max_opens_per_person: 1_000 },
     people: {},
-    paging: {},
+    // Pages by DM go out at once (the clock may never move): a test of page digests sets its own interval.
+    paging: { dm_min_interval: 0 },
     schedules: {},
     // Updates post one by one, at once: a test of the digest sets its own interval.
     stakeholders: { ...loaded.stakeholders, min_interval: 0 },

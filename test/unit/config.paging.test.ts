@@ -33,7 +33,8 @@ describe('the people: and paging: config', () => {
   it('defaults a person to Slack at once', async () => {
     const { config } = await load('people:\n  U0ONCALL01:\n    email: ada@example.com\n');
     expect(config.people.U0ONCALL01).toEqual({ email: 'ada@example.com', rules: [{ via: 'slack', after: 0 }] });
-    expect(config.paging).toEqual({});
+    // No channel but Slack's own; pages by DM paced at Slack's one message a second per channel.
+    expect(config.paging).toEqual({ dm_min_interval: 1_000 });
   });
 
   it('refuses to start when an enabled channel misses a credential, naming it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stakeholderDigest } from '../../src/notify/messages.js';
+import { pageDigest, stakeholderDigest } from '../../src/notify/messages.js';
 
 const update = (text: string) => ({ text, blocks: [] });
 const sectionText = (block: unknown) => (block as { text: { text: string } }).text.text;
@@ -41,5 +41,22 @@ describe('a stakeholder digest', () => {
       20,
     );
     expect(digest.text.length).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe('a page digest', () => {
+  it('says how many incidents page the person and gives each its own line, in order', () => {
+    const digest = pageDigest([
+      { message: update('You are paged for INC-2: level 1, Auth'), line: '*INC-2* · Login (level 1, Auth) in <#C2>' },
+      { message: update('You are paged for INC-3: level 2, Perf') },
+    ]);
+    expect(digest.text).toBe(
+      'You are paged for 2 incidents: You are paged for INC-2: level 1, Auth · You are paged for INC-3: level 2, Perf',
+    );
+    expect(sectionText(digest.blocks[0])).toContain('*You are paged for 2 incidents*');
+    expect(sectionText(digest.blocks[1]).split('\n')).toEqual([
+      '• *INC-2* · Login (level 1, Auth) in <#C2>',
+      '• You are paged for INC-3: level 2, Perf',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { meetDeadlinesIn } from './deadlines.js';
 import type { WorkOf } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
-import { paceStakeholderUpdate, postDigest } from './stakeholderDigest.js';
+import { paceDelivery, pacingOf, postDigest } from './stakeholderDigest.js';
 
 /** Sends one message the bot decided to send, once; records it when it is a notification. */
 export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker: string): Promise<WorkResult> {
@@ -25,12 +25,15 @@ export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker:
     if (!incident?.channelId || !incident.messageTs) return waitForPlacement(work, now);
     to = incident.channelId;
     threadTs = incident.messageTs;
-  } else if (payload.thread === 'stakeholder' && incident && to) {
-    const paced = await paceStakeholderUpdate(deps, work, worker, to);
-    if (paced.how === 'handled') return paced.result;
-    if (paced.how === 'digest') return postDigest(deps, paced.updates, worker, to);
-    threadTs = await findStakeholderThread(deps.db, incident.id, to);
   }
+  const pacing = pacingOf(deps, work);
+  if (pacing) {
+    const paced = await paceDelivery(deps, work, worker, pacing);
+    if (paced.how === 'handled') return paced.result;
+    if (paced.how === 'digest') return postDigest(deps, paced.updates, worker, pacing);
+  }
+  if (payload.thread === 'stakeholder' && incident && to)
+    threadTs = await findStakeholderThread(deps.db, incident.id, to);
   if (!to) return { done: 'no destination' };
   const delivered = await deliver(
     deps.slackApi,

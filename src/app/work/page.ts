@@ -1,6 +1,6 @@
 import { PAGE_LATE_AFTER_MS, lateness, levelOf } from '../../domain/escalation.js';
 import { SYSTEM_ACTOR, timelineEvent } from '../../domain/timeline.js';
-import { pageByDirectMessage, pageInThread, type PageFacts } from '../../notify/messages.js';
+import { pageByDirectMessage, pageInThread, pageLine, type PageFacts } from '../../notify/messages.js';
 import { getIncident } from '../../store/incidents.js';
 import { appendTimelineEvent } from '../../store/timeline.js';
 import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
@@ -57,7 +57,7 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
     ...people.map((user) =>
       newWork(
         'deliver',
-        { to: user, message: pageByDirectMessage(facts), ...first },
+        { to: user, message: pageByDirectMessage(facts), page: true, line: pageLine(facts), ...first },
         { incidentId: incident.id, dueAt: now, dedupeKey: `page:${work.id}:${user}` },
       ),
     ),

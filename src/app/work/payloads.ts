@@ -85,6 +85,10 @@ const shapes = {
     meets: z.enum(DEADLINE_EVENTS).optional(),
     /** Part of an incident's first page: sent before every other page when Slack's budget is short. */
     first: z.boolean().optional(),
+    /** A page by direct message: paced per person, the pages that wait go out together (paging.dm_min_interval). */
+    page: z.boolean().optional(),
+    /** How it reads as one line of a digest (a page: incident, level, channel); default its notification text. */
+    line: z.string().optional(),
   },
   /** Reminds the commander of a deadline (work/deadlines.ts). */
   'deadline.remind': { name: z.string() },

@@ -1,9 +1,10 @@
 import { deliver } from '../../notify/deliver.js';
 import type { OutgoingMessage } from '../../notify/deliver.js';
-import { stakeholderDigest } from '../../notify/messages.js';
+import { pageDigest, stakeholderDigest } from '../../notify/messages.js';
 import { SYSTEM_ACTOR } from '../../domain/timeline.js';
 import { lockIncident } from '../../store/incidents.js';
 import {
+  type Paced as PacedKind,
   lockPacing,
   lockUpdates,
   recordPost,
@@ -24,36 +25,67 @@ const DIGEST_MAX = 100;
 /** How long updates taken for a digest stay the digest's: past it (the bot died posting) they run on their own. */
 const DIGEST_HOLD_MS = 60_000;
 
-/** What pacing decided for one stakeholder update. */
+/** What pacing decided for one delivery. */
 export type Paced =
   { how: 'alone' } | { how: 'handled'; result: WorkResult } | { how: 'digest'; updates: Array<WorkOf<'deliver'>> };
 
+/** What is paced: stakeholder updates per destination, or pages by direct message per person. */
+export interface Pacing {
+  kind: PacedKind;
+  to: string;
+  intervalMs: number;
+}
+
+/** The pacing of a delivery, if it is paced: a stakeholder update, or a page by direct message. */
+export function pacingOf(deps: AppDeps, work: WorkOf<'deliver'>): Pacing | undefined {
+  const { to, thread, page } = work.payload;
+  if (!to || work.incidentId === null) return undefined;
+  if (thread === 'stakeholder') return { kind: 'stakeholder', to, intervalMs: deps.config.stakeholders.min_interval };
+  if (page && thread === undefined) return { kind: 'page', to, intervalMs: deps.config.paging.dm_min_interval };
+  return undefined;
+}
+
+/** A page's pacing row is its own, apart from the stakeholder updates the same person may get. */
+const pacingRow = ({ kind, to }: Pacing) => (kind === 'page' ? `page:${to}` : to);
+
 /**
- * Paces stakeholder posts per destination: at most one per `stakeholders.min_interval`. An update that comes
- * sooner waits for the next slot (not counted as a failed attempt); at that slot, the first of the waiting
- * updates to run takes every other due one for the destination and they go out as one digest post. Decided
- * under the destination's pacing row, so replicas take turns.
+ * Paces deliveries per destination: at most one per interval (`stakeholders.min_interval`, `paging.dm_min_interval`).
+ * One that comes sooner waits for the next slot (not counted as a failed attempt); at that slot, the first of the
+ * waiting ones to run takes every other due one of its kind for the destination and they go out as one digest
+ * post. Decided under the destination's pacing row, so replicas take turns.
  */
-export async function paceStakeholderUpdate(
+export async function paceDelivery(
   deps: AppDeps,
   work: WorkOf<'deliver'>,
   worker: string,
-  to: string,
+  pacing: Pacing,
 ): Promise<Paced> {
-  const interval = deps.config.stakeholders.min_interval;
+  const interval = pacing.intervalMs;
   if (interval <= 0) return { how: 'alone' };
   const now = deps.clock.now();
   const owner = digestOwner(worker, work.id);
+  const row = pacingRow(pacing);
   return deps.db.transaction(async (tx): Promise<Paced> => {
-    const last = await lockPacing(tx, to);
-    // Taken by another update's digest while it waited for the row: that digest carries it.
+    const last = await lockPacing(tx, row);
+    // Taken by another delivery's digest while it waited for the row: that digest carries it.
     if (!(await stillHeld(tx, work.id, worker))) return { how: 'handled', result: { completed: true } };
     if (last && last.getTime() + interval > now.getTime()) {
       const retryAt = new Date(last.getTime() + interval);
       return { how: 'handled', result: { retryAt, reason: 'paced: the destination had a post', countAttempt: false } };
     }
-    await recordPost(tx, to, now);
-    const taken = await takeWaitingUpdates(tx, to, work.id, worker, owner, now, DIGEST_HOLD_MS, DIGEST_MAX - 1);
+    await recordPost(tx, row, now);
+    const limit = DIGEST_MAX - 1;
+    const taken = await takeWaitingUpdates(
+      tx,
+      pacing.kind,
+      pacing.to,
+      work.id,
+      worker,
+      owner,
+      now,
+      DIGEST_HOLD_MS,
+      limit,
+    );
     if (taken.length === 0) return { how: 'alone' };
     const updates = taken.flatMap((item) => {
       const payload = WorkPayloads.deliver.safeParse(item.payload);
@@ -64,23 +96,27 @@ export async function paceStakeholderUpdate(
 }
 
 /**
- * Posts the waiting updates as one message at the top of the destination and records each in its incident's
+ * Posts the waiting deliveries as one message at the top of the destination (a person's DM, for pages) and records each in its incident's
  * timeline with the digest's ts; the first is the worker's own item, the others the digest's.
  */
 export async function postDigest(
   deps: AppDeps,
   updates: Array<WorkOf<'deliver'>>,
   worker: string,
-  to: string,
+  pacing: Pacing,
 ): Promise<WorkResult> {
   const [own, ...taken] = updates;
   if (!own) return { done: 'nothing to post' };
+  const { to } = pacing;
   const owner = digestOwner(worker, own.id);
   const incidents = new Set(updates.map((update) => update.incidentId)).size;
-  const message: OutgoingMessage = stakeholderDigest(
-    updates.map((update) => update.payload.message),
-    incidents,
-  );
+  const message: OutgoingMessage =
+    pacing.kind === 'page'
+      ? pageDigest(updates.map(({ payload }) => ({ message: payload.message, line: payload.line })))
+      : stakeholderDigest(
+          updates.map((update) => update.payload.message),
+          incidents,
+        );
   let ts: string;
   try {
     ({ ts } = await deliver(deps.slackApi, { to, message, key: `digest-${own.id}` }, { retried: own.attempts > 1 }));
