@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The package's bin. `npm ci` builds dist/ (the `prepare` script), so this only loads the compiled CLI.
 // `incidentbot playground` is the bot itself (dist/main.js), asked to run the local playground.
-const entry = process.argv[2] === 'playground' ? '../dist/main.js' : '../dist/cli.js';
+const playground = process.argv[2] === 'playground';
+const entry = playground ? '../dist/main.js' : '../dist/cli/index.js';
 let cli;
 try {
   cli = await import(entry);
@@ -12,4 +13,4 @@ try {
   }
   throw error;
 }
-if (entry.endsWith('cli.js')) process.exitCode = await cli.runCli(process.argv.slice(2));
+if (!playground) process.exitCode = await cli.runCli(process.argv.slice(2));

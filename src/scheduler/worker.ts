@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkHandler } from '../app/work/types.js';
 import { retryAfterOf } from '../slackApi/errors.js';
-import { type SlackPriority, isPaging, withSlackPriority } from '../slackApi/priority.js';
+import { withSlackPriority } from '../slackApi/priority.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
 import { type Work, claimDueWork, claimWork, completeWork, renewWork, retryWork } from '../store/work.js';
+import { Chains, type ClaimedWork, chainOf, readClaimed } from './chains.js';
 
 export interface WorkerOptions {
   db: Database;
@@ -59,8 +60,8 @@ export class DueWorker {
   private readonly inHand = new Map<number, Work>();
   /** The runs of the items the drain dispatched, by id: `runNow` of an item a tick took first waits for its run. */
   private readonly runs = new Map<number, Promise<void>>();
-  /** The tail of each incident's chain of items in hand. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Each incident's chain of items in hand (chains.ts). */
+  private readonly chains = new Chains();
   /** Set when the drain should look for due work again (a tick, an item done); `wakeDrain` ends its wait. */
   private poked = false;
   private wakeDrain: (() => void) | undefined;
@@ -105,7 +106,7 @@ export class DueWorker {
     this.inHand.set(work.id, work);
     this.startHeartbeat();
     try {
-      await this.run(work);
+      await this.run(readClaimed(this.options.handlers, work));
     } finally {
       this.inHand.delete(work.id);
       if (this.inHand.size === 0) this.stopHeartbeat();
@@ -167,32 +168,22 @@ export class DueWorker {
   private dispatch(work: Work, claimWasFull: () => boolean, batch: number): void {
     this.inHand.set(work.id, work);
     this.startHeartbeat();
-    const chain = `${work.incidentId ?? `w${work.id}`}${isPaging(this.priorityOf(work)) ? ':page' : ''}`;
-    const previous = this.chains.get(chain) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.run(work))
-      .catch((error: unknown) =>
+    const claimed = readClaimed(this.options.handlers, work);
+    const run = this.chains.append(chainOf(claimed), {
+      run: () => this.run(claimed),
+      failed: (error) =>
         // PostgreSQL away while recording the outcome: the lease runs out and the item is tried again.
         this.options.log.error({ err: error, work: work.id, kind: work.kind }, 'scheduled work outcome not recorded'),
-      )
-      .finally(() => {
+      settled: () => {
         this.inHand.delete(work.id);
         this.runs.delete(work.id);
-        if (this.chains.get(chain) === next) this.chains.delete(chain);
         if (this.inHand.size === 0) this.stopHeartbeat();
         // Room again: more may be due than the last (full) claim took; refilled by halves, so a busy worker
         // claims about twice per batch, not once per item. Or the drain is waiting for its last items.
         if (this.inHand.size === 0 || (claimWasFull() && this.inHand.size <= batch / 2)) this.poke();
-      });
-    this.chains.set(chain, next);
-    this.runs.set(work.id, next);
-  }
-
-  /** What the item's Slack calls are for (its handler says, from its parsed payload); thread details by default. */
-  private priorityOf(work: Work): SlackPriority {
-    const handler = this.options.handlers[work.kind];
-    const payload = handler?.payload.safeParse(work.payload);
-    return (payload?.success && handler?.priority?.({ ...work, payload: payload.data })) || 'thread';
+      },
+    });
+    this.runs.set(work.id, run);
   }
 
   private startHeartbeat(): void {
@@ -237,9 +228,10 @@ export class DueWorker {
   }
 
   /** Runs one claimed item; never throws (a failure to record its outcome leaves it to its lease). */
-  private async run(work: Work): Promise<void> {
+  private async run(claimed: ClaimedWork): Promise<void> {
+    const { work } = claimed;
     try {
-      await this.runHandler(work);
+      await this.runHandler(claimed);
     } catch (error) {
       // Recording the outcome failed (PostgreSQL away): the item is still leased to us and runs again when it expires.
       this.options.log.warn(
@@ -249,30 +241,27 @@ export class DueWorker {
     }
   }
 
-  private async runHandler(work: Work): Promise<void> {
-    const { db, clock, log, metrics, handlers } = this.options;
-    const handler = handlers[work.kind];
-    if (!handler) {
+  private async runHandler(claimed: ClaimedWork): Promise<void> {
+    const { db, clock, log, metrics } = this.options;
+    const { work } = claimed;
+    if (claimed.state === 'unknown') {
       await completeWork(db, work.id, this.id, clock.now(), `no handler for ${work.kind}`);
       log.error({ work: work.id, kind: work.kind }, 'scheduled work of an unknown kind');
       return;
     }
     // The payload is jsonb written by some version of the bot: one that does not parse is done, said and logged,
     // never retried (it would never parse) and never handed to a handler that trusts its type.
-    const payload = handler.payload.safeParse(work.payload);
-    if (!payload.success) {
-      const reason = `bad payload: ${z.prettifyError(payload.error)}`.slice(0, 500);
+    if (claimed.state === 'unreadable') {
+      const reason = `bad payload: ${z.prettifyError(claimed.error)}`.slice(0, 500);
       await completeWork(db, work.id, this.id, clock.now(), reason);
       log.error({ work: work.id, kind: work.kind, reason }, 'scheduled work with a payload its kind cannot read');
       metrics.scheduledWork.inc({ kind: work.kind, outcome: 'bad_payload' });
       return;
     }
+    const { handler, parsed, priority } = claimed;
     try {
-      const parsed = { ...work, payload: payload.data };
       // Every Slack call the handler makes waits in the limiter at its kind's priority.
-      const result = await withSlackPriority(handler.priority?.(parsed) ?? 'thread', () =>
-        handler.run(parsed, this.id),
-      );
+      const result = await withSlackPriority(priority, () => handler.run(parsed, this.id));
       if ('retryAt' in result) {
         await retryWork(db, work.id, this.id, result.retryAt, result.reason, {
           countAttempt: result.countAttempt ?? true,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/index.js';
 import { FakeOAuth, FakeService, closedPort } from '../support/targets.js';
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {

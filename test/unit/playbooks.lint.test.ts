@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import { lintPlaybooks } from '../../src/playbooks/lint.js';
 import { playbookJsonSchema } from '../../src/playbooks/schema.js';

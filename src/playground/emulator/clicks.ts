@@ -2,7 +2,7 @@ import { choicePayload, findChoice } from './choices.js';
 import { type ClickOptions, type InboundDeps, type InboundResult, channelOf, deliver, userOf, who } from './inbound.js';
 import { apiMessage } from './shapes.js';
 import { type Block, type Channel, type EphemeralMessage, type Message, type User, elementsOf } from './state.js';
-import { isReply } from './store.js';
+import { isReply } from './messageStore.js';
 
 // Clicks: a person presses a button or picks a choice in a message, and the bot gets Slack's block_actions for it.
 

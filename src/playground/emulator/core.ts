@@ -14,7 +14,8 @@ import { createWorkspace } from './seed.js';
 import { type SocketChange, SocketMode } from './socketMode.js';
 import type { EmulatorChange, Message, Workspace } from './state.js';
 import type { SubmitOptions } from './submit.js';
-import { type UserMessage, WorkspaceStore } from './store.js';
+import type { UserMessage } from './messageStore.js';
+import { WorkspaceStore } from './store.js';
 import { Triggers } from './triggers.js';
 
 /**

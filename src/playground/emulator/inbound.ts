@@ -1,7 +1,7 @@
 import type { ResponseTarget, ResponseUrls } from './responseUrl.js';
 import { slackId } from './ids.js';
 import { signedHeaders } from './signing.js';
-import type { EnvelopeType } from './socketMode.js';
+import type { EnvelopeType } from './socketEnvelopes.js';
 import type { Channel, User } from './state.js';
 import type { WorkspaceStore } from './store.js';
 import type { Triggers } from './triggers.js';

@@ -5,7 +5,7 @@ import * as inbound from './inbound.js';
 import type { ClickOptions, CommandOptions, EventOptions, InboundResult } from './inbound.js';
 import { DEFAULT_WAIT_MS, type StartOptions } from './options.js';
 import type { Channel, EphemeralMessage, Message } from './state.js';
-import type { UserMessage } from './store.js';
+import type { UserMessage } from './messageStore.js';
 import { type SubmitOptions, dismissView, submitView } from './submit.js';
 import { waitOn } from './wait.js';
 import { WebApiControls } from './webApiControls.js';
@@ -158,14 +158,8 @@ export { validateBlocks, validateView, LIMITS, MAX_MESSAGE_TEXT, type Surface } 
 export { channelNameError, MAX_CHANNEL_NAME } from './channelName.js';
 export type { ClickOptions, CommandOptions, EventOptions, InboundResult, SignOptions } from './inbound.js';
 export type { SubmitOptions } from './submit.js';
-export {
-  SOCKET_ACK_TIMEOUT_MS,
-  SOCKET_PATH,
-  TICKET_TTL_MS,
-  type Envelope,
-  type EnvelopeType,
-  type SocketChange,
-} from './socketMode.js';
+export { SOCKET_ACK_TIMEOUT_MS, SOCKET_PATH, TICKET_TTL_MS, type SocketChange } from './socketMode.js';
+export type { Envelope, EnvelopeType } from './socketEnvelopes.js';
 export { SEED, createWorkspace } from './seed.js';
 export { signedHeaders, slackSignature } from './signing.js';
 export type * from './state.js';

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { randomHex } from './ids.js';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Delivered } from './inbound.js';
+import { type EnvelopeType, PendingAcks, envelopeOf } from './socketEnvelopes.js';
+import { SocketTickets } from './socketTickets.js';
 import { waitOn } from './wait.js';
 
 /** Where the bot's WebSocket connects, on the emulator's own HTTP server. */
@@ -13,18 +13,6 @@ export const SOCKET_PATH = '/emulator/socket';
 export const TICKET_TTL_MS = 30_000;
 /** Slack's limit for acking an envelope (as for an HTTP request). */
 export const SOCKET_ACK_TIMEOUT_MS = 3000;
-
-export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
-
-/** What Slack sends the app over the socket for each request. */
-export interface Envelope {
-  envelope_id: string;
-  type: EnvelopeType;
-  payload: Record<string, unknown>;
-  accepts_response_payload: boolean;
-  retry_attempt?: number;
-  retry_reason?: string;
-}
 
 /** Emitted as 'socket' whenever a connection opens or closes. */
 export interface SocketChange {
@@ -50,35 +38,29 @@ interface Connection {
   host: string;
 }
 
-interface Pending {
-  connection: Connection;
-  finish: (payload: Record<string, unknown> | undefined, acked: boolean) => void;
-}
-
 /**
- * Slack's Socket Mode: single-use tickets handed out by apps.connections.open,
- * the WebSocket endpoint they open (`hello` on connect, pings, `disconnect`),
- * and envelopes sent to the bot and matched with its acks by envelope_id.
+ * Slack's Socket Mode: single-use tickets handed out by apps.connections.open
+ * (socketTickets.ts), the WebSocket endpoint they open (`hello` on connect,
+ * pings, `disconnect`), and envelopes sent to the bot and matched with its acks
+ * by envelope_id (socketEnvelopes.ts).
  */
 export class SocketMode extends EventEmitter {
   private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly tickets = new Map<string, number>();
+  private readonly tickets: SocketTickets;
   private readonly open: Connection[] = [];
-  private readonly pending = new Map<string, Pending>();
+  private readonly acks = new PendingAcks<Connection>();
   private accepted = 0;
   private turn = 0;
 
   constructor(private readonly options: SocketModeOptions) {
     super();
     this.setMaxListeners(0);
+    this.tickets = new SocketTickets(() => this.options.now(), TICKET_TTL_MS);
   }
 
   /** apps.connections.open: a fresh single-use `ws://` URL on the server at `baseUrl`. */
   connectionUrl(baseUrl: string): string {
-    const now = this.options.now().getTime();
-    for (const [ticket, expires] of this.tickets) if (expires < now) this.tickets.delete(ticket);
-    const ticket = randomHex(16);
-    this.tickets.set(ticket, now + TICKET_TTL_MS);
+    const ticket = this.tickets.issue();
     const ws = baseUrl.replace(/^http/i, 'ws').replace(/\/+$/, '');
     return `${ws}${SOCKET_PATH}?ticket=${ticket}&app_id=${encodeURIComponent(this.options.appId())}`;
   }
@@ -105,10 +87,7 @@ export class SocketMode extends EventEmitter {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== SOCKET_PATH) return false;
-    const ticket = url.searchParams.get('ticket') ?? '';
-    const expires = this.tickets.get(ticket);
-    this.tickets.delete(ticket);
-    if (expires === undefined || this.options.now().getTime() > expires) {
+    if (!this.tickets.redeem(url.searchParams.get('ticket') ?? '')) {
       refuse(socket, 401, 'Unauthorized');
       return true;
     }
@@ -123,7 +102,7 @@ export class SocketMode extends EventEmitter {
     const interval = this.options.pingIntervalMs ?? 10_000;
     const pinger = interval > 0 ? setInterval(() => ws.ping(), interval) : undefined;
     pinger?.unref();
-    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('message', (data, isBinary) => this.acks.receive(data, isBinary));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       clearInterval(pinger);
@@ -144,35 +123,12 @@ export class SocketMode extends EventEmitter {
     const index = this.open.indexOf(connection);
     if (index < 0) return;
     this.open.splice(index, 1);
-    // Envelopes waiting on this connection will never be acked.
-    for (const pending of [...this.pending.values()])
-      if (pending.connection === connection) pending.finish(undefined, false);
+    this.acks.dropped(connection);
     this.emit('socket', {
       type: 'closed',
       connection: connection.number,
       open: this.open.length,
     } satisfies SocketChange);
-  }
-
-  /** An ack from the app: `{ envelope_id, payload? }`; anything else is ignored, as Slack ignores it. */
-  private receive(data: RawData, isBinary: boolean): void {
-    if (isBinary) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(rawText(data));
-    } catch {
-      return;
-    }
-    if (typeof message !== 'object' || message === null) return;
-    const { envelope_id: id, payload } = message as { envelope_id?: unknown; payload?: unknown };
-    const pending = typeof id === 'string' ? this.pending.get(id) : undefined;
-    if (!pending) return;
-    pending.finish(
-      typeof payload === 'object' && payload !== null && !Array.isArray(payload)
-        ? (payload as Record<string, unknown>)
-        : undefined,
-      true,
-    );
   }
 
   /**
@@ -192,31 +148,11 @@ export class SocketMode extends EventEmitter {
           'the emulator has no Socket Mode connection from the bot: start it with an app token and await waitForSocket()',
         ),
       );
-    const envelope: Envelope = {
-      envelope_id: randomUUID(),
-      type,
-      payload,
-      accepts_response_payload:
-        type === 'slash_commands' || (type === 'interactive' && payload.type === 'view_submission'),
-      ...(type === 'events_api' || retry.retryNum !== undefined
-        ? {
-            retry_attempt: retry.retryNum ?? 0,
-            retry_reason: retry.retryNum !== undefined ? (retry.retryReason ?? 'timeout') : '',
-          }
-        : {}),
-    };
-    const started = performance.now();
-    return new Promise((resolve) => {
-      const finish = (ack: Record<string, unknown> | undefined, acked: boolean) => {
-        clearTimeout(timer);
-        this.pending.delete(envelope.envelope_id);
-        resolve(delivered(acked, ack, Math.round(performance.now() - started)));
-      };
-      const timer = setTimeout(() => finish(undefined, false), this.options.ackTimeoutMs ?? SOCKET_ACK_TIMEOUT_MS);
-      this.pending.set(envelope.envelope_id, { connection, finish });
+    const envelope = envelopeOf(type, payload, retry);
+    return this.acks.wait(envelope, connection, this.options.ackTimeoutMs ?? SOCKET_ACK_TIMEOUT_MS, (failed) => {
       this.emit('envelope', envelope);
       connection.ws.send(JSON.stringify(envelope), (error) => {
-        if (error) finish(undefined, false);
+        if (error) failed();
       });
     });
   }
@@ -246,18 +182,6 @@ export class SocketMode extends EventEmitter {
     this.tickets.clear();
     this.wss.close();
   }
-}
-
-function delivered(acked: boolean, payload: Record<string, unknown> | undefined, ackMs: number): Delivered {
-  if (!acked) return { status: 0, body: '', ackMs };
-  // `ack()` with nothing sends `payload: {}`: over HTTP that is an empty body.
-  if (!payload || Object.keys(payload).length === 0) return { status: 200, body: '', ackMs };
-  return { status: 200, body: JSON.stringify(payload), json: payload, ackMs };
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

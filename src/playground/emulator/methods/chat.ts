@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, id, text, ts } from '../params.js';
 import { apiMessage, permalink } from '../shapes.js';
 import type { Message } from '../state.js';
-import { isReply } from '../store.js';
+import { isReply } from '../messageStore.js';
 import {
   type MethodContext,
   type MethodRun,

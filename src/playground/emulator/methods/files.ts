@@ -5,7 +5,7 @@ import { count, id, idList, text, ts } from '../params.js';
 import { apiFile } from '../shapes.js';
 import type { FileRef, StoredFile } from '../state.js';
 import type { WorkspaceStore } from '../store.js';
-import { isReply } from '../store.js';
+import { isReply } from '../messageStore.js';
 import { type MethodRun, content, defineMethod, fail, memberChannel } from './method.js';
 
 const TYPES: Record<string, [mimetype: string, filetype: string]> = {
