@@ -16,6 +16,7 @@ import type { EmulatorChange, Message, Workspace } from './state.js';
 import type { SubmitOptions } from './submit.js';
 import { type UserMessage, WorkspaceStore } from './store.js';
 import { Triggers } from './triggers.js';
+import { definedProps } from '../../domain/defined.js';
 
 /**
  * The emulator's parts, wired together: the workspace and its store, the Web API, Socket Mode, the page's HTTP
@@ -69,7 +70,7 @@ export abstract class EmulatorCore extends EventEmitter {
     this.sockets = new SocketMode({
       appId: () => this.workspace.bot.app_id,
       now,
-      ...(options.socketPingIntervalMs !== undefined ? { pingIntervalMs: options.socketPingIntervalMs } : {}),
+      ...definedProps({ pingIntervalMs: options.socketPingIntervalMs }),
     });
     this.sockets.on('socket', (change: SocketChange) => this.emit('socket', change));
     this.api = new WebApi({
