@@ -20,6 +20,7 @@ import { scheduledJobs } from './scheduler/jobs.js';
 import { sweepInterruptedRuns } from './app/runOwner.js';
 import { startCron } from './scheduler/cron.js';
 import { DueWorker } from './scheduler/worker.js';
+import { definedProps } from './domain/defined.js';
 
 /** Everything the bot is built from. main.ts fills it from the environment; tests fill it themselves. */
 export interface BotParts extends DepsParts {
@@ -106,9 +107,7 @@ export async function startBot(parts: BotParts): Promise<RunningBot> {
     metrics,
     metricsUrl: serving.metricsUrl,
     server: serving.server,
-    ...(deps ? { deps } : {}),
-    ...(slack ? { slack } : {}),
-    ...(worker ? { worker } : {}),
+    ...definedProps({ deps, slack, worker }),
     stop: () => stopAll(running, serving),
   };
 }

@@ -20,6 +20,7 @@ import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { tallyTimeline } from './store/tally.js';
 import { TokenManager } from './tokens/index.js';
+import { presentProps } from './domain/defined.js';
 
 /** What the use cases' dependencies are built from; bot.ts `BotParts` extends it with what serving needs. */
 export interface DepsParts {
@@ -62,7 +63,7 @@ export function buildDeps(
     clock: parts.clock,
     log: parts.log,
     metrics,
-    ...(parts.redisUrl ? { redisUrl: parts.redisUrl } : {}),
+    ...presentProps({ redisUrl: parts.redisUrl }),
   });
   const runOwner = new RunOwner(parts.db, parts.clock, parts.log);
   // Its heartbeat runs before any request can start an action run.

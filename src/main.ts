@@ -14,6 +14,7 @@ import { lintPlaybooks } from './playbooks/lint.js';
 import { describeDatabase, openDatabase } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 import { startPlayground } from './playground/start.js';
+import { definedProps, presentProps } from './domain/defined.js';
 
 /**
  * The composition root: read the environment and config, build the adapters, start, stop on a signal.
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     mode.kind === 'playground' ? await startPlayground({ env, config, playbooks, db, coord, log }) : undefined;
   const metrics = {
     ...(env.METRICS_PORT !== undefined ? { port: env.METRICS_PORT, host: '0.0.0.0' } : {}),
-    ...(env.METRICS_TOKEN !== undefined ? { token: env.METRICS_TOKEN } : {}),
+    ...definedProps({ token: env.METRICS_TOKEN }),
   };
   const bot =
     playground?.bot ??
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       clock: systemClock,
       log,
       spoolFile: resolve(env.DATA_DIR, 'timeline-spool.jsonl'),
-      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      ...presentProps({ redisUrl: env.REDIS_URL }),
       metrics,
       slackPace: SLACK_PACE,
     }));

@@ -7,6 +7,7 @@ import { PLACEHOLDER, substitute } from './placeholders.js';
 import { runProcess } from '../process/run.js';
 import { shellJoin } from './quote.js';
 import { envAllowValues, scrub, scrubOutput, secretsOf } from './scrub.js';
+import { definedProps } from '../domain/defined.js';
 import type { ActionPlan, ActionRunResult, CommandActionConfig, Placeholders, PlanOptions } from './types.js';
 
 /** What a person-typed value may hold when an argument carries it. */
@@ -83,7 +84,7 @@ export function planCommand(
     // Shown in Slack and the timeline: a credential written into the argv itself is not.
     summary: scrubText(shellJoin(argv, quoted)),
     argv,
-    ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+    ...definedProps({ cwd: config.cwd }),
   };
 }
 
@@ -121,7 +122,7 @@ export async function runCommand(
       timeoutMs: config.timeout,
       maxOutput: config.max_output,
       signal,
-      ...(onSpawn ? { onSpawn } : {}),
+      ...definedProps({ onSpawn }),
     });
   } catch (error) {
     return failed(`The command could not be started: ${error instanceof Error ? error.message : String(error)}.`);

@@ -1,5 +1,6 @@
 import { ActionInputError } from './errors.js';
 import { PLACEHOLDER, substitute } from './placeholders.js';
+import { definedProps } from '../domain/defined.js';
 import type { ActionPlan, HttpActionConfig, Placeholders, PlanOptions } from './types.js';
 
 type BodyMode = 'json' | 'form' | 'text';
@@ -130,7 +131,7 @@ export function buildHttp(
       summary: `${config.method} ${shown}`,
       method: config.method,
       url: shown,
-      ...(body === undefined ? {} : { body }),
+      ...definedProps({ body }),
     },
   };
 }

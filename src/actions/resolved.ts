@@ -5,6 +5,7 @@ import { planCommand, runCommand } from './command.js';
 import { sendHttp } from './http.js';
 import { buildHttp, SENSITIVE_PARAM } from './httpPlan.js';
 import { PLACEHOLDER } from './placeholders.js';
+import { definedProps } from '../domain/defined.js';
 import type {
   ActionPlan,
   ActionRunResult,
@@ -92,7 +93,7 @@ export function resolvePlan(config: ActionConfig, placeholders: Placeholders): R
       kind: 'command',
       summary: plan.summary,
       argv: plan.argv ?? [],
-      ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+      ...definedProps({ cwd: config.cwd }),
       envAllow: config.env_allow,
       timeoutMs: config.timeout,
       maxOutput: config.max_output,
@@ -152,7 +153,7 @@ export async function runResolved(
       kind: 'command',
       ...common,
       argv,
-      ...(plan.cwd === undefined ? {} : { cwd: plan.cwd }),
+      ...definedProps({ cwd: plan.cwd }),
       env_allow: plan.envAllow,
       max_output: plan.maxOutput,
       allow_person_text: false,
@@ -180,7 +181,7 @@ export async function runResolved(
     method: plan.method,
     url: fill(withCredentials(plan.url, config.url)),
     headers,
-    ...(body === undefined ? {} : { body }),
+    ...definedProps({ body }),
     expect_status: plan.expectStatus,
   };
   const shown: ActionPlan = {
@@ -188,7 +189,7 @@ export async function runResolved(
     summary: fill(plan.summary),
     method: plan.method,
     url: fill(plan.url),
-    ...(body === undefined ? {} : { body }),
+    ...definedProps({ body }),
   };
   return sendHttp(http, shown, new URL(http.url), options.signal);
 }

@@ -5,6 +5,7 @@ import { type ActionRun, cancelPendingRuns, moveRun } from '../store/actionRuns.
 import type { Queryable } from '../store/db.js';
 import { appendTimelineEvent } from '../store/timeline.js';
 import { findIncident } from './context.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 import type { AppDeps } from './deps.js';
 
 /**
@@ -60,7 +61,7 @@ export function approvalPost(
     dryRun: run.dryRun,
     expiresAt: new Date(run.requestedAt.getTime() + config.approval_expires),
     approvers,
-    ...(decision ? { decision } : {}),
+    ...definedProps({ decision }),
   };
 }
 
@@ -78,7 +79,7 @@ export async function showDecision(
     .updateInThread(
       incident.channelId,
       run.approvalTs,
-      approvalPost(incident, run, config, [], { state, ...(by ? { by } : {}) }),
+      approvalPost(incident, run, config, [], { state, ...presentProps({ by }) }),
     )
     .catch((error: unknown) => deps.log.warn({ err: error, run: run.id }, 'could not update the approval request'));
 }

@@ -6,6 +6,7 @@ import { actionsOf, describePlan, placeholdersOf } from './actionOffer.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { isAllowed } from './permissions.js';
+import { presentProps } from '../domain/defined.js';
 
 /** What an action's form shows: the incident, the action, what it runs, and the inputs it asks for. */
 export interface ActionForm {
@@ -43,7 +44,7 @@ export async function actionForm(
     channelId: incident.channelId,
     action: offered.name,
     title: config.title,
-    ...(config.target ? { target: config.target } : {}),
+    ...presentProps({ target: config.target }),
     plan: describePlan(config, placeholdersOf(incident, actor.user)),
     inputs: config.inputs,
   };

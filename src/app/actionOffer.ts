@@ -1,4 +1,5 @@
 import { type Placeholders, planAction } from '../actions/index.js';
+import { presentProps } from '../domain/defined.js';
 import type { ActionConfig } from '../config/actions.js';
 import type { Incident } from '../domain/incident.js';
 import type { AppDeps } from './deps.js';
@@ -23,7 +24,7 @@ export const placeholdersOf = (incident: Incident, requester: string, approver?:
   'incident.channel': incident.channelId ?? '',
   'incident.summary': incident.summary,
   requester,
-  ...(approver ? { approver } : {}),
+  ...presentProps({ approver }),
 });
 
 /**

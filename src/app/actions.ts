@@ -18,6 +18,7 @@ import { isAllowed } from './permissions.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, actionReply, text } from './replies.js';
 import { newWork } from './work/payloads.js';
+import { presentProps } from '../domain/defined.js';
 
 /** The sentence for refused inputs: what was not run, and each refused value's rule. */
 export function inputsRefused(title: string, errors: Record<string, string>): string {
@@ -206,7 +207,7 @@ export async function listRollbacks(deps: AppDeps, target: Target, actor: Actor)
     name,
     title: config.title,
     plan: describePlan(config, placeholdersOf(incident, actor.user)),
-    ...(config.target ? { target: config.target } : {}),
+    ...presentProps({ target: config.target }),
     ...(config.target_time ? { targetTimeMs: config.target_time } : {}),
     approval: config.approval === 'required',
     dryRun: isDryRun(deps, config),

@@ -6,6 +6,7 @@ import { readGateStates } from '../store/changeGates.js';
 import type { Queryable } from '../store/db.js';
 import { getIncident } from '../store/incidents.js';
 import { changeOfIncident, readWatch } from '../store/watches.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 import type { ChangeView, WatchView } from './ports.js';
 
 /** What the live message needs beyond steps and deadlines: a change's gates and watch, or an incident's change. */
@@ -25,7 +26,7 @@ export async function changeExtras(q: Queryable, incident: Incident): Promise<Ch
     if (windows.length === 0) return { gates };
     const openedId = windows.find((w) => w.openedIncidentId !== null)?.openedIncidentId;
     const opened = openedId ? (await getIncident(q, openedId))?.key : undefined;
-    return { gates, watch: { windows, standing: watchStanding(windows), ...(opened ? { opened } : {}) } };
+    return { gates, watch: { windows, standing: watchStanding(windows), ...presentProps({ opened }) } };
   }
   const changeId = await changeOfIncident(q, incident.id);
   const change = changeId === undefined ? undefined : await getIncident(q, changeId);
@@ -46,14 +47,14 @@ export function changeViewOf(incident: Incident, recorded: StepStatus[], extras:
       return {
         number: i + 1,
         title: gate.title,
-        ...(gate.phase ? { phase: gate.phase } : {}),
+        ...presentProps({ phase: gate.phase }),
         afterStep: gate.after_step,
         checks: gate.checks,
         state,
         goOffered: atHand && (gate.checks.length === 0 || (state.state === 'checked' && goOffered(gate, results))),
       };
     }),
-    ...(extras.watch ? { watch: extras.watch } : {}),
+    ...definedProps({ watch: extras.watch }),
   };
 }
 

@@ -10,6 +10,7 @@ import { findIncident } from './context.js';
 import type { AppDeps } from './deps.js';
 import { timelineEvent } from '../domain/timeline.js';
 import { runnerEndMove, runnerStartMove, runnerStep } from './stepRun.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 /** How a run ended, and whether its end is in the database yet. */
 export interface Ran {
@@ -148,15 +149,15 @@ function recordEnd(
       outcome: result.outcome,
       durationMs,
       ...(config.target_time ? { targetMs: config.target_time, targetMissed } : {}),
-      ...(result.error ? { error: result.error } : {}),
+      ...presentProps({ error: result.error }),
     }),
     run: {
       id: run.id,
       outcome: result.outcome,
       at,
       output: result.output,
-      ...(result.error ? { error: result.error } : {}),
-      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...presentProps({ error: result.error }),
+      ...definedProps({ exitCode: result.exitCode }),
       ...(result.status ? { httpStatus: result.status } : {}),
       ...(run.step
         ? {
@@ -189,7 +190,7 @@ async function announceEnd(
         title: config.title,
         outcome: result.outcome,
         output: result.output,
-        ...(result.error ? { error: result.error } : {}),
+        ...presentProps({ error: result.error }),
         durationMs,
         ...(config.target_time ? { targetMs: config.target_time } : {}),
         dryRun: run.dryRun,

@@ -9,6 +9,7 @@ import type { CheckResultView } from './ports.js';
 import { type Reply, text } from './replies.js';
 import { finishStepRunner, startStepRunner } from './stepRun.js';
 import { timelineEvent } from '../domain/timeline.js';
+import { presentProps } from '../domain/defined.js';
 
 export const resultView = (r: CheckResult): CheckResultView => ({
   name: r.name,
@@ -17,7 +18,7 @@ export const resultView = (r: CheckResult): CheckResultView => ({
   latencyMs: r.latencyMs,
   attempts: r.attempts,
   details: r.details,
-  ...(r.failure ? { failure: r.failure } : {}),
+  ...presentProps({ failure: r.failure }),
 });
 
 /** The checks a name stands for, or a sentence naming the closest ones. */
@@ -50,7 +51,7 @@ export async function runAndRecord(
           status: r.status,
           latencyMs: Math.round(r.latencyMs),
           attempts: r.attempts,
-          ...(r.failure ? { failure: r.failure } : {}),
+          ...presentProps({ failure: r.failure }),
           ...(step ? { step } : {}),
         }),
       })),

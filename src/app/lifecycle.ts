@@ -7,6 +7,7 @@ import { enqueueStatusUpdate } from './work/notifications.js';
 import { tellPagers } from './work/pageMirror.js';
 import { incidentFor } from './access.js';
 import { cancelPendingRequests, showCancelled } from './actionApprovals.js';
+import { presentProps } from '../domain/defined.js';
 import type { ActionRun } from '../store/actionRuns.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';
@@ -58,7 +59,7 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
     });
     if (change.changed) {
       await meetDeadlinesIn(tx, incident.id, { event: 'mitigated' }, at);
-      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'mitigated', ...(summary ? { summary } : {}) }, at);
+      await enqueueStatusUpdate(tx, deps, change.incident, { kind: 'mitigated', ...presentProps({ summary }) }, at);
     }
     return change;
   });
@@ -68,7 +69,7 @@ export async function mitigate(deps: AppDeps, target: Target, summary: string, a
       kind: 'changed',
       actor: actor.user,
       key: incident.key,
-      change: { kind: 'mitigated', ...(summary ? { summary } : {}) },
+      change: { kind: 'mitigated', ...presentProps({ summary }) },
     },
     reply: `${incident.key} is mitigated.`,
     refusal: (current) => refusalOf(current, 'mitigated'),
@@ -100,7 +101,7 @@ export async function resolve(deps: AppDeps, target: Target, summary: string, ac
         tx,
         deps,
         change.incident,
-        { kind: 'resolved', durationMs, ...(summary ? { summary } : {}) },
+        { kind: 'resolved', durationMs, ...presentProps({ summary }) },
         at,
       );
     }
@@ -114,7 +115,7 @@ export async function resolve(deps: AppDeps, target: Target, summary: string, ac
       actor: actor.user,
       key: incident.key,
       incidentId: incident.id,
-      ...(summary ? { summary } : {}),
+      ...presentProps({ summary }),
     },
     reply: `${incident.key} is resolved.`,
     refusal: (current) => refusalOf(current, 'resolved'),

@@ -4,6 +4,7 @@ import { isTimeZone } from '../domain/oncallTime.js';
 import { closestNames } from '../domain/text.js';
 import { refused } from '../errors.js';
 import { type StoredOverride, readOverrides } from '../store/overrides.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Reply } from './replies.js';
 
@@ -91,10 +92,10 @@ export async function showOnCall(deps: AppDeps, typed: string | undefined, actor
       );
       return {
         id: known.id,
-        ...(known.config.title ? { title: known.config.title } : {}),
+        ...presentProps({ title: known.config.title }),
         zone: zone ?? known.config.time_zone,
         current: current!,
-        ...(next ? { next } : {}),
+        ...definedProps({ next }),
         overrides: stored.filter((o) => o.end.getTime() > now.getTime()),
       };
     }),

@@ -15,6 +15,7 @@ import {
 } from './oncall.js';
 import type { Reply } from './replies.js';
 import { planHandoffs } from './work/handoff.js';
+import { presentProps } from '../domain/defined.js';
 
 const MAX_OVERRIDE_MS = 90 * 86_400_000;
 
@@ -87,7 +88,7 @@ export async function overrideOnCall(deps: AppDeps, command: OverrideCommand, ac
         kind: 'override',
         ...(replaced && replaced !== user ? { replaces: replaced } : {}),
         createdBy: actor.user,
-        ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+        ...presentProps({ requestKey: actor.requestKey }),
       },
     ],
     'override',

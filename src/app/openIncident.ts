@@ -10,6 +10,7 @@ import type { Actor, AppDeps } from './deps.js';
 import { startDeadlines } from './work/deadlines.js';
 import { mirrorWork } from './work/pageMirror.js';
 import { RATE_LIMITED, placeKey, placeWork } from './work/place.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 export { incidentChannelName } from './work/place.js';
 
@@ -102,8 +103,8 @@ export async function openRun(
         openedBy: actor.user,
         openedAt: at,
         ...(dedicated ? {} : { channelId: request.channelId }),
-        ...(escalation ? { escalation } : {}),
-        ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+        ...definedProps({ escalation }),
+        ...presentProps({ requestKey: actor.requestKey }),
         kind,
       });
       await startDeadlines(tx, deps, incident, at);

@@ -17,6 +17,7 @@ import type { AppDeps } from './deps.js';
 import { timelineEvent } from '../domain/timeline.js';
 import { recordRunnerEnd } from './stepRun.js';
 import { thrownField } from '../errors.js';
+import { presentProps } from '../domain/defined.js';
 
 /** How often a process says its runs are still running. */
 export const RUN_HEARTBEAT_MS = 5_000;
@@ -142,7 +143,7 @@ export async function sweepInterruptedRuns(deps: AppDeps): Promise<number> {
           runId: run.id,
           requester: run.requestedBy,
           ...(run.heartbeatAt ? { lastHeartbeat: run.heartbeatAt.toISOString() } : {}),
-          ...(run.ownerHost ? { host: run.ownerHost } : {}),
+          ...presentProps({ host: run.ownerHost }),
         }),
       });
       if (run.step) {

@@ -9,6 +9,7 @@ import { sweepStaleLiveMessages } from './liveMessage.js';
 import { openIncident } from './openIncident.js';
 import { postWhenPlaced } from './work/threadPost.js';
 import { alertTokens } from './tokenAlerts.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 /**
  * A scheduled check group's run. After `open_after_failures` failed runs in a
@@ -50,7 +51,7 @@ export async function runScheduledGroup(
     );
     const opened = await openIncident(
       deps,
-      { playbook: decision.playbook, summary, channelId: '', ...(group.severity ? { severity: group.severity } : {}) },
+      { playbook: decision.playbook, summary, channelId: '', ...definedProps({ severity: group.severity }) },
       { user: SYSTEM_ACTOR, requestKey: `group:${name}:${tick.toISOString()}` },
     );
     if (opened.kind !== 'opened') return 'already opened';
@@ -95,7 +96,7 @@ async function runAndRecordInto(
         status: r.status,
         latencyMs: Math.round(r.latencyMs),
         attempts: r.attempts,
-        ...(r.failure ? { failure: r.failure } : {}),
+        ...presentProps({ failure: r.failure }),
         scheduled: true,
       }),
     })),

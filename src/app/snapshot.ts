@@ -8,6 +8,7 @@ import { readStepStates } from '../store/steps.js';
 import type { AppDeps } from './deps.js';
 import type { IncidentSnapshot } from './ports.js';
 import { type ChangeExtras, changeExtras, changeRollbacks, changeViewOf } from './changeSnapshot.js';
+import { definedProps } from '../domain/defined.js';
 
 /** Everything the live message shows, read from PostgreSQL in one go. */
 export async function loadSnapshot(
@@ -63,7 +64,7 @@ export function snapshotOf(
       ];
     }),
     dryRun: deps.config.dry_run,
-    ...(change ? { change } : {}),
+    ...definedProps({ change }),
     ...(extras.fromChange ? { fromChange: extras.fromChange.key } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { finishRun } from '../store/actionRuns.js';
 import type { Database, Queryable } from '../store/db.js';
 import { recordStepMove } from '../store/steps.js';
 import { appendKeyedTimelineEvents } from '../store/timeline.js';
+import { definedProps } from '../domain/defined.js';
 
 const stepEnd = {
   incidentId: z.number().int(),
@@ -147,7 +148,7 @@ export class TimelineSpool {
           return;
         }
         const { key, run, ...event } = parsed.data;
-        events.push({ ...event, key: key ?? randomUUID(), ...(run ? { run } : {}) });
+        events.push({ ...event, key: key ?? randomUUID(), ...definedProps({ run }) });
       });
     return events;
   }
@@ -196,9 +197,7 @@ async function applyRunFinish(q: Queryable, run: RunFinish): Promise<void> {
   const finished = await finishRun(q, run.id, run.outcome, {
     at: run.at,
     output: run.output,
-    ...(run.error === undefined ? {} : { error: run.error }),
-    ...(run.exitCode === undefined ? {} : { exitCode: run.exitCode }),
-    ...(run.httpStatus === undefined ? {} : { httpStatus: run.httpStatus }),
+    ...definedProps({ error: run.error, exitCode: run.exitCode, httpStatus: run.httpStatus }),
   });
   if (finished && run.step)
     await recordStepMove(q, {

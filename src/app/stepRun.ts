@@ -6,6 +6,7 @@ import type { Actor, AppDeps } from './deps.js';
 import { type Reply, text } from './replies.js';
 import { meetDeadlinesIn } from './work/deadlines.js';
 import { finishChange } from './changeEnd.js';
+import { presentProps } from '../domain/defined.js';
 
 /**
  * A step's runner (Run check, Refresh token, Run action) in two moves: the step goes to `running` once, whoever
@@ -35,7 +36,7 @@ export function runnerStartMove(
     actor: actor.user,
     at,
     ...timelineEvent('step.started', { step, title: titleOf(incident, step), ...runner }),
-    ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+    ...presentProps({ requestKey: actor.requestKey }),
   };
 }
 
@@ -102,7 +103,7 @@ export async function recordRunnerEnd(
     ...runnerEndMove(of, end),
     actor: SYSTEM_ACTOR,
     at,
-    ...(requestKey ? { requestKey } : {}),
+    ...presentProps({ requestKey }),
   });
   if (moved.changed && end.ok) await meetDeadlinesIn(tx, of.incidentId, { step: of.step }, at);
 }

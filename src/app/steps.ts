@@ -11,6 +11,7 @@ import { incidentFor } from './access.js';
 import type { Actor, AppDeps } from './deps.js';
 import type { Target } from './lifecycle.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
+import { presentProps } from '../domain/defined.js';
 
 const MOVES = {
   done: { to: 'done', kind: 'step.done', verb: 'done' },
@@ -40,7 +41,7 @@ export async function moveStep(
       actor: actor.user,
       at,
       ...timelineEvent(kind, { step, title: playbookStep.title }),
-      ...(actor.requestKey ? { requestKey: actor.requestKey } : {}),
+      ...presentProps({ requestKey: actor.requestKey }),
     });
     if (change.changed && to === 'done') await meetDeadlinesIn(tx, incident.id, { step }, at);
     return change;
@@ -49,7 +50,7 @@ export async function moveStep(
     if (change.duplicate) return NO_REPLY;
     const by = change.status?.actor;
     const state = change.status?.state ?? 'settled';
-    return { kind: 'step-already', step, key: incident.key, state, ...(by ? { by } : {}) };
+    return { kind: 'step-already', step, key: incident.key, state, ...presentProps({ by }) };
   }
   await afterChange(deps, incident);
   if (incident.kind === 'change') await finishChange(deps, incident.id);

@@ -1,3 +1,4 @@
+import { definedProps, presentProps } from '../domain/defined.js';
 import type { RefreshOutcome, TokenState } from '../tokens/state.js';
 import type { AppDeps } from './deps.js';
 
@@ -62,8 +63,8 @@ async function postOnce(
       title,
       state,
       status,
-      ...(expiresAt ? { expiresAt } : {}),
-      ...(error ? { error } : {}),
+      ...definedProps({ expiresAt }),
+      ...presentProps({ error }),
     });
     return true;
   } catch (cause) {

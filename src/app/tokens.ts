@@ -8,6 +8,7 @@ import type { Target } from './lifecycle.js';
 import type { Reply } from './replies.js';
 import { finishStepRunner, startStepRunner } from './stepRun.js';
 import { timelineEvent } from '../domain/timeline.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 /** `/incident token status`: each provider's validity, age, last refresh and last error. */
 export async function tokenStatus(deps: AppDeps): Promise<Reply> {
@@ -46,7 +47,7 @@ async function refreshAndRecord(
         attempts: outcome.attempts,
         by: outcome.by,
         ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt.toISOString() } : {}),
-        ...(outcome.error ? { error: outcome.error } : {}),
+        ...presentProps({ error: outcome.error }),
         ...(step ? { step } : {}),
       }),
     });
@@ -56,8 +57,8 @@ async function refreshAndRecord(
         actor: actor.user,
         provider,
         ok: outcome.ok,
-        ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt } : {}),
-        ...(outcome.error ? { error: outcome.error } : {}),
+        ...definedProps({ expiresAt: outcome.expiresAt }),
+        ...presentProps({ error: outcome.error }),
       });
     }
   }
@@ -100,8 +101,8 @@ function tokenRefreshReply(
     kind: 'token-refresh',
     provider,
     ok: outcome.ok,
-    ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt } : {}),
-    ...(outcome.error ? { error: outcome.error } : {}),
-    ...(step === undefined ? {} : { step }),
+    ...definedProps({ expiresAt: outcome.expiresAt }),
+    ...presentProps({ error: outcome.error }),
+    ...definedProps({ step }),
   };
 }

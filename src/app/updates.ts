@@ -10,6 +10,7 @@ import { type Target, requestOf } from './lifecycle.js';
 import { recordOnce } from './record.js';
 import { NO_REPLY, type Reply, text } from './replies.js';
 import { timelineEvent } from '../domain/timeline.js';
+import { presentProps } from '../domain/defined.js';
 
 export async function setSeverity(deps: AppDeps, target: Target, severity: Severity, actor: Actor): Promise<Reply> {
   const incident = await incidentFor(deps, target, { intent: 'change', what: 'change the severity of', actor });
@@ -83,7 +84,7 @@ export async function escalateManually(
         tx,
         deps,
         change.incident,
-        { kind: 'escalated', level: to, ...(name ? { levelName: name } : {}) },
+        { kind: 'escalated', level: to, ...presentProps({ levelName: name }) },
         at,
       );
     }
@@ -95,7 +96,7 @@ export async function escalateManually(
       kind: 'changed',
       actor: actor.user,
       key: incident.key,
-      change: { kind: 'escalated', level: to, ...(name ? { levelName: name } : {}) },
+      change: { kind: 'escalated', level: to, ...presentProps({ levelName: name }) },
     },
     reply: `${incident.key} is escalated to level ${to}${name ? `: ${name}` : ''}.`,
     refusal: (current) =>

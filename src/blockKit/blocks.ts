@@ -4,6 +4,7 @@
  */
 import type { Block, Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import { escapeMrkdwn, truncate } from '../domain/text.js';
+import { definedProps } from '../domain/defined.js';
 
 /** Block Kit's limits (docs.slack.dev): every builder here stays within them. */
 export const LIMITS = {
@@ -83,7 +84,7 @@ export function button(
     text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText), emoji: true },
     action_id: actionId.slice(0, LIMITS.id),
     value: value.slice(0, LIMITS.buttonValue),
-    ...(options.style ? { style: options.style } : {}),
+    ...definedProps({ style: options.style }),
     ...(options.confirm
       ? {
           confirm: {

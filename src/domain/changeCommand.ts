@@ -1,4 +1,5 @@
 import { MAX_SUMMARY, cleanText, length } from './text.js';
+import { presentProps } from './defined.js';
 
 /**
  * The `/incident change` grammar (a change: a deployment walked through GO/NO-GO gates):
@@ -40,7 +41,7 @@ export function parseChangeCommand(rest: string): ChangeParsed {
     const reason = words.join(' ');
     if (length(reason) > MAX_SUMMARY)
       return { ok: false, error: `That reason is ${length(reason)} characters; keep it under ${MAX_SUMMARY}.` };
-    return { ok: true, command: { kind: 'change-abort', ...(change ? { change } : {}), reason } };
+    return { ok: true, command: { kind: 'change-abort', ...presentProps({ change }), reason } };
   }
   if (isChangeKey(head)) return { ok: false, error: `${normalizeChangeKey(head)} is already started. ${USAGE}` };
   const summary = words.join(' ');

@@ -1,4 +1,5 @@
 import { type Span, type When, parseSpan, parseWhen } from './oncallTime.js';
+import { definedProps } from './defined.js';
 
 /**
  * The `/incident oncall` grammar:
@@ -41,13 +42,13 @@ function parseCover(words: string[]): { from?: When; until: When | Span } | stri
     const text = rest.slice(1).join(' ');
     const until = parseWhen(text);
     if (!until) return `I cannot read \`${text || '(nothing)'}\` as an end; give ${WHEN_HINT}.`;
-    return { ...(from ? { from } : {}), until };
+    return { ...definedProps({ from }), until };
   }
   const text = rest.join(' ');
   const span = parseSpan(text);
   if (!span)
     return `I cannot read \`${text}\` as a duration; write it like \`30m\`, \`2h\`, \`1d\` or \`1w\`, or \`until Fri 18:00\`.`;
-  return { ...(from ? { from } : {}), until: span };
+  return { ...definedProps({ from }), until: span };
 }
 
 /**

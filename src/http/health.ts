@@ -2,6 +2,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
 import { type Route, sendJson } from './server.js';
+import { definedProps } from '../domain/defined.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -55,7 +56,7 @@ export function healthRoutes(readiness: Readiness): Route[] {
           status: ready ? 'ready' : accepting ? 'not_ready' : 'stopping',
           database,
           redis,
-          ...(slack ? { slack } : {}),
+          ...definedProps({ slack }),
         });
       },
     },

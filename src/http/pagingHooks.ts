@@ -8,6 +8,7 @@ import { verifyBearer, verifyPagerDuty, verifyTwilio } from '../paging/signature
 import { answerTwiml } from '../paging/texts.js';
 import { TWILIO_SMS_PATH, TWILIO_VOICE_PATH } from '../paging/twilio.js';
 import { BodyTooLargeError, type Route, readBody, sendJson } from './server.js';
+import { presentProps } from '../domain/defined.js';
 
 export const PAGERDUTY_HOOK_PATH = '/hooks/pagerduty';
 export const OPSGENIE_HOOK_PATH = '/hooks/opsgenie';
@@ -109,7 +110,7 @@ export function pagingHookRoutes(paging: PagingConfig, deps: () => AppDeps | und
         channel: 'pagerduty',
         action,
         target: { key },
-        ...(person ? { person } : {}),
+        ...presentProps({ person }),
         requestKey: event.id,
       });
       return sendJson(res, 200, { ok: true, said });
@@ -141,7 +142,7 @@ export function pagingHookRoutes(paging: PagingConfig, deps: () => AppDeps | und
         channel: 'opsgenie',
         action,
         target: { key: alert.alias },
-        ...(person ? { person } : {}),
+        ...presentProps({ person }),
         requestKey: `${alert.alertId ?? alert.alias}:${said}`,
       });
       return sendJson(res, 200, { ok: true, said: answer });

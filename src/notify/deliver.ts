@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { isUnreadableChannel, joiningIfNeeded } from '../slackApi/errors.js';
+import { presentProps } from '../domain/defined.js';
 
 export interface OutgoingMessage {
   text: string;
@@ -43,7 +44,7 @@ export async function deliver(
   const post = () =>
     client.chat.postMessage({
       channel,
-      ...(delivery.threadTs ? { thread_ts: delivery.threadTs } : {}),
+      ...presentProps({ thread_ts: delivery.threadTs }),
       text: delivery.message.text,
       blocks: delivery.message.blocks as never,
       unfurl_links: false,

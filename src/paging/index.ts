@@ -5,6 +5,7 @@ import { pagerdutyMirror } from './pagerduty.js';
 import type { IncidentMirror, PersonChannel } from './port.js';
 import { twilioChannels } from './twilio.js';
 import { webhookChannel } from './webhook.js';
+import { definedProps } from '../domain/defined.js';
 
 export type { IncidentMirror, MirrorAction, PageContent, PersonChannel, Recipient, SendOutcome } from './port.js';
 
@@ -26,7 +27,7 @@ export function createPager(
   const channels: Partial<Record<Exclude<PageVia, 'slack'>, PersonChannel>> = {
     ...(config.smtp ? { email: emailChannel(config.smtp, retry) } : {}),
     ...(twilio ? { sms: twilio.sms, voice: twilio.voice } : {}),
-    ...(webhook ? { webhook, push: webhook } : {}),
+    ...definedProps({ webhook, push: webhook }),
   };
   return {
     channel: (via) => channels[via],

@@ -1,6 +1,7 @@
 import type { Backoff } from '../config/fields.js';
 import { backoffDelay } from '../domain/backoff.js';
 import { isBotError } from '../errors.js';
+import { presentProps } from '../domain/defined.js';
 import type { SendOutcome } from './port.js';
 
 /**
@@ -47,7 +48,7 @@ export async function sendWithRetries(
   for (let n = 0; ; n++) {
     try {
       const providerId = await attempt(AbortSignal.timeout(policy.timeout));
-      return { ok: true, attempts: n + 1, ...(providerId ? { providerId } : {}) };
+      return { ok: true, attempts: n + 1, ...presentProps({ providerId }) };
     } catch (error) {
       const failure = classified(error);
       const uncertain = failure.how.uncertain && !options.idempotent;

@@ -3,6 +3,7 @@ import { providerRequest } from './http.js';
 import type { PageContent, PersonChannel, Recipient } from './port.js';
 import { type RetryOptions, sendWithRetries } from './retry.js';
 import { webhookSignature } from './signatures.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 type WebhookConfig = NonNullable<PagingConfig['webhook']>;
 
@@ -28,10 +29,10 @@ export function webhookPayload(to: Recipient, page: PageContent, id: string): We
       title: page.title,
       summary: page.summary,
       severity: page.severity,
-      ...(page.level !== undefined ? { level: page.level } : {}),
-      ...(page.levelName ? { level_name: page.levelName } : {}),
+      ...definedProps({ level: page.level }),
+      ...presentProps({ level_name: page.levelName }),
     },
-    ...(page.link ? { link: page.link } : {}),
+    ...presentProps({ link: page.link }),
   };
 }
 

@@ -3,6 +3,7 @@ import { type KnownSchedule, knownSchedules, onCallAt } from '../app/oncall.js';
 import type { AppDeps } from '../app/deps.js';
 import { type Route, sendJson } from '../http/server.js';
 import { type PlaygroundRoutesOptions, advanceAndDrain } from './server.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 import type { HandoffStep, OnCallNow } from './oncallShape.js';
 
 /**
@@ -39,13 +40,13 @@ async function onCallNow(deps: AppDeps): Promise<OnCallNow> {
         id: known.id,
         user: shift.user,
         until: shift.end.toISOString(),
-        ...(known.config.usergroup ? { usergroup: known.config.usergroup } : {}),
+        ...presentProps({ usergroup: known.config.usergroup }),
       };
     }),
   );
   const steps = await Promise.all(knownSchedules(deps).map((known) => nextStep(deps, known, now)));
   const next = steps.sort((a, b) => a.at.localeCompare(b.at))[0];
-  return { now: now.toISOString(), schedules, ...(next ? { next } : {}) };
+  return { now: now.toISOString(), schedules, ...definedProps({ next }) };
 }
 
 const starting = (res: ServerResponse) => sendJson(res, 503, { error: 'the bot is still starting' });

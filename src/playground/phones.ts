@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PersonConfig } from '../config/paging.js';
 import { type Route, readBody, sendJson } from '../http/server.js';
 import { type Answer, type PagingProviders, pressKeys, replySms } from './emulator/providers/index.js';
+import { presentProps } from '../domain/defined.js';
 
 /**
  * The Phones panel's routes: per person of the config's `people:`, what the provider emulators received for
@@ -79,8 +80,7 @@ export function phoneRoutes(o: PhonesOptions): Route[] {
       const { providers, smtp } = o.paging;
       return {
         user,
-        ...(person.phone ? { phone: person.phone } : {}),
-        ...(person.email ? { email: person.email } : {}),
+        ...presentProps({ phone: person.phone, email: person.email }),
         rules: person.rules.map((r) => ({ via: r.via, afterMinutes: Math.round(r.after / 60_000) })),
         sms: providers.sms
           .filter((m) => person.phone !== undefined && m.to === person.phone)

@@ -23,6 +23,7 @@ import type { InFlight } from './inflight.js';
 import { commandPayload } from './payloads.js';
 import { replyMessage } from './views/replies.js';
 import { refusalSentence } from './views/refusals.js';
+import { presentProps } from '../domain/defined.js';
 
 type Route = (deps: AppDeps, where: { channelId: string; key?: string }, actor: Actor) => Promise<Reply>;
 
@@ -80,7 +81,7 @@ export function routeOf(command: Command, extra: CommandRoutes = {}): Route | un
       return (deps, w, actor) =>
         abortChange(
           deps,
-          { ...(command.change ? { change: command.change } : {}), reason: command.reason, channelId: w.channelId },
+          { ...presentProps({ change: command.change }), reason: command.reason, channelId: w.channelId },
           actor,
         );
     case 'rollback':

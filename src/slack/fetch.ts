@@ -2,6 +2,7 @@ import type { FetchFunction } from '@slack/web-api';
 import { Agent, request } from 'undici';
 import type { Metrics } from '../http/metrics.js';
 import { slackPriorityOf } from '../slackApi/priority.js';
+import { definedProps } from '../domain/defined.js';
 import type { SlackLimiter } from './limiter.js';
 
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32, pipelining: 1 });
@@ -34,7 +35,7 @@ export const slackFetch: FetchFunction = async (input, init = {}) => {
     headers,
     body,
     dispatcher: agent,
-    ...(init.signal ? { signal: init.signal } : {}),
+    ...definedProps({ signal: init.signal }),
   });
   const bytes = await response.body.arrayBuffer();
   const answer = new Headers();

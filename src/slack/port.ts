@@ -5,6 +5,7 @@ import { isPlatformError, isUnreadableChannel, joiningIfNeeded, slackError } fro
 import { RateLimitGate } from './rateLimits.js';
 import { incidentMessage } from './views/incidentMessage.js';
 import { threadMessage } from './views/thread.js';
+import { presentProps } from '../domain/defined.js';
 
 const LIVE_MESSAGE_EVENT = 'incidentbot_live_message';
 
@@ -222,8 +223,7 @@ export class SlackWebPort implements SlackPort {
       const result = await this.limits.call('users.info', undefined, () => this.client.users.info({ user }));
       const name = result.user?.real_name ?? result.user?.name;
       return {
-        ...(name ? { name } : {}),
-        ...(result.user?.tz ? { tz: result.user.tz } : {}),
+        ...presentProps({ name, tz: result.user?.tz }),
         ...(result.user?.deleted ? { missing: 'deactivated' as const } : {}),
       };
     } catch (error) {

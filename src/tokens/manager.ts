@@ -26,6 +26,7 @@ import {
   newer,
   statusKey,
 } from './state.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 export interface TokenManagerDeps {
   providers: Record<string, TokenProviderConfig>;
@@ -258,7 +259,7 @@ export class TokenManager {
         attempts: result.attempts,
         by: 'this-process',
         ...expiresAt,
-        ...(result.error ? { error: result.error } : {}),
+        ...presentProps({ error: result.error }),
       },
       result.token,
     );
@@ -269,12 +270,12 @@ export class TokenManager {
     const { provider } = outcome;
     const status: RefreshStatus = {
       lastRefreshAt: outcome.ok && token ? token.obtainedAt : this.nowMs(),
-      ...(outcome.error ? { lastError: outcome.error } : {}),
+      ...presentProps({ lastError: outcome.error }),
     };
     this.statuses.set(provider, status);
     if (outcome.by === 'this-process')
       await this.deps.coord.set(statusKey(provider), JSON.stringify(status), STATUS_TTL_MS);
     tellOutcome(this.deps, outcome);
-    return { outcome, ...(token ? { token } : {}) };
+    return { outcome, ...definedProps({ token }) };
   }
 }

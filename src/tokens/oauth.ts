@@ -6,6 +6,7 @@ import type { TokenProviderConfig } from '../config/tokens.js';
 import { errorCode } from './errors.js';
 import { type Attempt, type RetryOptions, retryAfterMs, withRetries } from './retry.js';
 import { CrossOriginRedirectError, sameOriginRedirects } from '../http/redirects.js';
+import { presentProps } from '../domain/defined.js';
 
 /** A token as the token URL issued it. `accessToken` never leaves this module's callers except to a sink. */
 export interface IssuedToken {
@@ -144,7 +145,7 @@ function parseToken(text: string, config: TokenProviderConfig, clock: Clock): At
     value: {
       accessToken: body.access_token,
       tokenType: body.token_type ?? 'Bearer',
-      ...(body.instance_url ? { instanceUrl: body.instance_url } : {}),
+      ...presentProps({ instanceUrl: body.instance_url }),
       issuedAt: new Date(issuedAt),
       expiresAt: new Date(expiresAt),
     },

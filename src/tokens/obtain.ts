@@ -7,6 +7,7 @@ import { SinkError, errorCode } from './errors.js';
 import { requestToken } from './oauth.js';
 import { writeSink } from './sinks.js';
 import { type CachedToken, cacheKey, encodeToken, isUsable } from './state.js';
+import { presentProps } from '../domain/defined.js';
 
 export interface ObtainDeps {
   coord: Coordinator;
@@ -48,7 +49,7 @@ export async function obtainToken(provider: string, config: TokenProviderConfig,
     id: randomUUID(),
     accessToken,
     tokenType,
-    ...(instanceUrl ? { instanceUrl } : {}),
+    ...presentProps({ instanceUrl }),
     issuedAt: issuedAt.getTime(),
     expiresAt: expiresAt.getTime(),
     obtainedAt: now,

@@ -7,6 +7,7 @@ import type { TokenSinkConfig } from '../config/tokens.js';
 import { SinkError, errorCode } from './errors.js';
 import type { CachedToken } from './state.js';
 import { sameOriginRedirects } from '../http/redirects.js';
+import { presentProps } from '../domain/defined.js';
 
 /** What every sink receives: the token and when it was issued and expires (ISO 8601). */
 export interface SinkPayload {
@@ -30,7 +31,7 @@ export function sinkPayload(token: CachedToken): SinkPayload {
   return {
     access_token: token.accessToken,
     token_type: token.tokenType,
-    ...(token.instanceUrl ? { instance_url: token.instanceUrl } : {}),
+    ...presentProps({ instance_url: token.instanceUrl }),
     issued_at: new Date(token.issuedAt).toISOString(),
     expires_at: new Date(token.expiresAt).toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presentProps } from '../domain/defined.js';
 import type { TokenProviderConfig } from '../config/tokens.js';
 
 /** What `/incident token status` and the token health check show. Never holds the token. */
@@ -87,7 +88,7 @@ export function decodeToken(text: string | undefined): CachedToken | undefined {
       id: t.id,
       accessToken: t.access_token,
       tokenType: t.token_type,
-      ...(t.instance_url ? { instanceUrl: t.instance_url } : {}),
+      ...presentProps({ instanceUrl: t.instance_url }),
       issuedAt: t.issued_at,
       expiresAt: t.expires_at,
       obtainedAt: t.obtained_at,
@@ -158,7 +159,7 @@ export function describeState(input: {
         }
       : {}),
     ...(status?.lastRefreshAt !== undefined ? { lastRefreshAt: new Date(status.lastRefreshAt) } : {}),
-    ...(status?.lastError ? { lastError: status.lastError } : {}),
+    ...presentProps({ lastError: status?.lastError }),
     cacheHits: counts.hits,
     cacheMisses: counts.misses,
   };

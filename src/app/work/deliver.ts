@@ -10,6 +10,7 @@ import type { WorkOf } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
 import { paceDelivery, pacingOf, postDigest } from './stakeholderDigest.js';
+import { presentProps } from '../../domain/defined.js';
 
 /** Sends one message the bot decided to send, once; records it when it is a notification. */
 export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker: string): Promise<WorkResult> {
@@ -37,7 +38,7 @@ export async function deliverDue(deps: AppDeps, work: WorkOf<'deliver'>, worker:
   if (!to) return { done: 'no destination' };
   const delivered = await deliver(
     deps.slackApi,
-    { to, ...(threadTs ? { threadTs } : {}), message: payload.message, key: `work-${work.id}` },
+    { to, ...presentProps({ threadTs }), message: payload.message, key: `work-${work.id}` },
     { retried: work.attempts > 1 },
   );
   const outcome = delivered.reused ? 'already delivered' : 'delivered';

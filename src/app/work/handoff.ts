@@ -5,6 +5,7 @@ import { type NewWork, completeWork, scheduleWork } from '../../store/work.js';
 import type { AppDeps } from '../deps.js';
 import { type KnownSchedule, asOverrides, knownSchedules, overridesAround, scheduleNamed, zoneOf } from '../oncall.js';
 import { type WorkOf, newWork } from './payloads.js';
+import { presentProps } from '../../domain/defined.js';
 import type { WorkResult } from './types.js';
 
 /**
@@ -114,12 +115,12 @@ export async function handoffDue(deps: AppDeps, work: WorkOf<'oncall.handoff'>, 
   const late = lateness(work.dueAt, now, NOTICE_LATE_AFTER_MS);
   const facts = {
     schedule: id,
-    ...(config.title ? { title: config.title } : {}),
+    ...presentProps({ title: config.title }),
     user,
     start,
     end: onCall.end,
     now,
-    ...(config.usergroup ? { usergroup: config.usergroup } : {}),
+    ...presentProps({ usergroup: config.usergroup }),
     ...(late.late ? { lateByMs: late.byMs } : {}),
   };
   const deliveries: NewWork[] = [];

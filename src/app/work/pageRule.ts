@@ -14,6 +14,7 @@ import { type NewWork, cancelWork, completeWork, scheduleWork } from '../../stor
 import type { AppDeps } from '../deps.js';
 import { type WorkOf, newWork } from './payloads.js';
 import { waitForPlacement } from './threadPost.js';
+import { definedProps, presentProps } from '../../domain/defined.js';
 import type { WorkResult } from './types.js';
 
 /**
@@ -54,7 +55,7 @@ export function pageContentOf(incident: Incident, level?: number): PageContent {
     title: incident.title,
     summary: incident.summary,
     severity: incident.severity,
-    ...(level !== undefined ? { level } : {}),
+    ...definedProps({ level }),
     ...(spec ? { levelName: spec.name } : {}),
     ...(incident.channelId ? { link: `https://slack.com/app_redirect?channel=${incident.channelId}` } : {}),
   };
@@ -64,8 +65,7 @@ export function recipientOf(config: Pick<Config, 'people'>, person: string): Rec
   const contact = config.people[person];
   return {
     user: person,
-    ...(contact?.email ? { email: contact.email } : {}),
-    ...(contact?.phone ? { phone: contact.phone } : {}),
+    ...presentProps({ email: contact?.email, phone: contact?.phone }),
   };
 }
 
@@ -107,7 +107,7 @@ export async function pageRuleDue(deps: AppDeps, work: WorkOf<'page.rule'>, work
   const outcome = await channel.send(recipientOf(deps.config, person), pageContentOf(incident, level), key);
   const at = deps.clock.now();
   const settled = outcome.ok
-    ? { state: 'sent' as const, ...(outcome.providerId ? { providerId: outcome.providerId } : {}) }
+    ? { state: 'sent' as const, ...presentProps({ providerId: outcome.providerId }) }
     : { state: outcome.uncertain ? ('uncertain' as const) : ('failed' as const), error: outcome.error };
   if (!(await finishPageAttempt(deps.db, begun.attempt.id, { ...settled, at }))) return { done: 'settled elsewhere' };
   if (!outcome.ok) deps.log.warn({ incident: incident.key, person, via, error: outcome.error }, 'page failed');

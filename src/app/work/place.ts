@@ -26,6 +26,7 @@ import { type WorkOf, type WorkPayloadInput, newWork } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { moveWork, stormChannelFor } from './storm.js';
 import { NOT_PLACED_YET } from './threadPost.js';
+import { presentProps } from '../../domain/defined.js';
 
 /**
  * Placing an incident: making it visible in Slack. Opening commits the
@@ -86,7 +87,7 @@ export function makeIncidentChannel(deps: AppDeps, incident: Incident, askedBefo
     key: incident.key,
     title: incident.title,
     marker: markerOf(incident),
-    ...(askedBefore ? { askedBefore } : {}),
+    ...presentProps({ askedBefore }),
     asking: (name) => recordChannelAsked(deps.db, incident.id, name),
   });
 }
@@ -183,7 +184,7 @@ async function placed(
       ...timelineEvent('incident.placed', {
         channelId: where.channelId,
         messageTs: where.messageTs,
-        ...(where.channelName ? { channelName: where.channelName } : {}),
+        ...presentProps({ channelName: where.channelName }),
         attempts: work.attempts,
         afterMs: now.getTime() - incident.openedAt.getTime(),
         ...(where.stormed ? { storm: true } : {}),

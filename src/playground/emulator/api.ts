@@ -11,6 +11,7 @@ import {
   type SlackFault,
   refuses,
 } from './faults.js';
+import { definedProps } from '../../domain/defined.js';
 import type { RecordedCall } from './state.js';
 import type { RateLimits } from './rateLimits.js';
 
@@ -64,12 +65,12 @@ export class WebApi {
   constructor(private readonly options: WebApiOptions) {}
 
   rateLimit(method: string, times: number, retryAfterSeconds: number, match?: ParamsMatch): void {
-    this.faults.arm(method, { ratelimited: retryAfterSeconds }, { times, ...(match ? { match } : {}) });
+    this.faults.arm(method, { ratelimited: retryAfterSeconds }, { times, ...definedProps({ match }) });
   }
 
   /** The next matching calls are carried out, but their answer never arrives: the connection drops. */
   loseResponses(method: string, times: number, match?: ParamsMatch): void {
-    this.faults.arm(method, { dropAfterDoing: true }, { times, ...(match ? { match } : {}) });
+    this.faults.arm(method, { dropAfterDoing: true }, { times, ...definedProps({ match }) });
   }
 
   /** Arms a fault (faults.ts): a platform error, an HTTP status, a 429, a hang, a lost or a late answer. */

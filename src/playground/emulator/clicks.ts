@@ -3,6 +3,7 @@ import { type ClickOptions, type InboundDeps, type InboundResult, channelOf, del
 import { apiMessage } from './shapes.js';
 import { type Block, type Channel, type EphemeralMessage, type Message, type User, elementsOf } from './state.js';
 import { isReply } from './messageStore.js';
+import { presentProps } from '../../domain/defined.js';
 
 // Clicks: a person presses a button or picks a choice in a message, and the bot gets Slack's block_actions for it.
 
@@ -97,7 +98,7 @@ async function blockActions(
     channel: channel.id,
     user: user.id,
     message: { ts: o.ts, ephemeral: !message },
-    ...(threadTs ? { threadTs } : {}),
+    ...presentProps({ threadTs }),
   });
   const { team, bot } = store.workspace;
   const payload = {
@@ -110,7 +111,7 @@ async function blockActions(
       message_ts: o.ts,
       channel_id: channel.id,
       is_ephemeral: !message,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...presentProps({ thread_ts: threadTs }),
     },
     trigger_id: triggerId,
     team: { id: team.id, domain: team.domain },

@@ -1,4 +1,5 @@
 import { MAX_MESSAGE_TEXT, validateBlocks } from './blockKit.js';
+import { definedProps } from '../../domain/defined.js';
 import type { Block } from './state.js';
 
 export interface MessageContent {
@@ -47,7 +48,7 @@ export function checkContent(
   }
   if (requireContent && text.trim() === '' && !blocks?.length && !attachments?.length)
     return { ok: false, error: 'no_text' };
-  return { ok: true, text, ...(blocks ? { blocks } : {}), ...(attachments ? { attachments } : {}) };
+  return { ok: true, text, ...definedProps({ blocks, attachments }) };
 }
 
 /**

@@ -17,6 +17,7 @@ import type { SubmitOptions } from './submit.js';
 import type { UserMessage } from './messageStore.js';
 import { WorkspaceStore } from './store.js';
 import { Triggers } from './triggers.js';
+import { definedProps } from '../../domain/defined.js';
 
 /**
  * The emulator's parts, wired together: the workspace and its store, the Web API, Socket Mode, the page's HTTP
@@ -70,7 +71,7 @@ export abstract class EmulatorCore extends EventEmitter {
     this.sockets = new SocketMode({
       appId: () => this.workspace.bot.app_id,
       now,
-      ...(options.socketPingIntervalMs !== undefined ? { pingIntervalMs: options.socketPingIntervalMs } : {}),
+      ...definedProps({ pingIntervalMs: options.socketPingIntervalMs }),
     });
     this.sockets.on('socket', (change: SocketChange) => this.emit('socket', change));
     this.api = new WebApi({

@@ -1,3 +1,5 @@
+import { definedProps } from '../../domain/defined.js';
+
 /**
  * Faults the emulated Web API can be told to have, per method: the way Slack
  * fails in production, on command, so a test can say what the bot does then.
@@ -146,8 +148,7 @@ export function fromSpec(spec: FaultSpec): { fault: SlackFault; options: FaultOp
               : { status: spec.status };
   const options: FaultOptions = {
     ...(spec.times !== undefined ? { times: spec.times } : spec.untilMs === undefined ? { always: true } : {}),
-    ...(spec.untilMs !== undefined ? { forMs: spec.untilMs } : {}),
-    ...(spec.match ? { match: spec.match } : {}),
+    ...definedProps({ forMs: spec.untilMs, match: spec.match }),
   };
   return { fault, options };
 }

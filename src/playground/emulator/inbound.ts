@@ -1,6 +1,7 @@
 import type { ResponseTarget, ResponseUrls } from './responseUrl.js';
 import { slackId } from './ids.js';
 import { signedHeaders } from './signing.js';
+import { definedProps } from '../../domain/defined.js';
 import type { EnvelopeType } from './socketEnvelopes.js';
 import type { Channel, User } from './state.js';
 import type { WorkspaceStore } from './store.js';
@@ -115,7 +116,7 @@ export async function sendSigned(
   } catch {
     json = undefined;
   }
-  return { status: response.status, body: text, ackMs, ...(json !== undefined ? { json } : {}) };
+  return { status: response.status, body: text, ackMs, ...definedProps({ json }) };
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -135,8 +136,7 @@ export function deliver(
   const socket = deps.socket?.();
   if (socket)
     return socket(type, payload, {
-      ...(o.retryNum !== undefined ? { retryNum: o.retryNum } : {}),
-      ...(o.retryReason !== undefined ? { retryReason: o.retryReason } : {}),
+      ...definedProps({ retryNum: o.retryNum, retryReason: o.retryReason }),
     });
   if (type === 'events_api') return sendSigned(deps, JSON.stringify(payload), 'application/json', {}, o);
   const form = type === 'interactive' ? { payload: JSON.stringify(payload) } : (payload as Record<string, string>);

@@ -1,5 +1,6 @@
 import { checkContent, contentErrorBody } from './content.js';
 import { randomHex } from './ids.js';
+import { definedProps, presentProps } from '../../domain/defined.js';
 import type { Block, EphemeralSource } from './state.js';
 import type { WorkspaceStore } from './store.js';
 
@@ -96,7 +97,7 @@ export class ResponseUrls {
     if (
       truthy(p.replace_original) &&
       original &&
-      this.replace(target.channel, original, { text, ...(blocks ? { blocks } : {}) })
+      this.replace(target.channel, original, { text, ...definedProps({ blocks }) })
     ) {
       return { status: 200, body: { ok: true } };
     }
@@ -106,8 +107,8 @@ export class ResponseUrls {
         channel: target.channel,
         user: this.store.botUserId,
         text,
-        ...(blocks ? { blocks } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...definedProps({ blocks }),
+        ...presentProps({ thread_ts: threadTs }),
       });
       return { status: 200, body: { ok: true }, posted: { ts: message.ts, ephemeral: false } };
     }
@@ -115,8 +116,8 @@ export class ResponseUrls {
       channel: target.channel,
       user: target.user,
       text,
-      ...(blocks ? { blocks } : {}),
-      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...definedProps({ blocks }),
+      ...presentProps({ thread_ts: threadTs }),
       source,
     });
     return { status: 200, body: { ok: true }, posted: { ts: ephemeral.ts, ephemeral: true } };

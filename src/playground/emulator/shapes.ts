@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { presentProps } from '../../domain/defined.js';
 import type { Channel, FileRef, Message, StoredFile, User, Usergroup, Workspace } from './state.js';
 
 /** The JSON objects Slack's Web API answers with, built from the stored state. */
@@ -137,7 +138,7 @@ export function apiFile(
     groups: channels.filter((c) => c.startsWith('G')),
     ims: channels.filter((c) => c.startsWith('D')),
     has_rich_preview: false,
-    ...(file.alt_txt ? { alt_txt: file.alt_txt } : {}),
+    ...presentProps({ alt_txt: file.alt_txt }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { triggerId } from './ids.js';
+import { presentProps } from '../../domain/defined.js';
 
 /** Slack lets an app exchange a trigger_id once, within 3 seconds of the interaction. */
 export const TRIGGER_TTL_MS = 3000;
@@ -24,7 +25,7 @@ export class Triggers {
     const at = this.now().getTime();
     for (const [id, t] of this.issued) if (at - t.at > 60_000) this.issued.delete(id);
     const id = triggerId(this.now());
-    this.issued.set(id, { user, at, used: false, ...(viewId ? { viewId } : {}) });
+    this.issued.set(id, { user, at, used: false, ...presentProps({ viewId }) });
     return id;
   }
 
@@ -39,6 +40,6 @@ export class Triggers {
     if (this.now().getTime() - issued.at > TRIGGER_TTL_MS) return { ok: false, error: 'expired_trigger_id' };
     if (issued.used) return { ok: false, error: 'exchanged_trigger_id' };
     issued.used = true;
-    return { ok: true, user: issued.user, ...(issued.viewId ? { viewId: issued.viewId } : {}) };
+    return { ok: true, user: issued.user, ...presentProps({ viewId: issued.viewId }) };
   }
 }

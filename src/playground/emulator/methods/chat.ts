@@ -12,6 +12,7 @@ import {
   memberChannel,
   visibleChannel,
 } from './method.js';
+import { definedProps, presentProps } from '../../../domain/defined.js';
 
 const body = {
   text: text.optional(),
@@ -48,7 +49,7 @@ const postMessage = defineMethod(
       user: ctx.store.botUserId,
       ...checked,
       ...(threadTs ? { thread_ts: threadTs, reply_broadcast: p.reply_broadcast ?? false } : {}),
-      ...(p.metadata !== undefined ? { metadata: p.metadata } : {}),
+      ...definedProps({ metadata: p.metadata }),
     });
     return { channel: channel.id, ts: message.ts, message: apiMessage(ctx.workspace, ctx.baseUrl, message) };
   },
@@ -99,8 +100,8 @@ const postEphemeral = defineMethod(
       channel: channel.id,
       user: p.user,
       text: checked.text,
-      ...(checked.blocks ? { blocks: checked.blocks } : {}),
-      ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}),
+      ...definedProps({ blocks: checked.blocks }),
+      ...presentProps({ thread_ts: p.thread_ts }),
       source: 'chat.postEphemeral',
     });
     return { message_ts: ephemeral.ts };

@@ -7,6 +7,7 @@ import type { FileRef, StoredFile } from '../state.js';
 import type { WorkspaceStore } from '../store.js';
 import { isReply } from '../messageStore.js';
 import { type MethodRun, content, defineMethod, fail, memberChannel } from './method.js';
+import { presentProps } from '../../../domain/defined.js';
 
 const TYPES: Record<string, [mimetype: string, filetype: string]> = {
   '.md': ['text/markdown', 'markdown'],
@@ -67,8 +68,7 @@ const getUploadURLExternal = defineMethod(
       created: ctx.store.nowSeconds(),
       completed: false,
       channels: [],
-      ...(altText ? { alt_txt: altText } : {}),
-      ...(p.snippet_type ? { snippet_type: p.snippet_type } : {}),
+      ...presentProps({ alt_txt: altText, snippet_type: p.snippet_type }),
     };
     ctx.workspace.files.push(file);
     return { upload_url: `${ctx.baseUrl}/emulator/upload/${fileId}`, file_id: fileId };
@@ -109,7 +109,7 @@ const completeUploadExternal = defineMethod(
         user: ctx.store.botUserId,
         ...checked,
         files: files.map((f) => fileRef(f.stored)),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...presentProps({ thread_ts: threadTs }),
       });
       for (const { stored } of files) ctx.store.changed({ type: 'file_shared', id: stored.id, channel: channel.id });
     }

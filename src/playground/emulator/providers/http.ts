@@ -4,6 +4,7 @@ import { type Route, closeServer, createHttpServer, listen, readBody, sendJson }
 import { silentLogger } from '../../../log.js';
 import { type Fault, type FaultOptions, Faults, type SlackFault } from '../faults.js';
 import { randomHex } from '../ids.js';
+import { presentProps } from '../../../domain/defined.js';
 import type { CallRecord, OpsgenieRequest, PagerDutyEvent, SmsRecord, WebhookDelivery } from './records.js';
 
 /** The calls a fault can be armed on. */
@@ -166,7 +167,7 @@ export class ProviderHttpEmulator extends EventEmitter {
       to,
       from,
       twiml: form.Twiml ?? '',
-      ...(action ? { action } : {}),
+      ...presentProps({ action }),
       at,
     };
     return {

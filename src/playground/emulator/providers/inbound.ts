@@ -1,5 +1,6 @@
 import { pagerdutySignature, twilioSignature } from '../../../paging/signatures.js';
 import { randomHex } from '../ids.js';
+import { presentProps } from '../../../domain/defined.js';
 import type { ProviderHttpEmulator } from './http.js';
 import type { CallRecord } from './records.js';
 
@@ -110,7 +111,7 @@ export function opsgenieWebhook(
       alertId: randomHex(8),
       alias: event.key,
       message: event.key,
-      ...(event.username ? { username: event.username } : {}),
+      ...presentProps({ username: event.username }),
     },
     source: { name: 'web', type: 'web' },
   });
