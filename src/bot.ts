@@ -230,6 +230,9 @@ async function stopAll(running: Running, serving: Serving): Promise<void> {
   await closeServers(serving);
   await running.cron?.stop();
   await running.slack?.stop();
+  // Calls still waiting for Slack's budget are turned away (their work goes back to the queue): a stop must not
+  // wait out minutes of Slack's pace.
+  running.limiter?.close();
   await running.worker?.stop();
   const { deps } = running;
   await deps?.live.idle();
@@ -237,5 +240,4 @@ async function stopAll(running: Running, serving: Serving): Promise<void> {
   await deps?.spool.flush();
   deps?.spool.stop();
   deps?.runOwner.stop();
-  running.limiter?.close();
 }

@@ -56,7 +56,8 @@ export async function stormFigures(input: {
     const incident = pageIncident.get(keyOf(call) ?? '');
     if (incident && !firstPage.has(incident)) firstPage.set(incident, call.at.getTime());
   }
-  const end = Math.max(Date.now(), ...calls.map((c) => c.at.getTime()));
+  // A loop, not Math.max(...calls): a full-size storm records more calls than a function takes arguments.
+  const end = calls.reduce((latest, c) => Math.max(latest, c.at.getTime()), Date.now());
   let unpaged = 0;
   const pageWaits = opened
     .map((o) => {

@@ -24,6 +24,7 @@ import { appendTimelineEvent } from '../store/timeline.js';
 import type { AppDeps } from './deps.js';
 import { type Opened, openIncident } from './openIncident.js';
 import { type DeferredPost, postWhenPlaced } from './work/threadPost.js';
+import { definedProps, presentProps } from '../domain/defined.js';
 
 export interface AlertsOutcome {
   /** Keys of incidents opened now. */
@@ -147,7 +148,7 @@ async function place(deps: AppDeps, alert: Alert, route: AlertRoute, group: stri
         playbook: route.playbook,
         summary: alertSummary(alert),
         channelId: '',
-        ...(route.severity ? { severity: route.severity } : {}),
+        ...definedProps({ severity: route.severity }),
         alsoRecord: (tx, incident) => decide(tx, incident.id),
         placeInBackground: true,
       },
@@ -168,7 +169,7 @@ async function place(deps: AppDeps, alert: Alert, route: AlertRoute, group: stri
       labels,
       annotations,
       startsAt,
-      ...(generatorURL ? { generatorUrl: generatorURL } : {}),
+      ...presentProps({ generatorUrl: generatorURL }),
     },
     'alert-firing',
   );

@@ -7,6 +7,7 @@ import { RedisCoordinator } from '../coord/redis.js';
 import { createLogger } from '../log.js';
 import { TokenManager } from '../tokens/index.js';
 import type { Io } from './io.js';
+import { presentProps } from '../domain/defined.js';
 
 export async function token(args: string[], { out, err }: Io): Promise<number> {
   const [verb, provider] = args;
@@ -19,7 +20,7 @@ export async function token(args: string[], { out, err }: Io): Promise<number> {
     coord,
     clock: systemClock,
     log,
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...presentProps({ redisUrl: env.REDIS_URL }),
   });
   try {
     if (verb === 'status') {

@@ -80,6 +80,17 @@ function channelOf(body: unknown): string | undefined {
  * Retry-After is kept where it always was, in the injected clock's time (the
  * port's RateLimitGate, durable work rescheduling itself).
  */
+/**
+ * What a call turned away by a stopping replica gets: Slack's own answer to a call over its limit (429, Retry-After,
+ * `ratelimited`), so every caller's 429 path puts its work back, not counted as a failed attempt.
+ */
+function stoppingAnswer(): Awaited<ReturnType<FetchFunction>> {
+  return new Response(JSON.stringify({ ok: false, error: 'ratelimited' }), {
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+  }) as unknown as Awaited<ReturnType<FetchFunction>>;
+}
+
 export function pacedSlackFetch(limiter: SlackLimiter | undefined, metrics?: Metrics): FetchFunction {
   return async (input, init = {}) => {
     const method = methodOf(input);
@@ -87,8 +98,12 @@ export function pacedSlackFetch(limiter: SlackLimiter | undefined, metrics?: Met
     if (limiter) {
       const priority = slackPriorityOf(method);
       const queued = performance.now();
-      await limiter.acquire(method, channelOf(init.body), priority);
+      const admitted = await limiter.acquire(method, channelOf(init.body), priority);
       metrics?.slackLimiterWait.observe({ method, priority }, (performance.now() - queued) / 1_000);
+      if (admitted === 'stopping') {
+        metrics?.slackCalls.inc({ method, outcome: 'stopping' });
+        return stoppingAnswer();
+      }
     }
     const response = await slackFetch(input, init);
     metrics?.slackCalls.inc({ method, outcome: response.status === 429 ? 'ratelimited' : String(response.status) });

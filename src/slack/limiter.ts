@@ -27,8 +27,11 @@ interface Waiter {
   keys: PaceKey[];
   since: number;
   seq: number;
-  admit(): void;
+  admit(how: Admitted): void;
 }
+
+/** How a call left the queue: sent now, or turned away because this replica is stopping. */
+export type Admitted = 'send' | 'stopping';
 
 /** The share of a shared window each priority leaves unspent for higher ones. */
 const RESERVE: Readonly<Record<SlackPriority, number>> = {
@@ -62,10 +65,13 @@ export class SlackLimiter {
     this.pace = options.pace ?? SLACK_PACE;
   }
 
-  /** Resolves when the call may be sent. */
-  acquire(method: string, channel: string | undefined, priority: SlackPriority): Promise<void> {
+  private closed = false;
+
+  /** Resolves when the call may be sent, or at once with `stopping` once the limiter is closed. */
+  acquire(method: string, channel: string | undefined, priority: SlackPriority): Promise<Admitted> {
+    if (this.closed) return Promise.resolve('stopping');
     const keys = paceKeysFor(this.pace, method, channel);
-    return new Promise<void>((admit) => {
+    return new Promise<Admitted>((admit) => {
       this.waiting.push({ method, priority, keys, since: performance.now(), seq: this.seq++, admit });
       this.waiting.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.seq - b.seq);
       this.pump();
@@ -87,10 +93,15 @@ export class SlackLimiter {
     };
   }
 
+  /**
+   * The replica is stopping: whoever waits, and whoever asks from now on, is turned away rather than sent (a burst
+   * would meet Slack's 429s) or kept (a stop would wait out minutes of Slack's pace): their work goes back to the
+   * queue, for this or another replica.
+   */
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
-    // Whoever still waits is let go: the process is stopping, and Slack's answer is theirs to handle.
-    for (const w of this.waiting.splice(0)) w.admit();
+    for (const w of this.waiting.splice(0)) w.admit('stopping');
   }
 
   private id(key: PaceKey): string {
@@ -146,7 +157,7 @@ export class SlackLimiter {
       const waitMs = await this.take(waiter);
       if (waitMs === 0) {
         this.waiting.splice(this.waiting.indexOf(waiter), 1);
-        waiter.admit();
+        waiter.admit('send');
       } else {
         for (const id of ids) held.add(id);
         nextMs = Math.min(nextMs, waitMs);

@@ -92,6 +92,22 @@ describe('the Slack limiter in front of every Web API call', () => {
     const order = slack.callsTo('chat.postMessage').map((c) => c.params.text);
     expect(order).toEqual(['update 0', 'paging level 1', 'update 1', 'update 2']);
   });
+  it('turns the calls still waiting away when the replica stops, as Slack answers a call over its limit', async () => {
+    const coord = new InProcessCoordinator();
+    const client = replica(coord);
+    // Tier 2 lets 3 through at once; the other 5 wait for the bucket when the replica stops.
+    const outcomes = Array.from({ length: 8 }, (_, i) => create(client, `stopping-${i}`));
+    await until(() => slack.callsTo('conversations.create').length === 3);
+    limiters.at(-1)!.close();
+    expect(await Promise.all(outcomes)).toEqual([
+      ...Array<string>(3).fill('ok'),
+      ...Array<string>(5).fill('slack_webapi_rate_limited_error'),
+    ]);
+    // Turned away here, never sent: Slack saw only the three, and a call after the stop is turned away at once.
+    expect(await create(client, 'after-stop')).toBe('slack_webapi_rate_limited_error');
+    expect(slack.callsTo('conversations.create')).toHaveLength(3);
+  });
+
   it("sends a new incident's first page before the escalation pages queued ahead of it", async () => {
     const client = replica(new InProcessCoordinator());
     const post = (priority: SlackPriority, channel: string, text: string) =>

@@ -5,6 +5,7 @@ import { type NewWork, type Work, scheduleWork } from '../../store/work.js';
 import { type WorkOf, type WorkPayloadInput, WorkPayloads, newWork } from './payloads.js';
 import type { AppDeps } from '../deps.js';
 import type { WorkResult } from './types.js';
+import { definedProps } from '../../domain/defined.js';
 
 /** The thread posts that can wait for their incident to be placed. */
 export type DeferredPost = WorkPayloadInput<'thread.post'>['post'];
@@ -61,7 +62,7 @@ async function withWaitingJoins(
     kind: 'alerts-joined',
     names: mergeTallies(joined.map((post) => post.names)),
     folded: joined.reduce((sum, post) => sum + post.folded, 0),
-    ...(cap ? { cap } : {}),
+    ...definedProps({ cap }),
   };
   return { post, carried };
 }

@@ -1,5 +1,6 @@
 import { TsClock, slackId } from './ids.js';
 import type { Channel, ChannelKind, EmulatorChange, User, Workspace } from './state.js';
+import { presentProps } from '../../domain/defined.js';
 
 /**
  * The workspace's first layer: its clock of message timestamps, its people and its channels (DMs included).
@@ -73,7 +74,7 @@ export class ChannelStore {
       purpose: '',
       is_archived: false,
       pins: [],
-      ...(o.im_user ? { im_user: o.im_user } : {}),
+      ...presentProps({ im_user: o.im_user }),
     };
     this.workspace.channels.push(channel);
     this.workspace.messages[id] = [];

@@ -1,6 +1,7 @@
 import { ChannelStore } from './channelStore.js';
 import { withBlockIds } from './ids.js';
 import type { Block, FileRef, Message } from './state.js';
+import { definedProps, presentProps } from '../../domain/defined.js';
 
 export interface NewMessage {
   channel: string;
@@ -58,9 +59,7 @@ export class MessageStore extends ChannelStore {
       user: input.user,
       text: input.text,
       ...(input.blocks ? { blocks: withBlockIds(input.blocks) } : {}),
-      ...(input.attachments ? { attachments: input.attachments } : {}),
-      ...(input.files ? { files: input.files } : {}),
-      ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+      ...definedProps({ attachments: input.attachments, files: input.files, metadata: input.metadata }),
       ...(bot ? { bot_id: this.workspace.bot.bot_id, app_id: this.workspace.bot.app_id } : {}),
     };
     if (input.thread_ts) {
@@ -79,7 +78,7 @@ export class MessageStore extends ChannelStore {
       type: 'message',
       channel: input.channel,
       ts,
-      ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+      ...presentProps({ thread_ts: message.thread_ts }),
     });
     return message;
   }
@@ -96,8 +95,8 @@ export class MessageStore extends ChannelStore {
       channel: channel.id,
       user: o.user,
       text: o.text,
-      ...(o.blocks ? { blocks: o.blocks } : {}),
-      ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
+      ...definedProps({ blocks: o.blocks }),
+      ...presentProps({ thread_ts: o.threadTs }),
     });
   }
 

@@ -1,6 +1,7 @@
 import { withBlockIds } from './ids.js';
 import { MessageStore } from './messageStore.js';
 import type { Block, EphemeralMessage, EphemeralSource } from './state.js';
+import { presentProps } from '../../domain/defined.js';
 
 /**
  * Reads and changes the workspace. Every change goes through here, so every
@@ -22,7 +23,7 @@ export class WorkspaceStore extends MessageStore {
       user: o.user,
       text: o.text,
       ...(o.blocks ? { blocks: withBlockIds(o.blocks) } : {}),
-      ...(o.thread_ts ? { thread_ts: o.thread_ts } : {}),
+      ...presentProps({ thread_ts: o.thread_ts }),
       source: o.source,
       at: this.now().toISOString(),
     };
