@@ -42,6 +42,6 @@ export async function respondersAt(
     ]),
   ];
   const usergroups = [...new Set([...level.responders.usergroups, ...extra.usergroups])];
-  const people = await peopleOf(deps, { users, usergroups });
+  const people = await peopleOf(deps, { users, usergroups }, { stale: true });
   return { users, usergroups, people, onCall, fallback };
 }
