@@ -191,6 +191,11 @@ async function connectSlack(
     log: parts.log,
     metrics,
     handlers: workHandlers(deps),
+    // Paced, an item may wait in the limiter's queue for its channel or tier (a busy thread, Tier 3's renders) while
+    // holding its place in hand: more places, so that those waiting cannot keep an escalation that needs no Slack
+    // call from being claimed. An item waiting there holds no database connection (handlers call Slack outside
+    // their transactions), only its lease, which the heartbeat renews.
+    ...(limiter ? { batch: PACED_BATCH } : {}),
   });
   running.worker = worker;
   addListeners(slack, deps);
@@ -225,6 +230,9 @@ async function closeServers(serving: Serving, graceMs?: number): Promise<void> {
 }
 
 /** Stops taking requests, then finishes what was acked: cron, Slack, the worker, renders, tokens, the spool. */
+/** Items a paced replica's worker holds at once (25 unpaced: scheduler/worker.ts). */
+const PACED_BATCH = 200;
+
 async function stopAll(running: Running, serving: Serving): Promise<void> {
   running.accepting = false;
   await closeServers(serving);
