@@ -16,6 +16,7 @@ import { PlaybookCatalog } from './playbooks/catalog.js';
 import type { Playbook } from './playbooks/schema.js';
 import type { DueWorker } from './scheduler/worker.js';
 import { type SlackSurface, boltLogger } from './slack/app.js';
+import { SLACK_CALL_TIMEOUT_MS } from './slack/fetch.js';
 import { SlackWebPort } from './slack/port.js';
 import type { Database } from './store/db.js';
 import { tallyTimeline } from './store/tally.js';
@@ -53,7 +54,10 @@ export function buildDeps(
     slackApiUrl: connection.apiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: 10_000,
+    timeout: SLACK_CALL_TIMEOUT_MS,
+    // The limiter orders and bounds the calls: the client's own first-come queue (100 at a time by default) would
+    // hold a page behind calls waiting in the limiter for a busy channel.
+    maxRequestConcurrency: 1_000,
     fetch,
     logger: boltLogger(parts.log),
   });

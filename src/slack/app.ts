@@ -7,7 +7,7 @@ import { SLACK_BODY_LIMIT, guardSlackRequest } from '../http/slackRequests.js';
 import type { Logger } from '../log.js';
 import { type CommandRoutes, commandListener } from './commands.js';
 import { InFlight } from './inflight.js';
-import { slackFetch } from './fetch.js';
+import { SLACK_CALL_TIMEOUT_MS, slackFetch } from './fetch.js';
 import {
   type ClickHandler,
   clickListener,
@@ -57,7 +57,10 @@ export function createSlackSurface(
     // Retry-After. The Slack port keeps each limit per method and channel instead (slack/rateLimits.ts).
     retryConfig: { retries: 4, factor: 2, minTimeout: 250, maxTimeout: 5_000, randomize: true },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: SLACK_CALL_TIMEOUT_MS,
+    // The limiter orders and bounds the calls: the client's own first-come queue (100 at a time by default) would
+    // hold a page behind calls waiting in the limiter for a busy channel.
+    maxRequestConcurrency: 1_000,
     // The bot's paced fetch (every call behind the one Slack limiter), when given.
     fetch: options.fetch ?? slackFetch,
     logger,

@@ -91,7 +91,19 @@ function stoppingAnswer(): Awaited<ReturnType<FetchFunction>> {
   }) as unknown as Awaited<ReturnType<FetchFunction>>;
 }
 
-export function pacedSlackFetch(limiter: SlackLimiter | undefined, metrics?: Metrics): FetchFunction {
+/** How long one Web API call may take once it is sent (both clients' `timeout`). */
+export const SLACK_CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * Every Web API call behind the limiter. The client's timeout signal starts when the client hands the call over, so
+ * a call that waited its turn longer than that would be aborted the moment it is admitted (the slot spent, nothing
+ * sent): the timeout is started again, for the call itself, once it may be sent.
+ */
+export function pacedSlackFetch(
+  limiter: SlackLimiter | undefined,
+  metrics?: Metrics,
+  callTimeoutMs = SLACK_CALL_TIMEOUT_MS,
+): FetchFunction {
   return async (input, init = {}) => {
     const method = methodOf(input);
     if (!method) return slackFetch(input, init);
@@ -105,7 +117,8 @@ export function pacedSlackFetch(limiter: SlackLimiter | undefined, metrics?: Met
         return stoppingAnswer();
       }
     }
-    const response = await slackFetch(input, init);
+    const sent = limiter && init.signal ? { ...init, signal: AbortSignal.timeout(callTimeoutMs) } : init;
+    const response = await slackFetch(input, sent);
     metrics?.slackCalls.inc({ method, outcome: response.status === 429 ? 'ratelimited' : String(response.status) });
     return response;
   };

@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 /** A replica's Web API client: paced by its own limiter over the given coordinator. */
-function replica(coord: Coordinator, metrics?: Metrics): WebClient {
+function replica(coord: Coordinator, metrics?: Metrics, timeoutMs?: number): WebClient {
   coords.push(coord);
   const limiter = new SlackLimiter({ coord, log: silentLogger, pace: PACE });
   limiters.push(limiter);
@@ -45,7 +45,9 @@ function replica(coord: Coordinator, metrics?: Metrics): WebClient {
     slackApiUrl: slack.apiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    fetch: pacedSlackFetch(limiter, metrics),
+    maxRequestConcurrency: 1_000,
+    ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    fetch: pacedSlackFetch(limiter, metrics, timeoutMs),
   });
 }
 
@@ -92,6 +94,14 @@ describe('the Slack limiter in front of every Web API call', () => {
     const order = slack.callsTo('chat.postMessage').map((c) => c.params.text);
     expect(order).toEqual(['update 0', 'paging level 1', 'update 1', 'update 2']);
   });
+  it("sends a call that waited its turn longer than the client's timeout (its timeout starts when it is sent)", async () => {
+    // A one-second timeout; Tier 2 lets 3 through, then one about every half second: the eighth waits 2.6 s.
+    const client = replica(new InProcessCoordinator(), undefined, 1_000);
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => create(client, `patient-${i}`)));
+    expect(outcomes).toEqual(Array<string>(8).fill('ok'));
+    expect(slack.callsTo('conversations.create')).toHaveLength(8);
+  });
+
   it('turns the calls still waiting away when the replica stops, as Slack answers a call over its limit', async () => {
     const coord = new InProcessCoordinator();
     const client = replica(coord);
