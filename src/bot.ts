@@ -234,18 +234,32 @@ async function closeServers(serving: Serving, graceMs?: number): Promise<void> {
 const PACED_BATCH = 200;
 
 async function stopAll(running: Running, serving: Serving): Promise<void> {
-  running.accepting = false;
-  await closeServers(serving);
-  await running.cron?.stop();
-  await running.slack?.stop();
-  // Calls still waiting for Slack's budget are turned away (their work goes back to the queue): a stop must not
-  // wait out minutes of Slack's pace.
-  running.limiter?.close();
-  await running.worker?.stop();
+  let step = 'closing the servers';
   const { deps } = running;
-  await deps?.live.idle();
-  await deps?.tokens.close();
-  await deps?.spool.flush();
-  deps?.spool.stop();
-  deps?.runOwner.stop();
+  // A stop that takes long says what it waits for (an orchestrator's grace period may end it there).
+  const slow = setInterval(() => {
+    deps?.log.warn({ step, inHand: running.worker?.heldKinds() }, 'still stopping');
+  }, 10_000);
+  slow.unref();
+  try {
+    running.accepting = false;
+    await closeServers(serving);
+    step = 'stopping cron and Slack';
+    await running.cron?.stop();
+    await running.slack?.stop();
+    // Calls still waiting for Slack's budget are turned away (their work goes back to the queue): a stop must not
+    // wait out minutes of Slack's pace.
+    running.limiter?.close();
+    step = 'finishing the work in hand';
+    await running.worker?.stop();
+    step = 'finishing the live message renders';
+    await deps?.live.idle();
+    step = 'closing tokens and the spool';
+    await deps?.tokens.close();
+    await deps?.spool.flush();
+    deps?.spool.stop();
+    deps?.runOwner.stop();
+  } finally {
+    clearInterval(slow);
+  }
 }

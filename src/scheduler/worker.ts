@@ -125,6 +125,13 @@ export class DueWorker {
     return this.inHand.size;
   }
 
+  /** The kinds of the items in hand and how many of each: what a slow stop is waiting for. */
+  heldKinds(): Record<string, number> {
+    const kinds: Record<string, number> = {};
+    for (const work of this.inHand.values()) kinds[work.kind] = (kinds[work.kind] ?? 0) + 1;
+    return kinds;
+  }
+
   private poke(): void {
     this.poked = true;
     const wake = this.wakeDrain;
