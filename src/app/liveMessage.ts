@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { retryAfterOf, slackError } from '../slackApi/errors.js';
 import { withSlackPriority } from '../slackApi/priority.js';
 import type { Database } from '../store/db.js';
-import { giveUpRender, incidentsBehindTheirRender, recordRendered } from '../store/renders.js';
+import { giveUpRender, incidentsBehindTheirRender, isRenderBehind, recordRendered } from '../store/renders.js';
 import { type NewWork, type Work, scheduleWork } from '../store/work.js';
 import type { IncidentSnapshot, SlackPort } from './ports.js';
 import { type WorkKind, newWork } from './work/payloads.js';
@@ -54,7 +54,7 @@ const renderBackoff = (attempts: number) =>
  * A render that fails (Slack answering 500, rate limiting, not answering)
  * is not dropped: it becomes a durable `render` work item, retried with
  * backoff (RENDER_BACKOFF_MS, or Slack's Retry-After) until the message shows
- * the database's state, on whichever replica is up, after a restart too. At
+ * the database's state (an item that finds it shown already sends nothing), on whichever replica is up, after a restart too. At
  * most one render item per incident waits (its coalesce key): however many
  * renders fail meanwhile, the next attempt renders the state as it is then.
  *
@@ -107,6 +107,9 @@ export class LiveMessage {
     const { incidentId } = work;
     if (incidentId === null) return { done: 'no incident' };
     try {
+      // Another render (this replica's, another's, or the one this item waited behind) may show the state already:
+      // then nothing is sent. In a storm that is most of them, and each would spend one of Tier 3's 50 a minute.
+      if (!(await isRenderBehind(this.deps.db, incidentId))) return { done: 'already shown' };
       const rendered = await this.render(incidentId);
       const now = this.deps.clock.now();
       if (!rendered)

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { renderWork } from '../../src/app/liveMessage.js';
 import { silentLogger } from '../../src/log.js';
+import { scheduleWork } from '../../src/store/work.js';
 import { type Harness, type OpenedIncident, startHarness } from '../support/harness.js';
 
 const ADA = 'U0ONCALL01';
@@ -94,6 +96,20 @@ describe('Stale live message: the live message converges when chat.update fails 
     expect(updatesOfTheLiveMessage().length - before).toBe(2);
     expect(await pendingRenders()).toBe(0);
   });
+  it('sends nothing for a waiting render that finds the message already showing the state', async () => {
+    const id = Number(
+      (await h.db.query<{ id: number }>('SELECT id FROM incidents WHERE key = $1', [inc.key])).rows[0]!.id,
+    );
+    await h.settle();
+    const before = updatesOfTheLiveMessage().length;
+    // Left over from a render that failed, or that waited for another replica's: the message caught up meanwhile.
+    await scheduleWork(h.db, [renderWork(id, clock.now(), 'render lock held')], clock.now());
+    await h.settle();
+    expect(updatesOfTheLiveMessage()).toHaveLength(before);
+    const { rows } = await h.db.query<{ outcome: string }>(`SELECT outcome FROM scheduled_work WHERE kind = 'render'`);
+    expect(rows.map((r) => r.outcome)).toEqual(['already shown']);
+  });
+
   it('stops retrying when Slack refuses the render for good (the message was deleted)', async () => {
     const refusal = h.slack.failMethod('chat.update', { status: 'error', error: 'message_not_found' });
     await h.slack.click({ user: ADA, channel: inc.channel, ts: inc.ts, actionId: 'incident.ack' });
