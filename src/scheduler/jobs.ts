@@ -52,11 +52,21 @@ function singleRunner(
   };
 }
 
+/**
+ * Each second, the worker looks for work that fell due. Not awaited: a job never overlaps itself, and a drain lasts
+ * as long as items are in hand, so awaiting it would stop the looking exactly when the worker is busiest.
+ */
+export const dueWorkJob = (worker: Pick<DueWorker, 'nudge'>): CronJob => ({
+  name: 'due-work',
+  schedule: '* * * * * *',
+  run: () => Promise.resolve(worker.nudge()),
+});
+
 /** Every scheduled job of the bot: due work each second, token refresh, scheduled check groups, housekeeping. */
 export function scheduledJobs(deps: AppDeps, worker: DueWorker): CronJob[] {
   const jobs: CronJob[] = [
     // Due work needs no tick claim: claiming rows with SKIP LOCKED already shares it out.
-    { name: 'due-work', schedule: '* * * * * *', run: () => worker.tick() },
+    dueWorkJob(worker),
     singleRunner(deps, 'housekeeping', '*/5 * * * *', 60_000, () => housekeeping(deps)),
     // Runs whose bot process died: every replica looks; the guarded move interrupts each once.
     { name: 'runs.sweep', schedule: '*/10 * * * * *', run: () => sweepInterruptedRuns(deps) },

@@ -4,6 +4,8 @@ import type { ParsedWork, WorkHandler, WorkResult } from '../../src/app/work/typ
 import { ManualClock } from '../../src/clock.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { silentLogger } from '../../src/log.js';
+import { startCron } from '../../src/scheduler/cron.js';
+import { dueWorkJob } from '../../src/scheduler/jobs.js';
 import { BACKOFF_MS, DueWorker } from '../../src/scheduler/worker.js';
 import { insertIncident } from '../../src/store/incidents.js';
 import { type NewWork, scheduleWork } from '../../src/store/work.js';
@@ -131,6 +133,36 @@ describe('the due-work worker', () => {
     slow.open();
     expect(await draining).toBe(4);
     expect(ran.slice(-2)).toEqual(['slow', 'after slow']);
+  });
+
+  it('claims work that falls due by the clock while an item is in hand for long, on the cron second alone', async () => {
+    const slow = gate();
+    const ran: string[] = [];
+    const w = worker({
+      test: handler(async (work) => {
+        const name = String(work.payload.name);
+        if (name === 'slow') await slow.opened;
+        ran.push(name);
+        return { done: 'ok' };
+      }),
+    });
+    const [one, two] = incidents;
+    await schedule([{ incidentId: one, payload: { name: 'slow' } }]);
+    // Falls due in a second, with nobody to wake the worker (an escalation clock running out).
+    await schedule([
+      { incidentId: two, payload: { name: 'escalation' }, dueAt: new Date(clock.now().getTime() + 1_000) },
+    ]);
+    const cron = startCron([dueWorkJob(w)], silentLogger);
+    try {
+      await until(() => w.holding === 1, { what: 'the slow item in hand' });
+      clock.advance(1_000);
+      await until(() => ran.includes('escalation'), { what: 'the escalation that fell due', timeoutMs: 5_000 });
+      expect(ran).toEqual(['escalation']);
+    } finally {
+      slow.open();
+      await cron.stop();
+      await w.stop();
+    }
   });
 
   it("runs an incident's page while a thread post of the same incident ahead of it is still waiting", async () => {
