@@ -56,6 +56,16 @@ export async function stormFigures(input: {
     const incident = pageIncident.get(keyOf(call) ?? '');
     if (incident && !firstPage.has(incident)) firstPage.set(incident, call.at.getTime());
   }
+  // A page carried in another page's DM digest has no call of its own: it went out when its item was completed.
+  const { rows: carried } = await db.query<{ incident_id: string; at: Date }>(
+    `SELECT incident_id, min(done_at) AS at FROM scheduled_work
+      WHERE kind = 'deliver' AND dedupe_key LIKE 'page:%' AND outcome LIKE 'delivered in a digest%'
+      GROUP BY incident_id`,
+  );
+  for (const { incident_id: incident, at } of carried) {
+    const when = new Date(at).getTime();
+    if (when < (firstPage.get(incident) ?? Infinity)) firstPage.set(incident, when);
+  }
   // A loop, not Math.max(...calls): a full-size storm records more calls than a function takes arguments.
   const end = calls.reduce((latest, c) => Math.max(latest, c.at.getTime()), Date.now());
   let unpaged = 0;

@@ -52,7 +52,9 @@ export async function pageDue(deps: AppDeps, work: WorkOf<'page'>, worker: strin
     newWork(
       'deliver',
       { thread: 'incident', message: pageInThread(facts), ...first },
-      { incidentId: incident.id, dueAt: now, lane: `thread:${incident.id}`, dedupeKey: `page:${work.id}:thread` },
+      // Not in the thread's lane: a page is sent before the thread details queued ahead of it (an alert's lines
+      // waiting for a busy storm channel), not after them.
+      { incidentId: incident.id, dueAt: now, dedupeKey: `page:${work.id}:thread` },
     ),
     ...people.map((user) =>
       newWork(
