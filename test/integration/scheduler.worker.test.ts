@@ -105,7 +105,8 @@ describe('the due-work worker', () => {
     expect(row!.due_at.getTime() - clock.now().getTime()).toBe(30_000);
   });
 
-  it("holds only its own incident's items while one is slow; the rest run meanwhile, each incident in order", async () => {
+  /** A worker whose item named `slow` waits for the test's gate; every item's name is recorded as it runs. */
+  const slowItemWorker = () => {
     const slow = gate();
     const ran: string[] = [];
     const w = worker({
@@ -116,6 +117,11 @@ describe('the due-work worker', () => {
         return { done: 'ok' };
       }),
     });
+    return { slow, ran, w };
+  };
+
+  it("holds only its own incident's items while one is slow; the rest run meanwhile, each incident in order", async () => {
+    const { slow, ran, w } = slowItemWorker();
     const [one, two] = incidents;
     await schedule([
       { incidentId: one, payload: { name: 'slow' } },
@@ -136,16 +142,7 @@ describe('the due-work worker', () => {
   });
 
   it('claims work that falls due by the clock while an item is in hand for long, on the cron second alone', async () => {
-    const slow = gate();
-    const ran: string[] = [];
-    const w = worker({
-      test: handler(async (work) => {
-        const name = String(work.payload.name);
-        if (name === 'slow') await slow.opened;
-        ran.push(name);
-        return { done: 'ok' };
-      }),
-    });
+    const { slow, ran, w } = slowItemWorker();
     const [one, two] = incidents;
     await schedule([{ incidentId: one, payload: { name: 'slow' } }]);
     // Falls due in a second, with nobody to wake the worker (an escalation clock running out).

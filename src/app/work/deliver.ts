@@ -9,7 +9,7 @@ import { meetDeadlinesIn } from './deadlines.js';
 import type { WorkOf } from './payloads.js';
 import type { WorkResult } from './types.js';
 import { waitForPlacement } from './threadPost.js';
-import { paceDelivery, pacingOf, postDigest } from './stakeholderDigest.js';
+import { paceDelivery, pacingOf, postDigest } from './pacedDigest.js';
 import { presentProps } from '../../domain/defined.js';
 
 /** Sends one message the bot decided to send, once; records it when it is a notification. */

@@ -1,19 +1,11 @@
 import { ChannelStore } from './channelStore.js';
 import { withBlockIds } from './ids.js';
-import type { Block, FileRef, Message } from './state.js';
+import type { Block, Message } from './state.js';
 import { definedProps, presentProps } from '../../domain/defined.js';
 
-export interface NewMessage {
-  channel: string;
-  user: string;
-  text: string;
-  blocks?: Block[];
-  attachments?: unknown[];
-  thread_ts?: string;
-  reply_broadcast?: boolean;
-  files?: FileRef[];
-  metadata?: unknown;
-}
+/** A message as a post asks for it: the stored message's own fields, before Slack gives it its ts. */
+export type NewMessage = Pick<Message, 'channel' | 'user' | 'text'> &
+  Partial<Pick<Message, 'blocks' | 'attachments' | 'thread_ts' | 'files' | 'metadata'>> & { reply_broadcast?: boolean };
 
 /** What a person types: a channel id or name, and a thread to reply in. */
 export interface UserMessage {
